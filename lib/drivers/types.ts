@@ -1,0 +1,300 @@
+/**
+ * The contract between Cacheboard and a cache backend. One driver per backend kind implements it
+ * (`redis.ts`, `memcached.ts`, `uwsgi.ts`); the UI, the server actions and the conformance suite only
+ * ever talk to this interface, and branch on `capabilities`, never on the kind.
+ *
+ * Keys and values are bytes (`Buffer`) end to end: a driver never decodes, trims or normalises them.
+ */
+
+export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
+
+export type KeyType = "string" | "hash" | "list" | "set" | "zset" | "stream" | "unknown";
+
+export interface Capabilities {
+  /** Keys can be enumerated (`scan`). */
+  listKeys: boolean;
+  /** Types other than plain strings exist (hash, list, set, zset, stream) and `collections` is present. */
+  types: boolean;
+  /** Keys can carry an expiry (`expire`). */
+  ttl: boolean;
+  /** An expiry can be removed, leaving the key (`persist`). */
+  persist: boolean;
+  /** `write` without `ttlMs` keeps the current expiry atomically (Redis `SET … KEEPTTL`). */
+  keepTtl: boolean;
+  /** `increment` works. */
+  counters: boolean;
+  /** `increment` accepts fractional deltas and fractional stored values. */
+  floatCounters: boolean;
+  /** A counter may go below zero (memcached's cannot). */
+  negativeCounters: boolean;
+  /** `increment` is one atomic server operation (uWSGI's remote one is read-compute-update). */
+  atomicCounters: boolean;
+  /** `deletePrefix` works. */
+  namespaceDelete: boolean;
+  /** `expirePrefix` works. */
+  namespaceExpire: boolean;
+  /** `write({ expect })` is checked atomically on the server (compare-and-set), not read-then-write. */
+  cas: boolean;
+  /** `rename` works. */
+  rename: boolean;
+  /** Large string values are read in ranges (`read` honours offset/limit without loading the whole value). */
+  rangeRead: boolean;
+  /** `dump`/`restore` work (undo of any type). */
+  dumpRestore: boolean;
+  /** The whole database can be emptied (`flush`), behind an admin confirmation. */
+  flush: boolean;
+  /** Largest key in bytes, or null when the backend has no practical limit. */
+  maxKeyBytes: number | null;
+  /** Largest value in bytes, or null when the backend has no practical limit. */
+  maxValueBytes: number | null;
+  /** An empty value can be stored. */
+  emptyValues: boolean;
+}
+
+export interface ScanRequest {
+  /** Opaque cursor from the previous page; omit or "" to start. */
+  cursor?: string;
+  /** Glob pattern in Redis MATCH syntax (`*`, `?`, `[…]`, `\` escapes), as bytes. */
+  match?: Buffer;
+  /** Exact prefix: glob characters in it are matched literally. Combined with `match` by AND. */
+  prefix?: Buffer;
+  /** Only keys of this type (where `capabilities.types`). */
+  type?: KeyType;
+  /** How much work one page may do (Redis SCAN COUNT); a hint, pages may hold fewer or more keys. */
+  count?: number;
+  signal?: AbortSignal;
+}
+
+export interface ScanPage {
+  /** Opaque cursor for the next page; meaningless once `done`. */
+  cursor: string;
+  /** True when the whole keyspace has been walked. A page may be empty without being the last. */
+  done: boolean;
+  keys: Buffer[];
+  /** Metadata for `keys`, same order, when the listing yields it for free (memcached metadump). */
+  meta?: KeyMeta[];
+}
+
+export interface KeyMeta {
+  key: Buffer;
+  exists: boolean;
+  type: KeyType;
+  /** Remaining time to live in milliseconds; null when the key never expires (or does not exist). */
+  ttlMs: number | null;
+  /** Size of the value in bytes (strings) or the server's memory estimate (collections); null when unknown. */
+  size: number | null;
+  /** Element count for collections; null for strings. */
+  length: number | null;
+  /** Backend item flags (memcached client flags, uWSGI item flags), when the backend has them. */
+  flags?: number;
+}
+
+export interface ReadRequest {
+  /** Byte offset (strings) or element index (lists, zsets). */
+  offset?: number;
+  /** Bytes (strings, default 65536) or elements (collections, default 100) to return. */
+  limit?: number;
+  /** Continuation cursor for hash and set pages. */
+  cursor?: string;
+}
+
+interface ReadBase {
+  key: Buffer;
+  ttlMs: number | null;
+}
+
+export interface StringRead extends ReadBase {
+  type: "string";
+  /** The requested range of the value. */
+  value: Buffer;
+  offset: number;
+  /** Length of the whole value in bytes. */
+  total: number;
+  /** `valueDigest` of the whole value; send it back as `write({ expect })`. */
+  digest: string;
+  flags?: number;
+}
+
+export interface HashRead extends ReadBase {
+  type: "hash";
+  entries: { field: Buffer; value: Buffer }[];
+  cursor: string;
+  done: boolean;
+  total: number;
+}
+
+export interface ListRead extends ReadBase {
+  type: "list";
+  items: Buffer[];
+  offset: number;
+  total: number;
+}
+
+export interface SetRead extends ReadBase {
+  type: "set";
+  members: Buffer[];
+  cursor: string;
+  done: boolean;
+  total: number;
+}
+
+export interface ZsetRead extends ReadBase {
+  type: "zset";
+  members: { member: Buffer; score: number }[];
+  offset: number;
+  total: number;
+}
+
+export interface StreamRead extends ReadBase {
+  type: "stream";
+  entries: { id: string; fields: { field: Buffer; value: Buffer }[] }[];
+  total: number;
+  /** Id to pass as `cursor` for the next page, or null at the end. */
+  nextCursor: string | null;
+}
+
+export type ReadResult = StringRead | HashRead | ListRead | SetRead | ZsetRead | StreamRead;
+
+export interface WriteOptions {
+  /**
+   * Expiry for the written value: a number sets it, `null` removes it, `undefined` keeps the key's current
+   * expiry (atomically where `capabilities.keepTtl`).
+   */
+  ttlMs?: number | null;
+  /** Only write when the key does not exist (the Python libraries' `add`); else `ALREADY_EXISTS`. */
+  ifAbsent?: boolean;
+  /**
+   * `valueDigest` of the value the editor loaded. When the stored value differs the write is refused with
+   * `CONFLICT` and nothing is overwritten. `ABSENT_DIGEST` expects the key not to exist.
+   */
+  expect?: string;
+  /** Backend item flags to store (memcached client flags); default keeps the current ones. */
+  flags?: number;
+}
+
+export interface PrefixOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: PrefixProgress) => void;
+  /** Keys per batch (SCAN COUNT and pipeline size). */
+  batchSize?: number;
+}
+
+export interface PrefixProgress {
+  /** Keys looked at so far. */
+  scanned: number;
+  /** Keys that matched the prefix so far. */
+  matched: number;
+  /** Keys acted on so far (deleted, expired). */
+  affected: number;
+}
+
+export interface PrefixResult {
+  matched: number;
+  affected: number;
+  /** True when the signal stopped the walk: `affected` keys were changed before it did. */
+  cancelled: boolean;
+}
+
+export interface ServerStats {
+  version: string | null;
+  uptimeSeconds: number | null;
+  memory: {
+    used: number | null;
+    peak: number | null;
+    max: number | null;
+    fragmentationRatio: number | null;
+    policy: string | null;
+  };
+  connectedClients: number | null;
+  hits: number | null;
+  misses: number | null;
+  evictions: number | null;
+  /** Total commands processed, for an ops/s rate between two polls. */
+  totalCommands: number | null;
+  opsPerSec: number | null;
+  /** Keys (Redis: per db; memcached: curr_items; uWSGI: per cache). */
+  keyspace: { name: string; keys: number; expires: number | null }[];
+  /** Backend-specific detail: memcached slabs, uWSGI cache geometry, cluster nodes. */
+  detail: Record<string, unknown>;
+}
+
+export interface PingResult {
+  latencyMs: number;
+  version: string | null;
+}
+
+export interface CollectionOps {
+  hashSet(key: Buffer, field: Buffer, value: Buffer, options?: { ifAbsent?: boolean }): Promise<void>;
+  hashDelete(key: Buffer, fields: Buffer[]): Promise<number>;
+  listSet(key: Buffer, index: number, value: Buffer): Promise<void>;
+  listPush(key: Buffer, values: Buffer[], end: "head" | "tail"): Promise<number>;
+  listInsert(key: Buffer, pivot: Buffer, value: Buffer, where: "before" | "after"): Promise<number>;
+  /** Removes `count` occurrences (0 = all, negative = from the tail), like LREM. */
+  listRemove(key: Buffer, value: Buffer, count: number): Promise<number>;
+  setAdd(key: Buffer, members: Buffer[]): Promise<number>;
+  setRemove(key: Buffer, members: Buffer[]): Promise<number>;
+  zsetAdd(key: Buffer, members: { member: Buffer; score: number }[]): Promise<number>;
+  zsetRemove(key: Buffer, members: Buffer[]): Promise<number>;
+  /** `id` "*" lets the server choose; returns the entry id. */
+  streamAdd(key: Buffer, id: string, fields: { field: Buffer; value: Buffer }[]): Promise<string>;
+  streamDelete(key: Buffer, ids: string[]): Promise<number>;
+  /** Creates a collection key with initial content (type chosen by the call). */
+  create(
+    key: Buffer,
+    content:
+      | { type: "hash"; entries: { field: Buffer; value: Buffer }[] }
+      | { type: "list"; items: Buffer[] }
+      | { type: "set"; members: Buffer[] }
+      | { type: "zset"; members: { member: Buffer; score: number }[] }
+      | { type: "stream"; fields: { field: Buffer; value: Buffer }[] },
+    options?: { ttlMs?: number | null; ifAbsent?: boolean },
+  ): Promise<void>;
+}
+
+export interface Driver {
+  readonly kind: DriverKind;
+  readonly capabilities: Capabilities;
+
+  ping(): Promise<PingResult>;
+  /** Number of keys in the database (DBSIZE, curr_items, items), for progress bars; null when unknown. */
+  keyCount(): Promise<number | null>;
+
+  scan(request: ScanRequest): Promise<ScanPage>;
+  /** Type, TTL, size and element count for the given keys, in one round trip. */
+  describe(keys: Buffer[]): Promise<KeyMeta[]>;
+  /** Throws `NOT_FOUND` when the key does not exist. */
+  read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
+  /** Writes a string value. Returns the digest of what is now stored. */
+  write(key: Buffer, value: Buffer, options?: WriteOptions): Promise<{ digest: string }>;
+  /** Returns how many of the keys existed. */
+  delete(keys: Buffer[]): Promise<number>;
+  /** Throws `NOT_FOUND` when the key does not exist. */
+  expire(key: Buffer, ttlMs: number): Promise<void>;
+  /** Throws `NOT_FOUND` when the key does not exist. */
+  persist(key: Buffer): Promise<void>;
+  /** Throws `NOT_FOUND`, or `ALREADY_EXISTS` with `ifAbsent` when `newKey` exists. */
+  rename(key: Buffer, newKey: Buffer, options?: { ifAbsent?: boolean }): Promise<void>;
+  /**
+   * Adds `delta` to a numeric value and returns the new value as the backend prints it (decimal
+   * string, exact for big integers). `WRONG_TYPE` when the value is not a number.
+   */
+  increment(key: Buffer, delta: number): Promise<string>;
+
+  countPrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;
+  deletePrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;
+  /** `ttlMs` null removes the expiry of every key under the prefix. */
+  expirePrefix(prefix: Buffer, ttlMs: number | null, options?: PrefixOptions): Promise<PrefixResult>;
+
+  stats(): Promise<ServerStats>;
+
+  /** Present when `capabilities.types`. */
+  readonly collections?: CollectionOps;
+  /** Serialized value and TTL for undo, or null when the key does not exist (`capabilities.dumpRestore`). */
+  dump?(key: Buffer): Promise<{ payload: Buffer; ttlMs: number | null } | null>;
+  restore?(key: Buffer, payload: Buffer, options: { ttlMs: number | null; replace: boolean }): Promise<void>;
+  /** Empties the current database (`capabilities.flush`). Only behind an admin confirmation. */
+  flush?(): Promise<void>;
+
+  /** Closes connections. Safe to call more than once. */
+  dispose(): Promise<void>;
+}

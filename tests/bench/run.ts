@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: runs every `tests/bench/*.bench.ts` (or those named on the command line) and prints each
+ * figure next to its baseline and the ratio. Benchmarks start their own servers like the tests do.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type BenchFigure, formatFigure } from "./report";
+
+const here = import.meta.dirname;
+const wanted = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .filter((name) => wanted.length === 0 || wanted.some((w) => name.includes(w)))
+  .sort();
+
+const all: BenchFigure[] = [];
+for (const file of files) {
+  console.log(`\n## ${file}`);
+  const mod = (await import(pathToFileURL(path.join(here, file)).href)) as {
+    default: (report: (figure: BenchFigure) => void) => Promise<void>;
+  };
+  await mod.default((figure) => {
+    all.push(figure);
+    console.log(formatFigure(figure));
+  });
+}
+
+const missed = all.filter((f) => f.target !== undefined && f.ratio !== undefined && f.ratio > f.target);
+console.log(`\n${all.length} figures, ${missed.length} over their target`);
+for (const f of missed) console.log(`  over target: ${f.name}`);
