@@ -1,0 +1,623 @@
+/**
+ * The one conformance suite every driver runs against a real server. It branches only on
+ * `driver.capabilities`, never on the kind, so memcached and uWSGI run the same file as Redis.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ABSENT_DIGEST, valueDigest } from "@/lib/drivers/digest";
+import { type DriverErrorCode, isDriverError } from "@/lib/drivers/errors";
+import type { Capabilities, Driver, KeyMeta, ReadResult, StringRead } from "@/lib/drivers/types";
+
+export interface ConformanceTarget {
+  driver: Driver;
+  /** Writes a string value behind the driver's back (another client, another app). */
+  rawSet(key: Buffer, value: Buffer, ttlMs?: number): Promise<void>;
+  /** Reads a value behind the driver's back; null when the key does not exist. */
+  rawGet(key: Buffer): Promise<Buffer | null>;
+  /** A second driver on the same server with another timeout (for the pause test). */
+  connect(options: { timeoutMs: number }): Driver;
+  /** A driver pointed at a port nothing listens on. */
+  connectClosedPort(options: { timeoutMs: number }): Driver;
+  /** SIGSTOP / SIGCONT the server process (every process of a multi-node server). */
+  pause?(): void;
+  resume?(): void;
+  /** Stops the servers and removes their files; runs even when tests failed. */
+  teardown(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Timeout of the driver the pause test creates. */
+  pauseTimeoutMs?: number;
+}
+
+const BINARY_KEY_TAIL = Buffer.from([0xff, 0xfe, 0x00, 0x61, 0x62, 0x63]);
+const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+export async function expectCode(promise: Promise<unknown>, code: DriverErrorCode): Promise<void> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected a DriverError ${code}`).toBeDefined();
+  if (!isDriverError(caught)) throw caught;
+  expect(caught.code, caught.message).toBe(code);
+}
+
+function unique(label: string): string {
+  return `cbtest:${label}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}:`;
+}
+
+function key(ns: string, tail: string | Buffer): Buffer {
+  return Buffer.concat([Buffer.from(ns), typeof tail === "string" ? Buffer.from(tail) : tail]);
+}
+
+async function scanAll(driver: Driver, request: { prefix?: Buffer; match?: Buffer; count?: number }): Promise<Buffer[]> {
+  const keys: Buffer[] = [];
+  let cursor = "";
+  for (let pages = 0; pages < 1_000_000; pages++) {
+    const page = await driver.scan({ ...request, cursor });
+    keys.push(...page.keys);
+    if (page.done) return keys;
+    cursor = page.cursor;
+  }
+  throw new Error("scan never finished");
+}
+
+function asString(result: ReadResult): StringRead {
+  expect(result.type).toBe("string");
+  return result as StringRead;
+}
+
+/** Pattern-aware payload of `length` bytes, so a wrong range is visible in the diff. */
+function payload(length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = (i * 7 + (i >> 8)) & 0xff;
+  return out;
+}
+
+export function runDriverConformance(
+  name: string,
+  setup: () => Promise<ConformanceTarget>,
+  options: ConformanceOptions = {},
+): void {
+  describe(`driver conformance: ${name}`, () => {
+    let target: ConformanceTarget;
+    let driver: Driver;
+    let caps: Capabilities;
+
+    beforeAll(async () => {
+      target = await setup();
+      driver = target.driver;
+      caps = driver.capabilities;
+    });
+
+    afterAll(async () => {
+      await driver?.dispose();
+      await target?.teardown();
+    });
+
+    /** The largest string value this backend stores, capped for test speed. */
+    const maxValue = (wanted: number) => Math.min(wanted, caps.maxValueBytes ?? wanted);
+
+    it("pings and reports a version", async () => {
+      const result = await driver.ping();
+      expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(result.latencyMs).toBeLessThan(5000);
+    });
+
+    it("writes and reads binary keys and values byte for byte", async () => {
+      const ns = unique("bin");
+      const k = key(ns, BINARY_KEY_TAIL);
+      const { digest } = await driver.write(k, ALL_BYTES);
+      expect(digest).toBe(valueDigest(ALL_BYTES));
+      const read = asString(await driver.read(k));
+      expect(read.key.equals(k)).toBe(true);
+      expect(read.value.equals(ALL_BYTES)).toBe(true);
+      expect(read.total).toBe(256);
+      expect(read.digest).toBe(valueDigest(ALL_BYTES));
+      expect((await target.rawGet(k))?.equals(ALL_BYTES)).toBe(true);
+    });
+
+    it("lists, describes, expires and deletes a binary key", async () => {
+      if (!caps.listKeys) return;
+      const ns = unique("binlist");
+      const k = key(ns, BINARY_KEY_TAIL);
+      await target.rawSet(k, Buffer.from("v"));
+      const listed = await scanAll(driver, { prefix: Buffer.from(ns) });
+      expect(listed.map((b) => b.toString("hex"))).toEqual([k.toString("hex")]);
+
+      const [meta] = await driver.describe([k]);
+      expect(meta.exists).toBe(true);
+      expect(meta.key.equals(k)).toBe(true);
+      expect(meta.type).toBe("string");
+      expect(meta.ttlMs).toBeNull();
+
+      if (caps.ttl) {
+        await driver.expire(k, 60_000);
+        const [withTtl] = await driver.describe([k]);
+        expect(withTtl.ttlMs).toBeGreaterThan(50_000);
+        expect(withTtl.ttlMs).toBeLessThanOrEqual(60_000);
+        if (caps.persist) {
+          await driver.persist(k);
+          const [persisted] = await driver.describe([k]);
+          expect(persisted.ttlMs).toBeNull();
+        }
+      }
+
+      expect(await driver.delete([k])).toBe(1);
+      expect(await target.rawGet(k)).toBeNull();
+      await expectCode(driver.read(k), "NOT_FOUND");
+      expect(await driver.delete([k])).toBe(0);
+    });
+
+    it("describes missing keys as not existing", async () => {
+      const ns = unique("missing");
+      const metas = await driver.describe([key(ns, "nope"), key(ns, BINARY_KEY_TAIL)]);
+      expect(metas.map((m) => m.exists)).toEqual([false, false]);
+      expect(metas[1].key.equals(key(ns, BINARY_KEY_TAIL))).toBe(true);
+    });
+
+    it("describes many keys in order with type, TTL and size", async () => {
+      const ns = unique("describe");
+      const keys = Array.from({ length: 50 }, (_, i) => key(ns, `k${i}`));
+      await Promise.all(keys.map((k, i) => target.rawSet(k, payload(i + 1), i % 2 ? 120_000 : undefined)));
+      const metas = await driver.describe(keys);
+      expect(metas).toHaveLength(50);
+      metas.forEach((m: KeyMeta, i) => {
+        expect(m.key.equals(keys[i])).toBe(true);
+        expect(m.exists).toBe(true);
+        if (m.size !== null) expect(m.size).toBe(i + 1);
+        if (caps.ttl) {
+          if (i % 2) expect(m.ttlMs).toBeGreaterThan(100_000);
+          else expect(m.ttlMs).toBeNull();
+        }
+      });
+    });
+
+    it("reports NOT_FOUND for reads and expiries of missing keys", async () => {
+      const k = key(unique("nf"), "missing");
+      await expectCode(driver.read(k), "NOT_FOUND");
+      if (caps.ttl) await expectCode(driver.expire(k, 10_000), "NOT_FOUND");
+      if (caps.persist) await expectCode(driver.persist(k), "NOT_FOUND");
+    });
+
+    it("keeps the TTL across edits unless a new one is given", async () => {
+      if (!caps.ttl) return;
+      const k = key(unique("ttl"), BINARY_KEY_TAIL);
+      await driver.write(k, Buffer.from("one"), { ttlMs: 60_000 });
+      await driver.write(k, Buffer.from("two"));
+      const [kept] = await driver.describe([k]);
+      expect(kept.ttlMs).toBeGreaterThan(50_000);
+      expect((await target.rawGet(k))?.toString()).toBe("two");
+
+      await driver.write(k, Buffer.from("three"), { ttlMs: 300_000 });
+      const [changed] = await driver.describe([k]);
+      expect(changed.ttlMs).toBeGreaterThan(200_000);
+
+      if (caps.persist) {
+        await driver.write(k, Buffer.from("four"), { ttlMs: null });
+        const [removed] = await driver.describe([k]);
+        expect(removed.ttlMs).toBeNull();
+      }
+    });
+
+    it("refuses a write with CONFLICT when the value changed since it was read, overwriting nothing", async () => {
+      const k = key(unique("cas"), BINARY_KEY_TAIL);
+      await driver.write(k, Buffer.from("loaded"));
+      const loaded = asString(await driver.read(k));
+      await target.rawSet(k, Buffer.from("changed elsewhere"));
+      await expectCode(driver.write(k, Buffer.from("mine"), { expect: loaded.digest }), "CONFLICT");
+      expect((await target.rawGet(k))?.toString()).toBe("changed elsewhere");
+
+      const fresh = asString(await driver.read(k));
+      const { digest } = await driver.write(k, Buffer.from("mine"), { expect: fresh.digest });
+      expect(digest).toBe(valueDigest(Buffer.from("mine")));
+      expect((await target.rawGet(k))?.toString()).toBe("mine");
+
+      await expectCode(driver.write(k, Buffer.from("x"), { expect: ABSENT_DIGEST }), "CONFLICT");
+      const absent = key(unique("cas"), "absent");
+      await driver.write(absent, Buffer.from("new"), { expect: ABSENT_DIGEST });
+      expect((await target.rawGet(absent))?.toString()).toBe("new");
+    });
+
+    it("checks the expected digest of a large value", async () => {
+      const k = key(unique("caslarge"), "big");
+      const big = payload(maxValue(2 * 1024 * 1024));
+      await target.rawSet(k, big);
+      const read = asString(await driver.read(k));
+      expect(read.digest).toBe(valueDigest(big));
+      const edited = Buffer.from(big);
+      edited[0] ^= 1;
+      await driver.write(k, edited, { expect: read.digest });
+      await expectCode(driver.write(k, big, { expect: read.digest }), "CONFLICT");
+    });
+
+    it("writes only absent keys with ifAbsent", async () => {
+      const k = key(unique("add"), BINARY_KEY_TAIL);
+      await driver.write(k, Buffer.from("first"), { ifAbsent: true });
+      await expectCode(driver.write(k, Buffer.from("second"), { ifAbsent: true }), "ALREADY_EXISTS");
+      expect((await target.rawGet(k))?.toString()).toBe("first");
+    });
+
+    it("stores an empty value where the backend allows it", async () => {
+      if (!caps.emptyValues) return;
+      const k = key(unique("empty"), "e");
+      await driver.write(k, Buffer.alloc(0));
+      const read = asString(await driver.read(k));
+      expect(read.total).toBe(0);
+      expect(read.value.length).toBe(0);
+    });
+
+    it("refuses keys longer than the backend allows with TOO_LARGE", async () => {
+      if (caps.maxKeyBytes === null) return;
+      const k = Buffer.alloc(caps.maxKeyBytes + 1, 0x6b);
+      await expectCode(driver.write(k, Buffer.from("v")), "TOO_LARGE");
+    });
+
+    it("reads a large value in ranges", async () => {
+      const k = key(unique("range"), "big");
+      const big = payload(maxValue(1024 * 1024));
+      await target.rawSet(k, big);
+      const first = asString(await driver.read(k));
+      expect(first.total).toBe(big.length);
+      expect(first.offset).toBe(0);
+      expect(first.digest).toBe(valueDigest(big));
+      if (!caps.rangeRead) return;
+      expect(first.value.length).toBe(Math.min(65536, big.length));
+      expect(first.value.equals(big.subarray(0, first.value.length))).toBe(true);
+      const offset = Math.floor(big.length / 3);
+      const middle = asString(await driver.read(k, { offset, limit: 1000 }));
+      expect(middle.offset).toBe(offset);
+      expect(middle.value.equals(big.subarray(offset, offset + 1000))).toBe(true);
+      const tail = asString(await driver.read(k, { offset: big.length - 10, limit: 1000 }));
+      expect(tail.value.equals(big.subarray(big.length - 10))).toBe(true);
+      const past = asString(await driver.read(k, { offset: big.length + 5, limit: 10 }));
+      expect(past.value.length).toBe(0);
+    });
+
+    it("scans every key under a prefix exactly once, across pages", async () => {
+      if (!caps.listKeys) return;
+      const ns = unique("scan");
+      const keys = Array.from({ length: 120 }, (_, i) => key(ns, `item:${i}`));
+      await Promise.all(keys.map((k) => target.rawSet(k, Buffer.from("v"))));
+      const listed = await scanAll(driver, { prefix: Buffer.from(ns), count: 25 });
+      const seen = new Set(listed.map((b) => b.toString("hex")));
+      expect(listed.length).toBe(120);
+      expect(seen).toEqual(new Set(keys.map((b) => b.toString("hex"))));
+
+      const matched = await scanAll(driver, { prefix: Buffer.from(ns), match: Buffer.from("*:1?") });
+      expect(matched.map((b) => b.toString()).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `${ns}item:1${i}`).sort(),
+      );
+    });
+
+    it("rejects a scan whose signal is already aborted with CANCELLED", async () => {
+      if (!caps.listKeys) return;
+      const controller = new AbortController();
+      controller.abort();
+      await expectCode(driver.scan({ signal: controller.signal }), "CANCELLED");
+    });
+
+    describe("namespace operations on an exact prefix", () => {
+      // Glob characters, a backslash and a non-UTF-8 byte in the prefix must all match literally.
+      const tricky = Buffer.concat([Buffer.from("LIT*[a]?\\"), Buffer.from([0xff]), Buffer.from(":")]);
+      let ns: string;
+      let inside: Buffer[];
+      let outside: Buffer[];
+
+      const prefixOf = () => Buffer.concat([Buffer.from(ns), tricky]);
+
+      async function seed(count: number) {
+        ns = unique("prefix");
+        const prefix = prefixOf();
+        inside = Array.from({ length: count }, (_, i) => Buffer.concat([prefix, Buffer.from(`k${i}`)]));
+        // Siblings that a naive `prefix*` or unescaped pattern would also hit.
+        const sibling = Buffer.concat([Buffer.from(ns), Buffer.from("LIT*[a]?\\"), Buffer.from([0xff]), Buffer.from("X:k")]);
+        outside = [
+          sibling,
+          Buffer.concat([Buffer.from(ns), Buffer.from("LITx[a]?\\"), Buffer.from([0xff]), Buffer.from(":k")]),
+          Buffer.concat([Buffer.from(ns), Buffer.from("LIT*a?\\"), Buffer.from([0xff]), Buffer.from(":k")]),
+          Buffer.from(`${ns}LITESTARX:k`),
+        ];
+        await Promise.all([...inside, ...outside].map((k) => target.rawSet(k, Buffer.from("v"))));
+      }
+
+      it("counts only keys under the prefix", async () => {
+        if (!caps.listKeys) return;
+        await seed(30);
+        const progress: number[] = [];
+        const result = await driver.countPrefix(prefixOf(), { onProgress: (p) => progress.push(p.matched) });
+        expect(result).toEqual({ matched: 30, affected: 0, cancelled: false });
+        expect(progress.length).toBeGreaterThan(0);
+        expect(progress.at(-1)).toBe(30);
+      });
+
+      it("expires only keys under the prefix", async () => {
+        if (!caps.namespaceExpire) return;
+        await seed(30);
+        const result = await driver.expirePrefix(prefixOf(), 90_000);
+        expect(result).toMatchObject({ matched: 30, affected: 30, cancelled: false });
+        const metas = await driver.describe([...inside, ...outside]);
+        for (const m of metas.slice(0, 30)) expect(m.ttlMs).toBeGreaterThan(80_000);
+        for (const m of metas.slice(30)) expect(m.ttlMs).toBeNull();
+        if (caps.persist) {
+          const removed = await driver.expirePrefix(prefixOf(), null);
+          expect(removed.affected).toBe(30);
+          const after = await driver.describe(inside);
+          for (const m of after) expect(m.ttlMs).toBeNull();
+        }
+      });
+
+      it("deletes only keys under the prefix, reporting progress", async () => {
+        if (!caps.namespaceDelete) return;
+        await seed(250);
+        const progress: { scanned: number; matched: number; affected: number }[] = [];
+        const result = await driver.deletePrefix(prefixOf(), { batchSize: 50, onProgress: (p) => progress.push(p) });
+        expect(result).toEqual({ matched: 250, affected: 250, cancelled: false });
+        expect(progress.length).toBeGreaterThan(1);
+        for (let i = 1; i < progress.length; i++) expect(progress[i].affected).toBeGreaterThanOrEqual(progress[i - 1].affected);
+        for (const k of inside.slice(0, 5)) expect(await target.rawGet(k)).toBeNull();
+        for (const k of outside) expect((await target.rawGet(k))?.toString()).toBe("v");
+        const left = await driver.countPrefix(Buffer.from(ns));
+        expect(left.matched).toBe(outside.length);
+      });
+
+      it("stops a namespace delete when its signal is aborted", async () => {
+        if (!caps.namespaceDelete) return;
+        await seed(400);
+        const controller = new AbortController();
+        const result = await driver.deletePrefix(prefixOf(), {
+          batchSize: 20,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.affected > 0) controller.abort();
+          },
+        });
+        expect(result.cancelled).toBe(true);
+        expect(result.affected).toBeGreaterThan(0);
+        expect(result.affected).toBeLessThan(400);
+        const left = await driver.countPrefix(prefixOf());
+        expect(left.matched).toBe(400 - result.affected);
+      });
+    });
+
+    describe("counters", () => {
+      it("increments integers", async () => {
+        if (!caps.counters) return;
+        const k = key(unique("incr"), BINARY_KEY_TAIL);
+        await target.rawSet(k, Buffer.from("10"));
+        expect(await driver.increment(k, 5)).toBe("15");
+        if (caps.negativeCounters) expect(await driver.increment(k, -20)).toBe("-5");
+      });
+
+      it("keeps the TTL of a counter", async () => {
+        if (!caps.counters || !caps.ttl) return;
+        const k = key(unique("incrttl"), "c");
+        await target.rawSet(k, Buffer.from("1"), 120_000);
+        await driver.increment(k, 1);
+        const [meta] = await driver.describe([k]);
+        expect(meta.ttlMs).toBeGreaterThan(100_000);
+      });
+
+      it("increments floats", async () => {
+        if (!caps.counters || !caps.floatCounters) return;
+        const k = key(unique("incrf"), "f");
+        await target.rawSet(k, Buffer.from("1.5"));
+        expect(Number(await driver.increment(k, 0.25))).toBe(1.75);
+        expect(Number(await driver.increment(k, 1))).toBe(2.75);
+      });
+
+      it("reports WRONG_TYPE for non-numbers", async () => {
+        if (!caps.counters) return;
+        const k = key(unique("incrbad"), "s");
+        await target.rawSet(k, Buffer.from("not a number"));
+        await expectCode(driver.increment(k, 1), "WRONG_TYPE");
+        expect((await target.rawGet(k))?.toString()).toBe("not a number");
+      });
+    });
+
+    it("renames a binary key, refusing to overwrite with ifAbsent", async () => {
+      if (!caps.rename) return;
+      const ns = unique("rename");
+      const from = key(ns, BINARY_KEY_TAIL);
+      const to = key(ns, Buffer.concat([BINARY_KEY_TAIL, Buffer.from("-new")]));
+      await driver.write(from, Buffer.from("v"), { ttlMs: 60_000 });
+      await driver.rename(from, to);
+      expect(await target.rawGet(from)).toBeNull();
+      expect((await target.rawGet(to))?.toString()).toBe("v");
+      const [meta] = await driver.describe([to]);
+      if (caps.ttl) expect(meta.ttlMs).toBeGreaterThan(50_000);
+      await target.rawSet(from, Buffer.from("other"));
+      await expectCode(driver.rename(from, to, { ifAbsent: true }), "ALREADY_EXISTS");
+      expect((await target.rawGet(to))?.toString()).toBe("v");
+      await expectCode(driver.rename(key(ns, "missing"), key(ns, "x")), "NOT_FOUND");
+    });
+
+    it("dumps and restores a key with its TTL", async () => {
+      if (!caps.dumpRestore || !driver.dump || !driver.restore) return;
+      const k = key(unique("dump"), BINARY_KEY_TAIL);
+      await driver.write(k, ALL_BYTES, { ttlMs: 60_000 });
+      const dumped = await driver.dump(k);
+      expect(dumped).not.toBeNull();
+      await driver.delete([k]);
+      await driver.restore(k, dumped!.payload, { ttlMs: dumped!.ttlMs, replace: false });
+      expect((await target.rawGet(k))?.equals(ALL_BYTES)).toBe(true);
+      const [meta] = await driver.describe([k]);
+      expect(meta.ttlMs).toBeGreaterThan(50_000);
+      await expectCode(driver.restore(k, dumped!.payload, { ttlMs: null, replace: false }), "ALREADY_EXISTS");
+      expect(await driver.dump(key(unique("dump"), "missing"))).toBeNull();
+    });
+
+    describe("collections", () => {
+      it("creates, pages and edits a hash", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("hash"), BINARY_KEY_TAIL);
+        const entries = Array.from({ length: 250 }, (_, i) => ({ field: Buffer.from(`f${i}`), value: Buffer.from(`v${i}`) }));
+        entries.push({ field: BINARY_KEY_TAIL, value: ALL_BYTES });
+        await ops.create(k, { type: "hash", entries }, { ttlMs: 60_000 });
+        await expectCode(ops.create(k, { type: "hash", entries }, { ifAbsent: true }), "ALREADY_EXISTS");
+
+        const seen = new Map<string, string>();
+        let cursor = "";
+        for (;;) {
+          const page = await driver.read(k, { cursor, limit: 50 });
+          if (page.type !== "hash") throw new Error(`expected a hash, got ${page.type}`);
+          expect(page.total).toBe(251);
+          for (const e of page.entries) seen.set(e.field.toString("hex"), e.value.toString("hex"));
+          if (page.done) break;
+          cursor = page.cursor;
+        }
+        expect(seen.size).toBe(251);
+        expect(seen.get(BINARY_KEY_TAIL.toString("hex"))).toBe(ALL_BYTES.toString("hex"));
+
+        await ops.hashSet(k, Buffer.from("f0"), Buffer.from("changed"));
+        await expectCode(ops.hashSet(k, Buffer.from("f1"), Buffer.from("x"), { ifAbsent: true }), "ALREADY_EXISTS");
+        expect(await ops.hashDelete(k, [Buffer.from("f2"), Buffer.from("nope")])).toBe(1);
+        const [meta] = await driver.describe([k]);
+        expect(meta).toMatchObject({ type: "hash", length: 250 });
+        expect(meta.ttlMs).toBeGreaterThan(50_000);
+        await expectCode(driver.increment(k, 1), "WRONG_TYPE");
+      });
+
+      it("creates, pages and edits a list", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("list"), "l");
+        await ops.create(k, { type: "list", items: ["a", "b", "c", "d"].map((s) => Buffer.from(s)) });
+        expect(await ops.listPush(k, [Buffer.from("z")], "head")).toBe(5);
+        expect(await ops.listPush(k, [ALL_BYTES], "tail")).toBe(6);
+        await ops.listSet(k, 1, Buffer.from("A"));
+        expect(await ops.listInsert(k, Buffer.from("c"), Buffer.from("bb"), "before")).toBe(7);
+        expect(await ops.listRemove(k, Buffer.from("d"), 0)).toBe(1);
+        const page = await driver.read(k, { offset: 1, limit: 3 });
+        if (page.type !== "list") throw new Error(`expected a list, got ${page.type}`);
+        expect(page.total).toBe(6);
+        expect(page.items.map((b) => b.toString())).toEqual(["A", "b", "bb"]);
+        const last = await driver.read(k, { offset: 5, limit: 10 });
+        if (last.type !== "list") throw new Error("expected a list");
+        expect(last.items[0].equals(ALL_BYTES)).toBe(true);
+        await expectCode(ops.listSet(k, 99, Buffer.from("x")), "INVALID_ARGUMENT");
+      });
+
+      it("creates, pages and edits a set", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("set"), "s");
+        await ops.create(k, { type: "set", members: Array.from({ length: 300 }, (_, i) => Buffer.from(`m${i}`)) });
+        expect(await ops.setAdd(k, [Buffer.from("m0"), BINARY_KEY_TAIL])).toBe(1);
+        expect(await ops.setRemove(k, [Buffer.from("m1")])).toBe(1);
+        const members = new Set<string>();
+        let cursor = "";
+        for (;;) {
+          const page = await driver.read(k, { cursor, limit: 64 });
+          if (page.type !== "set") throw new Error(`expected a set, got ${page.type}`);
+          expect(page.total).toBe(300);
+          for (const m of page.members) members.add(m.toString("hex"));
+          if (page.done) break;
+          cursor = page.cursor;
+        }
+        expect(members.size).toBe(300);
+        expect(members.has(BINARY_KEY_TAIL.toString("hex"))).toBe(true);
+      });
+
+      it("creates, pages and edits a sorted set", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("zset"), "z");
+        await ops.create(k, { type: "zset", members: [{ member: Buffer.from("a"), score: 1 }, { member: Buffer.from("b"), score: 2 }] });
+        expect(await ops.zsetAdd(k, [{ member: BINARY_KEY_TAIL, score: 1.5 }, { member: Buffer.from("a"), score: 3 }])).toBe(1);
+        expect(await ops.zsetRemove(k, [Buffer.from("b")])).toBe(1);
+        const page = await driver.read(k, { offset: 0, limit: 10 });
+        if (page.type !== "zset") throw new Error(`expected a zset, got ${page.type}`);
+        expect(page.total).toBe(2);
+        expect(page.members.map((m) => [m.member.toString("hex"), m.score])).toEqual([
+          [BINARY_KEY_TAIL.toString("hex"), 1.5],
+          [Buffer.from("a").toString("hex"), 3],
+        ]);
+      });
+
+      it("creates, pages and edits a stream", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("stream"), "x");
+        await ops.create(k, { type: "stream", fields: [{ field: Buffer.from("f"), value: Buffer.from("0") }] });
+        const ids: string[] = [];
+        for (let i = 1; i <= 5; i++) ids.push(await ops.streamAdd(k, "*", [{ field: BINARY_KEY_TAIL, value: Buffer.from(String(i)) }]));
+        expect(await ops.streamDelete(k, [ids[0]])).toBe(1);
+        const first = await driver.read(k, { limit: 3 });
+        if (first.type !== "stream") throw new Error(`expected a stream, got ${first.type}`);
+        expect(first.total).toBe(5);
+        expect(first.entries).toHaveLength(3);
+        expect(first.nextCursor).not.toBeNull();
+        const rest = await driver.read(k, { limit: 3, cursor: first.nextCursor! });
+        if (rest.type !== "stream") throw new Error("expected a stream");
+        expect(rest.entries.map((e) => e.fields[0].value.toString())).toEqual(["4", "5"]);
+        expect(rest.nextCursor).toBeNull();
+        expect(rest.entries[0].fields[0].field.equals(BINARY_KEY_TAIL)).toBe(true);
+      });
+
+      it("reports WRONG_TYPE when a string edit hits a collection", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("wrong"), "w");
+        await target.rawSet(k, Buffer.from("plain"));
+        await expectCode(ops.hashSet(k, Buffer.from("f"), Buffer.from("v")), "WRONG_TYPE");
+      });
+    });
+
+    it("reports key counts and server stats", async () => {
+      const count = await driver.keyCount();
+      if (count !== null) expect(count).toBeGreaterThan(0);
+      const stats = await driver.stats();
+      expect(stats.keyspace).toBeInstanceOf(Array);
+      expect(typeof stats.detail).toBe("object");
+    });
+
+    it("answers CONNECTION_REFUSED quickly for a closed port", async () => {
+      const closed = target.connectClosedPort({ timeoutMs: 2000 });
+      try {
+        const started = Date.now();
+        await expectCode(closed.ping(), "CONNECTION_REFUSED");
+        await expectCode(closed.read(Buffer.from("k")), "CONNECTION_REFUSED");
+        expect(Date.now() - started).toBeLessThan(3000);
+      } finally {
+        await closed.dispose();
+      }
+    });
+
+    it("answers TIMEOUT within the limit while the server is paused, and recovers", async () => {
+      if (!target.pause || !target.resume) return;
+      const limit = options.pauseTimeoutMs ?? 800;
+      const short = target.connect({ timeoutMs: limit });
+      const k = key(unique("pause"), "k");
+      try {
+        await short.write(k, Buffer.from("before"));
+        target.pause();
+        try {
+          const started = Date.now();
+          await expectCode(short.read(k), "TIMEOUT");
+          const elapsed = Date.now() - started;
+          expect(elapsed).toBeGreaterThanOrEqual(limit - 50);
+          expect(elapsed).toBeLessThan(limit + 1500);
+        } finally {
+          target.resume();
+        }
+        let recovered: ReadResult | undefined;
+        const deadline = Date.now() + 10_000;
+        while (!recovered && Date.now() < deadline) {
+          try {
+            recovered = await short.read(k);
+          } catch (error) {
+            if (!isDriverError(error)) throw error;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        expect(recovered && asString(recovered).value.toString()).toBe("before");
+      } finally {
+        await short.dispose();
+      }
+    });
+  });
+}
