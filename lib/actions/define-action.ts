@@ -1,0 +1,145 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { recordAudit, type AuditSnapshot } from "../audit/record";
+import { requireActionUser } from "../auth/guard";
+import { roleAllows, type Role } from "../auth/roles";
+import { clientAddress, type SignedIn } from "../auth/session";
+import { loadConnection, type LoadedConnection } from "../connections/load";
+import { isDriverError } from "../drivers/errors";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
+
+/** What an action tells the audit log; the wrapper writes it once, whatever the outcome. */
+export interface AuditDraft {
+  targetKey?: Buffer | null;
+  detail?: Record<string, unknown>;
+  before?: AuditSnapshot;
+  after?: AuditSnapshot;
+  undoOfId?: number | null;
+  /** Set to false when the call turned out to change nothing worth recording. */
+  skip?: boolean;
+}
+
+export interface ActionContext {
+  user: SignedIn["user"];
+  clientAddress: string | null;
+  audit: AuditDraft;
+}
+
+export interface ConnectionActionContext extends ActionContext {
+  connection: LoadedConnection;
+}
+
+interface BaseOptions<S extends z.ZodType> {
+  /** Audit action name, `<domain>.<verb>`. */
+  name: string;
+  input: S;
+  role: Role;
+  /** Mutating actions are audited; reads are not. */
+  audited: boolean;
+}
+
+export class ActionRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function failure(error: unknown): { code: string; message: string } {
+  if (isDriverError(error)) return { code: error.code, message: error.message };
+  if (error instanceof ActionRefusal) return { code: error.code, message: error.message };
+  console.error(error);
+  return { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
+}
+
+/**
+ * The one way to define a server action: checks the session (401 when absent) and the role, validates the
+ * input with zod, loads the connection profile and refuses writes on read-only connections, turns expected
+ * errors into `{ ok: false, code, message }`, and records the audit entry — also for refusals and failures.
+ */
+export function defineAction<S extends z.ZodType, T>(
+  options: BaseOptions<S> & { connection?: undefined; run: (input: z.output<S>, ctx: ActionContext) => Promise<T> },
+): (input: z.input<S>) => Promise<ActionResult<T>>;
+export function defineAction<S extends z.ZodType<{ connectionId: string }>, T>(
+  options: BaseOptions<S> & {
+    connection: "read" | "write";
+    run: (input: z.output<S>, ctx: ConnectionActionContext) => Promise<T>;
+  },
+): (input: z.input<S>) => Promise<ActionResult<T>>;
+export function defineAction<S extends z.ZodType, T>(
+  options: BaseOptions<S> & {
+    connection?: "read" | "write";
+    run: (input: z.output<S>, ctx: ConnectionActionContext) => Promise<T>;
+  },
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (rawInput) => {
+    const signedIn = await requireActionUser();
+    const address = await clientAddress();
+    const actor = { id: signedIn.user.id, email: signedIn.user.email };
+    const audit: AuditDraft = {};
+    let connection: LoadedConnection | null = null;
+
+    const write = async (outcome: "ok" | "error" | "denied", error?: { code: string; message: string }) => {
+      if (!options.audited || audit.skip) return;
+      await recordAudit({
+        actor,
+        connection: connection ? { id: connection.profile.id, name: connection.profile.name } : null,
+        action: options.name,
+        targetKey: audit.targetKey,
+        detail: audit.detail,
+        before: audit.before,
+        after: audit.after,
+        undoOfId: audit.undoOfId,
+        outcome,
+        error,
+        clientAddress: address,
+      });
+    };
+
+    if (!roleAllows(signedIn.user.role, options.role)) {
+      const error = { code: "FORBIDDEN", message: `This needs the ${options.role} role.` };
+      await write("denied", error);
+      return { ok: false, ...error };
+    }
+
+    const parsed = options.input.safeParse(rawInput);
+    if (!parsed.success) {
+      const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
+      return { ok: false, code: "INVALID_ARGUMENT", message: "Some fields are not valid.", fieldErrors };
+    }
+    const input = parsed.data;
+
+    if (options.connection) {
+      const connectionId = (input as { connectionId: string }).connectionId;
+      connection = await loadConnection(connectionId);
+      if (!connection) return { ok: false, code: "NOT_FOUND", message: "That connection does not exist." };
+      if (options.connection === "write" && connection.profile.readOnly) {
+        const error = { code: "READ_ONLY", message: `The connection "${connection.profile.name}" is read-only.` };
+        await write("denied", error);
+        return { ok: false, ...error };
+      }
+    }
+
+    try {
+      const data = await options.run(input, {
+        user: signedIn.user,
+        clientAddress: address,
+        audit,
+        connection: connection as LoadedConnection,
+      });
+      await write("ok");
+      return { ok: true, data };
+    } catch (error) {
+      unstable_rethrow(error);
+      const result = failure(error);
+      await write("error", result);
+      return { ok: false, ...result };
+    }
+  };
+}
