@@ -1,0 +1,75 @@
+/**
+ * The editable form of a decoded value, shared by every structured format so one editor component can edit
+ * pickle, JSON and msgpack alike. Ints are `bigint` and floats are `number`, because Python (and so JSON and
+ * msgpack written by Python) keeps `1` and `1.0` apart and a round trip must too.
+ */
+export type PlainValue =
+  | null
+  | boolean
+  | bigint
+  | number
+  | string
+  | Uint8Array
+  | PlainValue[]
+  | PlainTuple
+  | PlainSet
+  | PlainDict
+  | PlainBytearray
+  | PlainFloat32
+  | PlainExt
+  | PlainTimestamp
+  | PlainOpaque;
+
+export interface PlainTuple {
+  readonly kind: "tuple";
+  items: PlainValue[];
+}
+
+export interface PlainSet {
+  readonly kind: "set" | "frozenset";
+  items: PlainValue[];
+}
+
+/** Entries, not an object: keys may be ints, tuples or bytes, and order and duplicates must survive. */
+export interface PlainDict {
+  readonly kind: "dict";
+  entries: [PlainValue, PlainValue][];
+}
+
+export interface PlainBytearray {
+  readonly kind: "bytearray";
+  bytes: Uint8Array;
+}
+
+/** msgpack float32: kept apart so writing it back uses four bytes again. */
+export interface PlainFloat32 {
+  readonly kind: "float32";
+  value: number;
+}
+
+export interface PlainExt {
+  readonly kind: "ext";
+  type: number;
+  data: Uint8Array;
+}
+
+/** msgpack timestamp extension (type -1). */
+export interface PlainTimestamp {
+  readonly kind: "timestamp";
+  seconds: bigint;
+  nanoseconds: number;
+}
+
+/**
+ * Something that can be shown but not edited (a pickled class instance, a datetime…). It carries the
+ * original node so an edit elsewhere in the value writes it back unchanged.
+ */
+export interface PlainOpaque {
+  readonly kind: "opaque";
+  readonly text: string;
+  readonly node: unknown;
+}
+
+export function isPlainKind<K extends string>(v: PlainValue, kind: K): v is Extract<PlainValue, { kind: K }> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && v.kind === kind;
+}
