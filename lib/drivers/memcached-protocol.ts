@@ -1,0 +1,611 @@
+/**
+ * memcached's text protocol over `net`: a pipelined connection for meta commands and `stats`, a streamed
+ * `lru_crawler metadump` reader with back-pressure, and pymemcache's server selection for pools.
+ */
+import { connect, type Socket } from "node:net";
+import { DriverError } from "./errors";
+
+/** Where a server listens: `host:port`, `[v6]:port`, or a unix socket path. */
+export function parseServerAddress(address: string): { host: string; port: number } | { path: string } {
+  if (address.startsWith("/")) return { path: address };
+  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
+  if (!match) return { host: address, port: 11211 };
+  return { host: match[1], port: Number(match[2]) };
+}
+
+/** MurmurHash3 x86 32-bit, as pymemcache's pure-Python `murmur3_32` computes it. */
+export function murmur3(data: Uint8Array, seed = 0): number {
+  let h = seed >>> 0;
+  const length = data.length;
+  const rounded = length & ~3;
+  for (let i = 0; i < rounded; i += 4) {
+    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  const tail = length & 3;
+  if (tail === 3) k = data[rounded + 2] << 16;
+  if (tail >= 2) k |= data[rounded + 1] << 8;
+  if (tail >= 1) {
+    k |= data[rounded];
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The code units pymemcache hashes for a key. Python apps (Django, most others) pass `str` keys, and its
+ * murmur3 reads `ord(c) & 0xff` per character, so a UTF-8 key hashes by code point, not by byte.
+ */
+function pythonKeyUnits(key: Buffer): Uint8Array {
+  const text = key.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(key)) return key;
+  const units: number[] = [];
+  for (const ch of text) units.push(ch.codePointAt(0)! & 0xff);
+  return Uint8Array.from(units);
+}
+
+/**
+ * Index of the server pymemcache's `HashClient` (rendezvous hashing, murmur3, seed 0) sends `key` to. The
+ * node names must be spelled as the app spells them (`127.0.0.1:11211` and `localhost:11211` differ).
+ */
+export function pickServer(nodes: readonly string[], key: Buffer): number {
+  if (nodes.length === 1) return 0;
+  const units = pythonKeyUnits(key);
+  let best = -1;
+  let winner = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const score = murmur3(Buffer.concat([Buffer.from(`${nodes[i]}-`, "latin1"), units]));
+    if (score > best || (score === best && nodes[i] > nodes[winner])) {
+      best = score;
+      winner = i;
+    }
+  }
+  return winner;
+}
+
+/** Longest key memcached stores, and longest binary key: base64 tokens share the 250-character limit. */
+export const MAX_KEY_BYTES = 250;
+export const MAX_BINARY_KEY_BYTES = 186;
+
+/** The key as a meta-command token: plain when it is safe on the text protocol, else base64 with `b`. */
+export function keyToken(key: Buffer): { token: string; binary: boolean } {
+  if (key.length === 0) throw new DriverError("INVALID_ARGUMENT", "memcached keys cannot be empty.");
+  let plain = true;
+  for (const byte of key) {
+    if (byte <= 0x20 || byte === 0x7f) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    if (key.length > MAX_KEY_BYTES) {
+      throw new DriverError("TOO_LARGE", `memcached keys are at most ${MAX_KEY_BYTES} bytes; this one has ${key.length}.`);
+    }
+    return { token: key.toString("latin1"), binary: false };
+  }
+  if (key.length > MAX_BINARY_KEY_BYTES) {
+    throw new DriverError(
+      "TOO_LARGE",
+      `memcached keys with spaces or control bytes travel base64-encoded and are at most ${MAX_BINARY_KEY_BYTES} bytes; this one has ${key.length}.`,
+    );
+  }
+  return { token: key.toString("base64"), binary: true };
+}
+
+/** `key b` or `key` as it goes into a meta command line. */
+export function metaKey(key: Buffer): string {
+  const { token, binary } = keyToken(key);
+  return binary ? `${token} b` : token;
+}
+
+/** An `ms` command with its data block; `tokens` are meta flags such as `T60`, `F2`, `C12`, `ME`. */
+export function metaSet(key: Buffer, value: Buffer, tokens: string[]): Buffer {
+  const { token, binary } = keyToken(key);
+  const line = `ms ${token} ${value.length}${binary ? " b" : ""} ${tokens.join(" ")}\r\n`;
+  return Buffer.concat([Buffer.from(line, "latin1"), value, Buffer.from("\r\n")]);
+}
+
+export interface MetaReply {
+  /** HD, VA, EN, NF, NS, EX, MN, VERSION, STORED, OK, STAT block… */
+  status: string;
+  /** Return flags of a meta reply, by letter (`t` → "-1", `c` → "12"). */
+  flags: Map<string, string>;
+  value?: Buffer;
+  /** `stats` lines as name → value. */
+  stats?: Map<string, string>;
+  /** The whole first line, for messages. */
+  line: string;
+}
+
+function parseMetaFlags(tokens: string[], from: number): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t) flags.set(t[0], t.slice(1));
+  }
+  return flags;
+}
+
+type ReplyShape = "line" | "stats";
+
+interface Pending {
+  shape: ReplyShape;
+  resolve(reply: MetaReply): void;
+  reject(error: DriverError): void;
+  stats?: Map<string, string>;
+}
+
+export interface ConnectionOptions {
+  address: string;
+  timeoutMs: number;
+  username?: string;
+  password?: string;
+}
+
+export function connectError(error: NodeJS.ErrnoException, address: string): DriverError {
+  if (error.code === "ETIMEDOUT") return new DriverError("TIMEOUT", `Connecting to memcached at ${address} timed out.`, { cause: error });
+  return new DriverError("CONNECTION_REFUSED", `Cannot connect to ${address}: ${error.message}`, { cause: error });
+}
+
+/** Opens a socket, failing with CONNECTION_REFUSED or TIMEOUT (a paused server accepts but never answers). */
+export function openSocket(address: string, timeoutMs: number, label: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(parseServerAddress(address) as never);
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new DriverError("TIMEOUT", `Connecting to ${label} at ${address} took longer than ${timeoutMs} ms.`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(connectError(error, address));
+    });
+  });
+}
+
+/**
+ * One pipelined text-protocol connection. Replies come back in request order, so pending requests are a
+ * FIFO; when one times out the stream position is unknown, so the socket is dropped and every pending
+ * request fails with it. The next request reconnects.
+ */
+export class MemcachedConnection {
+  private socket: Socket | null = null;
+  private connecting: Promise<Socket> | null = null;
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  /** Sends one or more command lines (and data blocks) and resolves with their replies, in order. */
+  async send(payload: Buffer | string, shapes: ReplyShape[]): Promise<MetaReply[]> {
+    const socket = await this.open();
+    const replies = shapes.map(
+      (shape) =>
+        new Promise<MetaReply>((resolve, reject) => {
+          this.queue.push({ shape, resolve, reject });
+        }),
+    );
+    this.armTimer();
+    // Command lines carry keys as latin1 (one char per byte); a JS string would otherwise go out as UTF-8.
+    socket.write(typeof payload === "string" ? Buffer.from(payload, "latin1") : payload);
+    return Promise.all(replies);
+  }
+
+  async one(payload: Buffer | string, shape: ReplyShape = "line"): Promise<MetaReply> {
+    const [reply] = await this.send(payload, [shape]);
+    return reply;
+  }
+
+  close(): void {
+    this.fail(new DriverError("CONNECTION_REFUSED", "The connection was closed."));
+  }
+
+  private async open(): Promise<Socket> {
+    if (this.socket) return this.socket;
+    this.connecting ??= (async () => {
+      const socket = await openSocket(this.options.address, this.options.timeoutMs, "memcached");
+      socket.on("data", (chunk) => this.onData(chunk));
+      socket.on("error", (error) => this.fail(connectError(error, this.options.address)));
+      socket.on("close", () => {
+        if (this.socket === socket) this.fail(new DriverError("CONNECTION_REFUSED", `memcached at ${this.options.address} closed the connection.`));
+      });
+      this.socket = socket;
+      if (this.options.username !== undefined) await this.authenticate();
+      return socket;
+    })().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  /** memcached's ASCII authentication (`-Y` token file): a `set` whose data is "user password". */
+  private async authenticate(): Promise<void> {
+    const token = Buffer.from(`${this.options.username} ${this.options.password ?? ""}`);
+    const reply = await this.one(Buffer.concat([Buffer.from(`set auth 0 0 ${token.length}\r\n`), token, Buffer.from("\r\n")]));
+    if (reply.status !== "STORED") {
+      this.close();
+      throw new DriverError("AUTH_FAILED", `memcached at ${this.options.address} refused the username or password (${reply.line}).`);
+    }
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fail(new DriverError("TIMEOUT", `memcached at ${this.options.address} did not answer within ${this.options.timeoutMs} ms.`));
+    }, this.options.timeoutMs);
+  }
+
+  private fail(error: DriverError): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const socket = this.socket;
+    this.socket = null;
+    this.buffer = Buffer.alloc(0);
+    socket?.destroy();
+    for (const pending of this.queue.splice(0)) pending.reject(error);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    while (this.queue.length) {
+      const consumed = this.parseOne(this.queue[0]);
+      if (consumed < 0) break;
+      this.buffer = this.buffer.subarray(consumed);
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.queue.length) this.armTimer();
+  }
+
+  /** Parses the reply to `pending` at the head of the buffer; returns bytes consumed, or -1 for incomplete. */
+  private parseOne(pending: Pending): number {
+    let offset = 0;
+    for (;;) {
+      const eol = this.buffer.indexOf("\r\n", offset);
+      if (eol < 0) return -1;
+      const line = this.buffer.toString("latin1", offset, eol);
+      const tokens = line.split(" ");
+      const status = tokens[0];
+      if (status === "ERROR" || status === "CLIENT_ERROR" || status === "SERVER_ERROR") {
+        this.queue.shift();
+        pending.resolve({ status, flags: new Map(), line });
+        // After a refused command line memcached reads its data block as commands: the stream is out of step.
+        if (status === "CLIENT_ERROR" && /bad (command line|data chunk)/.test(line)) {
+          queueMicrotask(() => this.fail(new DriverError("PROTOCOL_ERROR", `memcached at ${this.options.address} refused an earlier request on this connection (${line}).`)));
+        }
+        return eol + 2;
+      }
+      if (pending.shape === "stats") {
+        if (status === "STAT") {
+          pending.stats ??= new Map();
+          pending.stats.set(tokens[1], tokens.slice(2).join(" "));
+          offset = eol + 2;
+          continue;
+        }
+        this.queue.shift();
+        pending.resolve({ status, flags: new Map(), stats: pending.stats ?? new Map(), line });
+        return eol + 2;
+      }
+      if (status === "VA") {
+        const size = Number(tokens[1]);
+        const end = eol + 2 + size + 2;
+        if (this.buffer.length < end) return -1;
+        this.queue.shift();
+        pending.resolve({
+          status,
+          flags: parseMetaFlags(tokens, 2),
+          value: Buffer.from(this.buffer.subarray(eol + 2, eol + 2 + size)),
+          line,
+        });
+        return end;
+      }
+      this.queue.shift();
+      pending.resolve({ status, flags: parseMetaFlags(tokens, 1), line });
+      return eol + 2;
+    }
+  }
+}
+
+/** Throws the DriverError that an error reply stands for. */
+export function throwIfError(reply: MetaReply, address: string): void {
+  if (reply.status === "ERROR") throw new DriverError("UNSUPPORTED", `memcached at ${address} does not know this command (${reply.line}).`);
+  if (reply.status === "CLIENT_ERROR") {
+    if (/non-numeric/.test(reply.line)) throw new DriverError("WRONG_TYPE", "The value is not an unsigned integer, so memcached cannot increment it.");
+    throw new DriverError("INVALID_ARGUMENT", `memcached at ${address} rejected the request: ${reply.line}`);
+  }
+  if (reply.status === "SERVER_ERROR") {
+    if (/too large/i.test(reply.line)) throw new DriverError("TOO_LARGE", `memcached at ${address}: ${reply.line}`);
+    throw new DriverError("SERVER_ERROR", `memcached at ${address}: ${reply.line}`);
+  }
+}
+
+export interface DumpEntry {
+  key: Buffer;
+  /** Absolute expiry (server epoch seconds), or -1 for none. */
+  exp: number;
+  /** Last access, server epoch seconds. */
+  lastAccess: number;
+  fetched: boolean;
+  slabClass: number;
+  size: number;
+  flags?: number;
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
+}
+
+/** URL-decodes `%XX` escapes of a metadump key straight into bytes. */
+export function decodeDumpKey(raw: Buffer): Buffer {
+  if (raw.indexOf(0x25) < 0) return Buffer.from(raw);
+  const out = Buffer.allocUnsafe(raw.length);
+  let j = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (byte === 0x25 && i + 2 < raw.length && hexValue(raw[i + 1]) >= 0 && hexValue(raw[i + 2]) >= 0) {
+      out[j++] = (hexValue(raw[i + 1]) << 4) | hexValue(raw[i + 2]);
+      i += 2;
+    } else {
+      out[j++] = byte;
+    }
+  }
+  return out.subarray(0, j);
+}
+
+function parseIntAt(line: Buffer, start: number, end: number): number {
+  let negative = false;
+  let i = start;
+  if (line[i] === 0x2d) {
+    negative = true;
+    i++;
+  }
+  let n = 0;
+  for (; i < end; i++) n = n * 10 + (line[i] - 0x30);
+  return negative ? -n : n;
+}
+
+/** One `key=… exp=… la=… cas=… fetch=… cls=… size=… [flags=…]` line (without its `\n`), or null. */
+export function parseDumpLine(line: Buffer): DumpEntry | null {
+  if (line[0] !== 0x6b || line[3] !== 0x3d) return null;
+  let keyEnd = line.indexOf(0x20, 4);
+  if (keyEnd < 0) keyEnd = line.length;
+  const entry: DumpEntry = { key: decodeDumpKey(line.subarray(4, keyEnd)), exp: -1, lastAccess: 0, fetched: false, slabClass: 0, size: 0 };
+  let pos = keyEnd + 1;
+  while (pos < line.length) {
+    let end = line.indexOf(0x20, pos);
+    if (end < 0) end = line.length;
+    const eq = line.indexOf(0x3d, pos);
+    if (eq > pos && eq < end) {
+      const name = line.toString("latin1", pos, eq);
+      switch (name) {
+        case "exp":
+          entry.exp = parseIntAt(line, eq + 1, end);
+          break;
+        case "la":
+          entry.lastAccess = parseIntAt(line, eq + 1, end);
+          break;
+        case "fetch":
+          entry.fetched = line[eq + 1] === 0x79;
+          break;
+        case "cls":
+          entry.slabClass = parseIntAt(line, eq + 1, end);
+          break;
+        case "size":
+          entry.size = parseIntAt(line, eq + 1, end);
+          break;
+        case "flags":
+          entry.flags = parseIntAt(line, eq + 1, end);
+          break;
+      }
+    }
+    pos = end + 1;
+  }
+  return entry;
+}
+
+/** Time the server waits after BUSY (another crawl running) before the dump is asked for again. */
+const BUSY_RETRY_MS = 100;
+
+/**
+ * A streamed `lru_crawler metadump all` on its own connection (memcached refuses other commands pipelined
+ * before it). Entries are parsed as they arrive and the socket is paused once `highWater` of them wait
+ * unread, so memcached's crawler blocks instead of us buffering the keyspace.
+ */
+export class MetadumpStream {
+  private readonly entries: DumpEntry[] = [];
+  private head = 0;
+  private partial: Buffer = Buffer.alloc(0);
+  private finished = false;
+  private failure: DriverError | null = null;
+  private waiter: (() => void) | null = null;
+  private started = false;
+  /** Lines parsed so far, including those `filter` dropped. */
+  seen = 0;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly address: string,
+    private readonly highWater: number,
+    private readonly filter: ((key: Buffer) => boolean) | undefined,
+  ) {
+    socket.on("data", (chunk) => this.onData(chunk));
+    socket.on("error", (error) => this.end(connectError(error, address)));
+    socket.on("close", () => this.end(this.finished ? null : new DriverError("PROTOCOL_ERROR", `memcached at ${address} closed the dump early.`)));
+  }
+
+  /**
+   * Starts a dump; retries while the crawler is BUSY with another client's dump until `timeoutMs`.
+   *
+   * `all` walks the LRUs: memcached checks for room in our socket before it locks anything, so a paused
+   * reader only parks the crawler, but items the LRU maintainer moves between segments mid-walk can be
+   * missed or repeated. `hash` walks the hash table and sees every item exactly once, but waits for room
+   * while holding an item lock, so it is only for readers that never pause (`highWater: Infinity`); it
+   * falls back to `all` on servers without it.
+   */
+  static async open(
+    options: ConnectionOptions & { mode?: "all" | "hash"; highWater?: number; filter?: (key: Buffer) => boolean },
+  ): Promise<MetadumpStream> {
+    const deadline = Date.now() + options.timeoutMs;
+    let mode = options.mode ?? "all";
+    for (;;) {
+      const socket = await openSocket(options.address, options.timeoutMs, "memcached");
+      const stream = new MetadumpStream(socket, options.address, options.highWater ?? 20_000, options.filter);
+      try {
+        if (options.username !== undefined) {
+          const token = Buffer.from(`${options.username} ${options.password ?? ""}`);
+          socket.write(Buffer.concat([Buffer.from(`set auth 0 0 ${token.length}\r\n`), token, Buffer.from("\r\n")]));
+        }
+        socket.write(`lru_crawler metadump ${mode}\r\n`);
+        await stream.waitForFirst(Math.max(1, deadline - Date.now()));
+        return stream;
+      } catch (error) {
+        stream.close();
+        if (mode === "hash" && error instanceof DriverError && error.code === "UNSUPPORTED" && !/-X/.test(error.message)) {
+          mode = "all";
+          continue;
+        }
+        if (error instanceof DriverError && error.message.startsWith("BUSY") && Date.now() + BUSY_RETRY_MS < deadline) {
+          await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+          continue;
+        }
+        if (error instanceof DriverError && error.message.startsWith("BUSY")) {
+          throw new DriverError("TIMEOUT", `memcached at ${options.address} is busy with another key listing (its LRU crawler serves one dump at a time); try again shortly.`);
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Up to `max` entries; fewer only at the end of the dump. Null once the dump is exhausted. */
+  async next(max: number, timeoutMs: number): Promise<DumpEntry[] | null> {
+    const out: DumpEntry[] = [];
+    while (out.length < max) {
+      if (this.head < this.entries.length) {
+        const take = Math.min(max - out.length, this.entries.length - this.head);
+        for (let i = 0; i < take; i++) out.push(this.entries[this.head++]);
+        if (this.head > 4096 && this.head * 2 > this.entries.length) {
+          this.entries.splice(0, this.head);
+          this.head = 0;
+        }
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      if (this.finished) break;
+      this.socket.resume();
+      await this.wait(timeoutMs);
+    }
+    if (this.entries.length - this.head < this.highWater && !this.finished) this.socket.resume();
+    return out.length === 0 && this.finished && this.head >= this.entries.length ? null : out;
+  }
+
+  get done(): boolean {
+    return this.finished && this.head >= this.entries.length;
+  }
+
+  close(): void {
+    this.finished = true;
+    this.socket.destroy();
+    this.wake();
+  }
+
+  private waitForFirst(timeoutMs: number): Promise<void> {
+    return this.wait(timeoutMs).then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  private wait(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        reject(new DriverError("TIMEOUT", `memcached at ${this.address} sent no listing data within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  }
+
+  private end(failure: DriverError | null): void {
+    if (!this.finished && failure) this.failure = failure;
+    this.finished = true;
+    this.wake();
+  }
+
+  private onData(chunk: Buffer): void {
+    const data = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nl = data.indexOf(0x0a, start);
+      if (nl < 0) break;
+      const lineEnd = nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl;
+      this.onLine(data.subarray(start, lineEnd));
+      start = nl + 1;
+      if (this.finished) break;
+    }
+    this.partial = start < data.length && !this.finished ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
+    if (this.entries.length - this.head >= this.highWater) this.socket.pause();
+    if (this.started || this.finished) this.wake();
+  }
+
+  private onLine(line: Buffer): void {
+    const entry = parseDumpLine(line);
+    if (entry) {
+      this.started = true;
+      this.seen++;
+      if (!this.filter || this.filter(entry.key)) this.entries.push(entry);
+      return;
+    }
+    const text = line.toString("latin1");
+    if (text === "END") {
+      this.started = true;
+      this.finished = true;
+      this.socket.destroy();
+    } else if (text === "OK" || text === "STORED" || text === "") {
+      return;
+    } else if (text.startsWith("BUSY")) {
+      this.end(new DriverError("SERVER_ERROR", text));
+    } else if (/not allowed/.test(text)) {
+      this.end(new DriverError("UNSUPPORTED", `memcached at ${this.address} was started with -X (dumping disabled), so its keys cannot be listed; reads and writes of known keys still work.`));
+    } else if (text.startsWith("ERROR") || text.startsWith("CLIENT_ERROR")) {
+      this.end(new DriverError("UNSUPPORTED", `memcached at ${this.address} cannot list keys (${text}): \`lru_crawler metadump\` needs memcached 1.5.19 or newer.`));
+    } else {
+      this.end(new DriverError("PROTOCOL_ERROR", `Unexpected line in the key listing of ${this.address}: ${text.slice(0, 200)}`));
+    }
+  }
+}

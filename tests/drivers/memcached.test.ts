@@ -1,0 +1,22 @@
+import { createMemcachedDriver } from "@/lib/drivers/memcached";
+import { freePort } from "../support/process";
+import { startMemcached } from "../support/memcached";
+import { type ConformanceTarget, runDriverConformance } from "./conformance";
+
+async function target(count: number): Promise<ConformanceTarget> {
+  const cluster = await startMemcached(count);
+  const closedPort = await freePort();
+  return {
+    driver: createMemcachedDriver({ servers: cluster.addresses }),
+    rawSet: (key, value, ttlMs) => cluster.rawSet(key, value, ttlMs),
+    rawGet: (key) => cluster.rawGet(key),
+    connect: ({ timeoutMs }) => createMemcachedDriver({ servers: cluster.addresses, timeoutMs }),
+    connectClosedPort: ({ timeoutMs }) => createMemcachedDriver({ servers: [`127.0.0.1:${closedPort}`], timeoutMs }),
+    pause: () => cluster.pause(),
+    resume: () => cluster.resume(),
+    teardown: () => cluster.stop(),
+  };
+}
+
+runDriverConformance("memcached", () => target(1));
+runDriverConformance("memcached pool of two", () => target(2));
