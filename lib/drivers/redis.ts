@@ -1,0 +1,907 @@
+/**
+ * The Redis driver: standalone (host/port or URL, ACL, TLS), Sentinel and Cluster, on ioredis.
+ *
+ * Keys and values stay `Buffer`s end to end (`callBuffer`). Every connection is lazy, has a connect deadline
+ * and a per-command timeout, never retries in the background and keeps no offline queue, so an unreachable or
+ * stalled server answers `CONNECTION_REFUSED` or `TIMEOUT` within the profile's limit; the next call opens a
+ * fresh connection (which, under Sentinel, asks the sentinels for the current primary again).
+ */
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import type { ConnectionOptions as TlsOptions } from "node:tls";
+import { z } from "zod";
+import { valueDigest } from "./digest";
+import { DriverError } from "./errors";
+import { prefixPattern } from "./glob";
+import { toDriverError } from "./redis-errors";
+import {
+  DESCRIBE_SCRIPT,
+  READ_STRING_SCRIPT,
+  WRITE_EXPECT_SCRIPT,
+  parseInfo,
+  parseScore,
+  scoreArg,
+  type Script,
+} from "./redis-scripts";
+import type {
+  Capabilities,
+  CollectionOps,
+  Driver,
+  DriverKind,
+  KeyMeta,
+  KeyType,
+  PingResult,
+  PrefixOptions,
+  PrefixResult,
+  ReadRequest,
+  ReadResult,
+  ScanPage,
+  ScanRequest,
+  ServerStats,
+  WriteOptions,
+} from "./types";
+
+const tlsSettings = z.object({
+  enabled: z.boolean().default(true),
+  /** PEM of the CA that signed the server certificate; the system store when absent. */
+  ca: z.string().optional(),
+  /** PEM client certificate for mutual TLS (its key is the `tlsKey` secret). */
+  cert: z.string().optional(),
+  /** Server name for SNI and certificate checks, when it differs from the host. */
+  servername: z.string().optional(),
+  /** Verify the server certificate and host name. Off only for self-signed test servers. */
+  verify: z.boolean().default(true),
+});
+
+const nodeAddress = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\//.test(value), "Use a redis:// or rediss:// URL")
+  .refine((value) => {
+    try {
+      return new URL(value).password === "";
+    } catch {
+      return false;
+    }
+  }, "Put the password in the password field, not in the URL");
+
+export const redisSettingsSchema = z.object({
+  /** `redis://[user@]host:port/db` or `rediss://…`; overrides host, port, db, username and turns TLS on. */
+  url: redisUrl.optional(),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(1).max(65535).default(6379),
+  db: z.number().int().min(0).default(0),
+  /** ACL user (Redis 6+); the password is the `password` secret. */
+  username: z.string().optional(),
+  tls: tlsSettings.optional(),
+});
+export type RedisSettings = z.infer<typeof redisSettingsSchema>;
+
+export const redisSentinelSettingsSchema = z.object({
+  masterName: z.string().min(1),
+  sentinels: z.array(nodeAddress).min(1),
+  db: z.number().int().min(0).default(0),
+  username: z.string().optional(),
+  /** ACL user on the sentinels; their password is the `sentinelPassword` secret. */
+  sentinelUsername: z.string().optional(),
+  /** TLS towards the primary and replicas. */
+  tls: tlsSettings.optional(),
+  /** Also use `tls` towards the sentinels. */
+  sentinelTls: z.boolean().default(false),
+});
+export type RedisSentinelSettings = z.infer<typeof redisSentinelSettingsSchema>;
+
+export const redisClusterSettingsSchema = z.object({
+  /** Any reachable nodes; the rest of the cluster is discovered from them. */
+  nodes: z.array(nodeAddress).min(1),
+  username: z.string().optional(),
+  tls: tlsSettings.optional(),
+});
+export type RedisClusterSettings = z.infer<typeof redisClusterSettingsSchema>;
+
+/** Secrets the Redis kinds read from the connection profile. */
+export interface RedisSecrets {
+  password?: string;
+  sentinelPassword?: string;
+  /** PEM private key of the TLS client certificate. */
+  tlsKey?: string;
+}
+
+const MAX_BULK = 512 * 1024 * 1024;
+
+export const redisCapabilities: Capabilities = {
+  listKeys: true,
+  types: true,
+  ttl: true,
+  persist: true,
+  keepTtl: true,
+  counters: true,
+  floatCounters: true,
+  negativeCounters: true,
+  atomicCounters: true,
+  namespaceDelete: true,
+  namespaceExpire: true,
+  cas: true,
+  rename: true,
+  rangeRead: true,
+  dumpRestore: true,
+  flush: true,
+  maxKeyBytes: null,
+  maxValueBytes: MAX_BULK,
+  emptyValues: true,
+};
+
+const DEFAULT_STRING_PAGE = 65536;
+const DEFAULT_COLLECTION_PAGE = 100;
+const DEFAULT_SCAN_COUNT = 1000;
+const DEFAULT_BATCH = 1000;
+const DELETE_CHUNK = 1000;
+
+type Client = Redis | Cluster;
+type Reply = Buffer | string | number | null | Reply[];
+type BufferCommand = (...args: (string | Buffer | number)[]) => Promise<Reply>;
+
+type Topology =
+  | { kind: "redis"; settings: RedisSettings }
+  | { kind: "redis-sentinel"; settings: RedisSentinelSettings }
+  | { kind: "redis-cluster"; settings: RedisClusterSettings };
+
+function tlsOptions(tls: z.infer<typeof tlsSettings> | undefined, secrets: RedisSecrets, host?: string): TlsOptions | undefined {
+  if (!tls?.enabled) return undefined;
+  return {
+    ca: tls.ca,
+    cert: tls.cert,
+    key: secrets.tlsKey,
+    servername: tls.servername ?? (host && !/^[\d.:]+$/.test(host) ? host : undefined),
+    rejectUnauthorized: tls.verify,
+    ...(tls.verify ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+function text(reply: unknown): string {
+  if (Buffer.isBuffer(reply)) return reply.toString("utf8");
+  return reply === null || reply === undefined ? "" : String(reply);
+}
+
+function num(reply: unknown): number {
+  return Number(text(reply));
+}
+
+function buf(reply: unknown): Buffer {
+  if (Buffer.isBuffer(reply)) return reply;
+  return Buffer.from(reply === null || reply === undefined ? "" : String(reply));
+}
+
+function pairs(flat: Reply[]): { field: Buffer; value: Buffer }[] {
+  const out: { field: Buffer; value: Buffer }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ field: buf(flat[i]), value: buf(flat[i + 1]) });
+  return out;
+}
+
+function keyType(name: string): KeyType {
+  return name === "string" || name === "hash" || name === "list" || name === "set" || name === "zset" || name === "stream"
+    ? name
+    : "unknown";
+}
+
+function checkTtl(ttlMs: number): void {
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new DriverError("INVALID_ARGUMENT", `A TTL must be a positive whole number of milliseconds, got ${ttlMs}`);
+  }
+}
+
+function cancelled(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Cursor of a walk over several primaries: which node (by address) and where in its keyspace. */
+function encodeClusterCursor(node: string, cursor: string): string {
+  return Buffer.from(`${node} ${cursor}`).toString("base64url");
+}
+
+function decodeClusterCursor(cursor: string): { node: string; cursor: string } {
+  const [node, inner] = Buffer.from(cursor, "base64url").toString("utf8").split(" ");
+  if (!node || !inner || !/^\d+$/.test(inner)) throw new DriverError("INVALID_ARGUMENT", "Malformed scan cursor");
+  return { node, cursor: inner };
+}
+
+function nodeAddressOf(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
+}
+
+export class RedisDriver implements Driver {
+  readonly kind: DriverKind;
+  readonly capabilities = redisCapabilities;
+  readonly collections: CollectionOps;
+
+  private client: Client | null = null;
+  private opening: Promise<Client> | null = null;
+  private lastClientError: Error | null = null;
+  private disposed = false;
+  private version: string | null = null;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly secrets: RedisSecrets,
+    private readonly timeoutMs: number,
+  ) {
+    this.kind = topology.kind;
+    this.collections = this.collectionOps();
+  }
+
+  /** Options of every connection, cluster nodes included. */
+  private nodeOptions(): RedisOptions {
+    return {
+      lazyConnect: true,
+      // RESP2 keeps reply shapes identical to what every Redis speaks (no HELLO round trip, no RESP3 maps
+      // or doubles to special-case); ioredis 6 would otherwise negotiate RESP3.
+      protocol: 2,
+      stringNumbers: true,
+      connectTimeout: this.timeoutMs,
+      commandTimeout: this.timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableAutoPipelining: true,
+      disableClientInfo: true,
+      connectionName: "cacheboard",
+    };
+  }
+
+  private createClient(): Client {
+    const base: RedisOptions = { ...this.nodeOptions(), enableOfflineQueue: false, retryStrategy: () => null };
+    const secrets = this.secrets;
+    switch (this.topology.kind) {
+      case "redis": {
+        const s = this.topology.settings;
+        let host = s.host;
+        let port = s.port;
+        let db = s.db;
+        let username = s.username;
+        let tls = s.tls;
+        if (s.url) {
+          const url = new URL(s.url);
+          host = url.hostname.replace(/^\[|\]$/g, "") || host;
+          port = url.port ? Number(url.port) : 6379;
+          const dbPath = url.pathname.replace(/^\//, "");
+          if (dbPath) db = Number(dbPath);
+          if (url.username) username = decodeURIComponent(url.username);
+          if (url.protocol === "rediss:") tls = { ...(tls ?? { verify: true }), enabled: true };
+        }
+        return new Redis({
+          ...base,
+          host,
+          port,
+          db,
+          username,
+          password: secrets.password,
+          tls: tlsOptions(tls, secrets, host),
+        });
+      }
+      case "redis-sentinel": {
+        const s = this.topology.settings;
+        const tls = tlsOptions(s.tls, secrets);
+        return new Redis({
+          ...base,
+          name: s.masterName,
+          sentinels: s.sentinels,
+          db: s.db,
+          username: s.username,
+          password: secrets.password,
+          sentinelUsername: s.sentinelUsername,
+          sentinelPassword: secrets.sentinelPassword,
+          sentinelCommandTimeout: this.timeoutMs,
+          sentinelRetryStrategy: () => null,
+          tls,
+          enableTLSForSentinelMode: s.sentinelTls && tls !== undefined,
+          sentinelTLS: s.sentinelTls ? tls : undefined,
+        });
+      }
+      case "redis-cluster": {
+        const s = this.topology.settings;
+        const options: ClusterOptions = {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: () => null,
+          slotsRefreshTimeout: this.timeoutMs,
+          maxRedirections: 8,
+          retryDelayOnFailover: 100,
+          redisOptions: {
+            ...this.nodeOptions(),
+            username: s.username,
+            password: secrets.password,
+            tls: tlsOptions(s.tls, secrets),
+          },
+        };
+        return new Cluster(s.nodes, options);
+      }
+    }
+  }
+
+  /** The connected client, opening one (within the deadline) when there is none or the last one ended. */
+  private async conn(): Promise<Client> {
+    if (this.disposed) throw new DriverError("CONNECTION_REFUSED", "The driver was disposed");
+    const current = this.client;
+    if (current && current.status === "ready") return current;
+    this.opening ??= this.open().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<Client> {
+    if (this.client) {
+      this.client.disconnect();
+      this.client = null;
+    }
+    const client = this.createClient();
+    this.lastClientError = null;
+    // Failures surface through the commands; the event is only kept to explain a failed connect.
+    client.on("error", (error: Error) => {
+      this.lastClientError = error;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DriverError("TIMEOUT", `No answer from the server within ${this.timeoutMs} ms while connecting`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([client.connect(), deadline]);
+    } catch (error) {
+      client.disconnect();
+      const detail = this.lastClientError;
+      const mapped = toDriverError(error, "connect");
+      if (detail && mapped.code !== "TIMEOUT") throw toDriverError(detail, "connect");
+      throw mapped;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.client = client;
+    return client;
+  }
+
+  /** Runs `op` on a connected client and maps any failure; a READONLY answer under Sentinel means the primary moved. */
+  private async run<T>(op: (client: Client) => Promise<T>): Promise<T> {
+    try {
+      return await op(await this.conn());
+    } catch (error) {
+      const mapped = toDriverError(error);
+      if (mapped.code === "READ_ONLY" && this.kind === "redis-sentinel") {
+        this.client?.disconnect();
+        this.client = null;
+        try {
+          return await op(await this.conn());
+        } catch (retryError) {
+          throw toDriverError(retryError);
+        }
+      }
+      throw mapped;
+    }
+  }
+
+  /**
+   * One command with Buffer replies. Goes through the named `<command>Buffer` method rather than
+   * `callBuffer`, whose auto-pipelined path in ioredis 6.0.0 loses the command name.
+   */
+  private call(client: Client | Redis, command: string, ...args: (string | Buffer | number)[]): Promise<Reply> {
+    const method = (client as unknown as Record<string, BufferCommand>)[`${command.toLowerCase()}Buffer`];
+    return method.apply(client, args);
+  }
+
+  /** EVALSHA, loading the script on the node that answers NOSCRIPT. */
+  private async script(client: Client, script: Script, keys: Buffer[], args: (string | Buffer | number)[]): Promise<Reply> {
+    try {
+      return await this.call(client, "EVALSHA", script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return this.call(client, "EVAL", script.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  /** Every primary, in a stable order: the one client standalone, each master node in a cluster. */
+  private primaries(client: Client): Redis[] {
+    if (client instanceof Cluster) {
+      return client.nodes("master").sort((a, b) => nodeAddressOf(a).localeCompare(nodeAddressOf(b)));
+    }
+    return [client];
+  }
+
+  async ping(): Promise<PingResult> {
+    return this.run(async (client) => {
+      const started = performance.now();
+      await this.call(client, "PING");
+      const latencyMs = performance.now() - started;
+      if (this.version === null) {
+        const info = parseInfo(text(await this.call(this.primaries(client)[0], "INFO", "server")));
+        this.version = info.get("redis_version") ?? null;
+      }
+      return { latencyMs, version: this.version };
+    });
+  }
+
+  async keyCount(): Promise<number> {
+    return this.run(async (client) => {
+      const sizes = await Promise.all(this.primaries(client).map((node) => this.call(node, "DBSIZE")));
+      return sizes.reduce<number>((sum, size) => sum + num(size), 0);
+    });
+  }
+
+  async scan(request: ScanRequest): Promise<ScanPage> {
+    if (cancelled(request.signal)) throw new DriverError("CANCELLED", "The scan was cancelled");
+    const prefix = request.prefix;
+    const pattern = request.match ?? (prefix && prefix.length > 0 ? prefixPattern(prefix) : undefined);
+    const args: (string | Buffer | number)[] = [];
+    if (pattern) args.push("MATCH", pattern);
+    args.push("COUNT", request.count ?? DEFAULT_SCAN_COUNT);
+    if (request.type && request.type !== "unknown") args.push("TYPE", request.type);
+    // With both a pattern and a prefix the server filters by the pattern and we keep the prefix here.
+    const keep = request.match && prefix && prefix.length > 0 ? (k: Buffer) => k.subarray(0, prefix.length).equals(prefix) : null;
+
+    return this.run(async (client) => {
+      const nodes = this.primaries(client);
+      let index = 0;
+      let cursor = "0";
+      if (client instanceof Cluster) {
+        if (request.cursor) {
+          const decoded = decodeClusterCursor(request.cursor);
+          index = nodes.findIndex((node) => nodeAddressOf(node) === decoded.node);
+          if (index === -1) {
+            throw new DriverError("INVALID_ARGUMENT", `The node ${decoded.node} of this scan cursor is no longer a primary; start again`);
+          }
+          cursor = decoded.cursor;
+        }
+      } else if (request.cursor) {
+        if (!/^\d+$/.test(request.cursor)) throw new DriverError("INVALID_ARGUMENT", "Malformed scan cursor");
+        cursor = request.cursor;
+      }
+      const [next, found] = (await this.call(nodes[index], "SCAN", cursor, ...args)) as [Buffer, Buffer[]];
+      const keys = keep ? found.filter(keep) : found;
+      const nextCursor = text(next);
+      if (nextCursor !== "0") {
+        return {
+          cursor: client instanceof Cluster ? encodeClusterCursor(nodeAddressOf(nodes[index]), nextCursor) : nextCursor,
+          done: false,
+          keys,
+        };
+      }
+      if (index + 1 < nodes.length) {
+        return { cursor: encodeClusterCursor(nodeAddressOf(nodes[index + 1]), "0"), done: false, keys };
+      }
+      return { cursor: "0", done: true, keys };
+    });
+  }
+
+  async describe(keys: Buffer[]): Promise<KeyMeta[]> {
+    if (keys.length === 0) return [];
+    return this.run(async (client) => {
+      const replies = await Promise.all(keys.map((key) => this.script(client, DESCRIBE_SCRIPT, [key], [])));
+      return replies.map((reply, i) => {
+        const [type, ttl, size, length] = reply as Reply[];
+        const name = text(type);
+        if (name === "none") return { key: keys[i], exists: false, type: "unknown", ttlMs: null, size: null, length: null };
+        const ttlMs = num(ttl);
+        const sizeNum = num(size);
+        const lengthNum = num(length);
+        return {
+          key: keys[i],
+          exists: true,
+          type: keyType(name),
+          ttlMs: ttlMs >= 0 ? ttlMs : null,
+          size: sizeNum >= 0 ? sizeNum : null,
+          length: lengthNum >= 0 ? lengthNum : null,
+        };
+      });
+    });
+  }
+
+  async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
+    const offset = Math.max(0, Math.floor(request.offset ?? 0));
+    return this.run(async (client) => {
+      const stringLimit = Math.max(0, Math.floor(request.limit ?? DEFAULT_STRING_PAGE));
+      const head = (await this.script(client, READ_STRING_SCRIPT, [key], [offset, stringLimit])) as Reply[];
+      const type = text(head[0]);
+      const ttl = num(head[1]);
+      const ttlMs = ttl >= 0 ? ttl : null;
+      if (type === "none") throw new DriverError("NOT_FOUND", "The key does not exist");
+      if (type === "string") {
+        return { type, key, ttlMs, value: buf(head[4]), offset, total: num(head[2]), digest: text(head[3]) };
+      }
+      const limit = Math.max(1, Math.floor(request.limit ?? DEFAULT_COLLECTION_PAGE));
+      const cursor = request.cursor || "0";
+      switch (type) {
+        case "hash": {
+          const [scan, total] = await Promise.all([
+            this.call(client, "HSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
+            this.call(client, "HLEN", key),
+          ]);
+          const next = text(scan[0]);
+          return { type, key, ttlMs, entries: pairs(scan[1]), cursor: next, done: next === "0", total: num(total) };
+        }
+        case "set": {
+          const [scan, total] = await Promise.all([
+            this.call(client, "SSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
+            this.call(client, "SCARD", key),
+          ]);
+          const next = text(scan[0]);
+          return { type, key, ttlMs, members: scan[1].map(buf), cursor: next, done: next === "0", total: num(total) };
+        }
+        case "list": {
+          const [items, total] = await Promise.all([
+            this.call(client, "LRANGE", key, offset, offset + limit - 1) as Promise<Reply[]>,
+            this.call(client, "LLEN", key),
+          ]);
+          return { type, key, ttlMs, items: items.map(buf), offset, total: num(total) };
+        }
+        case "zset": {
+          const [flat, total] = await Promise.all([
+            this.call(client, "ZRANGE", key, offset, offset + limit - 1, "WITHSCORES") as Promise<Reply[]>,
+            this.call(client, "ZCARD", key),
+          ]);
+          const members: { member: Buffer; score: number }[] = [];
+          for (let i = 0; i + 1 < flat.length; i += 2) members.push({ member: buf(flat[i]), score: parseScore(text(flat[i + 1])) });
+          return { type, key, ttlMs, members, offset, total: num(total) };
+        }
+        case "stream": {
+          const start = request.cursor ? `(${request.cursor}` : "-";
+          const [entries, total] = await Promise.all([
+            this.call(client, "XRANGE", key, start, "+", "COUNT", limit + 1) as Promise<[Buffer, Reply[]][]>,
+            this.call(client, "XLEN", key),
+          ]);
+          const page = entries.slice(0, limit).map(([id, fields]) => ({ id: text(id), fields: pairs(fields) }));
+          const nextCursor = entries.length > limit ? page[page.length - 1].id : null;
+          return { type, key, ttlMs, entries: page, total: num(total), nextCursor };
+        }
+        default:
+          throw new DriverError("UNSUPPORTED", `Keys of type ${type} cannot be read`);
+      }
+    });
+  }
+
+  async write(key: Buffer, value: Buffer, options: WriteOptions = {}): Promise<{ digest: string }> {
+    if (value.length > MAX_BULK) throw new DriverError("TOO_LARGE", `Values are limited to ${MAX_BULK} bytes`);
+    if (key.length > MAX_BULK) throw new DriverError("TOO_LARGE", `Keys are limited to ${MAX_BULK} bytes`);
+    const { ttlMs, ifAbsent, expect } = options;
+    if (typeof ttlMs === "number") checkTtl(ttlMs);
+    const ttlArgs: (string | number)[] = ttlMs === undefined ? ["KEEPTTL"] : ttlMs === null ? [] : ["PX", ttlMs];
+    return this.run(async (client) => {
+      if (expect !== undefined) {
+        const mode = ttlMs === undefined ? "keep" : ttlMs === null ? "persist" : "px";
+        const outcome = text(
+          await this.script(client, WRITE_EXPECT_SCRIPT, [key], [value, expect, mode, ttlMs ?? 0, ifAbsent ? 1 : 0]),
+        );
+        if (outcome === "exists") throw new DriverError("ALREADY_EXISTS", "The key already exists");
+        if (outcome === "conflict") {
+          throw new DriverError("CONFLICT", "The value changed since it was loaded; nothing was written");
+        }
+      } else {
+        const reply = await this.call(client, "SET", key, value, ...ttlArgs, ...(ifAbsent ? ["NX"] : []));
+        if (reply === null) throw new DriverError("ALREADY_EXISTS", "The key already exists");
+      }
+      return { digest: valueDigest(value) };
+    });
+  }
+
+  async delete(keys: Buffer[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.run(async (client) => {
+      // A cluster refuses multi-key commands across slots; one UNLINK per key is auto-pipelined per node.
+      if (client instanceof Cluster) {
+        const replies = await Promise.all(keys.map((key) => this.call(client, "UNLINK", key)));
+        return replies.reduce<number>((sum, n) => sum + num(n), 0);
+      }
+      let removed = 0;
+      for (let i = 0; i < keys.length; i += DELETE_CHUNK) {
+        removed += num(await this.call(client, "UNLINK", ...keys.slice(i, i + DELETE_CHUNK)));
+      }
+      return removed;
+    });
+  }
+
+  async expire(key: Buffer, ttlMs: number): Promise<void> {
+    checkTtl(ttlMs);
+    await this.run(async (client) => {
+      if (num(await this.call(client, "PEXPIRE", key, ttlMs)) === 0) throw new DriverError("NOT_FOUND", "The key does not exist");
+    });
+  }
+
+  async persist(key: Buffer): Promise<void> {
+    await this.run(async (client) => {
+      if (num(await this.call(client, "PERSIST", key)) === 1) return;
+      if (num(await this.call(client, "EXISTS", key)) === 0) throw new DriverError("NOT_FOUND", "The key does not exist");
+    });
+  }
+
+  async rename(key: Buffer, newKey: Buffer, options: { ifAbsent?: boolean } = {}): Promise<void> {
+    await this.run(async (client) => {
+      try {
+        if (options.ifAbsent) {
+          if (num(await this.call(client, "RENAMENX", key, newKey)) === 0) {
+            throw new DriverError("ALREADY_EXISTS", "The new key already exists");
+          }
+        } else {
+          await this.call(client, "RENAME", key, newKey);
+        }
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith("CROSSSLOT")) throw error;
+        await this.moveAcrossSlots(client, key, newKey, options.ifAbsent === true);
+      }
+    });
+  }
+
+  /** RENAME across cluster slots: DUMP and RESTORE with the remaining TTL, then drop the old key. */
+  private async moveAcrossSlots(client: Client, key: Buffer, newKey: Buffer, ifAbsent: boolean): Promise<void> {
+    const [payload, ttl] = await Promise.all([this.call(client, "DUMP", key), this.call(client, "PTTL", key)]);
+    if (payload === null) throw new DriverError("NOT_FOUND", "The key does not exist");
+    const ttlMs = num(ttl);
+    await this.call(client, "RESTORE", newKey, ttlMs > 0 ? ttlMs : 0, buf(payload), ...(ifAbsent ? [] : ["REPLACE"]));
+    await this.call(client, "UNLINK", key);
+  }
+
+  async increment(key: Buffer, delta: number): Promise<string> {
+    if (!Number.isFinite(delta)) throw new DriverError("INVALID_ARGUMENT", "The increment must be a finite number");
+    return this.run(async (client) => {
+      if (Number.isSafeInteger(delta)) {
+        try {
+          return text(await this.call(client, "INCRBY", key, delta));
+        } catch (error) {
+          // A stored float refuses INCRBY but takes INCRBYFLOAT.
+          if (!(error instanceof Error) || !/not an integer/.test(error.message)) throw error;
+        }
+      }
+      return text(await this.call(client, "INCRBYFLOAT", key, String(delta)));
+    });
+  }
+
+  async countPrefix(prefix: Buffer, options: PrefixOptions = {}): Promise<PrefixResult> {
+    return this.walkPrefix(prefix, options, null);
+  }
+
+  async deletePrefix(prefix: Buffer, options: PrefixOptions = {}): Promise<PrefixResult> {
+    return this.walkPrefix(prefix, options, (node, keys) => {
+      // One multi-key UNLINK is cheapest, but a cluster node refuses keys of different slots in one command.
+      if (this.kind !== "redis-cluster") return this.call(node, "UNLINK", ...keys).then(num);
+      const pipeline = node.pipeline();
+      for (const key of keys) pipeline.unlink(key);
+      return pipeline.exec().then(sumPipeline);
+    });
+  }
+
+  async expirePrefix(prefix: Buffer, ttlMs: number | null, options: PrefixOptions = {}): Promise<PrefixResult> {
+    if (ttlMs !== null) checkTtl(ttlMs);
+    return this.walkPrefix(prefix, options, (node, keys) => {
+      const pipeline = node.pipeline();
+      for (const key of keys) {
+        if (ttlMs === null) pipeline.persist(key);
+        else pipeline.pexpire(key, ttlMs);
+      }
+      return pipeline.exec().then(sumPipeline);
+    });
+  }
+
+  /**
+   * SCAN `MATCH <escaped prefix>*` on every primary, acting on each batch with `act`. The action on one batch
+   * runs while the next SCAN is already on the wire (both on the same connection, so in order), which keeps
+   * the walk as fast as a hand-written SCAN + pipelined UNLINK loop.
+   */
+  private async walkPrefix(
+    prefix: Buffer,
+    options: PrefixOptions,
+    act: ((node: Redis, keys: Buffer[]) => Promise<number>) | null,
+  ): Promise<PrefixResult> {
+    const count = options.batchSize ?? DEFAULT_BATCH;
+    const pattern = prefixPattern(prefix);
+    const progress = { scanned: 0, matched: 0, affected: 0 };
+    return this.run(async (client) => {
+      for (const node of this.primaries(client)) {
+        let cursor = "0";
+        let pending: Promise<number> | null = null;
+        do {
+          if (cancelled(options.signal)) {
+            if (pending) progress.affected += await pending;
+            return { matched: progress.matched, affected: progress.affected, cancelled: true };
+          }
+          const scanning = this.call(node, "SCAN", cursor, "MATCH", pattern, "COUNT", count) as Promise<[Buffer, Buffer[]]>;
+          if (pending) {
+            progress.affected += await pending;
+            pending = null;
+            options.onProgress?.({ ...progress });
+          }
+          const [next, keys] = await scanning;
+          cursor = text(next);
+          progress.scanned += count;
+          progress.matched += keys.length;
+          if (act && keys.length > 0) pending = act(node, keys);
+          else options.onProgress?.({ ...progress });
+        } while (cursor !== "0");
+        if (pending) {
+          progress.affected += await pending;
+          options.onProgress?.({ ...progress });
+        }
+      }
+      return { matched: progress.matched, affected: progress.affected, cancelled: false };
+    });
+  }
+
+  async stats(): Promise<ServerStats> {
+    return this.run(async (client) => {
+      const nodes = this.primaries(client);
+      const infos = await Promise.all(nodes.map(async (node) => parseInfo(text(await this.call(node, "INFO")))));
+      const first = infos[0];
+      const sum = (field: string): number | null => {
+        const values = infos.map((info) => info.get(field)).filter((v): v is string => v !== undefined);
+        return values.length === 0 ? null : values.reduce((total, v) => total + Number(v), 0);
+      };
+      const one = (field: string): number | null => {
+        const v = first.get(field);
+        return v === undefined ? null : Number(v);
+      };
+      const keyspace = new Map<string, { keys: number; expires: number }>();
+      for (const info of infos) {
+        for (const [name, value] of info) {
+          if (!/^db\d+$/.test(name)) continue;
+          const fields = Object.fromEntries(value.split(",").map((part) => part.split("=")));
+          const entry = keyspace.get(name) ?? { keys: 0, expires: 0 };
+          entry.keys += Number(fields.keys ?? 0);
+          entry.expires += Number(fields.expires ?? 0);
+          keyspace.set(name, entry);
+        }
+      }
+      const maxMemory = sum("maxmemory");
+      this.version = first.get("redis_version") ?? null;
+      return {
+        version: this.version,
+        uptimeSeconds: one("uptime_in_seconds"),
+        memory: {
+          used: sum("used_memory"),
+          peak: sum("used_memory_peak"),
+          max: maxMemory === 0 ? null : maxMemory,
+          fragmentationRatio: one("mem_fragmentation_ratio"),
+          policy: first.get("maxmemory_policy") ?? null,
+        },
+        connectedClients: sum("connected_clients"),
+        hits: sum("keyspace_hits"),
+        misses: sum("keyspace_misses"),
+        evictions: sum("evicted_keys"),
+        totalCommands: sum("total_commands_processed"),
+        opsPerSec: sum("instantaneous_ops_per_sec"),
+        keyspace: [...keyspace].map(([name, v]) => ({ name, ...v })),
+        detail: {
+          mode: first.get("redis_mode") ?? null,
+          role: first.get("role") ?? null,
+          nodes: nodes.map((node, i) => ({
+            address: nodeAddressOf(node),
+            role: infos[i].get("role") ?? null,
+            usedMemory: Number(infos[i].get("used_memory") ?? 0),
+            keys: Number(/keys=(\d+)/.exec(infos[i].get("db0") ?? "")?.[1] ?? 0),
+          })),
+        },
+      };
+    });
+  }
+
+  async dump(key: Buffer): Promise<{ payload: Buffer; ttlMs: number | null } | null> {
+    return this.run(async (client) => {
+      const [payload, ttl] = await Promise.all([this.call(client, "DUMP", key), this.call(client, "PTTL", key)]);
+      if (payload === null) return null;
+      const ttlMs = num(ttl);
+      return { payload: buf(payload), ttlMs: ttlMs >= 0 ? ttlMs : null };
+    });
+  }
+
+  async restore(key: Buffer, payload: Buffer, options: { ttlMs: number | null; replace: boolean }): Promise<void> {
+    if (options.ttlMs !== null) checkTtl(options.ttlMs);
+    await this.run(async (client) => {
+      await this.call(client, "RESTORE", key, options.ttlMs ?? 0, payload, ...(options.replace ? ["REPLACE"] : []));
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.run(async (client) => {
+      await Promise.all(this.primaries(client).map((node) => this.call(node, "FLUSHDB")));
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      try {
+        await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, 500))]);
+      } catch {
+        // A dead connection cannot be quit politely; it is torn down below either way.
+      }
+      client.disconnect();
+    }
+  }
+
+  private collectionOps(): CollectionOps {
+    const call = (command: string, ...args: (string | Buffer | number)[]) =>
+      this.run((client) => this.call(client, command, ...args));
+    const flatPairs = (entries: { field: Buffer; value: Buffer }[]) => entries.flatMap((e) => [e.field, e.value]);
+    const flatScores = (members: { member: Buffer; score: number }[]) => members.flatMap((m) => [scoreArg(m.score), m.member]);
+    return {
+      hashSet: async (key, field, value, options) => {
+        if (options?.ifAbsent) {
+          if (num(await call("HSETNX", key, field, value)) === 0) throw new DriverError("ALREADY_EXISTS", "The field already exists");
+        } else {
+          await call("HSET", key, field, value);
+        }
+      },
+      hashDelete: async (key, fields) => num(await call("HDEL", key, ...fields)),
+      listSet: async (key, index, value) => {
+        await call("LSET", key, index, value);
+      },
+      listPush: async (key, values, end) => num(await call(end === "head" ? "LPUSH" : "RPUSH", key, ...values)),
+      listInsert: async (key, pivot, value, where) => {
+        const length = num(await call("LINSERT", key, where === "before" ? "BEFORE" : "AFTER", pivot, value));
+        if (length === 0) throw new DriverError("NOT_FOUND", "The key does not exist");
+        if (length === -1) throw new DriverError("NOT_FOUND", "The pivot element is not in the list");
+        return length;
+      },
+      listRemove: async (key, value, count) => num(await call("LREM", key, count, value)),
+      setAdd: async (key, members) => num(await call("SADD", key, ...members)),
+      setRemove: async (key, members) => num(await call("SREM", key, ...members)),
+      zsetAdd: async (key, members) => num(await call("ZADD", key, ...flatScores(members))),
+      zsetRemove: async (key, members) => num(await call("ZREM", key, ...members)),
+      streamAdd: async (key, id, fields) => text(await call("XADD", key, id, ...flatPairs(fields))),
+      streamDelete: async (key, ids) => num(await call("XDEL", key, ...ids)),
+      create: async (key, content, options = {}) => {
+        if (typeof options.ttlMs === "number") checkTtl(options.ttlMs);
+        await this.run(async (client) => {
+          if (options.ifAbsent && num(await this.call(client, "EXISTS", key)) === 1) {
+            throw new DriverError("ALREADY_EXISTS", "The key already exists");
+          }
+          const tx = client.multi();
+          tx.unlink(key);
+          switch (content.type) {
+            case "hash":
+              tx.hset(key, ...flatPairs(content.entries));
+              break;
+            case "list":
+              tx.rpush(key, ...content.items);
+              break;
+            case "set":
+              tx.sadd(key, ...content.members);
+              break;
+            case "zset":
+              tx.zadd(key, ...flatScores(content.members));
+              break;
+            case "stream":
+              tx.xadd(key, "*", ...flatPairs(content.fields));
+              break;
+          }
+          if (typeof options.ttlMs === "number") tx.pexpire(key, options.ttlMs);
+          const results = await tx.exec();
+          const failed = results?.find(([error]) => error);
+          if (failed?.[0]) throw failed[0];
+        });
+      },
+    };
+  }
+}
+
+function sumPipeline(results: [Error | null, unknown][] | null): number {
+  let total = 0;
+  for (const [error, value] of results ?? []) {
+    if (error) throw error;
+    total += Number(value);
+  }
+  return total;
+}
+
+export function createRedisDriver(settings: RedisSettings, secrets: RedisSecrets, timeoutMs: number): Driver {
+  return new RedisDriver({ kind: "redis", settings }, secrets, timeoutMs);
+}
+
+export function createRedisSentinelDriver(settings: RedisSentinelSettings, secrets: RedisSecrets, timeoutMs: number): Driver {
+  return new RedisDriver({ kind: "redis-sentinel", settings }, secrets, timeoutMs);
+}
+
+export function createRedisClusterDriver(settings: RedisClusterSettings, secrets: RedisSecrets, timeoutMs: number): Driver {
+  return new RedisDriver({ kind: "redis-cluster", settings }, secrets, timeoutMs);
+}

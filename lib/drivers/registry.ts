@@ -1,0 +1,89 @@
+/**
+ * Which driver serves which backend kind. Adding a kind is one entry in `entries`: its settings schema,
+ * its static capabilities and its factory.
+ */
+import type { z } from "zod";
+import { DriverError } from "./errors";
+import {
+  createRedisClusterDriver,
+  createRedisDriver,
+  createRedisSentinelDriver,
+  redisCapabilities,
+  redisClusterSettingsSchema,
+  redisSentinelSettingsSchema,
+  redisSettingsSchema,
+} from "./redis";
+import type { Capabilities, Driver, DriverKind } from "./types";
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface DriverConfig {
+  kind: DriverKind;
+  /** Non-secret options, validated with the kind's schema. */
+  settings: unknown;
+  /** Decrypted secrets of the profile (`password`, `sentinelPassword`, `tlsKey`…); each kind reads its own. */
+  secrets: Record<string, string>;
+  /** Deadline of every call, connecting included. */
+  timeoutMs?: number;
+}
+
+interface DriverEntry<Schema extends z.ZodType> {
+  settings: Schema;
+  capabilities: Capabilities;
+  create(settings: z.output<Schema>, secrets: Record<string, string>, timeoutMs: number): Driver;
+}
+
+function entry<Schema extends z.ZodType>(definition: DriverEntry<Schema>): DriverEntry<Schema> {
+  return definition;
+}
+
+const entries = {
+  redis: entry({ settings: redisSettingsSchema, capabilities: redisCapabilities, create: createRedisDriver }),
+  "redis-sentinel": entry({
+    settings: redisSentinelSettingsSchema,
+    capabilities: redisCapabilities,
+    create: createRedisSentinelDriver,
+  }),
+  "redis-cluster": entry({
+    settings: redisClusterSettingsSchema,
+    capabilities: redisCapabilities,
+    create: createRedisClusterDriver,
+  }),
+} satisfies { [K in DriverKind]?: DriverEntry<z.ZodType> };
+
+type RegisteredKind = keyof typeof entries;
+
+/** Settings schema per registered kind, for the connection form. */
+export const settingsSchemas: { [K in RegisteredKind]: (typeof entries)[K]["settings"] } = Object.fromEntries(
+  Object.entries(entries).map(([kind, e]) => [kind, e.settings]),
+) as { [K in RegisteredKind]: (typeof entries)[K]["settings"] };
+
+export type DriverSettings<K extends RegisteredKind> = z.output<(typeof entries)[K]["settings"]>;
+
+export function registeredKinds(): DriverKind[] {
+  return Object.keys(entries) as DriverKind[];
+}
+
+function lookup(kind: DriverKind): DriverEntry<z.ZodType> {
+  const found = (entries as { [K in DriverKind]?: DriverEntry<z.ZodType> })[kind];
+  if (!found) throw new DriverError("UNSUPPORTED", `No driver for ${kind} connections`);
+  return found;
+}
+
+/** What a kind can do, without connecting. */
+export function driverCapabilities(kind: DriverKind): Capabilities {
+  return lookup(kind).capabilities;
+}
+
+/** Validates the settings (`INVALID_ARGUMENT` with the zod messages) and builds a lazily connecting driver. */
+export function createDriver(config: DriverConfig): Driver {
+  const e = lookup(config.kind);
+  const parsed = e.settings.safeParse(config.settings);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("; ");
+    throw new DriverError("INVALID_ARGUMENT", `Invalid ${config.kind} settings: ${detail}`, { cause: parsed.error });
+  }
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new DriverError("INVALID_ARGUMENT", "The timeout must be positive");
+  return e.create(parsed.data, config.secrets, timeoutMs);
+}

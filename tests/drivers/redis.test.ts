@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDriver } from "@/lib/drivers/registry";
+import type { Driver } from "@/lib/drivers/types";
+import { freePort } from "@/tests/support/process";
+import { startRedis, startRedisTls, startRedisWithAcl, type RedisServer } from "@/tests/support/redis";
+import { expectCode, runDriverConformance, type ConformanceTarget } from "./conformance";
+
+function target(server: RedisServer, closedPort: number, driverFor: (timeoutMs: number, port?: number) => Driver): ConformanceTarget {
+  const raw = server.raw();
+  return {
+    driver: driverFor(5000),
+    rawSet: async (key, value, ttlMs) => {
+      if (ttlMs) await raw.set(key, value, "PX", ttlMs);
+      else await raw.set(key, value);
+    },
+    rawGet: (key) => raw.getBuffer(key),
+    connect: ({ timeoutMs }) => driverFor(timeoutMs),
+    connectClosedPort: ({ timeoutMs }) => driverFor(timeoutMs, closedPort),
+    pause: () => server.pause(),
+    resume: () => server.resume(),
+    teardown: () => server.stop(),
+  };
+}
+
+runDriverConformance("redis standalone", async () => {
+  const server = await startRedis();
+  const closedPort = await freePort();
+  return target(server, closedPort, (timeoutMs, port = server.port) =>
+    createDriver({ kind: "redis", settings: { host: "127.0.0.1", port }, secrets: {}, timeoutMs }),
+  );
+});
+
+runDriverConformance("redis with an ACL user", async () => {
+  const server = await startRedisWithAcl("cacheboard", "acl-secret");
+  const closedPort = await freePort();
+  return target(server, closedPort, (timeoutMs, port = server.port) =>
+    createDriver({
+      kind: "redis",
+      settings: { url: `redis://cacheboard@127.0.0.1:${port}/0` },
+      secrets: { password: "acl-secret" },
+      timeoutMs,
+    }),
+  );
+});
+
+runDriverConformance("redis over TLS with a client certificate", async () => {
+  const server = await startRedisTls({ mutual: true });
+  const closedPort = await freePort();
+  const ca = readFileSync(server.tls.ca, "utf8");
+  const cert = readFileSync(server.tls.clientCert, "utf8");
+  const key = readFileSync(server.tls.clientKey, "utf8");
+  return target(server, closedPort, (timeoutMs, port = server.port) =>
+    createDriver({
+      kind: "redis",
+      settings: { host: "127.0.0.1", port, tls: { ca, cert, servername: "localhost" } },
+      secrets: { tlsKey: key },
+      timeoutMs,
+    }),
+  );
+});
+
+describe("redis connection failures", () => {
+  let acl: RedisServer;
+  let tls: Awaited<ReturnType<typeof startRedisTls>>;
+  const opened: Driver[] = [];
+  const open = (config: Parameters<typeof createDriver>[0]) => {
+    const driver = createDriver({ timeoutMs: 2000, ...config });
+    opened.push(driver);
+    return driver;
+  };
+
+  beforeAll(async () => {
+    [acl, tls] = await Promise.all([startRedisWithAcl("reader", "right"), startRedisTls()]);
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((d) => d.dispose()));
+    await Promise.all([acl?.stop(), tls?.stop()]);
+  });
+
+  it("reports AUTH_FAILED for a wrong password or a disabled default user", async () => {
+    const settings = { host: "127.0.0.1", port: acl.port, username: "reader" };
+    await expectCode(open({ kind: "redis", settings, secrets: { password: "wrong" } }).ping(), "AUTH_FAILED");
+    await expectCode(open({ kind: "redis", settings: { host: "127.0.0.1", port: acl.port }, secrets: {} }).ping(), "AUTH_FAILED");
+  });
+
+  it("reports TLS_FAILED for a server certificate from an unknown CA", async () => {
+    const driver = open({ kind: "redis", settings: { url: `rediss://127.0.0.1:${tls.port}` }, secrets: {} });
+    await expectCode(driver.ping(), "TLS_FAILED");
+  });
+
+  it("talks TLS to a self-signed server when verification is off", async () => {
+    const driver = open({ kind: "redis", settings: { host: "127.0.0.1", port: tls.port, tls: { verify: false } }, secrets: {} });
+    expect((await driver.ping()).version).toMatch(/^\d+\.\d+/);
+  });
+
+  it("refuses invalid settings with INVALID_ARGUMENT", () => {
+    expect(() => createDriver({ kind: "redis", settings: { port: "x" }, secrets: {} })).toThrow(/port/);
+    expect(() => createDriver({ kind: "redis", settings: { url: "redis://:pw@host:1" }, secrets: {} })).toThrow(/password/);
+    expect(() => createDriver({ kind: "redis-cluster", settings: { nodes: [] }, secrets: {} })).toThrow(/nodes/);
+  });
+});
