@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm test` type-checks the whole tree as its own step; the build need not do it a second time.
+  typescript: { ignoreBuildErrors: true },
   // Native and server-only packages stay outside the bundle.
   serverExternalPackages: ["better-sqlite3", "ioredis", "pg"],
   experimental: {

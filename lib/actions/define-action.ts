@@ -143,3 +143,51 @@ export function defineAction<S extends z.ZodType, T>(
     }
   };
 }
+
+/**
+ * The only actions reachable without a session: signing in and creating the first admin. They still
+ * validate input, turn errors into results, and record an audit entry (failed sign-ins included).
+ */
+export function definePublicAction<S extends z.ZodType, T>(options: {
+  name: string;
+  input: S;
+  run: (input: z.output<S>, ctx: { clientAddress: string | null; audit: AuditDraft & { actor?: { id: string; email: string } } }) => Promise<T>;
+}): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (rawInput) => {
+    const address = await clientAddress();
+    const parsed = options.input.safeParse(rawInput);
+    if (!parsed.success) {
+      const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
+      return { ok: false, code: "INVALID_ARGUMENT", message: "Some fields are not valid.", fieldErrors };
+    }
+    const audit: AuditDraft & { actor?: { id: string; email: string } } = {};
+    const write = (outcome: "ok" | "error" | "denied", error?: { code: string; message: string }) =>
+      recordAudit({
+        actor: audit.actor ?? null,
+        action: options.name,
+        detail: audit.detail,
+        outcome,
+        error,
+        clientAddress: address,
+      });
+    try {
+      const data = await options.run(parsed.data, { clientAddress: address, audit });
+      await write("ok");
+      return { ok: true, data };
+    } catch (error) {
+      // A redirect after success is how Next.js ends an action; it is not a failure.
+      if (isRedirect(error)) {
+        await write("ok");
+        throw error;
+      }
+      unstable_rethrow(error);
+      const result = failure(error);
+      await write(error instanceof ActionRefusal ? "denied" : "error", result);
+      return { ok: false, ...result };
+    }
+  };
+}
+
+function isRedirect(error: unknown): boolean {
+  return typeof error === "object" && error !== null && String((error as { digest?: unknown }).digest).startsWith("NEXT_REDIRECT");
+}

@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageUser } from "@/lib/auth/guard";
+import { roleAllows } from "@/lib/auth/roles";
+import { listConnections } from "@/lib/queries/connections";
+
+export const metadata: Metadata = { title: "Overview" };
+
+const kindLabel: Record<string, string> = {
+  redis: "Redis",
+  "redis-sentinel": "Redis Sentinel",
+  "redis-cluster": "Redis Cluster",
+  memcached: "Memcached",
+  uwsgi: "uWSGI cache",
+};
+
+export default async function OverviewPage() {
+  const { user } = await requirePageUser();
+  const connections = await listConnections();
+  return (
+    <div className="mx-auto max-w-5xl p-6">
+      <h1 className="text-xl font-semibold">Connections</h1>
+      {connections.length === 0 ? (
+        <div className="mt-6 rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
+          <p className="font-medium">No cache connections yet.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            {roleAllows(user.role, "admin")
+              ? "Add a Redis, Memcached or uWSGI cache to start browsing its keys."
+              : "An admin has to add a connection before there is anything to browse."}
+          </p>
+          {roleAllows(user.role, "admin") && (
+            <Link href="/connections/new" className="mt-4 inline-block rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+              Add a connection
+            </Link>
+          )}
+        </div>
+      ) : (
+        <ul className="mt-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+          {connections.map((c) => (
+            <li key={c.id}>
+              <Link href={`/c/${c.id}`} className="block rounded-xl border border-slate-200 bg-white p-4 hover:border-indigo-400 dark:border-slate-800 dark:bg-slate-900">
+                <div className="flex items-center justify-between">
+                  <span className="font-medium">{c.name}</span>
+                  <span className="text-xs text-slate-500">{c.environment}</span>
+                </div>
+                <div className="mt-1 text-sm text-slate-500">
+                  {kindLabel[c.kind] ?? c.kind}
+                  {c.readOnly ? " · read-only" : ""}
+                </div>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { CreateUserForm } from "@/components/users/create-user-form";
+import { requirePageUser } from "@/lib/auth/guard";
+import { db } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  await requirePageUser("admin");
+  const users = await db().user.findMany({ orderBy: { createdAt: "asc" } });
+  return (
+    <div className="mx-auto max-w-4xl space-y-8 p-6">
+      <h1 className="text-xl font-semibold">Users</h1>
+      <table className="w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900">
+        <thead className="bg-slate-50 text-left text-xs text-slate-500 uppercase dark:bg-slate-800/50">
+          <tr>
+            <th className="px-4 py-2">Email</th>
+            <th className="px-4 py-2">Name</th>
+            <th className="px-4 py-2">Role</th>
+            <th className="px-4 py-2">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800">
+              <td className="px-4 py-2">{u.email}</td>
+              <td className="px-4 py-2">{u.name ?? "—"}</td>
+              <td className="px-4 py-2">{u.role}</td>
+              <td className="px-4 py-2">{u.disabled ? "disabled" : "active"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <section className="max-w-md">
+        <h2 className="mb-3 font-semibold">Add a user</h2>
+        <CreateUserForm />
+      </section>
+    </div>
+  );
+}

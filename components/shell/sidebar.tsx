@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { roleAllows, type Role } from "@/lib/auth/roles";
+import { ENVIRONMENTS } from "@/lib/queries/connections";
+
+interface SidebarConnection {
+  id: string;
+  name: string;
+  kind: string;
+  environment: string;
+  readOnly: boolean;
+  color: string | null;
+}
+
+const environmentLabel: Record<string, string> = {
+  production: "Production",
+  staging: "Staging",
+  development: "Development",
+};
+
+export function Sidebar({ connections, role }: { connections: SidebarConnection[]; role: Role }) {
+  const groups = ENVIRONMENTS.map((environment) => ({
+    environment,
+    items: connections.filter((c) => c.environment === environment),
+  })).filter((group) => group.items.length > 0);
+  return (
+    <nav aria-label="Main" className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex-1 overflow-y-auto p-3">
+        <Link href="/" className="block rounded-md px-2 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
+          Overview
+        </Link>
+        <div className="mt-4 mb-1 px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Connections</div>
+        {connections.length === 0 && <p className="px-2 text-sm text-slate-500">None yet.</p>}
+        {groups.map((group) => (
+          <div key={group.environment} className="mb-3">
+            <div className="px-2 py-1 text-[11px] font-medium text-slate-400">{environmentLabel[group.environment]}</div>
+            {group.items.map((c) => (
+              <Link
+                key={c.id}
+                href={`/c/${c.id}`}
+                className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+              >
+                <span className="h-2 w-2 shrink-0 rounded-full bg-slate-300 dark:bg-slate-600" style={c.color ? { backgroundColor: c.color } : undefined} />
+                <span className="truncate">{c.name}</span>
+                {c.readOnly && <span title="Read-only" className="ml-auto text-xs text-slate-400">🔒</span>}
+              </Link>
+            ))}
+          </div>
+        ))}
+      </div>
+      <div className="border-t border-slate-200 p-3 text-sm dark:border-slate-800">
+        <Link href="/audit" className="block rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+          Audit log
+        </Link>
+        {roleAllows(role, "admin") && (
+          <Link href="/users" className="block rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+            Users
+          </Link>
+        )}
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,73 @@
+// Shared by `npm start`, `npm test` and the e2e harness: install what is missing, generate the Prisma
+// clients, and build the app when its sources are newer than the last build. Node built-ins only, because
+// this runs before dependencies exist.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env } });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status ?? result.signal}`);
+  }
+}
+
+function mtime(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestIn(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "generated" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestIn(full) : mtime(full));
+  }
+  return newest;
+}
+
+export function ensureDependencies() {
+  const installed = path.join(root, "node_modules/.package-lock.json");
+  if (!existsSync(installed)) {
+    console.log("Installing dependencies (npm ci)…");
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
+  } else if (mtime(path.join(root, "package-lock.json")) > mtime(installed)) {
+    console.log("Dependencies changed: npm install…");
+    run("npm", ["install", "--no-audit", "--no-fund"]);
+  }
+  execFileSync(process.execPath, [path.join(root, "scripts/prisma-generate.mjs")], { cwd: root, stdio: "inherit" });
+}
+
+/** Builds into .next unless the build there is newer than every source file. */
+export function ensureBuild({ force = false } = {}) {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  const sources = Math.max(
+    ...["app", "components", "lib", "prisma"].map((dir) => newestIn(path.join(root, dir))),
+    ...["next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => mtime(path.join(root, f))),
+  );
+  if (!force && mtime(buildId) > sources) return false;
+  console.log("Building the app (next build)…");
+  run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"]);
+  return true;
+}
+
+export function migrate(env = {}) {
+  const out = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/migrate.ts")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (out.status !== 0) throw new Error("Applying database migrations failed (see above).");
+  const lines = out.stdout.trim().split("\n");
+  const summary = JSON.parse(lines.pop() ?? "{}");
+  for (const line of lines) console.log(line);
+  return summary;
+}

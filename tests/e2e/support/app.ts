@@ -1,0 +1,64 @@
+/**
+ * Starts the built app (`next start`) on a free port against a throwaway SQLite database, and stops it by
+ * PID. Each test file gets its own app, so files do not share users or connections.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { applyMigrations } from "@/lib/db-migrate";
+import { createDb, type Db } from "@/lib/db-factory";
+import { freePort, removeDir, startProcess, tempDir, waitFor, type StartedProcess } from "../../support/process";
+
+export interface RunningApp {
+  url: string;
+  databaseUrl: string;
+  secretKey: string;
+  /** Prisma client on the app's database, for arranging and checking what the UI cannot show. */
+  db: Db;
+  process: StartedProcess;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  const dir = tempDir("e2e-app");
+  const databaseUrl = `file:${path.join(dir, "cacheboard.db")}`;
+  const secretKey = randomBytes(32).toString("hex");
+  await applyMigrations({ url: databaseUrl, root });
+  const port = await freePort();
+  const child = startProcess(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      CACHEBOARD_SECRET_KEY: secretKey,
+      CACHEBOARD_ADMIN_EMAIL: "",
+      CACHEBOARD_ADMIN_PASSWORD: "",
+      ...env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    "the Cacheboard app",
+    async () => {
+      const response = await fetch(`${url}/login`, { redirect: "manual" });
+      return response.status < 500;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, process: child },
+  );
+  const db = createDb(databaseUrl);
+  return {
+    url,
+    databaseUrl,
+    secretKey,
+    db,
+    process: child,
+    async stop() {
+      await db.$disconnect();
+      await child.stop();
+      removeDir(dir);
+    },
+  };
+}
