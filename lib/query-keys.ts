@@ -1,0 +1,18 @@
+/**
+ * The one TanStack Query key factory. Mutations invalidate by these prefixes, so every read of a
+ * connection's data must take its key from here.
+ */
+export const queryKeys = {
+  all: ["cacheboard"] as const,
+  connections: () => [...queryKeys.all, "connections"] as const,
+  connectionStatus: (connectionId: string) => [...queryKeys.connections(), connectionId, "status"] as const,
+  connectionStats: (connectionId: string) => [...queryKeys.connections(), connectionId, "stats"] as const,
+  connection: (connectionId: string) => [...queryKeys.all, "c", connectionId] as const,
+  keyPages: (connectionId: string, filter: Record<string, unknown>) => [...queryKeys.connection(connectionId), "keys", filter] as const,
+  keysOf: (connectionId: string) => [...queryKeys.connection(connectionId), "keys"] as const,
+  namespaceTree: (connectionId: string, delimiter: string) => [...queryKeys.connection(connectionId), "tree", delimiter] as const,
+  keyDetail: (connectionId: string, keyParam: string) => [...queryKeys.connection(connectionId), "key", keyParam] as const,
+  keyValuePage: (connectionId: string, keyParam: string, page: Record<string, unknown>) =>
+    [...queryKeys.keyDetail(connectionId, keyParam), "page", page] as const,
+  audit: (filter: Record<string, unknown>) => [...queryKeys.all, "audit", filter] as const,
+};
