@@ -1,6 +1,7 @@
 /** Small byte helpers that work the same in Node and in the browser (no `Buffer`). */
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading BOM in the text, so encoding the text gives back the same bytes.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /** Strict UTF-8: `undefined` for invalid input, because a lossy decode would hide the very bytes we show. */

@@ -1,0 +1,187 @@
+import { CodecError } from "./codec-error";
+import type { PlainValue } from "./plain";
+import { parsePythonFloat } from "./python-float";
+
+/**
+ * Python `repr`/`str` of containers, as aiocache's `StringSerializer` and uwsgiconf's `str(v)` store them
+ * (`{'a': 1, 'b': [1, 2]}`). Read-only: `str()` is not a serialization, so nothing is ever written back in
+ * this form. Calls such as `datetime.date(2026, 1, 2)` are kept as opaque text.
+ */
+export interface DecodedRepr {
+  readonly format: "repr";
+  readonly text: string;
+  readonly value: PlainValue;
+}
+
+const MAX_DEPTH = 200;
+
+class Parser {
+  pos = 0;
+  constructor(private readonly s: string) {}
+
+  fail(message: string): never {
+    throw new CodecError("repr", message, this.pos);
+  }
+
+  ws(): void {
+    while (this.pos < this.s.length && /\s/.test(this.s[this.pos])) this.pos++;
+  }
+
+  eat(text: string): boolean {
+    this.ws();
+    if (this.s.startsWith(text, this.pos)) {
+      this.pos += text.length;
+      return true;
+    }
+    return false;
+  }
+
+  /** Items up to `close`, allowing the trailing comma Python prints for 1-tuples. */
+  seq(close: string, item: () => void): { trailingComma: boolean; count: number } {
+    let count = 0;
+    let trailingComma = false;
+    for (;;) {
+      if (this.eat(close)) return { trailingComma, count };
+      if (count > 0 && !trailingComma) this.fail(`expected ',' or '${close}'`);
+      item();
+      count++;
+      trailingComma = this.eat(",");
+    }
+  }
+
+  value(depth: number): PlainValue {
+    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    this.ws();
+    const s = this.s;
+    const c = s[this.pos];
+    if (c === "[") {
+      this.pos++;
+      const out: PlainValue[] = [];
+      this.seq("]", () => out.push(this.value(depth + 1)));
+      return out;
+    }
+    if (c === "(") {
+      this.pos++;
+      const items: PlainValue[] = [];
+      const { trailingComma, count } = this.seq(")", () => items.push(this.value(depth + 1)));
+      if (count === 1 && !trailingComma) return items[0];
+      return { kind: "tuple", items };
+    }
+    if (c === "{") {
+      this.pos++;
+      const entries: [PlainValue, PlainValue][] = [];
+      const items: PlainValue[] = [];
+      this.seq("}", () => {
+        const k = this.value(depth + 1);
+        if (this.eat(":")) entries.push([k, this.value(depth + 1)]);
+        else items.push(k);
+      });
+      if (items.length > 0 && entries.length > 0) this.fail("mixed set and dict items");
+      return items.length > 0 ? { kind: "set", items } : { kind: "dict", entries };
+    }
+    if (c === "'" || c === '"') return this.string();
+    if (c === "b" && (s[this.pos + 1] === "'" || s[this.pos + 1] === '"')) {
+      this.pos++;
+      const text = this.string();
+      return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+    }
+    for (const [word, v] of [["None", null], ["True", true], ["False", false]] as const) {
+      if (s.startsWith(word, this.pos) && !/\w/.test(s[this.pos + word.length] ?? "")) {
+        this.pos += word.length;
+        return v;
+      }
+    }
+    if (s.startsWith("set()", this.pos)) {
+      this.pos += 5;
+      return { kind: "set", items: [] };
+    }
+    if (s.startsWith("frozenset(", this.pos)) {
+      this.pos += 10;
+      if (this.eat(")")) return { kind: "frozenset", items: [] };
+      const inner = this.value(depth + 1);
+      if (!this.eat(")")) this.fail("expected ')'");
+      const items = typeof inner === "object" && inner !== null && "kind" in inner && inner.kind === "set" ? inner.items : [];
+      return { kind: "frozenset", items };
+    }
+    const num = /[+-]?(\d[\d_]*\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf|nan)(?![\w.])/iy;
+    num.lastIndex = this.pos;
+    const m = num.exec(s);
+    if (m) {
+      this.pos += m[0].length;
+      if (/^[+-]?\d[\d_]*$/.test(m[0])) return BigInt(m[0].replace(/_/g, ""));
+      const f = parsePythonFloat(m[0]);
+      if (f === undefined) this.fail("bad number");
+      return f;
+    }
+    return this.call(depth);
+  }
+
+  /** `name(...)` or `<object at 0x…>`: shown as text, never interpreted. */
+  private call(depth: number): PlainValue {
+    const s = this.s;
+    const start = this.pos;
+    if (s[this.pos] === "<") {
+      const end = s.indexOf(">", this.pos);
+      if (end < 0) this.fail("unterminated <...>");
+      this.pos = end + 1;
+      return { kind: "opaque", text: s.slice(start, this.pos), node: null };
+    }
+    const name = /[A-Za-z_][\w.]*/y;
+    name.lastIndex = this.pos;
+    const m = name.exec(s);
+    if (!m) this.fail("unexpected character");
+    this.pos += m[0].length;
+    if (s[this.pos] === "(") {
+      this.pos++;
+      this.seq(")", () => {
+        const kw = /\s*[A-Za-z_]\w*=/y;
+        kw.lastIndex = this.pos;
+        const k = kw.exec(s);
+        if (k) this.pos += k[0].length;
+        this.value(depth + 1);
+      });
+    }
+    return { kind: "opaque", text: s.slice(start, this.pos), node: null };
+  }
+
+  private string(): string {
+    const s = this.s;
+    const q = s[this.pos++];
+    let out = "";
+    for (;;) {
+      if (this.pos >= s.length) this.fail("unterminated string");
+      const c = s[this.pos++];
+      if (c === q) return out;
+      if (c !== "\\") {
+        out += c;
+        continue;
+      }
+      const e = s[this.pos++];
+      const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", v: "\v", "0": "\0" };
+      if (e === "x" || e === "u" || e === "U") {
+        const width = e === "x" ? 2 : e === "u" ? 4 : 8;
+        const hex = s.slice(this.pos, this.pos + width);
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) this.fail("bad escape");
+        const cp = parseInt(hex, 16);
+        if (cp > 0x10ffff) this.fail("bad escape");
+        out += String.fromCodePoint(cp);
+        this.pos += width;
+      } else if (e !== undefined && simple[e] !== undefined) out += simple[e];
+      else this.fail("bad escape");
+    }
+  }
+}
+
+export function decodeRepr(bytes: Uint8Array): DecodedRepr {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CodecError("repr", "not valid UTF-8");
+  }
+  const p = new Parser(text);
+  const value = p.value(0);
+  p.ws();
+  if (p.pos !== text.length) p.fail("trailing characters");
+  return { format: "repr", text, value };
+}
