@@ -45,9 +45,13 @@ export function ensureDependencies() {
   execFileSync(process.execPath, [path.join(root, "scripts/prisma-generate.mjs")], { cwd: root, stdio: "inherit" });
 }
 
-/** Builds into .next unless the build there is newer than every source file. */
+export function distDir() {
+  return process.env.CACHEBOARD_DIST_DIR || ".next";
+}
+
+/** Builds into the dist folder (.next, or CACHEBOARD_DIST_DIR) unless the build there is newer than every source file. */
 export function ensureBuild({ force = false } = {}) {
-  const buildId = path.join(root, ".next/BUILD_ID");
+  const buildId = path.join(root, distDir(), "BUILD_ID");
   const sources = Math.max(
     ...["app", "components", "lib", "prisma"].map((dir) => newestIn(path.join(root, dir))),
     ...["next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => mtime(path.join(root, f))),

@@ -78,7 +78,7 @@ describe("anonymous requests", () => {
   });
 
   it("get 401 from every server action", async () => {
-    const manifest = JSON.parse(readFileSync(path.join(root, ".next/server/server-reference-manifest.json"), "utf8")) as {
+    const manifest = JSON.parse(readFileSync(path.join(root, process.env.CACHEBOARD_DIST_DIR || ".next", "server/server-reference-manifest.json"), "utf8")) as {
       node: Record<string, ManifestEntry>;
     };
     const built = new Map(Object.entries(manifest.node).map(([id, entry]) => [`${entry.filename}#${entry.exportedName}`, { id, entry }]));
