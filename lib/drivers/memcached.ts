@@ -42,18 +42,22 @@ import type {
   WriteOptions,
 } from "./types";
 
-/** Non-secret connection options; the registry merges the SASL-style `password` in from the sealed secrets. */
-export const memcachedOptionsSchema = z.object({
+/** Non-secret settings of a memcached profile; the `password` comes from the profile's secrets. */
+export const memcachedSettingsSchema = z.object({
   /** `host:port` or a unix socket path, spelled as the app spells them (pool placement hashes the names). */
   servers: z.array(z.string().min(1)).min(1),
   /** For servers started with `-Y` (memcached's ASCII authentication). */
   username: z.string().min(1).optional(),
-  timeoutMs: z.number().int().positive().max(600_000).default(5000),
   /** The server's item size limit (`-I`, default 1 MiB); values up to this minus item overhead are accepted. */
   maxItemBytes: z.number().int().positive().default(1024 * 1024),
 });
 
-export type MemcachedOptions = z.input<typeof memcachedOptionsSchema> & { password?: string };
+export type MemcachedSettings = z.input<typeof memcachedSettingsSchema>;
+
+/** Secrets the memcached kind reads from the connection profile. */
+export interface MemcachedSecrets {
+  password?: string;
+}
 
 /** Room an item needs besides its value (header, CAS, longest key, suffix, CRLF). */
 const ITEM_OVERHEAD_BYTES = 1024;
@@ -114,18 +118,9 @@ function numberOrNull(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function createMemcachedDriver(input: MemcachedOptions): Driver {
-  const { password } = input;
-  const options = memcachedOptionsSchema.parse(input);
-  const servers = options.servers;
-  const maxValueBytes = options.maxItemBytes - ITEM_OVERHEAD_BYTES;
-  const connections = servers.map(
-    (address) => new MemcachedConnection({ address, timeoutMs: options.timeoutMs, username: options.username, password }),
-  );
-  /** Server clock minus ours, in seconds: metadump expiries are absolute server times. */
-  const clockOffsets = new Map<number, number>();
-
-  const capabilities: Capabilities = {
+/** What memcached can do; `maxValueBytes` follows the server's item size limit (`-I`). */
+export function memcachedCapabilitiesFor(maxItemBytes: number): Capabilities {
+  return {
     listKeys: true,
     types: false,
     ttl: true,
@@ -143,9 +138,24 @@ export function createMemcachedDriver(input: MemcachedOptions): Driver {
     dumpRestore: true,
     flush: true,
     maxKeyBytes: MAX_KEY_BYTES,
-    maxValueBytes,
+    maxValueBytes: maxItemBytes - ITEM_OVERHEAD_BYTES,
     emptyValues: true,
   };
+}
+
+export const memcachedCapabilities = memcachedCapabilitiesFor(1024 * 1024);
+
+export function createMemcachedDriver(input: MemcachedSettings, secrets: MemcachedSecrets = {}, timeoutMs = 5000): Driver {
+  const { password } = secrets;
+  const options = { ...memcachedSettingsSchema.parse(input), timeoutMs };
+  const servers = options.servers;
+  const capabilities = memcachedCapabilitiesFor(options.maxItemBytes);
+  const maxValueBytes = capabilities.maxValueBytes ?? 0;
+  const connections = servers.map(
+    (address) => new MemcachedConnection({ address, timeoutMs: options.timeoutMs, username: options.username, password }),
+  );
+  /** Server clock minus ours, in seconds: metadump expiries are absolute server times. */
+  const clockOffsets = new Map<number, number>();
 
   const connectionFor = (key: Buffer) => connections[pickServer(servers, key)];
 

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { DriverError } from "./errors";
+import { createMemcachedDriver, memcachedCapabilities, memcachedSettingsSchema } from "./memcached";
 import {
   createRedisClusterDriver,
   createRedisDriver,
@@ -14,6 +15,7 @@ import {
   redisSettingsSchema,
 } from "./redis";
 import type { Capabilities, Driver, DriverKind } from "./types";
+import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -48,6 +50,12 @@ const entries = {
     settings: redisClusterSettingsSchema,
     capabilities: redisCapabilities,
     create: createRedisClusterDriver,
+  }),
+  memcached: entry({ settings: memcachedSettingsSchema, capabilities: memcachedCapabilities, create: createMemcachedDriver }),
+  uwsgi: entry({
+    settings: uwsgiSettingsSchema,
+    capabilities: uwsgiCapabilities,
+    create: (settings, _secrets, timeoutMs) => createUwsgiDriver(settings, timeoutMs),
   }),
 } satisfies { [K in DriverKind]?: DriverEntry<z.ZodType> };
 

@@ -27,7 +27,8 @@ import type {
 } from "./types";
 import { type CacheReply, cacheCommand, fetchStats, readItemTable, type UwsgiStats } from "./uwsgi-protocol";
 
-export const uwsgiOptionsSchema = z.object({
+/** Settings of a uWSGI profile (it has no secrets: the uwsgi protocol has no authentication). */
+export const uwsgiSettingsSchema = z.object({
   /** The uwsgi-protocol socket (`--socket`): `host:port` or a unix socket path. */
   address: z.string().min(1),
   /** The `--stats` server, for cache names, key and block sizes, and counters. */
@@ -42,10 +43,9 @@ export const uwsgiOptionsSchema = z.object({
       }),
     )
     .optional(),
-  timeoutMs: z.number().int().positive().max(600_000).default(5000),
 });
 
-export type UwsgiOptions = z.input<typeof uwsgiOptionsSchema>;
+export type UwsgiSettings = z.input<typeof uwsgiSettingsSchema>;
 
 export const UWSGI_COUNTER_NOTICE =
   "uWSGI counters are changed by reading the value, computing and writing it back: this is not atomic across workers, so an increment made by the app at the same moment can be lost.";
@@ -88,32 +88,37 @@ function ttlFromExpires(expires: number): number | null {
   return expires === 0 ? null : Math.max(0, expires * 1000 - Date.now());
 }
 
-export function createUwsgiDriver(input: UwsgiOptions): Driver {
-  const options = uwsgiOptionsSchema.parse(input);
-  const { address, timeoutMs } = options;
-  let geometry: CacheGeometry[] | null = options.statsAddress ? null : (options.caches ?? null);
+/**
+ * What a uWSGI cache can do. The key and value limits depend on the caches' keysize and blocksize: a
+ * driver fills them in (the largest any cache accepts) once it has read them.
+ */
+export const uwsgiCapabilities: Capabilities = {
+  listKeys: true,
+  types: false,
+  ttl: true,
+  persist: true,
+  keepTtl: false,
+  counters: true,
+  floatCounters: false,
+  negativeCounters: true,
+  atomicCounters: false,
+  namespaceDelete: true,
+  namespaceExpire: true,
+  cas: false,
+  rename: false,
+  rangeRead: false,
+  dumpRestore: false,
+  flush: true,
+  maxKeyBytes: null,
+  maxValueBytes: null,
+  emptyValues: false,
+};
 
-  const capabilities: Capabilities = {
-    listKeys: true,
-    types: false,
-    ttl: true,
-    persist: true,
-    keepTtl: false,
-    counters: true,
-    floatCounters: false,
-    negativeCounters: true,
-    atomicCounters: false,
-    namespaceDelete: true,
-    namespaceExpire: true,
-    cas: false,
-    rename: false,
-    rangeRead: false,
-    dumpRestore: false,
-    flush: true,
-    maxKeyBytes: null,
-    maxValueBytes: null,
-    emptyValues: false,
-  };
+export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Driver {
+  const options = uwsgiSettingsSchema.parse(input);
+  const { address } = options;
+  let geometry: CacheGeometry[] | null = options.statsAddress ? null : (options.caches ?? null);
+  const capabilities: Capabilities = { ...uwsgiCapabilities };
 
   function applyLimits(caches: CacheGeometry[]): void {
     // One limit for the whole instance: the largest any cache accepts; each cache's own is enforced on write.

@@ -25,9 +25,9 @@ runDriverConformance("uwsgi", async (): Promise<ConformanceTarget> => {
     async rawGet(key) {
       return (await server.app({ op: "get", ...split(key) })).value ?? null;
     },
-    connect: ({ timeoutMs }) => createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress, timeoutMs }),
+    connect: ({ timeoutMs }) => createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, timeoutMs),
     connectClosedPort: ({ timeoutMs }) =>
-      createUwsgiDriver({ address: `127.0.0.1:${closedPort}`, statsAddress: `127.0.0.1:${closedPort}`, timeoutMs }),
+      createUwsgiDriver({ address: `127.0.0.1:${closedPort}`, statsAddress: `127.0.0.1:${closedPort}` }, timeoutMs),
     pause: () => server.pause(),
     resume: () => server.resume(),
     teardown: () => server.stop(),
