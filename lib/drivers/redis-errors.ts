@@ -33,7 +33,7 @@ export function toDriverError(error: unknown, context?: string): DriverError {
   }
   if (/exceeds maximum allowed size|proto-max-bulk-len|string exceeds/i.test(message)) return make("TOO_LARGE");
   if (
-    /Connection is closed|Stream isn't writeable|None of startup nodes is available|All sentinels are unreachable|MaxRetriesPerRequest|ECONNREFUSED|connect E[A-Z]+/.test(
+    /Connection is closed|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache|All sentinels are unreachable|MaxRetriesPerRequest|ECONNREFUSED|connect E[A-Z]+/.test(
       message,
     )
   ) {

@@ -303,13 +303,17 @@ export class RedisDriver implements Driver {
         const options: ClusterOptions = {
           lazyConnect: true,
           enableOfflineQueue: false,
-          enableAutoPipelining: true,
+          // ioredis 6.0.0 routes auto-pipelined commands by the UTF-8 text of a Buffer key (wrong slot for
+          // binary keys) and fails on EVALSHA; plain commands route by the key's bytes and still share the
+          // node's socket without waiting for each other.
+          enableAutoPipelining: false,
           clusterRetryStrategy: () => null,
           slotsRefreshTimeout: this.timeoutMs,
           maxRedirections: 8,
           retryDelayOnFailover: 100,
           redisOptions: {
             ...this.nodeOptions(),
+            enableAutoPipelining: false,
             username: s.username,
             password: secrets.password,
             tls: tlsOptions(s.tls, secrets),
@@ -353,7 +357,8 @@ export class RedisDriver implements Driver {
       await Promise.race([client.connect(), deadline]);
     } catch (error) {
       client.disconnect();
-      const detail = this.lastClientError;
+      // A cluster that reached no node explains why in `lastNodeError`.
+      const detail = (error as { lastNodeError?: Error }).lastNodeError ?? this.lastClientError;
       const mapped = toDriverError(error, "connect");
       if (detail && mapped.code !== "TIMEOUT") throw toDriverError(detail, "connect");
       throw mapped;
@@ -588,11 +593,8 @@ export class RedisDriver implements Driver {
   async delete(keys: Buffer[]): Promise<number> {
     if (keys.length === 0) return 0;
     return this.run(async (client) => {
-      // A cluster refuses multi-key commands across slots; one UNLINK per key is auto-pipelined per node.
-      if (client instanceof Cluster) {
-        const replies = await Promise.all(keys.map((key) => this.call(client, "UNLINK", key)));
-        return replies.reduce<number>((sum, n) => sum + num(n), 0);
-      }
+      // A cluster refuses multi-key commands across slots; each key's UNLINK is routed to its node.
+      if (client instanceof Cluster) return this.each(keys, (key) => this.call(client, "UNLINK", key));
       let removed = 0;
       for (let i = 0; i < keys.length; i += DELETE_CHUNK) {
         removed += num(await this.call(client, "UNLINK", ...keys.slice(i, i + DELETE_CHUNK)));
@@ -664,22 +666,24 @@ export class RedisDriver implements Driver {
     return this.walkPrefix(prefix, options, (node, keys) => {
       // One multi-key UNLINK is cheapest, but a cluster node refuses keys of different slots in one command.
       if (this.kind !== "redis-cluster") return this.call(node, "UNLINK", ...keys).then(num);
-      const pipeline = node.pipeline();
-      for (const key of keys) pipeline.unlink(key);
-      return pipeline.exec().then(sumPipeline);
+      return this.each(keys, (key) => this.call(node, "UNLINK", key));
     });
   }
 
   async expirePrefix(prefix: Buffer, ttlMs: number | null, options: PrefixOptions = {}): Promise<PrefixResult> {
     if (ttlMs !== null) checkTtl(ttlMs);
-    return this.walkPrefix(prefix, options, (node, keys) => {
-      const pipeline = node.pipeline();
-      for (const key of keys) {
-        if (ttlMs === null) pipeline.persist(key);
-        else pipeline.pexpire(key, ttlMs);
-      }
-      return pipeline.exec().then(sumPipeline);
-    });
+    return this.walkPrefix(prefix, options, (node, keys) =>
+      this.each(keys, (key) => (ttlMs === null ? this.call(node, "PERSIST", key) : this.call(node, "PEXPIRE", key, ttlMs))),
+    );
+  }
+
+  /**
+   * One command per key, all sent at once on the node's connection (auto-pipelined standalone; a cluster
+   * node's pipeline object insists on a single slot), summing the integer replies.
+   */
+  private async each(keys: Buffer[], command: (key: Buffer) => Promise<Reply>): Promise<number> {
+    const replies = await Promise.all(keys.map(command));
+    return replies.reduce<number>((sum, reply) => sum + num(reply), 0);
   }
 
   /**
@@ -883,15 +887,6 @@ export class RedisDriver implements Driver {
       },
     };
   }
-}
-
-function sumPipeline(results: [Error | null, unknown][] | null): number {
-  let total = 0;
-  for (const [error, value] of results ?? []) {
-    if (error) throw error;
-    total += Number(value);
-  }
-  return total;
 }
 
 export function createRedisDriver(settings: RedisSettings, secrets: RedisSecrets, timeoutMs: number): Driver {
