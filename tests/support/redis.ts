@@ -239,7 +239,7 @@ export interface RedisSentinelHandle {
   sentinelPassword: string;
   /** The port sentinels currently report for the primary. */
   currentPrimaryPort(): Promise<number>;
-  /** Asks a sentinel for a failover and resolves once the replica has been promoted. */
+  /** Asks a sentinel for a failover; resolves with the new primary's port once both servers switched roles. */
   failover(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -333,8 +333,10 @@ export async function startRedisSentinel(sentinelCount = 3): Promise<RedisSentin
           async () => {
             after = await primaryPortFrom(sentinels[0].port);
             if (after === before) return false;
-            const role = await withClient(new Redis({ host: "127.0.0.1", port: after, password, protocol: 2, retryStrategy: () => null }), (c) => c.info("replication"));
-            return role.includes("role:master");
+            const roleOf = (port: number) =>
+              withClient(new Redis({ host: "127.0.0.1", port, password, protocol: 2, retryStrategy: () => null }), (c) => c.info("replication"));
+            // Done only once the old primary has been turned into a replica: until then it still takes writes.
+            return (await roleOf(after)).includes("role:master") && (await roleOf(before)).includes("role:slave");
           },
           { timeoutMs: 30_000, intervalMs: 200 },
         );
