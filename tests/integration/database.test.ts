@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "@/lib/db-migrate";
+import { createDb, type Db } from "@/lib/db-factory";
+import { sealSecrets } from "@/lib/secrets";
+import { startPostgres, type PostgresServer } from "../support/postgres";
+import { removeDir, tempDir } from "../support/process";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Touches every model and column kind, so a migration that does not match the schema fails here. */
+async function exerciseEveryModel(db: Db): Promise<void> {
+  const user = await db.user.create({ data: { email: "a@example.test", passwordHash: "scrypt$x", role: "admin" } });
+  await db.session.create({ data: { id: "s1", userId: user.id, expiresAt: new Date(Date.now() + 60_000) } });
+  const profile = await db.connectionProfile.create({
+    data: { name: "local", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: 1 }) },
+  });
+  const key = Buffer.from([0xff, 0xfe, 0x00, 0x61]);
+  const entry = await db.auditEntry.create({
+    data: {
+      actorEmail: user.email,
+      action: "keys.write",
+      connectionId: profile.id,
+      targetKey: new Uint8Array(key),
+      beforeValue: new Uint8Array([1, 2, 3]),
+      outcome: "ok",
+    },
+  });
+  await db.loginThrottle.create({ data: { key: "email:a@example.test", failures: 2 } });
+  await db.setting.create({ data: { key: "audit.retentionDays", value: "90" } });
+
+  const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
+  expect(Buffer.from(read.targetKey!)).toEqual(key);
+  expect(read.at).toBeInstanceOf(Date);
+  const withSessions = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { sessions: true } });
+  expect(withSessions.sessions).toHaveLength(1);
+  expect(profile.timeoutMs).toBe(5000);
+  expect(profile.keyDelimiter).toBe(":");
+  // Deleting a user removes their sessions (ON DELETE CASCADE), and nothing else.
+  await db.user.delete({ where: { id: user.id } });
+  expect(await db.session.count()).toBe(0);
+  expect(await db.auditEntry.count()).toBe(1);
+}
+
+describe("migrations on SQLite", () => {
+  const dir = tempDir("sqlite");
+  const url = `file:${path.join(dir, "nested", "cacheboard.db")}`;
+  afterAll(() => removeDir(dir));
+
+  it("apply on an empty file, once", async () => {
+    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+    expect(await applyMigrations({ url, root })).toEqual([]);
+  });
+
+  it("produce tables the Prisma client can use", async () => {
+    const db = createDb(url);
+    try {
+      await exerciseEveryModel(db);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("keep no plaintext secret in the database file", async () => {
+    process.env.CACHEBOARD_SECRET_KEY = "11".repeat(32);
+    const password = "hunter2-very-secret-password";
+    const db = createDb(url);
+    try {
+      await db.connectionProfile.create({
+        data: {
+          name: "with password",
+          kind: "redis",
+          settings: JSON.stringify({ host: "127.0.0.1", port: 6390 }),
+          secret: sealSecrets({ password, tlsKey: "-----BEGIN PRIVATE KEY-----abc" }),
+        },
+      });
+    } finally {
+      await db.$disconnect();
+    }
+    const files = ["", "-wal"].map((suffix) => path.join(dir, "nested", `cacheboard.db${suffix}`));
+    for (const file of files) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(Buffer.from(password))).toBe(false);
+      expect(bytes.includes(Buffer.from("BEGIN PRIVATE KEY"))).toBe(false);
+    }
+  });
+});
+
+describe("migrations on PostgreSQL", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("apply on an empty database, once, and serve the Prisma client", async () => {
+    const url = await server.createDatabase("cacheboard_migrations");
+    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+    expect(await applyMigrations({ url, root })).toEqual([]);
+    const db = createDb(url);
+    try {
+      await exerciseEveryModel(db);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("records migrations where `prisma migrate deploy` expects them", async () => {
+    const url = server.url("cacheboard_migrations");
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].migration_name).toBe("20261121000000_init");
+      expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0].finished_at).not.toBeNull();
+    } finally {
+      await client.end();
+    }
+  });
+});
