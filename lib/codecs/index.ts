@@ -1,0 +1,283 @@
+/**
+ * Value codecs: detect what a Python cache library wrote, decode it into a tree the UI can show, turn it into
+ * an editable value and back, and write it again in the same format, protocol and spacing.
+ *
+ * Everything here is pure TypeScript on `Uint8Array` with no Node built-ins, so the same module runs in
+ * route handlers and in client components (the key browser detects and renders in the browser). That is why
+ * compression uses `fflate` (zlib/gzip) and `fzstd` (zstd) and our own lz4-frame and xz readers instead of
+ * `node:zlib`, which would also lack xz, lz4 and (on Node 20) zstd. Decoders treat bytes as hostile: they
+ * throw only `CodecError`, never execute pickle code, and cap depth, sizes and decompressed output.
+ */
+import { bytesEqual } from "./bytes";
+import { CodecError } from "./codec-error";
+import { findCandidates, decodeAs, encodeValue } from "./detect";
+import { jsonToPlain, plainToJson, type JsonNode } from "./json";
+import { msgpackToPlain, plainToMsgpack, type MsgpackNode } from "./msgpack";
+import { encodePickle } from "./pickle/encode";
+import { isPlainPickle, pickleToPlain, plainToPickle } from "./pickle/plain";
+import { renderPickle } from "./pickle/render";
+import type { PlainValue } from "./plain";
+import { pythonFloatRepr } from "./python-float";
+import { pyBytesRepr, pyStrRepr } from "./python-repr-text";
+import { counterText } from "./scalars";
+import type { Candidate, DecodedValue, DetectHints, ValueFormat } from "./value";
+
+export { CodecError } from "./codec-error";
+export { toHex, fromHex, toBase64, fromBase64, tryUtf8 } from "./bytes";
+export { compress, decompress, sniffCompression, type CompressionAlgorithm } from "./compression";
+export type { PlainValue, PlainTuple, PlainSet, PlainDict, PlainBytearray, PlainFloat32, PlainExt, PlainTimestamp, PlainOpaque } from "./plain";
+export { isPlainKind } from "./plain";
+export type { Candidate, DecodedValue, DetectHints, ValueFormat, DecodedCompressed, DecodedBase64, DecodedBinary } from "./value";
+export type { DecodedPickle, PickleNode, PickleObject, PickleGlobal, PickleOpaque } from "./pickle/nodes";
+export type { DecodedJson, JsonNode, JsonStyle } from "./json";
+export type { DecodedMsgpack, MsgpackNode } from "./msgpack";
+export type { DecodedRepr } from "./python-repr";
+export type { DecodedCounter, DecodedInt64, DecodedText } from "./scalars";
+export { renderPickle } from "./pickle/render";
+export { pythonFloatRepr } from "./python-float";
+export { pyStrRepr, pyBytesRepr } from "./python-repr-text";
+
+/** Ranked formats that fit the bytes, best first; `binary` always comes last as the fallback. */
+export function detect(bytes: Uint8Array, hints: DetectHints = {}): Candidate[] {
+  return findCandidates(bytes, hints).map(({ format, confidence, reason }) => ({ format, confidence, reason }));
+}
+
+export interface Analysis {
+  readonly candidates: Candidate[];
+  /** The best candidate that actually decoded (at worst `binary`). */
+  readonly value: DecodedValue;
+}
+
+/** Detect and decode in one pass, reusing the decoding detection already did. */
+export function analyze(bytes: Uint8Array, hints: DetectHints = {}): Analysis {
+  const found = findCandidates(bytes, hints);
+  const candidates = found.map(({ format, confidence, reason }) => ({ format, confidence, reason }));
+  for (const c of found) {
+    if (c.decoded) return { candidates, value: c.decoded };
+    try {
+      return { candidates, value: decodeAs(c.format, bytes, hints) };
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+    }
+  }
+  return { candidates, value: { format: "binary", bytes } };
+}
+
+/** Decodes as the given format (the user picked it, or it was the best candidate); throws `CodecError`. */
+export function decode(bytes: Uint8Array, format: ValueFormat, hints: DetectHints = {}): DecodedValue {
+  return decodeAs(format, bytes, hints);
+}
+
+/** Bytes for a decoded value; `encode(decode(b)) == b` for what Python wrote, and edits keep the format. */
+export function encode(value: DecodedValue): Uint8Array {
+  return encodeValue(value);
+}
+
+/** The value as the editor sees it. Compression and base64 are transparent: the inner value is edited. */
+export function toPlain(value: DecodedValue): PlainValue {
+  switch (value.format) {
+    case "pickle":
+      return pickleToPlain(value.root);
+    case "json":
+      return jsonToPlain(value.root);
+    case "msgpack":
+      return msgpackToPlain(value.root);
+    case "repr":
+      return value.value;
+    case "counter":
+    case "int64":
+      return value.value;
+    case "text":
+      return value.text;
+    case "binary":
+      return value.bytes;
+    case "compressed":
+    case "base64":
+      return toPlain(value.value);
+  }
+}
+
+/**
+ * An edited value in the format of `original` (same pickle protocol, JSON spacing, msgpack widths,
+ * compression). Parts left as they were keep their original nodes, so they are written back unchanged.
+ */
+export function fromPlain(original: DecodedValue, plain: PlainValue): DecodedValue {
+  switch (original.format) {
+    case "pickle":
+      return { ...original, root: plainToPickle(plain, original.root) };
+    case "json":
+      return { ...original, root: plainToJson(plain, original.root as JsonNode) };
+    case "msgpack":
+      return { ...original, root: plainToMsgpack(plain, original.root as MsgpackNode) };
+    case "repr":
+      throw new CodecError("repr", "str() output is not a serialization and cannot be written back");
+    case "counter":
+      if (typeof plain !== "bigint" && typeof plain !== "number") throw new CodecError("counter", "a counter holds a number");
+      return { format: "counter", value: plain, text: counterText(plain, original) };
+    case "int64":
+      if (typeof plain !== "bigint") throw new CodecError("int64", "an int64 counter holds an integer");
+      return { format: "int64", value: plain };
+    case "text":
+      if (typeof plain !== "string") throw new CodecError("text", "text holds a string");
+      return { format: "text", text: plain };
+    case "binary":
+      if (!(plain instanceof Uint8Array)) throw new CodecError("binary", "binary holds bytes");
+      return { format: "binary", bytes: plain };
+    case "compressed":
+    case "base64":
+      return { ...original, value: fromPlain(original.value, plain) };
+  }
+}
+
+export interface Editability {
+  readonly editable: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Whether the editor may write this value. Pickles holding class instances are editable only when our
+ * pickler reproduces the original bytes exactly, which proves untouched objects will be written back as
+ * they were; otherwise they are view-only.
+ */
+export function editability(value: DecodedValue, originalBytes?: Uint8Array): Editability {
+  switch (value.format) {
+    case "repr":
+      return { editable: false, reason: "str() output is display text, not a serialization" };
+    case "pickle": {
+      if (isPlainPickle(value.root)) return { editable: true, reason: "plain Python data" };
+      if (!originalBytes) return { editable: false, reason: "contains objects; pass the original bytes to check they round-trip" };
+      try {
+        if (bytesEqual(encodePickle(value.root, value.protocol), originalBytes)) {
+          return { editable: true, reason: "contains objects that are written back byte for byte" };
+        }
+      } catch (e) {
+        if (!(e instanceof CodecError)) throw e;
+      }
+      return { editable: false, reason: "contains objects that cannot be written back exactly" };
+    }
+    case "compressed":
+    case "base64":
+      return editability(value.value, value.inner);
+    default:
+      return { editable: true, reason: "" };
+  }
+}
+
+/** A short label such as `zlib → pickle protocol 5` or `JSON (compact)`. */
+export function formatLabel(value: DecodedValue): string {
+  switch (value.format) {
+    case "pickle":
+      return `pickle protocol ${value.protocol}`;
+    case "json": {
+      const s = value.style;
+      const spacing = s.indent !== null ? `indent ${s.indent}` : s.itemSeparator === "," ? "compact" : "Python json.dumps";
+      return `JSON (${spacing})`;
+    }
+    case "msgpack":
+      return "msgpack";
+    case "repr":
+      return "Python repr";
+    case "counter":
+      return typeof value.value === "bigint" ? "integer counter" : "float counter";
+    case "int64":
+      return "int64 counter";
+    case "text":
+      return "text";
+    case "binary":
+      return "binary";
+    case "compressed":
+      return `${value.algorithm} → ${formatLabel(value.value)}`;
+    case "base64":
+      return `base64 → ${formatLabel(value.value)}`;
+  }
+}
+
+/** One-line-or-more display text in Python notation, cut at `maxChars`. */
+export function renderText(value: DecodedValue, maxChars = 100_000): string {
+  switch (value.format) {
+    case "pickle":
+      return renderPickle(value.root, maxChars);
+    case "compressed":
+    case "base64":
+      return renderText(value.value, maxChars);
+    case "text":
+      return value.text.length > maxChars ? `${value.text.slice(0, maxChars)}…` : value.text;
+    case "repr":
+      return value.text.length > maxChars ? `${value.text.slice(0, maxChars)}…` : value.text;
+    default: {
+      const text = plainText(toPlain(value), maxChars);
+      return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+    }
+  }
+}
+
+function plainText(v: PlainValue, budget: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  const seen = new Set<object>();
+  const emit = (s: string) => {
+    parts.push(s);
+    size += s.length;
+  };
+  const walk = (x: PlainValue): void => {
+    if (size > budget) return;
+    if (x === null) return emit("None");
+    if (typeof x === "boolean") return emit(x ? "True" : "False");
+    if (typeof x === "bigint") return emit(x.toString());
+    if (typeof x === "number") return emit(pythonFloatRepr(x));
+    if (typeof x === "string") return emit(pyStrRepr(x));
+    if (x instanceof Uint8Array) return emit(pyBytesRepr(x));
+    if (seen.has(x)) return emit("...");
+    seen.add(x);
+    const list = (open: string, items: PlainValue[], close: string) => {
+      emit(open);
+      items.forEach((item, i) => {
+        if (i > 0) emit(", ");
+        walk(item);
+      });
+      emit(close);
+    };
+    if (Array.isArray(x)) list("[", x, "]");
+    else {
+      switch (x.kind) {
+        case "dict":
+          emit("{");
+          x.entries.forEach(([k, val], i) => {
+            if (i > 0) emit(", ");
+            walk(k);
+            emit(": ");
+            walk(val);
+          });
+          emit("}");
+          break;
+        case "tuple":
+          list("(", x.items, x.items.length === 1 ? ",)" : ")");
+          break;
+        case "set":
+        case "frozenset":
+          if (x.items.length === 0) emit(`${x.kind}()`);
+          else if (x.kind === "set") list("{", x.items, "}");
+          else list("frozenset({", x.items, "})");
+          break;
+        case "bytearray":
+          emit(`bytearray(${pyBytesRepr(x.bytes)})`);
+          break;
+        case "float32":
+          emit(pythonFloatRepr(x.value));
+          break;
+        case "ext":
+          emit(`ExtType(${x.type}, ${pyBytesRepr(x.data)})`);
+          break;
+        case "timestamp":
+          emit(`Timestamp(seconds=${x.seconds}, nanoseconds=${x.nanoseconds})`);
+          break;
+        case "opaque":
+          emit(x.text);
+          break;
+      }
+    }
+    seen.delete(x);
+  };
+  walk(v);
+  return parts.join("");
+}
