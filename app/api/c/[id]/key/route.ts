@@ -1,0 +1,44 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { bytesSchema } from "@/lib/actions/schemas";
+import { withUser } from "@/lib/auth/guard";
+import { toWire, COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/browser/value-wire";
+import { loadConnection } from "@/lib/connections/load";
+import { isDriverError } from "@/lib/drivers/errors";
+
+const MAX_STRING_PAGE = 4 * 1024 * 1024;
+const MAX_COLLECTION_PAGE = 1000;
+
+const body = z.object({
+  key: bytesSchema,
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).optional(),
+  cursor: z.string().max(200).optional(),
+  /** Strings and collections page differently; the pane says which kind of page it wants. */
+  unit: z.enum(["bytes", "items"]).default("bytes"),
+});
+
+function reply(payload: WireReply, status = 200): NextResponse {
+  return NextResponse.json(payload, { status, headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * One page of one key. POST because the key travels in the body: keys can be large and binary, and a
+ * URL would both cap and log them.
+ */
+export const POST = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
+  const { id } = await context.params;
+  const parsed = body.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return reply({ ok: false, code: "INVALID_ARGUMENT", message: "The request names no valid key." }, 400);
+  const connection = await loadConnection(id);
+  if (!connection) return reply({ ok: false, code: "NOT_FOUND", message: "That connection does not exist." }, 404);
+  const { key, offset, cursor, unit } = parsed.data;
+  const limit = Math.min(parsed.data.limit ?? (unit === "bytes" ? STRING_PAGE_BYTES : COLLECTION_PAGE_ITEMS), unit === "bytes" ? MAX_STRING_PAGE : MAX_COLLECTION_PAGE);
+  try {
+    const read = await connection.driver().read(key, { offset, limit, cursor });
+    return reply({ ok: true, read: toWire(read) });
+  } catch (error) {
+    if (!isDriverError(error)) throw error;
+    return reply({ ok: false, code: error.code, message: error.message }, error.code === "NOT_FOUND" ? 404 : 502);
+  }
+});

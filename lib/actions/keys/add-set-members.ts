@@ -1,0 +1,32 @@
+"use server";
+
+import { z } from "zod";
+import { changeKey, collectionsOf } from "../../browser/value-action";
+import { defineAction } from "../define-action";
+import { bytesSchema, connectionIdSchema } from "../schemas";
+
+const input = z.object({
+  connectionId: connectionIdSchema,
+  key: bytesSchema,
+  members: z.array(bytesSchema).min(1).max(1000),
+  /** The member as it was loaded, when the edit replaces it. */
+  replaces: bytesSchema.optional(),
+});
+
+export const addSetMembers = defineAction({
+  name: "keys.set-add",
+  input,
+  role: "editor",
+  audited: true,
+  connection: "write",
+  run: async ({ key, members, replaces }, ctx) => {
+    ctx.audit.detail = { count: members.length };
+    const added = await changeKey(ctx, key, async (driver) => {
+      const ops = collectionsOf(driver);
+      const count = await ops.setAdd(key, members);
+      if (replaces && !members.some((m) => m.equals(replaces))) await ops.setRemove(key, [replaces]);
+      return count;
+    });
+    return { added };
+  },
+});

@@ -1,0 +1,66 @@
+/**
+ * What the key list and the namespace tree receive from their route handlers. Plain JSON: keys as base64url
+ * (the URL form of `lib/key-text.ts`) plus display text, so the browser never has to guess at bytes.
+ * No server imports: the client components use these types.
+ */
+import type { KeyType } from "../drivers/types";
+
+export interface KeyRow {
+  /** base64url of the key bytes: the `key` URL parameter and, converted, the base64 of request bodies. */
+  param: string;
+  /** Display text, non-UTF-8 and control bytes escaped as `\xNN`. */
+  text: string;
+  binary: boolean;
+  exists: boolean;
+  type: KeyType;
+  /** Remaining TTL in ms when the page was read; count down from `KeyPage.readAt`. */
+  ttlMs: number | null;
+  size: number | null;
+  length: number | null;
+  /** Short detected format (`pickle protocol 5`, `zlib → pickle protocol 4`, `JSON (compact)`); null when not checked. */
+  format: string | null;
+}
+
+export interface KeyPage {
+  rows: KeyRow[];
+  cursor: string;
+  done: boolean;
+  /** Keys the server looked at for this page (with a filter, most may not match). */
+  scanned: number;
+  /** Server clock when the metadata was read, for TTL countdowns. */
+  readAt: number;
+}
+
+export interface KeyPageError {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export interface TreeNodeView {
+  /** base64url of the node's prefix, delimiter included (`LITESTAR:`), so siblings such as `LITESTARX:` never match. */
+  prefix: string;
+  /** The segment shown for this node. */
+  label: string;
+  /** Scheme recognised for the prefix (`Django v1`, `Litestar namespace`…), if any. */
+  scheme: string | null;
+  count: number;
+  size: number;
+  /** Keys without an expiry, for the TTL bar. */
+  noTtl: number;
+  children: TreeNodeView[];
+  /** More children existed than the tree keeps; they are folded into this node's own counts. */
+  truncated: boolean;
+}
+
+export interface TreeResult {
+  roots: TreeNodeView[];
+  /** Keys with no delimiter at all (not in any namespace). */
+  ungrouped: { count: number; size: number; noTtl: number };
+}
+
+/** base64url (URL parameter) to standard base64 (request bodies, the actions' `bytesSchema`). */
+export function paramToBase64(param: string): string {
+  const base64 = param.replace(/-/g, "+").replace(/_/g, "/");
+  return base64 + "=".repeat((4 - (base64.length % 4)) % 4);
+}
