@@ -222,6 +222,8 @@ export class RedisDriver implements Driver {
   private lastClientError: Error | null = null;
   private disposed = false;
   private version: string | null = null;
+  /** Set once the server answered NOPERM to a script: this ACL user may not run Lua. */
+  private scriptsDenied = false;
 
   constructor(
     private readonly topology: Topology,
@@ -365,6 +367,10 @@ export class RedisDriver implements Driver {
     } finally {
       clearTimeout(timer);
     }
+    if (this.disposed) {
+      client.disconnect();
+      throw new DriverError("CONNECTION_REFUSED", "The driver was disposed");
+    }
     this.client = client;
     return client;
   }
@@ -399,12 +405,42 @@ export class RedisDriver implements Driver {
 
   /** EVALSHA, loading the script on the node that answers NOSCRIPT. */
   private async script(client: Client, script: Script, keys: Buffer[], args: (string | Buffer | number)[]): Promise<Reply> {
+    const emulable = script !== WRITE_EXPECT_SCRIPT;
+    if (this.scriptsDenied && emulable) return this.withoutScript(client, script, keys[0], args);
     try {
       return await this.call(client, "EVALSHA", script.sha, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return this.call(client, "EVAL", script.lua, keys.length, ...keys, ...args);
+      if (!(error instanceof Error)) throw error;
+      if (error.message.startsWith("NOSCRIPT")) return this.call(client, "EVAL", script.lua, keys.length, ...keys, ...args);
+      if (!error.message.startsWith("NOPERM") || !emulable) throw error;
+      this.scriptsDenied = true;
+      return this.withoutScript(client, script, keys[0], args);
     }
+  }
+
+  /**
+   * The read-only scripts done with plain commands, for ACL users without `@scripting` (a common read-only
+   * profile). Same reply shape; costs a second round trip, and the digest needs the whole value here.
+   * A compare-and-set cannot be emulated atomically on a shared connection, so it stays refused.
+   */
+  private async withoutScript(client: Client, script: Script, key: Buffer, args: (string | Buffer | number)[]): Promise<Reply> {
+    const [type, ttl] = await Promise.all([this.call(client, "TYPE", key), this.call(client, "PTTL", key)]);
+    const name = text(type);
+    if (script === DESCRIBE_SCRIPT) {
+      if (name === "none") return [name, -2, -1, -1];
+      if (name === "string") return [name, ttl, await this.call(client, "STRLEN", key), -1];
+      const lengthCommand = { hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" }[name];
+      const [size, length] = await Promise.all([
+        this.call(client, "MEMORY", "USAGE", key).catch(() => null),
+        lengthCommand ? this.call(client, lengthCommand, key) : -1,
+      ]);
+      return [name, ttl, size ?? -1, length];
+    }
+    if (name !== "string") return [name, ttl];
+    const [offset, limit] = args.map(Number);
+    const whole = await this.call(client, "GET", key);
+    const value = buf(whole);
+    return [name, ttl, value.length, valueDigest(value), value.subarray(offset, offset + limit)];
   }
 
   /** Every primary, in a stable order: the one client standalone, each master node in a cluster. */
@@ -716,6 +752,7 @@ export class RedisDriver implements Driver {
           }
           const [next, keys] = await scanning;
           cursor = text(next);
+          // SCAN visits about COUNT slots of the keyspace per call; the server does not say how many exactly.
           progress.scanned += count;
           progress.matched += keys.length;
           if (act && keys.length > 0) pending = act(node, keys);

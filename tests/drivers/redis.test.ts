@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ABSENT_DIGEST, valueDigest } from "@/lib/drivers/digest";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { freePort } from "@/tests/support/process";
@@ -60,7 +61,7 @@ runDriverConformance("redis over TLS with a client certificate", async () => {
   );
 });
 
-describe("redis connection failures", () => {
+describe("redis authentication, TLS and settings", () => {
   let acl: RedisServer;
   let tls: Awaited<ReturnType<typeof startRedisTls>>;
   const opened: Driver[] = [];
@@ -92,6 +93,33 @@ describe("redis connection failures", () => {
   it("talks TLS to a self-signed server when verification is off", async () => {
     const driver = open({ kind: "redis", settings: { host: "127.0.0.1", port: tls.port, tls: { verify: false } }, secrets: {} });
     expect((await driver.ping()).version).toMatch(/^\d+\.\d+/);
+  });
+
+  it("lists and reads as an ACL user without scripting, and is refused writes with FORBIDDEN", async () => {
+    const server = await startRedis({
+      args: ["--user", "reader", "on", ">read-only", "~*", "+@read", "+@connection", "-@scripting"],
+    });
+    try {
+      const raw = server.raw();
+      const big = Buffer.alloc(100_000, 0x61);
+      await raw.set(Buffer.from([0xff, 0x00, 0x6b]), big, "PX", 60_000);
+      await raw.hset("acl:hash", "f", "v");
+      const reader = open({ kind: "redis", settings: { host: "127.0.0.1", port: server.port, username: "reader" }, secrets: { password: "read-only" } });
+      const metas = await reader.describe([Buffer.from([0xff, 0x00, 0x6b]), Buffer.from("acl:hash"), Buffer.from("nope")]);
+      expect(metas.map((m) => [m.type, m.size, m.length, m.exists])).toEqual([
+        ["string", 100_000, null, true],
+        ["hash", expect.any(Number), 1, true],
+        ["unknown", null, null, false],
+      ]);
+      expect(metas[0].ttlMs).toBeGreaterThan(50_000);
+      const read = await reader.read(Buffer.from([0xff, 0x00, 0x6b]), { offset: 10, limit: 5 });
+      expect(read).toMatchObject({ type: "string", offset: 10, total: 100_000, digest: valueDigest(big) });
+      expect(read.type === "string" && read.value.toString()).toBe("aaaaa");
+      await expectCode(reader.write(Buffer.from("acl:new"), Buffer.from("x")), "FORBIDDEN");
+      await expectCode(reader.write(Buffer.from("acl:hash"), Buffer.from("x"), { expect: ABSENT_DIGEST }), "FORBIDDEN");
+    } finally {
+      await server.stop();
+    }
   });
 
   it("refuses invalid settings with INVALID_ARGUMENT", () => {
