@@ -1,0 +1,201 @@
+import { keyText } from "@/lib/key-text";
+import { asBytes, byteKey, indexOf } from "./bytes";
+import { litestarNamespace } from "./schemes";
+
+/**
+ * A namespace tree built from pages of scanned keys. Keys themselves are never stored: each key only bumps
+ * counters on the namespaces above it, so memory grows with the number of namespaces (capped per node),
+ * not with the number of keys. SCAN may return a key twice while Redis rehashes; counts are then slightly
+ * high, which is the price of not remembering keys.
+ */
+
+/** Remaining time to live in seconds; `null`, `undefined` or a negative number mean no expiry. */
+export type Ttl = number | null | undefined;
+
+export interface KeyEntry {
+  readonly key: Uint8Array;
+  /** Bytes used by the value, when the scan page fetched it. */
+  readonly size?: number;
+  readonly ttl?: Ttl;
+}
+
+export interface TtlHistogram {
+  none: number;
+  underMinute: number;
+  underHour: number;
+  underDay: number;
+  longer: number;
+}
+
+export interface NamespaceNode {
+  /** This level's segment, as bytes. */
+  readonly segment: Uint8Array;
+  /** The full byte prefix of keys below this node, delimiter included (empty for the root). */
+  readonly prefix: Uint8Array;
+  readonly depth: number;
+  /** Display text: escaped when the segment is not UTF-8, `(empty)` for an empty segment. */
+  readonly label: string;
+  /** A recognised scheme, e.g. `Django v1`, `Litestar sessions`, `uWSGI cache mycache`. */
+  readonly scheme?: string;
+  /** Keys at or below this node. */
+  count: number;
+  /** Keys whose namespace is exactly this node. */
+  direct: number;
+  /** Total value size of the keys whose size is known, and how many those are. */
+  bytes: number;
+  sized: number;
+  readonly ttl: TtlHistogram;
+  readonly children: Map<string, NamespaceNode>;
+  /** Keys under child namespaces that were not created because the node hit `maxChildren`. */
+  overflow: number;
+}
+
+export interface TreeOptions {
+  /** Separator between namespace levels; `:` by default, configurable per connection. */
+  readonly delimiter?: Uint8Array | string;
+  /** Levels below this are not split further. */
+  readonly maxDepth?: number;
+  /** Children per node before further namespaces are only counted (guards against ids used as namespaces). */
+  readonly maxChildren?: number;
+  /** Label the root for a uWSGI cache. */
+  readonly driver?: string;
+  readonly uwsgiCache?: string;
+}
+
+export function ttlBucket(ttl: Ttl): keyof TtlHistogram {
+  if (ttl === null || ttl === undefined || ttl < 0) return "none";
+  if (ttl < 60) return "underMinute";
+  if (ttl < 3600) return "underHour";
+  if (ttl < 86400) return "underDay";
+  return "longer";
+}
+
+function emptyHistogram(): TtlHistogram {
+  return { none: 0, underMinute: 0, underHour: 0, underDay: 0, longer: 0 };
+}
+
+function labelOf(segment: Uint8Array): string {
+  return segment.length === 0 ? "(empty)" : keyText(segment).text;
+}
+
+/** Scheme labels that depend only on a namespace's path, so they are computed once per node. */
+function schemeFor(path: Uint8Array[], delimiter: Uint8Array): string | undefined {
+  if (delimiter.length !== 1 || delimiter[0] !== 0x3a) return undefined;
+  const text = path.map((p) => new TextDecoder().decode(p));
+  if (path.length === 1) {
+    if (text[0] === "pvx_cmgr") return "privex cache manager";
+    return litestarNamespace(text[0])?.label;
+  }
+  if (path.length === 2 && /^\d+$/.test(text[1])) {
+    return text[0] === "" ? `Django v${text[1]}` : `Django ${text[0]} v${text[1]}`;
+  }
+  if (path.length === 2 && text[1] === "") return text[0] === "" ? "async-caches (no prefix)" : `async-caches ${text[0]}`;
+  return undefined;
+}
+
+export class NamespaceTree {
+  readonly root: NamespaceNode;
+  private readonly delimiter: Uint8Array;
+  private readonly maxDepth: number;
+  private readonly maxChildren: number;
+  private nodes = 1;
+
+  constructor(options: TreeOptions = {}) {
+    this.delimiter = asBytes(options.delimiter ?? ":");
+    this.maxDepth = options.maxDepth ?? 8;
+    this.maxChildren = options.maxChildren ?? 5000;
+    const scheme = options.driver === "uwsgi" ? `uWSGI cache ${options.uwsgiCache ?? "(default)"}` : undefined;
+    this.root = this.node(new Uint8Array(0), new Uint8Array(0), 0, "(all keys)", scheme);
+  }
+
+  /** Namespaces created so far (the root included): the measure of this tree's memory. */
+  get namespaceCount(): number {
+    return this.nodes;
+  }
+
+  private node(segment: Uint8Array, prefix: Uint8Array, depth: number, label: string, scheme?: string): NamespaceNode {
+    return { segment, prefix, depth, label, scheme, count: 0, direct: 0, bytes: 0, sized: 0, ttl: emptyHistogram(), children: new Map(), overflow: 0 };
+  }
+
+  private bump(n: NamespaceNode, entry: KeyEntry, bucket: keyof TtlHistogram): void {
+    n.count++;
+    n.ttl[bucket]++;
+    if (entry.size !== undefined) {
+      n.bytes += entry.size;
+      n.sized++;
+    }
+  }
+
+  /** Adds one page of keys (plain byte keys or entries with size and TTL). */
+  add(page: Iterable<KeyEntry | Uint8Array>): void {
+    for (const item of page) this.addOne(item instanceof Uint8Array ? { key: item } : item);
+  }
+
+  private addOne(entry: KeyEntry): void {
+    const bucket = ttlBucket(entry.ttl);
+    const key = entry.key;
+    let current = this.root;
+    this.bump(current, entry, bucket);
+    const path: Uint8Array[] = [];
+    let start = 0;
+    while (current.depth < this.maxDepth) {
+      const at = indexOf(key, this.delimiter, start);
+      if (at < 0) break;
+      const segment = key.subarray(start, at);
+      const id = byteKey(segment);
+      path.push(segment);
+      let child = current.children.get(id);
+      if (!child) {
+        if (current.children.size >= this.maxChildren) {
+          current.overflow++;
+          return;
+        }
+        const owned = segment.slice();
+        const prefix = key.slice(0, at + this.delimiter.length);
+        child = this.node(owned, prefix, current.depth + 1, labelOf(owned), schemeFor(path, this.delimiter));
+        current.children.set(id, child);
+        this.nodes++;
+      }
+      current = child;
+      this.bump(current, entry, bucket);
+      start = at + this.delimiter.length;
+    }
+    current.direct++;
+  }
+
+  /** Children, biggest first (ties by label) — the order a tree view wants. */
+  childrenOf(node: NamespaceNode): NamespaceNode[] {
+    return [...node.children.values()].sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  }
+
+  /** The node whose prefix is exactly `prefix`, if the scan has seen it. */
+  find(prefix: Uint8Array | string): NamespaceNode | undefined {
+    const bytes = asBytes(prefix);
+    let current = this.root;
+    let start = 0;
+    while (start < bytes.length) {
+      const at = indexOf(bytes, this.delimiter, start);
+      if (at < 0) return undefined;
+      const child = current.children.get(byteKey(bytes.subarray(start, at)));
+      if (!child) return undefined;
+      current = child;
+      start = at + this.delimiter.length;
+    }
+    return current;
+  }
+}
+
+/**
+ * A Redis `SCAN MATCH` pattern for exactly the keys under `prefix`. Glob characters in the prefix are
+ * escaped, so `LITESTAR:*` never also matches `LITESTARX:…` (the Litestar `delete_all` bug).
+ */
+export function namespaceMatchPattern(prefix: Uint8Array | string): Uint8Array {
+  const bytes = asBytes(prefix);
+  const out: number[] = [];
+  for (const b of bytes) {
+    if (b === 0x2a || b === 0x3f || b === 0x5b || b === 0x5d || b === 0x5c) out.push(0x5c);
+    out.push(b);
+  }
+  out.push(0x2a);
+  return Uint8Array.from(out);
+}
