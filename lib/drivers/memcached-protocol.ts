@@ -2,7 +2,11 @@
  * memcached's text protocol over `net`: a pipelined connection for meta commands and `stats`, a streamed
  * `lru_crawler metadump` reader with back-pressure, and pymemcache's server selection for pools.
  */
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { DriverError } from "./errors";
 
 /** Where a server listens: `host:port`, `[v6]:port`, or a unix socket path. */
@@ -363,9 +367,12 @@ function hexValue(byte: number): number {
   return -1;
 }
 
-/** URL-decodes `%XX` escapes of a metadump key straight into bytes. */
+/**
+ * URL-decodes `%XX` escapes of a metadump key into bytes. Keys without escapes are returned as a view of
+ * `raw` (no copy: the listing's hot path), so callers must not reuse `raw`'s memory.
+ */
 export function decodeDumpKey(raw: Buffer): Buffer {
-  if (raw.indexOf(0x25) < 0) return Buffer.from(raw);
+  if (raw.indexOf(0x25) < 0) return raw;
   const out = Buffer.allocUnsafe(raw.length);
   let j = 0;
   for (let i = 0; i < raw.length; i++) {
@@ -380,124 +387,196 @@ export function decodeDumpKey(raw: Buffer): Buffer {
   return out.subarray(0, j);
 }
 
-function parseIntAt(line: Buffer, start: number, end: number): number {
-  let negative = false;
+/** Where the decimal starting at `start` ends (the next space or `end`), and its value. */
+function readNumber(data: Buffer, start: number, end: number): { value: number; next: number } {
   let i = start;
-  if (line[i] === 0x2d) {
+  let negative = false;
+  if (data[i] === 0x2d) {
     negative = true;
     i++;
   }
   let n = 0;
-  for (; i < end; i++) n = n * 10 + (line[i] - 0x30);
-  return negative ? -n : n;
+  for (; i < end; i++) {
+    const c = data[i];
+    if (c === 0x20) break;
+    n = n * 10 + (c - 0x30);
+  }
+  return { value: negative ? -n : n, next: i + 1 };
 }
 
-/** One `key=… exp=… la=… cas=… fetch=… cls=… size=… [flags=…]` line (without its `\n`), or null. */
-export function parseDumpLine(line: Buffer): DumpEntry | null {
-  if (line[0] !== 0x6b || line[3] !== 0x3d) return null;
-  let keyEnd = line.indexOf(0x20, 4);
-  if (keyEnd < 0) keyEnd = line.length;
-  const entry: DumpEntry = { key: decodeDumpKey(line.subarray(4, keyEnd)), exp: -1, lastAccess: 0, fetched: false, slabClass: 0, size: 0 };
+/** True when `data[at..]` starts with `name=`. */
+function fieldAt(data: Buffer, at: number, name: Buffer): boolean {
+  for (let k = 0; k < name.length; k++) if (data[at + k] !== name[k]) return false;
+  return true;
+}
+
+const EXP = Buffer.from("exp=");
+const LA = Buffer.from("la=");
+const CAS = Buffer.from("cas=");
+const FETCH = Buffer.from("fetch=");
+const CLS = Buffer.from("cls=");
+const SIZE = Buffer.from("size=");
+const FLAGS = Buffer.from("flags=");
+
+/**
+ * The item line at `data[start..end)` (without its `\n`): `key=… exp=… la=… cas=… fetch=… cls=… size=…
+ * [flags=…]`, or null when it is not an item line. This runs once per item of a listing, so it reads the
+ * fields in memcached's fixed order straight off the bytes, and tolerates unknown fields after them.
+ */
+export function parseDumpLineAt(data: Buffer, start: number, end: number): DumpEntry | null {
+  if (data[start] !== 0x6b || data[start + 1] !== 0x65 || data[start + 2] !== 0x79 || data[start + 3] !== 0x3d) return null;
+  let keyEnd = start + 4;
+  let escaped = false;
+  for (; keyEnd < end; keyEnd++) {
+    const c = data[keyEnd];
+    if (c === 0x20) break;
+    if (c === 0x25) escaped = true;
+  }
+  const rawKey = data.subarray(start + 4, keyEnd);
+  const entry: DumpEntry = { key: escaped ? decodeDumpKey(rawKey) : rawKey, exp: -1, lastAccess: 0, fetched: false, slabClass: 0, size: 0 };
   let pos = keyEnd + 1;
-  while (pos < line.length) {
-    let end = line.indexOf(0x20, pos);
-    if (end < 0) end = line.length;
-    const eq = line.indexOf(0x3d, pos);
-    if (eq > pos && eq < end) {
-      const name = line.toString("latin1", pos, eq);
-      switch (name) {
-        case "exp":
-          entry.exp = parseIntAt(line, eq + 1, end);
-          break;
-        case "la":
-          entry.lastAccess = parseIntAt(line, eq + 1, end);
-          break;
-        case "fetch":
-          entry.fetched = line[eq + 1] === 0x79;
-          break;
-        case "cls":
-          entry.slabClass = parseIntAt(line, eq + 1, end);
-          break;
-        case "size":
-          entry.size = parseIntAt(line, eq + 1, end);
-          break;
-        case "flags":
-          entry.flags = parseIntAt(line, eq + 1, end);
-          break;
-      }
+  while (pos < end) {
+    if (fieldAt(data, pos, EXP)) {
+      const n = readNumber(data, pos + 4, end);
+      entry.exp = n.value;
+      pos = n.next;
+    } else if (fieldAt(data, pos, LA)) {
+      const n = readNumber(data, pos + 3, end);
+      entry.lastAccess = n.value;
+      pos = n.next;
+    } else if (fieldAt(data, pos, SIZE)) {
+      const n = readNumber(data, pos + 5, end);
+      entry.size = n.value;
+      pos = n.next;
+    } else if (fieldAt(data, pos, CLS)) {
+      const n = readNumber(data, pos + 4, end);
+      entry.slabClass = n.value;
+      pos = n.next;
+    } else if (fieldAt(data, pos, FLAGS)) {
+      const n = readNumber(data, pos + 6, end);
+      entry.flags = n.value;
+      pos = n.next;
+    } else {
+      if (fieldAt(data, pos, FETCH)) entry.fetched = data[pos + 6] === 0x79;
+      else if (!fieldAt(data, pos, CAS) && data.indexOf(0x3d, pos) < 0) break;
+      const space = data.indexOf(0x20, pos);
+      pos = space < 0 || space >= end ? end : space + 1;
     }
-    pos = end + 1;
   }
   return entry;
 }
 
-/** Time the server waits after BUSY (another crawl running) before the dump is asked for again. */
-const BUSY_RETRY_MS = 100;
+export function parseDumpLine(line: Buffer): DumpEntry | null {
+  return parseDumpLineAt(line, 0, line.length);
+}
 
-/**
- * A streamed `lru_crawler metadump all` on its own connection (memcached refuses other commands pipelined
- * before it). Entries are parsed as they arrive and the socket is paused once `highWater` of them wait
- * unread, so memcached's crawler blocks instead of us buffering the keyspace.
- */
+/** Time to wait after BUSY (another client's crawl is running) before asking for the dump again. */
+const BUSY_RETRY_MS = 100;
+/** Bytes read back from a spool file at a time. */
+const SPOOL_READ_BYTES = 1 << 20;
+
+export interface DumpOptions extends ConnectionOptions {
+  /**
+   * `all` walks the LRUs: memcached checks for room in our socket before it locks anything, so a paused
+   * reader only parks the crawler, but items the LRU maintainer moves between segments mid-walk are
+   * missed or repeated (measured: ~500 of 1M freshly loaded items). `hash` walks the hash table and sees
+   * every item exactly once, but waits for room in our socket while holding an item lock (measured: a
+   * paused reader stalls every key behind that lock for as long as it pauses), so it must never be paused.
+   */
+  mode?: "all" | "hash";
+  /**
+   * Write the dump to an unlinked temporary file as fast as memcached sends it, and parse entries from
+   * the file as `next` asks for them: memcached is never blocked by a slow reader and memory stays at one
+   * read chunk. Without it entries are parsed off the socket, which is paused at `highWater`.
+   */
+  spool?: boolean;
+  highWater?: number;
+  /** Keeps only matching entries (the others are still counted in `seen`). */
+  filter?: (key: Buffer) => boolean;
+}
+
+function dumpLineError(text: string, address: string): DriverError | null {
+  if (text.startsWith("BUSY")) return new DriverError("SERVER_ERROR", text);
+  if (/not allowed/.test(text)) {
+    return new DriverError(
+      "UNSUPPORTED",
+      `memcached at ${address} was started with -X (dumping disabled), so its keys cannot be listed; reads and writes of known keys still work.`,
+    );
+  }
+  if (text.startsWith("ERROR") || text.startsWith("CLIENT_ERROR")) {
+    return new DriverError("UNSUPPORTED", `memcached at ${address} cannot list keys (${text}): \`lru_crawler metadump\` needs memcached 1.5.19 or newer.`);
+  }
+  return new DriverError("PROTOCOL_ERROR", `Unexpected line in the key listing of ${address}: ${text.slice(0, 200)}`);
+}
+
+/** A `lru_crawler metadump` on its own connection (memcached refuses commands pipelined before it). */
 export class MetadumpStream {
   private readonly entries: DumpEntry[] = [];
   private head = 0;
   private partial: Buffer = Buffer.alloc(0);
+  /** The END line was parsed: no entries beyond those queued. */
   private finished = false;
+  /** memcached sent its whole dump (spool mode) or the socket is done. */
+  private received = false;
   private failure: DriverError | null = null;
   private waiter: (() => void) | null = null;
-  private started = false;
+  /** A first line arrived: either an entry, END, or an error that `failure` holds. */
+  private answered = false;
+  private readonly fd: number | null;
+  private spooled = 0;
+  private readPosition = 0;
+  private tail = "";
   /** Lines parsed so far, including those `filter` dropped. */
   seen = 0;
 
   private constructor(
     private readonly socket: Socket,
     private readonly address: string,
-    private readonly highWater: number,
-    private readonly filter: ((key: Buffer) => boolean) | undefined,
+    private readonly options: DumpOptions,
   ) {
-    socket.on("data", (chunk) => this.onData(chunk));
-    socket.on("error", (error) => this.end(connectError(error, address)));
-    socket.on("close", () => this.end(this.finished ? null : new DriverError("PROTOCOL_ERROR", `memcached at ${address} closed the dump early.`)));
+    if (options.spool) {
+      const file = path.join(tmpdir(), `cacheboard-metadump-${randomBytes(8).toString("hex")}`);
+      this.fd = openSync(file, "w+", 0o600);
+      // Unlinked at once: the fd keeps the data, and the kernel frees it when we close or die.
+      unlinkSync(file);
+    } else {
+      this.fd = null;
+    }
+    socket.on("data", (chunk: Buffer) => (this.fd === null ? this.consume(chunk) : this.spool(chunk)));
+    socket.on("error", (error) => this.fail(connectError(error, address)));
+    socket.on("close", () => {
+      if (!this.received) this.fail(new DriverError("PROTOCOL_ERROR", `memcached at ${address} closed the key listing early.`));
+    });
   }
 
-  /**
-   * Starts a dump; retries while the crawler is BUSY with another client's dump until `timeoutMs`.
-   *
-   * `all` walks the LRUs: memcached checks for room in our socket before it locks anything, so a paused
-   * reader only parks the crawler, but items the LRU maintainer moves between segments mid-walk can be
-   * missed or repeated. `hash` walks the hash table and sees every item exactly once, but waits for room
-   * while holding an item lock, so it is only for readers that never pause (`highWater: Infinity`); it
-   * falls back to `all` on servers without it.
-   */
-  static async open(
-    options: ConnectionOptions & { mode?: "all" | "hash"; highWater?: number; filter?: (key: Buffer) => boolean },
-  ): Promise<MetadumpStream> {
+  /** Starts a dump; retries while the crawler is BUSY with another client's dump until `timeoutMs`. */
+  static async open(options: DumpOptions): Promise<MetadumpStream> {
     const deadline = Date.now() + options.timeoutMs;
     let mode = options.mode ?? "all";
     for (;;) {
       const socket = await openSocket(options.address, options.timeoutMs, "memcached");
-      const stream = new MetadumpStream(socket, options.address, options.highWater ?? 20_000, options.filter);
+      const stream = new MetadumpStream(socket, options.address, options);
       try {
         if (options.username !== undefined) {
           const token = Buffer.from(`${options.username} ${options.password ?? ""}`);
           socket.write(Buffer.concat([Buffer.from(`set auth 0 0 ${token.length}\r\n`), token, Buffer.from("\r\n")]));
         }
         socket.write(`lru_crawler metadump ${mode}\r\n`);
-        await stream.waitForFirst(Math.max(1, deadline - Date.now()));
+        await stream.waitForAnswer(Math.max(1, deadline - Date.now()));
         return stream;
       } catch (error) {
         stream.close();
-        if (mode === "hash" && error instanceof DriverError && error.code === "UNSUPPORTED" && !/-X/.test(error.message)) {
+        if (!(error instanceof DriverError)) throw error;
+        if (mode === "hash" && error.code === "UNSUPPORTED" && !/-X/.test(error.message)) {
           mode = "all";
           continue;
         }
-        if (error instanceof DriverError && error.message.startsWith("BUSY") && Date.now() + BUSY_RETRY_MS < deadline) {
-          await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
-          continue;
-        }
-        if (error instanceof DriverError && error.message.startsWith("BUSY")) {
-          throw new DriverError("TIMEOUT", `memcached at ${options.address} is busy with another key listing (its LRU crawler serves one dump at a time); try again shortly.`);
+        if (error.message.startsWith("BUSY")) {
+          if (Date.now() + BUSY_RETRY_MS < deadline) {
+            await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+            continue;
+          }
+          throw new DriverError("TIMEOUT", `memcached at ${options.address} is busy with another key listing (its crawler serves one dump at a time); try again shortly.`);
         }
         throw error;
       }
@@ -511,19 +590,27 @@ export class MetadumpStream {
       if (this.head < this.entries.length) {
         const take = Math.min(max - out.length, this.entries.length - this.head);
         for (let i = 0; i < take; i++) out.push(this.entries[this.head++]);
-        if (this.head > 4096 && this.head * 2 > this.entries.length) {
-          this.entries.splice(0, this.head);
+        if (this.head === this.entries.length) {
+          this.entries.length = 0;
           this.head = 0;
         }
         continue;
       }
       if (this.failure) throw this.failure;
       if (this.finished) break;
+      if (this.fd !== null && this.readPosition < this.spooled) {
+        this.readSpool();
+        continue;
+      }
+      if (this.received && this.fd !== null) {
+        this.fail(new DriverError("PROTOCOL_ERROR", `The key listing of ${this.address} ended without END.`));
+        continue;
+      }
       this.socket.resume();
       await this.wait(timeoutMs);
     }
-    if (this.entries.length - this.head < this.highWater && !this.finished) this.socket.resume();
-    return out.length === 0 && this.finished && this.head >= this.entries.length ? null : out;
+    if (this.fd === null && !this.finished && this.entries.length - this.head < (this.options.highWater ?? 20_000)) this.socket.resume();
+    return out.length === 0 && this.finished ? null : out;
   }
 
   get done(): boolean {
@@ -532,14 +619,21 @@ export class MetadumpStream {
 
   close(): void {
     this.finished = true;
+    this.received = true;
     this.socket.destroy();
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closed already
+      }
+    }
     this.wake();
   }
 
-  private waitForFirst(timeoutMs: number): Promise<void> {
-    return this.wait(timeoutMs).then(() => {
-      if (this.failure) throw this.failure;
-    });
+  private waitForAnswer(timeoutMs: number): Promise<void> {
+    if (this.answered) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+    return this.wait(timeoutMs).then(() => (this.answered || this.failure ? undefined : this.waitForAnswer(timeoutMs)));
   }
 
   private wait(timeoutMs: number): Promise<void> {
@@ -561,51 +655,83 @@ export class MetadumpStream {
     waiter?.();
   }
 
-  private end(failure: DriverError | null): void {
-    if (!this.finished && failure) this.failure = failure;
-    this.finished = true;
+  private fail(failure: DriverError): void {
+    if (!this.failure && !this.finished) this.failure = failure;
+    this.answered = true;
+    this.received = true;
     this.wake();
   }
 
-  private onData(chunk: Buffer): void {
+  private spool(chunk: Buffer): void {
+    if (!this.answered) this.checkAnswer(chunk);
+    if (this.failure || this.fd === null) return;
+    writeSync(this.fd, chunk, 0, chunk.length, this.spooled);
+    this.spooled += chunk.length;
+    this.tail = (this.tail + chunk.toString("latin1", Math.max(0, chunk.length - 5))).slice(-5);
+    if (this.tail === "END\r\n") {
+      this.received = true;
+      this.socket.destroy();
+    }
+    this.wake();
+  }
+
+  /** In spool mode the first line is looked at as it arrives, so errors and BUSY surface on `open`. */
+  private checkAnswer(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) return;
+      const text = chunk.toString("latin1", start, nl > start && chunk[nl - 1] === 0x0d ? nl - 1 : nl);
+      start = nl + 1;
+      if (text === "OK" || text === "STORED" || text === "") continue;
+      this.answered = true;
+      if (!text.startsWith("key=") && text !== "END") this.fail(dumpLineError(text, this.address) ?? new DriverError("PROTOCOL_ERROR", text));
+      return;
+    }
+  }
+
+  private readSpool(): void {
+    if (this.fd === null) return;
+    const length = Math.min(SPOOL_READ_BYTES, this.spooled - this.readPosition);
+    const chunk = Buffer.allocUnsafe(length);
+    const read = readSync(this.fd, chunk, 0, length, this.readPosition);
+    this.readPosition += read;
+    this.consume(chunk.subarray(0, read));
+  }
+
+  private consume(chunk: Buffer): void {
     const data = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
     let start = 0;
     for (;;) {
       const nl = data.indexOf(0x0a, start);
       if (nl < 0) break;
-      const lineEnd = nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl;
-      this.onLine(data.subarray(start, lineEnd));
+      this.onLine(data, start, nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl);
       start = nl + 1;
-      if (this.finished) break;
+      if (this.finished || this.failure) break;
     }
     this.partial = start < data.length && !this.finished ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
-    if (this.entries.length - this.head >= this.highWater) this.socket.pause();
-    if (this.started || this.finished) this.wake();
+    if (this.fd === null) {
+      if (this.entries.length - this.head >= (this.options.highWater ?? 20_000)) this.socket.pause();
+      if (this.answered) this.wake();
+    }
   }
 
-  private onLine(line: Buffer): void {
-    const entry = parseDumpLine(line);
+  private onLine(data: Buffer, start: number, end: number): void {
+    const entry = parseDumpLineAt(data, start, end);
     if (entry) {
-      this.started = true;
+      this.answered = true;
       this.seen++;
-      if (!this.filter || this.filter(entry.key)) this.entries.push(entry);
+      if (!this.options.filter || this.options.filter(entry.key)) this.entries.push(entry);
       return;
     }
-    const text = line.toString("latin1");
+    const text = data.toString("latin1", start, end);
     if (text === "END") {
-      this.started = true;
+      this.answered = true;
       this.finished = true;
+      this.received = true;
       this.socket.destroy();
-    } else if (text === "OK" || text === "STORED" || text === "") {
-      return;
-    } else if (text.startsWith("BUSY")) {
-      this.end(new DriverError("SERVER_ERROR", text));
-    } else if (/not allowed/.test(text)) {
-      this.end(new DriverError("UNSUPPORTED", `memcached at ${this.address} was started with -X (dumping disabled), so its keys cannot be listed; reads and writes of known keys still work.`));
-    } else if (text.startsWith("ERROR") || text.startsWith("CLIENT_ERROR")) {
-      this.end(new DriverError("UNSUPPORTED", `memcached at ${this.address} cannot list keys (${text}): \`lru_crawler metadump\` needs memcached 1.5.19 or newer.`));
-    } else {
-      this.end(new DriverError("PROTOCOL_ERROR", `Unexpected line in the key listing of ${this.address}: ${text.slice(0, 200)}`));
+    } else if (text !== "OK" && text !== "STORED" && text !== "") {
+      this.fail(dumpLineError(text, this.address) ?? new DriverError("PROTOCOL_ERROR", text));
     }
   }
 }

@@ -3,13 +3,15 @@
  * reads and writes (value, TTL, flags and CAS in one round trip; base64 keys so any bytes work), and
  * listing by streaming `lru_crawler metadump all`.
  *
- * Listing design: a scan cursor names a dump stream held open in this process (`sessions`), plus the
- * server index and how many entries were already handed out. Each page reads the next entries off that
- * stream, so listing a million keys costs one dump, not one dump per page, and memory stays bounded by
- * the stream's high-water mark because the socket is paused (memcached's crawler then waits). A stream
- * idle for `SESSION_IDLE_MS` is closed, because memcached runs one crawl at a time and an abandoned
- * listing would block every other one; a cursor whose stream is gone (idle, or another process) resumes
- * by dumping again and skipping what was handed out, which may repeat or miss keys changed meanwhile.
+ * Listing design (measured, see `MetadumpStream`): a scan cursor names a dump held in this process
+ * (`sessions`), plus the server index and how many entries were already handed out. The dump walks the
+ * hash table (`metadump hash`: every item exactly once, where the LRU walk missed ~500 of 1M) and is
+ * spooled to an unlinked temporary file as fast as memcached sends it, because a hash walk that waits
+ * for a slow reader holds an item lock and stalls the server's traffic. Each page parses the next
+ * entries from the file, so listing a million keys costs one dump, not one per page, and memory stays
+ * at one read chunk. A dump idle for `SESSION_IDLE_MS` is dropped (its file goes with it); a cursor
+ * whose dump is gone (idle, or another process) dumps again and skips what was handed out, which can
+ * repeat or miss keys added or deleted in between.
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -61,7 +63,9 @@ export interface MemcachedSecrets {
 
 /** Room an item needs besides its value (header, CAS, longest key, suffix, CRLF). */
 const ITEM_OVERHEAD_BYTES = 1024;
-const SESSION_IDLE_MS = 20_000;
+const SESSION_IDLE_MS = 120_000;
+/** Open dumps per process; the least recently used one gives way (each holds a spool file). */
+const MAX_SESSIONS = 8;
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 100_000;
 const THIRTY_DAYS_S = 30 * 24 * 3600;
@@ -87,15 +91,15 @@ function endSession(session: DumpSession): void {
 
 function parkSession(session: DumpSession): void {
   session.inUse = false;
+  // Map order is insertion order: re-inserting keeps the least recently used first.
+  sessions.delete(session.id);
+  sessions.set(session.id, session);
+  for (const [, oldest] of sessions) {
+    if (sessions.size <= MAX_SESSIONS) break;
+    if (!oldest.inUse) endSession(oldest);
+  }
   session.timer = setTimeout(() => endSession(session), SESSION_IDLE_MS);
   session.timer.unref();
-}
-
-/** Frees memcached's single crawler from listings of ours nobody is reading right now. */
-function endIdleSessions(address: string): void {
-  for (const session of sessions.values()) {
-    if (session.address === address && !session.inUse) endSession(session);
-  }
 }
 
 function encodeCursor(id: string, server: number, position: number): string {
@@ -346,11 +350,16 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
     return deleted;
   }
 
-  /** memcached crawls for one dump at a time: our own parked listings on this server give way first. */
-  function openDump(server: number): Promise<MetadumpStream> {
-    endIdleSessions(servers[server]);
-    return MetadumpStream.open({ address: servers[server], timeoutMs: options.timeoutMs, username: options.username, password });
-  }
+  const openDump = (server: number, extra: { filter?: (key: Buffer) => boolean } = {}) =>
+    MetadumpStream.open({
+      address: servers[server],
+      timeoutMs: options.timeoutMs,
+      username: options.username,
+      password,
+      mode: "hash",
+      spool: true,
+      ...extra,
+    });
 
   async function takeSession(id: string, server: number, position: number): Promise<DumpSession> {
     const existing = sessions.get(id);
@@ -410,18 +419,20 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
         throw error;
       }
       const now = await serverNow(server);
+      const filtered = request.prefix !== undefined || request.match !== undefined;
       for (const entry of entries ?? []) {
-        if (!accepts(entry.key)) continue;
+        if (filtered && !accepts(entry.key)) continue;
         keys.push(entry.key);
-        meta.push({
+        const item: KeyMeta = {
           key: entry.key,
           exists: true,
           type: "string",
           ttlMs: entry.exp < 0 ? null : Math.max(0, Math.round((entry.exp - now) * 1000)),
           size: null,
           length: null,
-          ...(entry.flags !== undefined ? { flags: entry.flags } : {}),
-        });
+        };
+        if (entry.flags !== undefined) item.flags = entry.flags;
+        meta.push(item);
       }
       examined += entries?.length ?? 0;
       session.position += entries?.length ?? 0;
@@ -441,9 +452,8 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
   }
 
   /**
-   * Walks every server's hash table once (exactly once per item, unlike the LRU walk), acting on the keys
-   * under `prefix` where they live. The dump is never paused (see `MetadumpStream.open`), so only matching
-   * keys wait in memory while a batch is acted on.
+   * Walks every server's dump once, acting batch by batch on the keys under `prefix` on the server that
+   * holds them.
    */
   async function walkPrefix(
     prefix: Buffer,
@@ -455,16 +465,7 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
     const progress = { scanned: 0, matched: 0, affected: 0 };
     let scannedBefore = 0;
     for (let server = 0; server < servers.length; server++) {
-      endIdleSessions(servers[server]);
-      const stream = await MetadumpStream.open({
-        address: servers[server],
-        timeoutMs: options.timeoutMs,
-        username: options.username,
-        password,
-        mode: "hash",
-        highWater: Number.POSITIVE_INFINITY,
-        filter: accepts,
-      });
+      const stream = await openDump(server, { filter: accepts });
       try {
         for (;;) {
           if (prefixOptions.signal?.aborted) return { matched: progress.matched, affected: progress.affected, cancelled: true };
