@@ -288,10 +288,18 @@ function writeExt(w: ByteWriter, type: number, data: Uint8Array, head: number | 
   const fixed: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
   const n = data.length;
   const useFixed = fixed[n] !== undefined && (head === undefined || head === fixed[n]);
-  if (useFixed) w.byte(fixed[n]);
-  else if (n <= 0xff && (head === undefined || head === 0xc7)) w.byte(0xc7), w.byte(n);
-  else if (n <= 0xffff && head !== 0xc9) w.byte(0xc8), w.uintBE(n, 2);
-  else w.byte(0xc9), w.uintBE(n, 4);
+  if (useFixed) {
+    w.byte(fixed[n]);
+  } else if (n <= 0xff && (head === undefined || head === 0xc7)) {
+    w.byte(0xc7);
+    w.byte(n);
+  } else if (n <= 0xffff && head !== 0xc9) {
+    w.byte(0xc8);
+    w.uintBE(n, 2);
+  } else {
+    w.byte(0xc9);
+    w.uintBE(n, 4);
+  }
   w.byte(type & 0xff);
   w.bytes(data);
 }

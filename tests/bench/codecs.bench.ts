@@ -25,7 +25,7 @@ function mixedValues(): { bytes: Uint8Array; truncated: boolean }[] {
   return out;
 }
 
-export default async function (report: (f: BenchFigure) => void): Promise<void> {
+export default async function codecsBench(report: (f: BenchFigure) => void): Promise<void> {
   const values = mixedValues();
   const totalBytes = values.reduce((n, v) => n + v.bytes.length, 0);
   for (const v of values.slice(0, 500)) analyze(v.bytes, { truncated: v.truncated });

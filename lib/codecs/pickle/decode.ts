@@ -453,9 +453,9 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
         memoPut(memo.size, at);
         break;
       case 0x63: {
-        const module = r.line();
+        const moduleName = r.line();
         const name = r.line();
-        push({ t: "global", module, name });
+        push({ t: "global", module: moduleName, name });
         break;
       }
       case 0x93: {
@@ -485,10 +485,10 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
         break;
       }
       case 0x69: {
-        const module = r.line();
+        const moduleName = r.line();
         const name = r.line();
         const args = popMark(at);
-        push(object("inst", { t: "global", module, name }, { t: "tuple", items: args }));
+        push(object("inst", { t: "global", module: moduleName, name }, { t: "tuple", items: args }));
         break;
       }
       case 0x6f: {
