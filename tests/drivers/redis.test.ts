@@ -72,7 +72,9 @@ describe("redis authentication, TLS and settings", () => {
   };
 
   beforeAll(async () => {
-    [acl, tls] = await Promise.all([startRedisWithAcl("reader", "right"), startRedisTls()]);
+    // One after the other, so a failure of the second still leaves the first for afterAll to stop.
+    acl = await startRedisWithAcl("reader", "right");
+    tls = await startRedisTls();
   });
   afterAll(async () => {
     await Promise.all(opened.map((d) => d.dispose()));
