@@ -470,6 +470,15 @@ export function parseDumpLine(line: Buffer): DumpEntry | null {
   return parseDumpLineAt(line, 0, line.length);
 }
 
+/** One `ITEM <key> [<bytes> b; <expiry> s]` line of `stats cachedump` (key raw, expiry 0 for none). */
+export function parseCachedumpLineAt(data: Buffer, start: number, end: number): DumpEntry | null {
+  const text = data.toString("latin1", start, end);
+  const match = /^ITEM (.+) \[(\d+) b; (\d+) s\]$/.exec(text);
+  if (!match) return null;
+  const exp = Number(match[3]);
+  return { key: Buffer.from(match[1], "latin1"), exp: exp === 0 ? -1 : exp, lastAccess: 0, fetched: false, slabClass: 0, size: Number(match[2]) };
+}
+
 /** Time to wait after BUSY (another client's crawl is running) before asking for the dump again. */
 const BUSY_RETRY_MS = 100;
 /** Bytes read back from a spool file at a time. */
@@ -528,6 +537,8 @@ export class MetadumpStream {
   private tail = "";
   /** Lines parsed so far, including those `filter` dropped. */
   seen = 0;
+  /** `stats cachedump` replies still to come (old servers), or 0 for a metadump. */
+  private cachedumpEnds = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -567,9 +578,12 @@ export class MetadumpStream {
       } catch (error) {
         stream.close();
         if (!(error instanceof DriverError)) throw error;
-        if (mode === "hash" && error.code === "UNSUPPORTED" && !/-X/.test(error.message)) {
-          mode = "all";
-          continue;
+        if (error.code === "UNSUPPORTED" && !/-X/.test(error.message)) {
+          if (mode === "hash") {
+            mode = "all";
+            continue;
+          }
+          return MetadumpStream.openCachedump(options);
         }
         if (error.message.startsWith("BUSY")) {
           if (Date.now() + BUSY_RETRY_MS < deadline) {
@@ -581,6 +595,45 @@ export class MetadumpStream {
         throw error;
       }
     }
+  }
+
+  /**
+   * Servers older than 1.5.19 have no metadump: `stats cachedump <class> 0` per slab class lists keys
+   * with size and expiry, but memcached caps each reply at about 2 MB, so big classes are cut short.
+   * The replies are generated whole before they are sent, so reading them off the socket is safe.
+   */
+  private static async openCachedump(options: DumpOptions): Promise<MetadumpStream> {
+    const probe = new MemcachedConnection(options);
+    let classes: string[];
+    try {
+      const reply = await probe.one("stats items\r\n", "stats");
+      throwIfError(reply, options.address);
+      classes = [...new Set([...(reply.stats?.keys() ?? [])].map((name) => /^items:(\d+):number$/.exec(name)?.[1]).filter((id) => id !== undefined))];
+    } finally {
+      probe.close();
+    }
+    const socket = await openSocket(options.address, options.timeoutMs, "memcached");
+    const stream = new MetadumpStream(socket, options.address, { ...options, spool: false });
+    stream.cachedumpEnds = classes.length;
+    if (classes.length === 0) {
+      stream.answered = true;
+      stream.finished = true;
+      stream.received = true;
+      socket.destroy();
+      return stream;
+    }
+    if (options.username !== undefined) {
+      const token = Buffer.from(`${options.username} ${options.password ?? ""}`);
+      socket.write(Buffer.concat([Buffer.from(`set auth 0 0 ${token.length}\r\n`), token, Buffer.from("\r\n")]));
+    }
+    socket.write(classes.map((id) => `stats cachedump ${id} 0\r\n`).join(""));
+    try {
+      await stream.waitForAnswer(options.timeoutMs);
+    } catch (error) {
+      stream.close();
+      throw error;
+    }
+    return stream;
   }
 
   /** Up to `max` entries; fewer only at the end of the dump. Null once the dump is exhausted. */
@@ -633,7 +686,7 @@ export class MetadumpStream {
 
   private waitForAnswer(timeoutMs: number): Promise<void> {
     if (this.answered) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
-    return this.wait(timeoutMs).then(() => (this.answered || this.failure ? undefined : this.waitForAnswer(timeoutMs)));
+    return this.wait(timeoutMs).then(() => this.waitForAnswer(timeoutMs));
   }
 
   private wait(timeoutMs: number): Promise<void> {
@@ -717,7 +770,7 @@ export class MetadumpStream {
   }
 
   private onLine(data: Buffer, start: number, end: number): void {
-    const entry = parseDumpLineAt(data, start, end);
+    const entry = this.cachedumpEnds > 0 ? parseCachedumpLineAt(data, start, end) : parseDumpLineAt(data, start, end);
     if (entry) {
       this.answered = true;
       this.seen++;
@@ -725,7 +778,10 @@ export class MetadumpStream {
       return;
     }
     const text = data.toString("latin1", start, end);
-    if (text === "END") {
+    if (text === "END" && this.cachedumpEnds > 1) {
+      this.answered = true;
+      this.cachedumpEnds--;
+    } else if (text === "END") {
       this.answered = true;
       this.finished = true;
       this.received = true;

@@ -4,6 +4,7 @@
  * and a 200k-item listing through the paged cursor.
  */
 import { execFile } from "node:child_process";
+import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { createMemcachedDriver } from "@/lib/drivers/memcached";
 import { decodeDumpKey, murmur3, parseDumpLine, pickServer } from "@/lib/drivers/memcached-protocol";
 import type { Driver } from "@/lib/drivers/types";
 import { type MemcachedCluster, loadItems, startMemcached } from "../support/memcached";
-import { debianPython } from "../support/process";
+import { debianPython, freePort } from "../support/process";
 import { expectCode } from "./conformance";
 
 const SCRIPT = path.resolve(import.meta.dirname, "../fixtures/memcached/pymemcache-client.py");
@@ -247,5 +248,52 @@ describe("memcached with 200k items", () => {
     expect(seen.reduce((a, b) => a + b, 0)).toBe(200_000);
     expect(pages).toBeGreaterThanOrEqual(40);
     expect(await driver.keyCount()).toBe(200_000);
+  });
+});
+
+describe("memcached older than 1.5.19 (no metadump)", () => {
+  let server: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    // A stand-in speaking what a 1.4 server answers: no lru_crawler, but `stats items` and `stats cachedump`.
+    const replies: Record<string, string> = {
+      "stats items": "STAT items:1:number 2\r\nSTAT items:1:age 5\r\nSTAT items:5:number 1\r\nEND\r\n",
+      "stats cachedump 1 0": "ITEM old:a [3 b; 0 s]\r\nITEM old:b [5 b; 4102444800 s]\r\nEND\r\n",
+      "stats cachedump 5 0": "ITEM other:c [900 b; 0 s]\r\nEND\r\n",
+      stats: `STAT time ${Math.floor(Date.now() / 1000)}\r\nEND\r\n`,
+    };
+    port = await freePort();
+    server = createServer((socket) => {
+      let buffered = "";
+      socket.on("data", (chunk) => {
+        buffered += chunk.toString("latin1");
+        let eol: number;
+        while ((eol = buffered.indexOf("\r\n")) >= 0) {
+          const line = buffered.slice(0, eol);
+          buffered = buffered.slice(eol + 2);
+          socket.write(replies[line] ?? "ERROR\r\n");
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("falls back to stats cachedump for listings", async () => {
+    const driver = createMemcachedDriver({ servers: [`127.0.0.1:${port}`] });
+    try {
+      const page = await driver.scan({ count: 10 });
+      expect(page.done).toBe(true);
+      expect(page.keys.map(String)).toEqual(["old:a", "old:b", "other:c"]);
+      expect(page.meta?.[0].ttlMs).toBeNull();
+      expect(page.meta?.[1].ttlMs).toBeGreaterThan(0);
+      expect(await driver.countPrefix(Buffer.from("old:"))).toEqual({ matched: 2, affected: 0, cancelled: false });
+    } finally {
+      await driver.dispose();
+      server.closeAllConnections?.();
+    }
   });
 });
