@@ -17,6 +17,7 @@ describe.each([
 
   it.each(vectors.map((v) => [v.id, v] as const))("%s decodes to what Python wrote", (_id, v) => {
     const decoded = decode(v.bytes, format as ValueFormat);
+    expect(decoded.format).toBe(format);
     if (v.expect) expect(plainDesc(toPlain(decoded))).toEqual(v.expect);
   });
 

@@ -100,6 +100,27 @@ describe("pickle decoding details", () => {
     expect(renderPickle(p0.root)).toBe("__main__.Point() with state {'x': 1, 'y': 'two'}");
   });
 
+  it("shows a hostile REDUCE as text instead of calling it", () => {
+    const evil = Buffer.from("cos\nsystem\n(S'echo pwned'\ntR.", "latin1");
+    const decoded = decodePickle(evil);
+    expect(renderPickle(decoded.root)).toBe("os.system('echo pwned')");
+    expect(isPlainPickle(decoded.root)).toBe(false);
+    expect(pickleToPlain(decoded.root)).toMatchObject({ kind: "opaque", text: "os.system('echo pwned')" });
+  });
+
+  it("keeps a memo bomb linear: shared nodes are converted once", () => {
+    // l0 = [1]; l(n+1) = [ln, ln] sixty times over: 2^60 leaves if expanded.
+    const parts = [Buffer.from([0x80, 0x04, 0x5d, 0x94, 0x4b, 0x01, 0x61])];
+    for (let i = 0; i < 60; i++) parts.push(Buffer.from([0x30, 0x5d, 0x94, 0x28, 0x68, i, 0x68, i, 0x65]));
+    parts.push(Buffer.from([0x2e]));
+    const started = performance.now();
+    const decoded = decodePickle(Buffer.concat(parts));
+    const plain = pickleToPlain(decoded.root) as unknown[];
+    expect(plain[0]).toBe(plain[1]);
+    expect(renderPickle(decoded.root, 1000).length).toBeLessThan(1100);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("renders shared structures within a budget", () => {
     let node: PickleNode = { t: "list", items: [{ t: "int", v: 1n }] };
     for (let i = 0; i < 60; i++) node = { t: "list", items: [node, node] };
