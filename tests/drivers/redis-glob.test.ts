@@ -29,7 +29,8 @@ describe("glob helpers against Redis' own matcher", () => {
     const found: string[] = [];
     let cursor = "0";
     do {
-      const [next, page] = await raw.scanBuffer(cursor, "MATCH", pattern, "COUNT", 1000);
+      // ioredis types MATCH as a string; the pattern here is raw bytes.
+      const [next, page] = (await raw.callBuffer("SCAN", cursor, "MATCH", pattern, "COUNT", 1000)) as [Buffer, Buffer[]];
       cursor = next.toString();
       found.push(...page.map((k) => k.toString("hex")));
     } while (cursor !== "0");
