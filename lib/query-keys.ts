@@ -5,6 +5,8 @@
 export const queryKeys = {
   all: ["cacheboard"] as const,
   connections: () => [...queryKeys.all, "connections"] as const,
+  /** Reachability of every connection, polled once for all the status dots on a page. */
+  connectionStatuses: () => [...queryKeys.connections(), "status"] as const,
   connectionStatus: (connectionId: string) => [...queryKeys.connections(), connectionId, "status"] as const,
   connectionStats: (connectionId: string) => [...queryKeys.connections(), connectionId, "stats"] as const,
   connection: (connectionId: string) => [...queryKeys.all, "c", connectionId] as const,
@@ -14,5 +16,7 @@ export const queryKeys = {
   keyDetail: (connectionId: string, keyParam: string) => [...queryKeys.connection(connectionId), "key", keyParam] as const,
   keyValuePage: (connectionId: string, keyParam: string, page: Record<string, unknown>) =>
     [...queryKeys.keyDetail(connectionId, keyParam), "page", page] as const,
+  /** Progress of a background job (tree scan, namespace count/expire/delete). */
+  job: (connectionId: string, jobId: string) => [...queryKeys.connection(connectionId), "job", jobId] as const,
   audit: (filter: Record<string, unknown>) => [...queryKeys.all, "audit", filter] as const,
 };

@@ -1,6 +1,7 @@
 import "server-only";
 import { valueDigest } from "../drivers/digest";
 import { db } from "../db";
+import { cachedSettings } from "../settings";
 
 export interface AuditSnapshot {
   /** The value bytes (string value, or a DUMP payload for other types); dropped above the size cap. */
@@ -13,6 +14,8 @@ export interface AuditSnapshot {
 
 export interface AuditInput {
   actor: { id: string; email: string } | null;
+  /** Done by the server itself (start-up declarations, retention prune) rather than by a person. */
+  system?: boolean;
   connection?: { id: string; name: string } | null;
   action: string;
   targetKey?: Buffer | null;
@@ -27,9 +30,12 @@ export interface AuditInput {
 
 const DEFAULT_SNAPSHOT_MAX_BYTES = 1024 * 1024;
 
+/** The environment pins the cap for a deployment; otherwise the admin's setting, otherwise 1 MiB. */
 export function snapshotMaxBytes(): number {
-  const configured = Number(process.env.CACHEBOARD_AUDIT_SNAPSHOT_MAX_BYTES);
-  return Number.isFinite(configured) && configured >= 0 ? configured : DEFAULT_SNAPSHOT_MAX_BYTES;
+  const text = process.env.CACHEBOARD_AUDIT_SNAPSHOT_MAX_BYTES;
+  const configured = text ? Number(text) : NaN;
+  if (Number.isFinite(configured) && configured >= 0) return configured;
+  return cachedSettings().auditSnapshotMaxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES;
 }
 
 function columns(snapshot: AuditSnapshot | undefined) {
@@ -54,7 +60,7 @@ export async function recordAudit(input: AuditInput): Promise<number> {
   const entry = await db().auditEntry.create({
     data: {
       actorId: input.actor?.id ?? null,
-      actorEmail: input.actor?.email ?? "(anonymous)",
+      actorEmail: input.actor?.email ?? (input.system ? "(system)" : "(anonymous)"),
       connectionId: input.connection?.id ?? null,
       connectionName: input.connection?.name ?? null,
       action: input.action,

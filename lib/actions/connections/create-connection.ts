@@ -1,0 +1,24 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { profileFields } from "../../connections/profile-input";
+import { createProfile } from "../../connections/store";
+import { db } from "../../db";
+import { ActionRefusal, defineAction } from "../define-action";
+
+export const createConnection = defineAction({
+  name: "connections.create",
+  input: profileFields,
+  role: "admin",
+  audited: true,
+  run: async (fields, ctx) => {
+    ctx.audit.detail = { name: fields.name, kind: fields.kind, environment: fields.environment, readOnly: fields.readOnly };
+    if (await db().connectionProfile.findUnique({ where: { name: fields.name } })) {
+      throw new ActionRefusal("ALREADY_EXISTS", `A connection named "${fields.name}" exists already.`);
+    }
+    const row = await createProfile(fields);
+    ctx.audit.detail.id = row.id;
+    revalidatePath("/", "layout");
+    return { id: row.id };
+  },
+});

@@ -1,0 +1,159 @@
+import "server-only";
+import { analyze, formatLabel, renderText } from "../codecs";
+import type { AuditEntry } from "../db";
+import { keyText, keyToParam } from "../key-text";
+import { readDump } from "./rdb-dump";
+import type { KeySnapshotMeta } from "./snapshot";
+import { undoability } from "./undo";
+
+/** One side of a change as the audit page shows it: decoded like the key browser decodes values. */
+export interface SnapshotView {
+  exists: boolean;
+  type: string | null;
+  ttlMs: number | null;
+  size: number | null;
+  truncated: boolean;
+  digest: string | null;
+  /** Codec label of a string value, such as `pickle protocol 5` or `JSON (compact)`. */
+  format: string | null;
+  /** The value as lines: a string's decoded text, or one line per field / item / member. */
+  lines: string[];
+  note: string | null;
+}
+
+export interface DiffLine {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  actorEmail: string;
+  connectionId: string | null;
+  connectionName: string | null;
+  action: string;
+  key: { text: string; binary: boolean; param: string } | null;
+  detail: string | null;
+  outcome: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  clientAddress: string | null;
+  undoOfId: number | null;
+  before: SnapshotView | null;
+  after: SnapshotView | null;
+  diff: DiffLine[] | null;
+  undo: { possible: boolean; reason: string | null };
+}
+
+const MAX_LINES = 400;
+const MAX_TEXT = 20_000;
+
+function show(bytes: Uint8Array, flags?: number): { text: string; format: string } {
+  const { value } = analyze(bytes, flags === undefined ? {} : { memcachedFlags: flags });
+  return { text: renderText(value, MAX_TEXT), format: formatLabel(value) };
+}
+
+function short(bytes: Uint8Array): string {
+  return show(bytes).text.replace(/\n/g, "⏎").slice(0, 2000);
+}
+
+function snapshotView(valueBytes: Uint8Array | null, digest: string | null, metaText: string | null): SnapshotView | null {
+  if (!metaText) return null;
+  const meta = JSON.parse(metaText) as Partial<KeySnapshotMeta>;
+  if (typeof meta.exists !== "boolean") return null;
+  const view: SnapshotView = {
+    exists: meta.exists,
+    type: meta.type ?? null,
+    ttlMs: meta.ttlMs ?? null,
+    size: meta.size ?? null,
+    truncated: meta.truncated === true,
+    digest,
+    format: null,
+    lines: [],
+    note: null,
+  };
+  if (!meta.exists) return view;
+  if (!valueBytes) {
+    view.note = meta.truncated ? "Larger than the snapshot size cap: only its digest was kept." : "No value was kept.";
+    return view;
+  }
+  const value = Buffer.from(valueBytes);
+  if (meta.encoding !== "dump") {
+    const shown = show(value, meta.flags);
+    return { ...view, format: shown.format, lines: shown.text.split("\n") };
+  }
+  const dumped = readDump(value);
+  if (!dumped) return { ...view, note: `A ${meta.type ?? "Redis"} value (${value.length} bytes as a DUMP payload); undo restores it, its contents are not shown here.` };
+  switch (dumped.type) {
+    case "string": {
+      const shown = show(dumped.value);
+      return { ...view, format: shown.format, lines: shown.text.split("\n") };
+    }
+    case "hash":
+      return { ...view, lines: dumped.entries.map((e) => `${short(e.field)}: ${short(e.value)}`).sort() };
+    case "list":
+      return { ...view, lines: dumped.items.map((item, i) => `[${i}] ${short(item)}`) };
+    case "set":
+      return { ...view, lines: dumped.members.map(short).sort() };
+    case "zset":
+      return { ...view, lines: dumped.members.map((m) => `${short(m.member)} (score ${m.score})`) };
+  }
+}
+
+/** Line diff by longest common subsequence; beyond MAX_LINES a side is cut, which the view says. */
+export function diffLines(before: string[], after: string[]): DiffLine[] {
+  const a = before.slice(0, MAX_LINES);
+  const b = after.slice(0, MAX_LINES);
+  const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  const out: DiffLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      out.push({ kind: "same", text: a[i] });
+      i++;
+      j++;
+    } else if (table[i + 1][j] >= table[i][j + 1]) out.push({ kind: "removed", text: a[i++] });
+    else out.push({ kind: "added", text: b[j++] });
+  }
+  while (i < a.length) out.push({ kind: "removed", text: a[i++] });
+  while (j < b.length) out.push({ kind: "added", text: b[j++] });
+  return out;
+}
+
+function cap(view: SnapshotView | null): SnapshotView | null {
+  if (!view || view.lines.length <= MAX_LINES) return view;
+  return { ...view, lines: view.lines.slice(0, MAX_LINES), note: `Showing the first ${MAX_LINES} of ${view.lines.length} lines.` };
+}
+
+export function presentEntry(entry: AuditEntry): AuditEntryView {
+  const before = snapshotView(entry.beforeValue, entry.beforeDigest, entry.beforeMeta);
+  const after = snapshotView(entry.afterValue, entry.afterDigest, entry.afterMeta);
+  const undo = undoability(entry);
+  const key = entry.targetKey ? Buffer.from(entry.targetKey) : null;
+  return {
+    id: entry.id,
+    at: entry.at.toISOString(),
+    actorEmail: entry.actorEmail,
+    connectionId: entry.connectionId,
+    connectionName: entry.connectionName,
+    action: entry.action,
+    key: key ? { ...keyText(key), param: keyToParam(key) } : null,
+    detail: entry.detail,
+    outcome: entry.outcome,
+    errorCode: entry.errorCode,
+    errorMessage: entry.errorMessage,
+    clientAddress: entry.clientAddress,
+    undoOfId: entry.undoOfId,
+    before: cap(before),
+    after: cap(after),
+    diff: before?.exists && after?.exists && before.lines.length && after.lines.length ? diffLines(before.lines, after.lines) : null,
+    undo: { possible: undo.undoable, reason: undo.undoable ? null : undo.reason },
+  };
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { z } from "zod";
+import { settingsSchemas } from "../drivers/registry";
+import type { DriverKind } from "../drivers/types";
+import { ENVIRONMENT_NAMES, KINDS, VALUE_FORMATS } from "./kinds";
+
+const kinds = KINDS.map((k) => k.kind) as [DriverKind, ...DriverKind[]];
+
+/**
+ * A secret as the form sends it: absent keeps the stored one, `""` clears it, text replaces it. The browser
+ * never receives the stored value, so "keep" is the only way to leave it unchanged.
+ */
+const secretChange = z.string().max(64 * 1024).optional();
+
+/** The editable part of a profile, shared by the create/edit actions, "Test connection" and the managed file. */
+export const profileFields = z
+  .object({
+    name: z.string().trim().min(1, "Give the connection a name.").max(100),
+    kind: z.enum(kinds),
+    settings: z.record(z.string(), z.unknown()),
+    secrets: z.record(z.string(), secretChange).default({}),
+    readOnly: z.boolean().default(false),
+    environment: z.enum(ENVIRONMENT_NAMES).default("development"),
+    color: z
+      .string()
+      .regex(/^#[0-9a-f]{6}$/i, "Use a #rrggbb colour.")
+      .nullable()
+      .default(null),
+    keyDelimiter: z.string().min(1).max(8).default(":"),
+    defaultFormat: z.enum(VALUE_FORMATS).default("auto"),
+    formatOverrides: z
+      .array(z.object({ prefix: z.string().min(1).max(500), format: z.enum(VALUE_FORMATS) }))
+      .max(200)
+      .default([]),
+    timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(5000),
+  })
+  .superRefine((value, ctx) => {
+    const schema = (settingsSchemas as Record<string, z.ZodType>)[value.kind];
+    if (!schema) {
+      ctx.addIssue({ code: "custom", path: ["kind"], message: `No driver for ${value.kind} connections.` });
+      return;
+    }
+    const parsed = schema.safeParse(value.settings);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: "custom", path: ["settings"], message: `${issue.path.join(".") || "settings"}: ${issue.message}` });
+      }
+    }
+  })
+  .transform((value) => ({
+    ...value,
+    settings: (settingsSchemas as Record<string, z.ZodType>)[value.kind].parse(value.settings) as Record<string, unknown>,
+  }));
+
+export type ProfileFields = z.output<typeof profileFields>;

@@ -1,0 +1,19 @@
+import "server-only";
+import { schedulePrune } from "../audit/prune";
+import { applyManagedConnections } from "../connections/managed";
+import { getSettings } from "../settings";
+
+export async function startServerTasks(): Promise<void> {
+  await getSettings();
+  const applied = await applyManagedConnections();
+  if (applied) {
+    const changes = [
+      applied.created.length && `${applied.created.length} created`,
+      applied.updated.length && `${applied.updated.length} updated`,
+      applied.released.length && `${applied.released.length} no longer managed`,
+      applied.unchanged.length && `${applied.unchanged.length} unchanged`,
+    ].filter(Boolean);
+    console.log(`Declared connections from ${applied.source}: ${changes.join(", ") || "none"}.`);
+  }
+  schedulePrune();
+}
