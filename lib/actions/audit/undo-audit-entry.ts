@@ -1,0 +1,39 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { undoEntry, UndoRefusal } from "../../audit/undo";
+import { db } from "../../db";
+import { ActionRefusal, defineAction } from "../define-action";
+import { connectionIdSchema } from "../schemas";
+
+/**
+ * Restores the key an audit entry changed to its state before that change. Recorded as a new entry that
+ * points at the undone one (and can itself be undone).
+ */
+export const undoAuditEntry = defineAction({
+  name: "audit.undo",
+  input: z.object({ connectionId: connectionIdSchema, entryId: z.number().int().positive(), force: z.boolean().default(false) }),
+  role: "editor",
+  audited: true,
+  connection: "write",
+  run: async ({ entryId, force }, ctx) => {
+    const entry = await db().auditEntry.findUnique({ where: { id: entryId } });
+    if (!entry || entry.connectionId !== ctx.connection.profile.id) {
+      throw new ActionRefusal("NOT_FOUND", "That audit entry does not belong to this connection.");
+    }
+    ctx.audit.undoOfId = entry.id;
+    ctx.audit.targetKey = entry.targetKey ? Buffer.from(entry.targetKey) : null;
+    ctx.audit.detail = { undoOf: entry.id, action: entry.action, force };
+    try {
+      const outcome = await undoEntry(ctx.connection.driver(), entry, force);
+      ctx.audit.before = outcome.before;
+      ctx.audit.after = outcome.after;
+      revalidatePath("/audit");
+      return { restored: outcome.restored };
+    } catch (error) {
+      if (error instanceof UndoRefusal) throw new ActionRefusal(error.code, error.message);
+      throw error;
+    }
+  },
+});

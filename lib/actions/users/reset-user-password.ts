@@ -1,0 +1,31 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { hashPassword, passwordProblem } from "../../auth/password";
+import { db } from "../../db";
+import { ActionRefusal, defineAction } from "../define-action";
+
+const input = z
+  .object({ id: z.string().min(1).max(64), password: z.string().max(200) })
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value.password);
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
+/** Sets a new password for someone who lost theirs, and signs them out everywhere. */
+export const resetUserPassword = defineAction({
+  name: "users.reset-password",
+  input,
+  role: "admin",
+  audited: true,
+  run: async ({ id, password }, ctx) => {
+    const user = await db().user.findUnique({ where: { id } });
+    if (!user) throw new ActionRefusal("NOT_FOUND", "That user does not exist.");
+    ctx.audit.detail = { email: user.email };
+    await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+    await db().session.deleteMany({ where: { userId: id } });
+    revalidatePath("/users");
+    return { id };
+  },
+});
