@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { roleAllows, type Role } from "@/lib/auth/roles";
+import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
 import { ENVIRONMENTS } from "@/lib/queries/connections";
+import { ConnectionStatus } from "../connections/connection-status";
 
 interface SidebarConnection {
   id: string;
@@ -17,6 +19,8 @@ const environmentLabel: Record<string, string> = {
   development: "Development",
 };
 
+const linkClass = "block rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800";
+
 export function Sidebar({ connections, role }: { connections: SidebarConnection[]; role: Role }) {
   const groups = ENVIRONMENTS.map((environment) => ({
     environment,
@@ -28,34 +32,50 @@ export function Sidebar({ connections, role }: { connections: SidebarConnection[
         <Link href="/" className="block rounded-md px-2 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
           Overview
         </Link>
-        <div className="mt-4 mb-1 px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Connections</div>
+        <div className="mt-4 mb-1 flex items-center justify-between px-2">
+          <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Connections</span>
+          <Link href="/connections" className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">
+            {roleAllows(role, "admin") ? "Manage" : "All"}
+          </Link>
+        </div>
         {connections.length === 0 && <p className="px-2 text-sm text-slate-500">None yet.</p>}
         {groups.map((group) => (
           <div key={group.environment} className="mb-3">
-            <div className="px-2 py-1 text-[11px] font-medium text-slate-400">{environmentLabel[group.environment]}</div>
+            <div className="flex items-center gap-1.5 px-2 py-1 text-[11px] font-medium text-slate-500 dark:text-slate-400">
+              <span className="h-1.5 w-3 rounded-full" style={{ backgroundColor: ENVIRONMENT_COLORS[group.environment as EnvironmentName] }} aria-hidden />
+              {environmentLabel[group.environment]}
+            </div>
             {group.items.map((c) => (
               <Link
                 key={c.id}
                 href={`/c/${c.id}`}
-                className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+                className="flex items-center gap-2 rounded-md border-l-2 px-2 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+                style={{ borderLeftColor: c.color ?? "transparent" }}
               >
-                <span className="h-2 w-2 shrink-0 rounded-full bg-slate-300 dark:bg-slate-600" style={c.color ? { backgroundColor: c.color } : undefined} />
+                <ConnectionStatus id={c.id} compact />
                 <span className="truncate">{c.name}</span>
-                {c.readOnly && <span title="Read-only" className="ml-auto text-xs text-slate-400">🔒</span>}
+                {c.readOnly && (
+                  <span title="Read-only" className="ml-auto text-xs text-slate-400">
+                    🔒
+                  </span>
+                )}
               </Link>
             ))}
           </div>
         ))}
       </div>
       <div className="border-t border-slate-200 p-3 text-sm dark:border-slate-800">
-        <Link href="/audit" className="block rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+        <Link href="/audit" className={linkClass}>
           Audit log
         </Link>
         {roleAllows(role, "admin") && (
-          <Link href="/users" className="block rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+          <Link href="/users" className={linkClass}>
             Users
           </Link>
         )}
+        <Link href="/account" className={linkClass}>
+          Account
+        </Link>
       </div>
     </nav>
   );

@@ -1,0 +1,21 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { ConnectionHealth } from "@/lib/connections/health";
+import { queryKeys } from "@/lib/query-keys";
+
+const POLL_MS = 15_000;
+
+/** One poll for every status dot on the page: they all read this query. */
+export function useConnectionHealth() {
+  return useQuery({
+    queryKey: queryKeys.connectionStatuses(),
+    queryFn: async (): Promise<ConnectionHealth[]> => {
+      const response = await fetch("/api/connections/status", { cache: "no-store" });
+      if (!response.ok) throw new Error(`Status check failed (${response.status})`);
+      return ((await response.json()) as { connections: ConnectionHealth[] }).connections;
+    },
+    refetchInterval: POLL_MS,
+    staleTime: POLL_MS / 2,
+  });
+}

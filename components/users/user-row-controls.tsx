@@ -1,0 +1,122 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { deleteUser } from "@/lib/actions/users/delete-user";
+import { resetUserPassword } from "@/lib/actions/users/reset-user-password";
+import { updateUser } from "@/lib/actions/users/update-user";
+import { ROLES, type Role } from "@/lib/auth/roles";
+import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { Dialog } from "../ui/dialog";
+import { Field, inputClass } from "../ui/field";
+import { useToast } from "../ui/toast";
+
+interface Row {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+}
+
+export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
+  const [pending, start] = useTransition();
+  const [resetting, setResetting] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const [password, setPassword] = useState("");
+  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const toast = useToast();
+  const router = useRouter();
+
+  const run = (call: () => Promise<{ ok: true } | { ok: false; code: string; message: string }>, done: string) =>
+    start(async () => {
+      const result = await call();
+      if (result.ok) {
+        toast(done, "success");
+        router.refresh();
+      } else toast(result.message, "error");
+    });
+
+  return (
+    <div className="flex items-center justify-end gap-2">
+      <select
+        aria-label={`Role of ${user.email}`}
+        className={`${inputClass} w-28 py-1`}
+        value={user.role}
+        disabled={pending}
+        onChange={(e) => {
+          const role = e.target.value as Role;
+          run(() => updateUser({ id: user.id, role }), `${user.email} is now ${role}.`);
+        }}
+      >
+        {ROLES.map((role) => (
+          <option key={role}>{role}</option>
+        ))}
+      </select>
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={pending}
+        onClick={() => run(() => updateUser({ id: user.id, disabled: !user.disabled }), `${user.email} is ${user.disabled ? "enabled" : "disabled"}.`)}
+      >
+        {user.disabled ? "Enable" : "Disable"}
+      </Button>
+      <Button size="sm" variant="secondary" disabled={pending} onClick={() => setResetting(true)}>
+        Reset password
+      </Button>
+      {!self && (
+        <Button size="sm" variant="ghost" className="text-red-600 dark:text-red-400" disabled={pending} onClick={() => setRemoving(true)}>
+          Remove
+        </Button>
+      )}
+      <Dialog
+        open={resetting}
+        title={`New password for ${user.email}`}
+        onClose={() => {
+          setResetting(false);
+          setPassword("");
+          setPasswordError(null);
+        }}
+      >
+        <form
+          className="space-y-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            start(async () => {
+              const result = await resetUserPassword({ id: user.id, password });
+              if (result.ok) {
+                setResetting(false);
+                setPassword("");
+                setPasswordError(null);
+                toast(`Password of ${user.email} reset; their sessions were ended.`, "success");
+              } else setPasswordError(result.fieldErrors?.password?.[0] ?? result.message);
+            });
+          }}
+        >
+          <Field label="New password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={passwordError ?? undefined} />
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => setResetting(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={pending}>
+              Set password
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+      <ConfirmDialog
+        open={removing}
+        title={`Remove ${user.email}?`}
+        confirmLabel="Remove user"
+        busy={pending}
+        onCancel={() => setRemoving(false)}
+        onConfirm={() => {
+          setRemoving(false);
+          run(() => deleteUser({ id: user.id }), `${user.email} was removed.`);
+        }}
+      >
+        They can no longer sign in. Their audit entries stay.
+      </ConfirmDialog>
+    </div>
+  );
+}
