@@ -89,9 +89,12 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
   if (bytes.length > 0 && !truncated) {
     const structured = (b0 >= 0x80 && b0 <= 0x9f) || (b0 >= 0xdc && b0 <= 0xdf);
     const litestar = b0 === 0x82 && bytes[1] === 0xaa && tryUtf8(bytes.subarray(2, 12)) === "expires_at";
+    // Litestar's response cache: a list of ASGI messages, each a map whose first key is "type".
+    const asgi = b0 >= 0x91 && b0 <= 0x9f && (bytes[1] & 0xf0) === 0x80 && bytes[2] === 0xa4 && tryUtf8(bytes.subarray(3, 7)) === "type";
     if (structured || !printable) {
       const decoded = attempt("msgpack", bytes, depth, hints);
-      if (decoded) add("msgpack", litestar ? 0.96 : structured ? 0.85 : 0.3, litestar ? "Litestar StorageObject" : "decodes as msgpack", decoded);
+      const reason = litestar ? "Litestar StorageObject" : asgi ? "Litestar response cache (ASGI messages)" : "decodes as msgpack";
+      if (decoded) add("msgpack", litestar || asgi ? 0.96 : structured ? 0.85 : 0.3, reason, decoded);
     }
   }
 

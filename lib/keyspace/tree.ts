@@ -35,8 +35,8 @@ export interface NamespaceNode {
   readonly depth: number;
   /** Display text: escaped when the segment is not UTF-8, `(empty)` for an empty segment. */
   readonly label: string;
-  /** A recognised scheme, e.g. `Django v1`, `Litestar sessions`, `uWSGI cache mycache`. */
-  readonly scheme?: string;
+  /** A recognised scheme, e.g. `Django v1`, `Litestar sessions`, `aiocache namespace`, `uWSGI cache mycache`. */
+  scheme?: string;
   /** Keys at or below this node. */
   count: number;
   /** Keys whose namespace is exactly this node. */
@@ -60,6 +60,17 @@ export interface TreeOptions {
   /** Label the root for a uWSGI cache. */
   readonly driver?: string;
   readonly uwsgiCache?: string;
+  /** Labels for namespaces the user configured (e.g. an aiocache `namespace=`), by first-level segment. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const LOCK_SUFFIX = new TextEncoder().encode("-lock");
+
+function endsWith(bytes: Uint8Array, suffix: Uint8Array): boolean {
+  if (suffix.length > bytes.length) return false;
+  const offset = bytes.length - suffix.length;
+  for (let i = 0; i < suffix.length; i++) if (bytes[offset + i] !== suffix[i]) return false;
+  return true;
 }
 
 export function ttlBucket(ttl: Ttl): keyof TtlHistogram {
@@ -98,12 +109,14 @@ export class NamespaceTree {
   private readonly delimiter: Uint8Array;
   private readonly maxDepth: number;
   private readonly maxChildren: number;
+  private readonly labels: Readonly<Record<string, string>>;
   private nodes = 1;
 
   constructor(options: TreeOptions = {}) {
     this.delimiter = asBytes(options.delimiter ?? ":");
     this.maxDepth = options.maxDepth ?? 8;
     this.maxChildren = options.maxChildren ?? 5000;
+    this.labels = options.labels ?? {};
     const scheme = options.driver === "uwsgi" ? `uWSGI cache ${options.uwsgiCache ?? "(default)"}` : undefined;
     this.root = this.node(new Uint8Array(0), new Uint8Array(0), 0, "(all keys)", scheme);
   }
@@ -152,7 +165,9 @@ export class NamespaceTree {
         }
         const owned = segment.slice();
         const prefix = key.slice(0, at + this.delimiter.length);
-        child = this.node(owned, prefix, current.depth + 1, labelOf(owned), schemeFor(path, this.delimiter));
+        const label = labelOf(owned);
+        const configured = current === this.root ? this.labels[label] : undefined;
+        child = this.node(owned, prefix, current.depth + 1, label, configured ?? schemeFor(path, this.delimiter));
         current.children.set(id, child);
         this.nodes++;
       }
@@ -161,6 +176,11 @@ export class NamespaceTree {
       start = at + this.delimiter.length;
     }
     current.direct++;
+    // aiocache writes `namespace:key` and its locks as `namespace:key-lock`: a lock names the namespace.
+    if (path.length > 0 && endsWith(key, LOCK_SUFFIX)) {
+      const top = this.root.children.get(byteKey(path[0]));
+      if (top && top.scheme === undefined) top.scheme = "aiocache namespace";
+    }
   }
 
   /** Children, biggest first (ties by label) — the order a tree view wants. */

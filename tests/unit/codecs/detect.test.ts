@@ -71,6 +71,11 @@ describe("detect: the FORMATS.md reference bytes", () => {
     expect(detect(v.bytes)[0]).toMatchObject({ format: "msgpack", reason: "Litestar StorageObject" });
   });
 
+  it("recognises a Litestar cached response", () => {
+    const v = loadVectors("msgpack").find((x) => x.id === "msgpack-litestar-response")!;
+    expect(detect(v.bytes)[0]).toMatchObject({ format: "msgpack", reason: "Litestar response cache (ASGI messages)" });
+  });
+
   it("sees base64 of a pickle", () => {
     const b64 = text(Buffer.from(hexBytes("80049517000000000000007d94288c016194 4b018c0162945d94284b014b026575 2e")).toString("base64"));
     const { value } = analyze(b64);

@@ -73,6 +73,14 @@ describe("NamespaceTree", () => {
     expect(tree.namespaceCount).toBe(3);
   });
 
+  it("labels aiocache namespaces from their lock keys, and configured namespaces", () => {
+    const tree = new NamespaceTree({ labels: { billing: "aiocache namespace billing" } });
+    tree.add([k("main:user:42"), k("main:user:42-lock"), k("other:x"), k("billing:invoice:1")]);
+    expect(tree.find("main:")!.scheme).toBe("aiocache namespace");
+    expect(tree.find("other:")!.scheme).toBeUndefined();
+    expect(tree.find("billing:")!.scheme).toBe("aiocache namespace billing");
+  });
+
   it("labels the root of a uWSGI cache", () => {
     expect(new NamespaceTree({ driver: "uwsgi", uwsgiCache: "mycache" }).root.scheme).toBe("uWSGI cache mycache");
   });
