@@ -14,8 +14,6 @@ const body = z.object({
   offset: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).optional(),
   cursor: z.string().max(200).optional(),
-  /** Strings and collections page differently; the pane says which kind of page it wants. */
-  unit: z.enum(["bytes", "items"]).default("bytes"),
 });
 
 function reply(payload: WireReply, status = 200): NextResponse {
@@ -32,10 +30,14 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
   if (!parsed.success) return reply({ ok: false, code: "INVALID_ARGUMENT", message: "The request names no valid key." }, 400);
   const connection = await loadConnection(id);
   if (!connection) return reply({ ok: false, code: "NOT_FOUND", message: "That connection does not exist." }, 404);
-  const { key, offset, cursor, unit } = parsed.data;
-  const limit = Math.min(parsed.data.limit ?? (unit === "bytes" ? STRING_PAGE_BYTES : COLLECTION_PAGE_ITEMS), unit === "bytes" ? MAX_STRING_PAGE : MAX_COLLECTION_PAGE);
+  const { key, offset, cursor } = parsed.data;
+  const driver = connection.driver();
   try {
-    const read = await connection.driver().read(key, { offset, limit, cursor });
+    // The driver's `limit` means bytes for strings and elements for collections: pick it by the key's type.
+    const [meta] = driver.capabilities.types ? await driver.describe([key]) : [];
+    const strings = !meta || meta.type === "string" || meta.type === "unknown";
+    const limit = Math.min(parsed.data.limit ?? (strings ? STRING_PAGE_BYTES : COLLECTION_PAGE_ITEMS), strings ? MAX_STRING_PAGE : MAX_COLLECTION_PAGE);
+    const read = await driver.read(key, { offset, limit, cursor });
     return reply({ ok: true, read: toWire(read) });
   } catch (error) {
     if (!isDriverError(error)) throw error;

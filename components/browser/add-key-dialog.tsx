@@ -1,0 +1,180 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { inputClass } from "@/components/ui/field";
+import { useToast } from "@/components/ui/toast";
+import { createKey } from "@/lib/actions/keys/create-key";
+import { CodecError, fromHex } from "@/lib/codecs";
+import type { PublicProfile } from "@/lib/connections/load";
+import type { Capabilities } from "@/lib/drivers/types";
+import { bytesToBase64, keyToParam } from "@/lib/key-text";
+import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "./value-editor/new-value";
+import { runAction } from "./value-view/run-action";
+
+type NewType = "string" | "hash" | "list" | "set" | "zset" | "stream";
+
+const typeNames: Record<NewType, string> = { string: "String", hash: "Hash", list: "List", set: "Set", zset: "Sorted set", stream: "Stream" };
+
+const utf8 = (text: string) => bytesToBase64(new TextEncoder().encode(text));
+
+/** Creates a key: a string in a Python-readable format, or (where the backend has types) a collection. */
+export function AddKeyDialog({
+  connectionId,
+  capabilities,
+  profile,
+  open,
+  onClose,
+  onCreated,
+}: {
+  connectionId: string;
+  capabilities: Capabilities;
+  profile: PublicProfile;
+  open: boolean;
+  onClose: () => void;
+  onCreated: (keyParam: string) => void;
+}) {
+  const toast = useToast();
+  const [name, setName] = useState("");
+  const [hexName, setHexName] = useState(false);
+  const [type, setType] = useState<NewType>("string");
+  const [format, setFormat] = useState<NewValueFormat>("text");
+  const [value, setValue] = useState("");
+  const [member, setMember] = useState("");
+  const [score, setScore] = useState("0");
+  const [ttl, setTtl] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const types: NewType[] = capabilities.types ? ["string", "hash", "list", "set", "zset", "stream"] : ["string"];
+  const keyBytes = hexName ? fromHex(name) : new TextEncoder().encode(name);
+  const ttlSeconds = ttl.trim() === "" ? null : Number(ttl);
+  const ttlValid = ttlSeconds === null || (Number.isInteger(ttlSeconds) && ttlSeconds > 0);
+
+  if (profile.readOnly) return null;
+
+  function content() {
+    switch (type) {
+      case "string": {
+        const bytes = newValueBytes(format, value);
+        if (bytes.length === 0 && !capabilities.emptyValues) throw new CodecError("text", "This backend cannot store an empty value");
+        return { type, value: bytesToBase64(bytes), flags: profile.kind === "memcached" ? pymemcacheFlags(format) : undefined };
+      }
+      case "hash":
+        return { type, entries: [{ field: utf8(member), value: utf8(value) }] };
+      case "stream":
+        return { type, fields: [{ field: utf8(member), value: utf8(value) }] };
+      case "list":
+        return { type, items: [utf8(value)] };
+      case "set":
+        return { type, members: [utf8(value)] };
+      case "zset":
+        return { type, members: [{ member: utf8(value), score: Number(score) }] };
+    }
+  }
+
+  async function submit() {
+    if (!keyBytes || keyBytes.length === 0) return setError("Enter a key name.");
+    let body;
+    try {
+      body = content();
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      return setError(`${e.message} (INVALID_ARGUMENT)`);
+    }
+    setError(null);
+    setBusy(true);
+    const result = await runAction(toast, () => createKey({ connectionId, key: bytesToBase64(keyBytes), content: body, ttlMs: ttlSeconds === null ? null : ttlSeconds * 1000 }), "Key created", ["ALREADY_EXISTS"]);
+    setBusy(false);
+    if (result.ok) {
+      setName("");
+      setValue("");
+      onCreated(keyToParam(keyBytes));
+    } else if (result.code === "ALREADY_EXISTS") setError("A key with this name exists already; it was left as it is. (ALREADY_EXISTS)");
+  }
+
+  const pairLabel = type === "hash" || type === "stream" ? "Field" : null;
+
+  return (
+    <Dialog open={open} title="Add a key" onClose={onClose} wide>
+      <form
+        className="space-y-3 text-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="flex items-end gap-3">
+          <label className="block flex-1 space-y-1">
+            <span className="font-medium text-slate-700 dark:text-slate-300">Key</span>
+            <input className={`${inputClass} font-mono`} value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-label="Key" placeholder=":1:my-key" />
+          </label>
+          <label className="flex items-center gap-1 pb-2 text-xs text-slate-500">
+            <input type="checkbox" checked={hexName} onChange={(e) => setHexName(e.target.checked)} /> hex
+          </label>
+        </div>
+        <div className="flex flex-wrap gap-3">
+          <label className="block space-y-1">
+            <span className="font-medium text-slate-700 dark:text-slate-300">Type</span>
+            <select className={inputClass} value={type} onChange={(e) => setType(e.target.value as NewType)} aria-label="Type">
+              {types.map((t) => (
+                <option key={t} value={t}>
+                  {typeNames[t]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {type === "string" && (
+            <label className="block space-y-1">
+              <span className="font-medium text-slate-700 dark:text-slate-300">Format</span>
+              <select className={inputClass} value={format} onChange={(e) => setFormat(e.target.value as NewValueFormat)} aria-label="Format">
+                {Object.entries(NEW_VALUE_FORMATS).map(([f, label]) => (
+                  <option key={f} value={f}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {capabilities.ttl && (
+            <label className="block space-y-1">
+              <span className="font-medium text-slate-700 dark:text-slate-300">TTL (seconds)</span>
+              <input className={`${inputClass} w-36`} value={ttl} onChange={(e) => setTtl(e.target.value)} placeholder="no expiry" aria-label="TTL (seconds)" inputMode="numeric" />
+            </label>
+          )}
+        </div>
+        {pairLabel && (
+          <label className="block space-y-1">
+            <span className="font-medium text-slate-700 dark:text-slate-300">First field</span>
+            <input className={`${inputClass} font-mono`} value={member} onChange={(e) => setMember(e.target.value)} aria-label="Field" />
+          </label>
+        )}
+        {type === "zset" && (
+          <label className="block space-y-1">
+            <span className="font-medium text-slate-700 dark:text-slate-300">Score</span>
+            <input className={`${inputClass} w-36 font-mono`} value={score} onChange={(e) => setScore(e.target.value)} aria-label="Score" />
+          </label>
+        )}
+        <label className="block space-y-1">
+          <span className="font-medium text-slate-700 dark:text-slate-300">
+            {type === "string" ? (format.startsWith("pickle") || format === "msgpack" ? "Value (Python literal)" : "Value") : type === "hash" || type === "stream" ? "First value" : type === "list" ? "First item" : "First member"}
+          </span>
+          <textarea className={`${inputClass} font-mono`} rows={6} value={value} onChange={(e) => setValue(e.target.value)} aria-label="Value" spellCheck={false} />
+        </label>
+        {error && (
+          <p role="alert" className="text-red-600 dark:text-red-400">
+            {error}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={busy || !ttlValid || !keyBytes || keyBytes.length === 0}>
+            {busy ? "Creating…" : "Create key"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

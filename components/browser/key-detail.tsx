@@ -1,0 +1,282 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Dialog } from "@/components/ui/dialog";
+import { inputClass } from "@/components/ui/field";
+import { useToast } from "@/components/ui/toast";
+import { deleteKey } from "@/lib/actions/keys/delete-key";
+import { renameKey } from "@/lib/actions/keys/rename-key";
+import type { WireRead } from "@/lib/browser/value-wire";
+import { fromHex } from "@/lib/codecs";
+import type { PublicProfile } from "@/lib/connections/load";
+import type { Capabilities } from "@/lib/drivers/types";
+import { bytesToBase64, keyFromParam, keyHex, keyText, keyToParam } from "@/lib/key-text";
+import { TtlEditor } from "./ttl-editor";
+import { CollectionTable } from "./value-view/collection-table";
+import { formatBytes } from "./value-view/format";
+import { KeyReadError, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
+import { runAction } from "./value-view/run-action";
+import { StringValue } from "./value-view/string-value";
+
+const typeLabel: Record<WireRead["type"], string> = { string: "string", hash: "hash", list: "list", set: "set", zset: "sorted set", stream: "stream" };
+
+function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boolean; keyBytes: Uint8Array; busy: boolean; onRename: (key: Uint8Array) => void; onClose: () => void }) {
+  const shown = keyText(keyBytes);
+  const [hex, setHex] = useState(shown.binary);
+  const [text, setText] = useState(shown.binary ? keyHex(keyBytes) : shown.text);
+  const bytes = hex ? fromHex(text) : new TextEncoder().encode(text);
+  return (
+    <Dialog open={open} title="Rename key" onClose={onClose}>
+      <form
+        className="space-y-3 text-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (bytes && bytes.length > 0) onRename(bytes);
+        }}
+      >
+        <label className="block space-y-1">
+          <span className="text-slate-600 dark:text-slate-300">New name</span>
+          <input className={`${inputClass} font-mono`} value={text} onChange={(e) => setText(e.target.value)} autoFocus aria-label="New key name" />
+        </label>
+        <label className="flex items-center gap-2 text-xs text-slate-500">
+          <input type="checkbox" checked={hex} onChange={(e) => setHex(e.target.checked)} /> The name is hex bytes
+        </label>
+        <p className="text-xs text-slate-500">The value and TTL move with the key. A key that already has the new name is never replaced.</p>
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={busy || !bytes || bytes.length === 0}>
+            Rename
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * Everything about one key: its name, type, TTL and size, the value in its detected format with the
+ * editors, and rename and delete. Writes go through server actions that refuse to overwrite a value that
+ * changed since it was loaded; read-only connections get no write controls at all.
+ */
+export function KeyDetail({
+  connectionId,
+  keyParam,
+  profile,
+  capabilities,
+  onClose,
+  onDeleted,
+  onRenamed,
+}: {
+  connectionId: string;
+  keyParam: string;
+  profile: PublicProfile;
+  capabilities: Capabilities;
+  onClose: () => void;
+  onDeleted: (keyParam: string) => void;
+  onRenamed: (oldParam: string, newParam: string) => void;
+}) {
+  const toast = useToast();
+  const keyBytes = keyFromParam(keyParam);
+  const keyBase64 = bytesToBase64(keyBytes);
+  const shownKey = keyText(keyBytes);
+  const writable = !profile.readOnly;
+  const [showHex, setShowHex] = useState(false);
+  const [page, setPage] = useState<PageRequest>({});
+  const [editing, setEditing] = useState(false);
+  // While editing, the value the edit started from stays on screen: a refetch must not swap it under the person.
+  const [frozen, setFrozen] = useState<{ read: WireRead; readAt: number } | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const query = useKeyPage(connectionId, keyParam, page);
+  const invalidate = useInvalidateKey(connectionId, keyParam);
+  const live = query.data ? { read: query.data, readAt: query.dataUpdatedAt } : null;
+  const current = editing && frozen ? frozen : live;
+
+  function startEditing() {
+    if (!writable || !live) return;
+    setFrozen(live);
+    setEditing(true);
+  }
+
+  function changeEditing(next: boolean) {
+    if (next) startEditing();
+    else {
+      setEditing(false);
+      setFrozen(null);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    const result = await runAction(toast, () => deleteKey({ connectionId, key: keyBase64 }), "Key deleted");
+    setBusy(false);
+    setDeleting(false);
+    if (result.ok) {
+      await invalidate();
+      onDeleted(keyParam);
+    }
+  }
+
+  async function rename(newKey: Uint8Array) {
+    setBusy(true);
+    const result = await runAction(toast, () => renameKey({ connectionId, key: keyBase64, newKey: bytesToBase64(newKey) }), "Key renamed");
+    setBusy(false);
+    if (result.ok) {
+      setRenaming(false);
+      await invalidate();
+      onRenamed(keyParam, keyToParam(newKey));
+    }
+  }
+
+  const read = current?.read;
+  const size = read ? (read.type === "string" ? formatBytes(read.total) : `${read.total} ${read.total === 1 ? "element" : "elements"}`) : null;
+  const missing = query.error instanceof KeyReadError && query.error.code === "NOT_FOUND";
+
+  return (
+    <section
+      className="flex h-full min-h-0 flex-col bg-white focus:outline-none dark:bg-slate-950"
+      aria-label="Key detail"
+      tabIndex={-1}
+      data-testid="key-detail"
+      onKeyDown={(event) => {
+        const target = event.target as HTMLElement;
+        if (target.closest("input, textarea, select, [contenteditable='true'], dialog")) return;
+        if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && !editing && read?.type === "string") {
+          event.preventDefault();
+          startEditing();
+        } else if (event.key === "Escape" && editing) {
+          event.preventDefault();
+          changeEditing(false);
+        }
+      }}
+    >
+      <header className="space-y-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+        <div className="flex items-start gap-2">
+          <h2 className="min-w-0 flex-1 font-mono text-sm font-semibold break-all" data-testid="key-name" title={keyHex(keyBytes)}>
+            {showHex ? keyHex(keyBytes) : shownKey.text}
+          </h2>
+          <Button size="sm" variant="ghost" aria-pressed={showHex} onClick={() => setShowHex((v) => !v)}>
+            {showHex ? "Text" : "Hex"}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() =>
+              void navigator.clipboard.writeText(shownKey.text).then(
+                () => toast("Key name copied", "success"),
+                () => toast("The browser refused clipboard access", "error"),
+              )
+            }
+          >
+            Copy name
+          </Button>
+          <Button size="sm" variant="ghost" aria-label="Close key" onClick={onClose}>
+            ✕
+          </Button>
+        </div>
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+          {shownKey.binary && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-100">binary key</span>}
+          {read && (
+            <span>
+              <span className="text-slate-500">Type</span> <span className="font-medium" data-testid="key-type">{typeLabel[read.type]}</span>
+            </span>
+          )}
+          {size && (
+            <span>
+              <span className="text-slate-500">Size</span> <span className="font-medium">{size}</span>
+            </span>
+          )}
+          {profile.readOnly && <span className="rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-800">read-only connection</span>}
+        </div>
+        {read && current && (
+          <TtlEditor
+            key={`${read.ttlMs}-${current.readAt}`}
+            connectionId={connectionId}
+            keyBase64={keyBase64}
+            ttlMs={read.ttlMs}
+            readAt={current.readAt}
+            capabilities={capabilities}
+            writable={writable}
+            onChanged={() => void invalidate()}
+            onExpired={() => {
+              void invalidate();
+              onDeleted(keyParam);
+            }}
+          />
+        )}
+        {writable && read && (
+          <div className="flex flex-wrap gap-2">
+            {read.type === "string" && !editing && (
+              <Button size="sm" onClick={startEditing} title="Edit (e)">
+                Edit
+              </Button>
+            )}
+            {capabilities.rename && (
+              <Button size="sm" variant="secondary" onClick={() => setRenaming(true)}>
+                Rename
+              </Button>
+            )}
+            <Button size="sm" variant="danger" onClick={() => setDeleting(true)}>
+              Delete
+            </Button>
+          </div>
+        )}
+      </header>
+
+      <div className="min-h-0 flex-1 overflow-auto p-4">
+        {query.isPending && <p className="text-sm text-slate-500">Loading…</p>}
+        {query.error && !read && (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
+            {missing ? "This key does not exist any more (it expired or was deleted)." : query.error.message}
+            {query.error instanceof KeyReadError && ` (${query.error.code})`}
+          </p>
+        )}
+        {read?.type === "string" && (
+          <StringValue
+            key={read.digest}
+            connectionId={connectionId}
+            keyParam={keyParam}
+            keyBase64={keyBase64}
+            profile={profile}
+            capabilities={capabilities}
+            read={read}
+            writable={writable}
+            editing={editing}
+            onEditingChange={changeEditing}
+            onChanged={() => void invalidate()}
+          />
+        )}
+        {read && read.type !== "string" && (
+          <CollectionTable
+            connectionId={connectionId}
+            keyBase64={keyBase64}
+            read={read}
+            page={page}
+            onPage={setPage}
+            writable={writable}
+            onChanged={() => void invalidate()}
+          />
+        )}
+      </div>
+
+      {renaming && <RenameDialog open keyBytes={keyBytes} busy={busy} onRename={(k) => void rename(k)} onClose={() => setRenaming(false)} />}
+      <ConfirmDialog
+        open={deleting}
+        title="Delete this key?"
+        confirmLabel="Delete key"
+        typed={profile.environment === "production" ? shownKey.text : undefined}
+        busy={busy}
+        onCancel={() => setDeleting(false)}
+        onConfirm={() => void remove()}
+      >
+        <span className="font-mono break-all">{shownKey.text}</span> and its value are removed from {profile.name}
+        {profile.environment === "production" ? ", a production connection." : "."}
+      </ConfirmDialog>
+    </section>
+  );
+}

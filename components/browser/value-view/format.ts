@@ -1,0 +1,37 @@
+/** Sizes and durations the way the pane shows them. */
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const parts: string[] = [];
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) parts.push(`${d}d`);
+  if (h) parts.push(`${h}h`);
+  if (m && !d) parts.push(`${m}m`);
+  if (!d && !h) parts.push(`${s % 60}s`);
+  return parts.join(" ");
+}
+
+/** Local date and time with the zone, so "expires at" is unambiguous. */
+export function formatInstant(epochMs: number): string {
+  return new Date(epochMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium", timeZoneName: "short" });
+}
+
+/** An action's failure as people read it: what happened, and the code to search for. */
+export function failureText(result: { code: string; message: string }): string {
+  return `${result.message} (${result.code})`;
+}

@@ -1,0 +1,25 @@
+import type { ActionResult } from "@/lib/actions/define-action";
+import { failureText } from "./format";
+
+type Toast = (message: string, tone?: "success" | "error" | "info") => void;
+
+/**
+ * Calls a server action and reports the outcome as a toast: the success text, or the failure with its
+ * code. Returns the result so the caller can branch on codes it handles itself (CONFLICT).
+ */
+export async function runAction<T>(
+  toast: Toast,
+  call: () => Promise<ActionResult<T>>,
+  success: string | ((data: T) => string),
+  quietCodes: string[] = [],
+): Promise<ActionResult<T>> {
+  let result: ActionResult<T>;
+  try {
+    result = await call();
+  } catch {
+    result = { ok: false, code: "NETWORK", message: "The server could not be reached." };
+  }
+  if (result.ok) toast(typeof success === "string" ? success : success(result.data), "success");
+  else if (!quietCodes.includes(result.code)) toast(failureText(result), "error");
+  return result;
+}

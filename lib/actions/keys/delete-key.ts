@@ -1,0 +1,21 @@
+"use server";
+
+import { z } from "zod";
+import { changeKey } from "../../browser/value-action";
+import { defineAction } from "../define-action";
+import { bytesSchema, connectionIdSchema } from "../schemas";
+
+const input = z.object({ connectionId: connectionIdSchema, key: bytesSchema });
+
+/** Deletes the one key open in the key pane, with its before-snapshot so undo can bring it back. */
+export const deleteKey = defineAction({
+  name: "keys.delete",
+  input,
+  role: "editor",
+  audited: true,
+  connection: "write",
+  run: async ({ key }, ctx) => {
+    const removed = await changeKey(ctx, key, (driver) => driver.delete([key]));
+    return { removed };
+  },
+});
