@@ -83,6 +83,10 @@ function snapshotView(valueBytes: Uint8Array | null, digest: string | null, meta
     const shown = show(value, meta.flags);
     return { ...view, format: shown.format, lines: shown.text.split("\n") };
   }
+  if (meta.driver === "memcached" && value.length >= 4) {
+    const shown = show(value.subarray(4), value.readUInt32BE(0));
+    return { ...view, format: shown.format, lines: shown.text.split("\n") };
+  }
   const dumped = readDump(value);
   if (!dumped) return { ...view, note: `A ${meta.type ?? "Redis"} value (${value.length} bytes as a DUMP payload); undo restores it, its contents are not shown here.` };
   switch (dumped.type) {

@@ -1,19 +1,22 @@
 import "server-only";
 import { isDriverError } from "../drivers/errors";
-import type { Driver } from "../drivers/types";
+import type { Driver, DriverKind } from "../drivers/types";
 import type { AuditSnapshot } from "./record";
 import { snapshotMaxBytes } from "./record";
 
 /**
  * The state of one key, as the audit log keeps it for undo:
  * - `meta.exists` false: the key did not exist (undo of a create deletes it).
- * - `meta.encoding` "dump": `value` is a Redis DUMP payload (any type), restored with RESTORE … REPLACE.
+ * - `meta.encoding` "dump": `value` is the driver's `dump` payload, restored with its `restore` (Redis: a DUMP
+ *   payload of any type, RESTORE … REPLACE; memcached: the 4-byte big-endian flags, then the value).
+ *   `meta.driver` names the kind that wrote it, so the audit page can show what is inside.
  * - `meta.encoding` "raw": `value` is the string value itself (memcached, uWSGI), written back with
  *   `meta.flags` and `meta.ttlMs`.
  * Above the size cap only the digest is kept and `meta.truncated` is true: undo says it cannot restore.
  */
 export interface KeySnapshotMeta {
   exists: boolean;
+  driver?: DriverKind;
   encoding?: "dump" | "raw";
   type?: string;
   ttlMs?: number | null;
@@ -26,7 +29,7 @@ export async function snapshotKey(driver: Driver, key: Buffer): Promise<AuditSna
   const [info] = await driver.describe([key]);
   if (!info || !info.exists) return { meta: { exists: false } satisfies KeySnapshotMeta };
   const cap = snapshotMaxBytes();
-  const base: KeySnapshotMeta = { exists: true, type: info.type, ttlMs: info.ttlMs, size: info.size ?? undefined, flags: info.flags };
+  const base: KeySnapshotMeta = { exists: true, driver: driver.kind, type: info.type, ttlMs: info.ttlMs, size: info.size ?? undefined, flags: info.flags };
 
   if (driver.capabilities.dumpRestore && driver.dump) {
     if (info.size !== null && info.size > cap) {
