@@ -435,6 +435,32 @@ export function parseDumpLineAt(data: Buffer, start: number, end: number): DumpE
   const rawKey = data.subarray(start + 4, keyEnd);
   const entry: DumpEntry = { key: escaped ? decodeDumpKey(rawKey) : rawKey, exp: -1, lastAccess: 0, fetched: false, slabClass: 0, size: 0 };
   let pos = keyEnd + 1;
+  // memcached writes the fields in this order; anything else (other versions) takes the general loop.
+  if (fieldAt(data, pos, EXP)) {
+    let n = readNumber(data, pos + 4, end);
+    entry.exp = n.value;
+    if (fieldAt(data, n.next, LA)) {
+      n = readNumber(data, n.next + 3, end);
+      entry.lastAccess = n.value;
+      if (fieldAt(data, n.next, CAS)) {
+        pos = data.indexOf(0x20, n.next + 4) + 1;
+        if (pos > 0 && fieldAt(data, pos, FETCH)) {
+          entry.fetched = data[pos + 6] === 0x79;
+          pos = data.indexOf(0x20, pos + 6) + 1;
+          if (pos > 0 && fieldAt(data, pos, CLS)) {
+            n = readNumber(data, pos + 4, end);
+            entry.slabClass = n.value;
+            if (fieldAt(data, n.next, SIZE)) {
+              n = readNumber(data, n.next + 5, end);
+              entry.size = n.value;
+              if (n.next >= end) return entry;
+            }
+          }
+        }
+      }
+    }
+    pos = keyEnd + 1;
+  }
   while (pos < end) {
     if (fieldAt(data, pos, EXP)) {
       const n = readNumber(data, pos + 4, end);
@@ -494,9 +520,9 @@ export interface DumpOptions extends ConnectionOptions {
    */
   mode?: "all" | "hash";
   /**
-   * Write the dump to an unlinked temporary file as fast as memcached sends it, and parse entries from
-   * the file as `next` asks for them: memcached is never blocked by a slow reader and memory stays at one
-   * read chunk. Without it entries are parsed off the socket, which is paused at `highWater`.
+   * Read the dump as fast as memcached sends it: what arrives while `highWater` entries wait unread goes
+   * to an unlinked temporary file and is parsed from there when `next` asks, so memcached is never
+   * blocked by a slow reader and memory stays bounded. Without it the socket is paused at `highWater`.
    */
   spool?: boolean;
   highWater?: number;
@@ -718,8 +744,14 @@ export class MetadumpStream {
   private spool(chunk: Buffer): void {
     if (!this.answered) this.checkAnswer(chunk);
     if (this.failure || this.fd === null) return;
-    writeSync(this.fd, chunk, 0, chunk.length, this.spooled);
-    this.spooled += chunk.length;
+    if (this.readPosition === this.spooled && this.entries.length - this.head < (this.options.highWater ?? 20_000)) {
+      // The reader has caught up with the file: parse straight off the socket (order is kept, since the
+      // file is empty), and spool only what arrives while a page's worth of entries is waiting.
+      this.consume(chunk);
+    } else {
+      writeSync(this.fd, chunk, 0, chunk.length, this.spooled);
+      this.spooled += chunk.length;
+    }
     this.tail = (this.tail + chunk.toString("latin1", Math.max(0, chunk.length - 5))).slice(-5);
     if (this.tail === "END\r\n") {
       this.received = true;

@@ -4,7 +4,7 @@
  * and a 200k-item listing through the paged cursor.
  */
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -254,6 +254,7 @@ describe("memcached with 200k items", () => {
 describe("memcached older than 1.5.19 (no metadump)", () => {
   let server: Server;
   let port: number;
+  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
     // A stand-in speaking what a 1.4 server answers: no lru_crawler, but `stats items` and `stats cachedump`.
@@ -265,6 +266,8 @@ describe("memcached older than 1.5.19 (no metadump)", () => {
     };
     port = await freePort();
     server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
       let buffered = "";
       socket.on("data", (chunk) => {
         buffered += chunk.toString("latin1");
@@ -279,6 +282,7 @@ describe("memcached older than 1.5.19 (no metadump)", () => {
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   });
   afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server?.close(resolve));
   });
 
@@ -293,7 +297,6 @@ describe("memcached older than 1.5.19 (no metadump)", () => {
       expect(await driver.countPrefix(Buffer.from("old:"))).toEqual({ matched: 2, affected: 0, cancelled: false });
     } finally {
       await driver.dispose();
-      server.closeAllConnections?.();
     }
   });
 });
