@@ -38,7 +38,6 @@ export interface KeyText {
 export function keyText(key: Uint8Array): KeyText {
   try {
     const text = decoder.decode(key);
-    // eslint-disable-next-line no-control-regex
     if (!/[\u0000-\u001f\u007f]/.test(text)) return { text, binary: false };
   } catch {
     // not UTF-8: escape byte by byte below
