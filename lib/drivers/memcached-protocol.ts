@@ -247,13 +247,18 @@ export class MemcachedConnection {
     return this.connecting;
   }
 
-  /** memcached's ASCII authentication (`-Y` token file): a `set` whose data is "user password". */
+  /**
+   * memcached's ASCII authentication (`-Y` token file): a `set` whose data is "user password". It is
+   * written before anything else on the connection, and memcached answers in order, so requests sent
+   * while its reply is pending run authenticated.
+   */
   private async authenticate(): Promise<void> {
     const token = Buffer.from(`${this.options.username} ${this.options.password ?? ""}`);
     const reply = await this.one(Buffer.concat([Buffer.from(`set auth 0 0 ${token.length}\r\n`), token, Buffer.from("\r\n")]));
     if (reply.status !== "STORED") {
-      this.close();
-      throw new DriverError("AUTH_FAILED", `memcached at ${this.options.address} refused the username or password (${reply.line}).`);
+      const error = new DriverError("AUTH_FAILED", `memcached at ${this.options.address} refused the username or password (${reply.line}).`);
+      this.fail(error);
+      throw error;
     }
   }
 
