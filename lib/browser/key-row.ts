@@ -49,14 +49,16 @@ export interface TreeNodeView {
   /** Keys without an expiry, for the TTL bar. */
   noTtl: number;
   children: TreeNodeView[];
-  /** More children existed than the tree keeps; they are folded into this node's own counts. */
-  truncated: boolean;
+  /** Keys under namespaces the tree stopped making (too many siblings); counted in this node only. */
+  overflow: number;
 }
 
 export interface TreeResult {
   roots: TreeNodeView[];
   /** Keys with no delimiter at all (not in any namespace). */
-  ungrouped: { count: number; size: number; noTtl: number };
+  ungrouped: number;
+  /** Nodes left out of this snapshot to keep it small; their keys are still counted in their parents. */
+  omitted: number;
 }
 
 /** base64url (URL parameter) to standard base64 (request bodies, the actions' `bytesSchema`). */

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { KeyBrowser } from "@/components/browser/key-browser";
+import { requirePageUser } from "@/lib/auth/guard";
+import { roleAllows } from "@/lib/auth/roles";
+import { loadConnection } from "@/lib/connections/load";
+import { driverCapabilities } from "@/lib/drivers/registry";
+
+export const metadata: Metadata = { title: "Keys" };
+
+export default async function ConnectionKeysPage({ params }: { params: Promise<{ id: string }> }) {
+  const { user } = await requirePageUser();
+  const { id } = await params;
+  const connection = await loadConnection(id);
+  if (!connection) notFound();
+  const { profile } = connection;
+  return (
+    <KeyBrowser
+      profile={profile}
+      capabilities={driverCapabilities(profile.kind)}
+      canWrite={!profile.readOnly && roleAllows(user.role, "editor")}
+    />
+  );
+}

@@ -1,0 +1,181 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { inputClass } from "@/components/ui/field";
+import type { PublicProfile } from "@/lib/connections/load";
+import type { Capabilities } from "@/lib/drivers/types";
+import { Button } from "@/components/ui/button";
+import { AddKeyDialog } from "./add-key-dialog";
+import { KeyDetail } from "./key-detail";
+import { KeyList, type KeyFilter } from "./key-list";
+import { NamespaceTree } from "./namespace-tree";
+
+const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
+
+/**
+ * One connection's key browser. The URL is the state: `ns` (base64url prefix), `q` (glob, or an exact key
+ * with `mode=exact` — an addition to the shared contract), `type` and `key` (base64url of the open key), so
+ * reload, back/forward and shared links land on the same view. Selecting a namespace or a key pushes a
+ * history entry; typing in the filter replaces the current one.
+ */
+export function KeyBrowser({ profile, capabilities, canWrite }: { profile: PublicProfile; capabilities: Capabilities; canWrite: boolean }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const filter: KeyFilter = {
+    ns: params.get("ns") ?? "",
+    q: params.get("q") ?? "",
+    type: params.get("type") ?? "",
+    exact: params.get("mode") === "exact",
+  };
+  const openKey = params.get("key");
+
+  const navigate = useCallback(
+    (patch: Record<string, string | null>, mode: "push" | "replace" = "push") => {
+      const next = new URLSearchParams(window.location.search);
+      for (const [name, value] of Object.entries(patch)) {
+        if (value) next.set(name, value);
+        else next.delete(name);
+      }
+      const search = next.toString();
+      router[mode](search ? `${pathname}?${search}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
+
+  const filterRef = useRef<HTMLInputElement>(null);
+  const [adding, setAdding] = useState(false);
+  const [draft, setDraft] = useState(filter.q);
+  const [lastQ, setLastQ] = useState(filter.q);
+  if (filter.q !== lastQ) {
+    // Back/forward changed the filter: show it in the box.
+    setLastQ(filter.q);
+    setDraft(filter.q);
+  }
+  useEffect(() => {
+    if (draft === filter.q) return;
+    const timer = setTimeout(() => navigate({ q: draft || null }, "replace"), 300);
+    return () => clearTimeout(timer);
+  }, [draft, filter.q, navigate]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector("dialog[open]")) return;
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
+      if (event.key === "/" && !typing) {
+        event.preventDefault();
+        filterRef.current?.focus();
+      } else if (event.key === "Escape" && params.get("key")) {
+        navigate({ key: null });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate, params]);
+
+  const production = profile.environment === "production";
+  const filterInput = (
+    <>
+      <select
+        aria-label="Filter mode"
+        className={`${inputClass} w-auto! py-1.5`}
+        value={filter.exact ? "exact" : "glob"}
+        onChange={(e) => navigate({ mode: e.target.value === "exact" ? "exact" : null }, "replace")}
+      >
+        <option value="glob">Pattern</option>
+        <option value="exact">Exact key</option>
+      </select>
+      <input
+        ref={filterRef}
+        type="search"
+        aria-label="Filter keys"
+        placeholder={filter.exact ? "The exact key name" : "Glob pattern, e.g. user:* — press / to focus"}
+        className={`${inputClass} w-auto! min-w-48 flex-1 py-1.5 font-mono`}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") navigate({ q: draft || null }, "replace");
+        }}
+      />
+      {capabilities.types && (
+        <select aria-label="Key type" className={`${inputClass} w-auto! py-1.5`} value={filter.type} onChange={(e) => navigate({ type: e.target.value || null })}>
+          <option value="">All types</option>
+          {TYPES.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+      )}
+      {canWrite && (
+        <Button size="sm" className="py-1.5" onClick={() => setAdding(true)}>
+          Add key
+        </Button>
+      )}
+    </>
+  );
+
+  return (
+    <div className="flex h-full min-h-0">
+      <aside className="w-64 shrink-0 border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900/50">
+        {capabilities.listKeys ? (
+          <NamespaceTree
+            connectionId={profile.id}
+            delimiter={profile.keyDelimiter}
+            selected={filter.ns}
+            onSelect={(prefix) => navigate({ ns: prefix || null })}
+            canWrite={canWrite}
+            canDelete={capabilities.namespaceDelete}
+            canExpire={capabilities.namespaceExpire}
+            canPersist={capabilities.persist}
+          />
+        ) : (
+          <p className="p-4 text-sm text-slate-500">This connection cannot list its keys: open one by its exact name.</p>
+        )}
+      </aside>
+      <section className="min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
+        <KeyList
+          connectionId={profile.id}
+          filter={filter}
+          openKey={openKey}
+          onOpen={(param) => navigate({ key: param })}
+          onKeysDeleted={(deleted) => {
+            if (openKey && deleted.includes(openKey)) navigate({ key: null }, "replace");
+          }}
+          canWrite={canWrite}
+          production={production}
+          filterInput={filterInput}
+        />
+      </section>
+      {openKey && (
+        <aside className="w-[min(44%,40rem)] shrink-0 border-l border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Key detail">
+          <KeyDetail
+            key={openKey}
+            connectionId={profile.id}
+            profile={profile}
+            capabilities={capabilities}
+            keyParam={openKey}
+            onClose={() => navigate({ key: null })}
+            onDeleted={() => navigate({ key: null }, "replace")}
+            onRenamed={(_old, next) => navigate({ key: next }, "replace")}
+          />
+        </aside>
+      )}
+      {canWrite && (
+        <AddKeyDialog
+          connectionId={profile.id}
+          capabilities={capabilities}
+          profile={profile}
+          open={adding}
+          onClose={() => setAdding(false)}
+          onCreated={(param) => {
+            setAdding(false);
+            navigate({ key: param });
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { inputClass } from "@/components/ui/field";
+import { useToast } from "@/components/ui/toast";
+import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
+import { countNamespace } from "@/lib/actions/namespaces/count-namespace";
+import { deleteNamespace } from "@/lib/actions/namespaces/delete-namespace";
+import { expireNamespace } from "@/lib/actions/namespaces/expire-namespace";
+import type { PrefixResult } from "@/lib/drivers/types";
+import { keyFromParam, keyText } from "@/lib/key-text";
+import { queryKeys } from "@/lib/query-keys";
+import { paramToBase64 } from "@/lib/browser/key-row";
+import { formatCount } from "./format";
+import { JobProgressBar } from "./job-progress-bar";
+import { useJob } from "./use-job";
+
+export type NamespaceOperation = "count" | "expire" | "delete";
+
+/**
+ * Count, set the TTL of, or delete every key under a namespace. Writes first count the keys (the preview),
+ * then ask for the namespace to be typed, then run as a job with progress and a cancel button.
+ */
+export function NamespaceDialog({
+  connectionId,
+  prefixParam,
+  operation,
+  canPersist,
+  delimiter,
+  onClose,
+}: {
+  connectionId: string;
+  prefixParam: string;
+  operation: NamespaceOperation;
+  canPersist: boolean;
+  delimiter: string;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const prefixText = keyText(keyFromParam(prefixParam)).text;
+  const [countJob, setCountJob] = useState<string | null>(null);
+  const [writeJob, setWriteJob] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [typed, setTyped] = useState("");
+  const [ttlSeconds, setTtlSeconds] = useState("3600");
+  const [persist, setPersist] = useState(false);
+  const started = useRef(false);
+  const count = useJob<PrefixResult>(connectionId, countJob);
+  const write = useJob<PrefixResult>(connectionId, writeJob);
+  const active = writeJob ? write.data : count.data;
+  const running = active?.status === "running" || (writeJob === null && countJob === null && !failure);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void countNamespace({ connectionId, prefix: paramToBase64(prefixParam) }).then((result) => {
+      if (result.ok) setCountJob(result.data.jobId);
+      else setFailure(`${result.code}: ${result.message}`);
+    });
+  }, [connectionId, prefixParam]);
+
+  const writeStatus = write.data?.status;
+  useEffect(() => {
+    if (!writeStatus || writeStatus === "running") return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.keysOf(connectionId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
+    const affected = write.data?.progress.affected ?? 0;
+    if (writeStatus === "error") toast(`${write.data?.error?.code}: ${write.data?.error?.message}`, "error");
+    else toast(`${operation === "delete" ? "Deleted" : "Updated the expiry of"} ${formatCount(affected)} keys under ${prefixText}${writeStatus === "cancelled" ? " before it was cancelled" : ""}.`, "success");
+  }, [writeStatus, queryClient, connectionId, delimiter, operation, prefixText, toast, write.data]);
+
+  const matched = count.data?.status === "done" ? count.data.progress.matched : null;
+  const ttlValid = persist || (Number.isInteger(Number(ttlSeconds)) && Number(ttlSeconds) > 0);
+
+  const start = async () => {
+    const prefix = paramToBase64(prefixParam);
+    const result =
+      operation === "delete"
+        ? await deleteNamespace({ connectionId, prefix })
+        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000 });
+    if (result.ok) setWriteJob(result.data.jobId);
+    else setFailure(`${result.code}: ${result.message}`);
+  };
+
+  const cancel = () => {
+    const jobId = writeJob ?? countJob;
+    if (jobId) void cancelJob({ connectionId, jobId });
+  };
+
+  const title = operation === "count" ? "Count keys" : operation === "expire" ? "Set TTL on all keys" : "Delete all keys";
+  const finished = active && active.status !== "running";
+  return (
+    <Dialog open title={`${title} under ${prefixText}`} onClose={running ? cancel : onClose}>
+      <div className="space-y-4 text-sm">
+        <p className="text-slate-600 dark:text-slate-300">
+          Every key that starts with exactly <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{prefixText}</code>, and no
+          other namespace that merely shares its first letters.
+        </p>
+        {active && <JobProgressBar job={active} label={writeJob ? (operation === "delete" ? "deleted" : "updated") : "matching"} />}
+        {failure && (
+          <p role="alert" className="text-red-700 dark:text-red-300">
+            {failure}
+          </p>
+        )}
+        {!writeJob && count.data?.status === "cancelled" && <p>Counting was cancelled after {formatCount(count.data.progress.matched)} matching keys.</p>}
+        {operation !== "count" && !writeJob && matched !== null && (
+          <div className="space-y-3" data-testid="namespace-preview">
+            <p className="font-medium">
+              {formatCount(matched)} {matched === 1 ? "key" : "keys"} will be {operation === "delete" ? "deleted" : "changed"}.
+            </p>
+            {operation === "expire" && (
+              <div className="flex items-center gap-3">
+                <label className="flex items-center gap-2">
+                  <span>TTL (seconds)</span>
+                  <input className={`${inputClass} w-32`} type="number" min={1} value={ttlSeconds} disabled={persist} onChange={(e) => setTtlSeconds(e.target.value)} />
+                </label>
+                {canPersist && (
+                  <label className="flex items-center gap-1.5">
+                    <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} /> Remove expiry instead
+                  </label>
+                )}
+              </div>
+            )}
+            <label className="block space-y-1">
+              <span>
+                Type <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{prefixText}</code> to confirm
+              </span>
+              <input className={`${inputClass} font-mono`} aria-label="Confirmation text" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+            </label>
+          </div>
+        )}
+        <div className="flex justify-end gap-2">
+          {running && (
+            <Button variant="secondary" onClick={cancel}>
+              Cancel {writeJob ? (operation === "delete" ? "deletion" : "update") : "count"}
+            </Button>
+          )}
+          {!running && (
+            <Button variant="secondary" onClick={onClose}>
+              Close
+            </Button>
+          )}
+          {operation !== "count" && !writeJob && (
+            <Button variant={operation === "delete" ? "danger" : "primary"} disabled={matched === null || typed !== prefixText || !ttlValid} onClick={() => void start()}>
+              {operation === "delete" ? `Delete ${matched === null ? "" : formatCount(matched)} keys` : "Apply to all"}
+            </Button>
+          )}
+        </div>
+        {finished && writeJob && <p className="sr-only" role="status">{`Finished: ${active.status}`}</p>}
+      </div>
+    </Dialog>
+  );
+}

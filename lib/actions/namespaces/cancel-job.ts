@@ -1,0 +1,19 @@
+"use server";
+
+import { z } from "zod";
+import { cancelJob as cancel } from "../../browser/jobs";
+import { defineAction } from "../define-action";
+import { connectionIdSchema } from "../schemas";
+
+/**
+ * Stops a running tree scan or namespace job of the caller. Not audited itself: a cancelled write job
+ * records its own entry, with what it changed before it stopped.
+ */
+export const cancelJob = defineAction({
+  name: "jobs.cancel",
+  input: z.object({ connectionId: connectionIdSchema, jobId: z.string().uuid() }),
+  role: "viewer",
+  audited: false,
+  connection: "read",
+  run: async ({ connectionId, jobId }, ctx) => ({ cancelled: cancel(connectionId, jobId, ctx.user.id) }),
+});

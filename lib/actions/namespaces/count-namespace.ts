@@ -1,0 +1,18 @@
+"use server";
+
+import { z } from "zod";
+import { startNamespaceJob } from "../../browser/namespace-job";
+import { defineAction } from "../define-action";
+import { bytesSchema, connectionIdSchema } from "../schemas";
+
+/** Starts counting the keys under a namespace prefix; poll the returned job for progress. */
+export const countNamespace = defineAction({
+  name: "namespaces.count",
+  input: z.object({ connectionId: connectionIdSchema, prefix: bytesSchema }),
+  role: "viewer",
+  audited: false,
+  connection: "read",
+  run: async ({ prefix }, ctx) => ({
+    jobId: await startNamespaceJob({ connection: ctx.connection, ctx, prefix, operation: { kind: "count" } }),
+  }),
+});
