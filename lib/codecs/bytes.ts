@@ -4,13 +4,44 @@
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
+/**
+ * UTF-8 validity without decoding. Detection runs on every value of a page, and letting a fatal
+ * `TextDecoder` throw on each binary value costs more than this loop.
+ */
+export function isUtf8(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0) return false;
+    const min = need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000;
+    let cp = b & (0x3f >> need);
+    for (let j = 1; j <= need; j++) {
+      const c = bytes[i + j];
+      if (c === undefined || (c & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}
+
 /** Strict UTF-8: `undefined` for invalid input, because a lossy decode would hide the very bytes we show. */
 export function tryUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  return isUtf8(bytes) ? strictUtf8.decode(bytes) : undefined;
+}
+
+/** Short ASCII strings are most pickle strings; building them directly beats a `TextDecoder` call. */
+export function asciiOrUndefined(bytes: Uint8Array): string | undefined {
+  if (bytes.length > 64) return undefined;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return undefined;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 export function utf8(text: string): Uint8Array {

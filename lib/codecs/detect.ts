@@ -86,7 +86,9 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
     if (decoded) add("repr", 0.8, "Python repr (str() output)", decoded);
   }
 
-  if (bytes.length > 0 && !truncated) {
+  // A header-identified value that decoded (pickle, compression) leaves nothing for msgpack to explain.
+  const settled = out.some((c) => c.decoded !== undefined && (c.format === "pickle" || c.format === "compressed"));
+  if (bytes.length > 0 && !truncated && !settled) {
     const structured = (b0 >= 0x80 && b0 <= 0x9f) || (b0 >= 0xdc && b0 <= 0xdf);
     const litestar = b0 === 0x82 && bytes[1] === 0xaa && tryUtf8(bytes.subarray(2, 12)) === "expires_at";
     // Litestar's response cache: a list of ASGI messages, each a map whose first key is "type".

@@ -1,3 +1,4 @@
+import { asciiOrUndefined } from "../bytes";
 import { CodecError } from "../codec-error";
 import type { DecodedPickle, PickleCall, PickleGlobal, PickleNode, PickleObject, PickleStr } from "./nodes";
 
@@ -179,8 +180,11 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
   let sawBinary = false;
   let frameEnd = -1;
 
+  // Every node that can hold others passes through push; fewer of them than maxDepth means no deep nesting.
+  let containers = 0;
   const push = (n: PickleNode) => {
     if (stack.length >= limits.maxStack) r.fail("stack limit exceeded");
+    if (n.t !== "int" && n.t !== "str" && n.t !== "none" && n.t !== "bool" && n.t !== "float" && n.t !== "bytes") containers++;
     stack.push(n);
   };
   const pop = (at: number): PickleNode => {
@@ -253,7 +257,7 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
         if (stack.length !== 1) r.fail(stack.length === 0 ? "STOP with an empty stack" : "STOP with extra items on the stack", at);
         if (r.pos !== data.length) r.fail("trailing bytes after STOP", r.pos);
         const root = stack[0];
-        checkDepth(root, limits.maxDepth);
+        if (containers + 2 > limits.maxDepth) checkDepth(root, limits.maxDepth);
         return { format: "pickle", protocol: protocol >= 0 ? protocol : sawBinary ? 1 : 0, root };
       }
       case 0x28:
@@ -526,6 +530,8 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
 }
 
 function decodeUtf8(bytes: Uint8Array, r: Reader, at: number): string {
+  const ascii = asciiOrUndefined(bytes);
+  if (ascii !== undefined) return ascii;
   try {
     return utf8.decode(bytes);
   } catch {
@@ -574,6 +580,10 @@ function checkDepth(root: PickleNode, maxDepth: number): void {
     const frame = work[work.length - 1];
     if (frame.next < frame.children.length) {
       const child = frame.children[frame.next++];
+      if (child.t === "int" || child.t === "str" || child.t === "none" || child.t === "bool" || child.t === "float" || child.t === "bytes") {
+        frame.best = Math.max(frame.best, 1);
+        continue;
+      }
       const known = height.get(child);
       if (known !== undefined) frame.best = Math.max(frame.best, known);
       else if (!onPath.has(child)) enter(child);

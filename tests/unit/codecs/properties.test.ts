@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decode, encode, fromPlain, toPlain, type PlainValue } from "@/lib/codecs";
+import { isUtf8 } from "@/lib/codecs/bytes";
 import { decodeJson, encodeJson, plainToJson, type JsonStyle, PYTHON_JSON_STYLE } from "@/lib/codecs/json";
 import { decodeMsgpack, encodeMsgpack, plainToMsgpack } from "@/lib/codecs/msgpack";
 import { decodePickle } from "@/lib/codecs/pickle/decode";
@@ -128,6 +129,30 @@ describe("property: Python float repr", () => {
         expect(Object.is(parsePythonFloat(pythonFloatRepr(x)), x)).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("property: UTF-8 check", () => {
+  const fatal = new TextDecoder("utf-8", { fatal: true });
+  const agrees = (b: Uint8Array) => {
+    let valid = true;
+    try {
+      fatal.decode(b);
+    } catch {
+      valid = false;
+    }
+    expect(isUtf8(b)).toBe(valid);
+  };
+  it("agrees with a fatal TextDecoder on random and on mostly-valid bytes", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), agrees), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 20 }), fc.nat(), fc.nat(255), (s, at, byte) => {
+        const b = new TextEncoder().encode(s);
+        if (b.length > 0) b[at % b.length] = byte;
+        agrees(b);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
