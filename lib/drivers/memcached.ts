@@ -1,17 +1,17 @@
 /**
  * memcached driver: one server or a pool (keys placed like pymemcache's `HashClient`), meta commands for
  * reads and writes (value, TTL, flags and CAS in one round trip; base64 keys so any bytes work), and
- * listing by streaming `lru_crawler metadump all`.
+ * listing by streaming `lru_crawler metadump hash` (`stats cachedump` on servers older than 1.5.19).
  *
  * Listing design (measured, see `MetadumpStream`): a scan cursor names a dump held in this process
  * (`sessions`), plus the server index and how many entries were already handed out. The dump walks the
- * hash table (`metadump hash`: every item exactly once, where the LRU walk missed ~500 of 1M) and is
- * spooled to an unlinked temporary file as fast as memcached sends it, because a hash walk that waits
- * for a slow reader holds an item lock and stalls the server's traffic. Each page parses the next
- * entries from the file, so listing a million keys costs one dump, not one per page, and memory stays
- * at one read chunk. A dump idle for `SESSION_IDLE_MS` is dropped (its file goes with it); a cursor
- * whose dump is gone (idle, or another process) dumps again and skips what was handed out, which can
- * repeat or miss keys added or deleted in between.
+ * hash table (every item exactly once, where the LRU walk missed ~500 of 1M freshly loaded items) and is
+ * read as fast as memcached sends it, because a hash walk that waits for a slow reader holds an item lock
+ * and stalls the server's traffic: entries are parsed straight off the socket while the pages keep up,
+ * and the backlog goes to an unlinked temporary file while they do not. Listing a million keys costs
+ * one dump, not one per page, and memory stays bounded. A dump idle for `SESSION_IDLE_MS` is dropped
+ * (its file goes with it); a cursor whose dump is gone (idle, evicted, or made by another process)
+ * dumps again and skips what was handed out, which can repeat or miss keys added or deleted meanwhile.
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -73,7 +73,6 @@ const THIRTY_DAYS_S = 30 * 24 * 3600;
 interface DumpSession {
   id: string;
   address: string;
-  server: number;
   position: number;
   stream: MetadumpStream;
   timer: NodeJS.Timeout | null;
@@ -373,7 +372,6 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
     const session: DumpSession = {
       id: randomBytes(9).toString("base64url"),
       address: servers[server],
-      server,
       position: 0,
       stream: await openDump(server),
       timer: null,
