@@ -8,6 +8,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DriverError } from "./errors";
+import type { KeyMeta } from "./types";
 
 /** Where a server listens: `host:port`, `[v6]:port`, or a unix socket path. */
 export function parseServerAddress(address: string): { host: string; port: number } | { path: string } {
@@ -353,43 +354,78 @@ export function throwIfError(reply: MetaReply, address: string): void {
   }
 }
 
-export interface DumpEntry {
-  key: Buffer;
+/**
+ * One listed item: its `KeyMeta` (so a listing page hands entries out as they are) plus what the dump
+ * says besides. `size` stays null because the dump's `size` is the whole item (header, key, value).
+ */
+export interface DumpEntry extends KeyMeta {
   /** Absolute expiry (server epoch seconds), or -1 for none. */
   exp: number;
   /** Last access, server epoch seconds. */
   lastAccess: number;
+  /** Whether the item was read since it was stored. */
   fetched: boolean;
   slabClass: number;
-  size: number;
-  flags?: number;
+  /** Bytes the item takes in its slab: header, key, value and suffix. */
+  itemSize: number;
 }
 
-function hexValue(byte: number): number {
+function dumpEntry(
+  key: Buffer,
+  exp: number,
+  lastAccess: number,
+  fetched: boolean,
+  slabClass: number,
+  itemSize: number,
+  flags: number | undefined,
+  now: number,
+): DumpEntry {
+  return {
+    key,
+    exists: true,
+    type: "string",
+    ttlMs: exp < 0 ? null : Math.max(0, Math.round((exp - now) * 1000)),
+    size: null,
+    length: null,
+    flags,
+    exp,
+    lastAccess,
+    fetched,
+    slabClass,
+    itemSize,
+  };
+}
+
+/** Value of each byte as a hex digit, or -1. */
+const HEX = Int8Array.from({ length: 256 }, (_, byte) => {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
   if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
   if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
   return -1;
-}
+});
 
-/**
- * URL-decodes `%XX` escapes of a metadump key into bytes. Keys without escapes are returned as a view of
- * `raw` (no copy: the listing's hot path), so callers must not reuse `raw`'s memory.
- */
-export function decodeDumpKey(raw: Buffer): Buffer {
-  if (raw.indexOf(0x25) < 0) return raw;
-  const out = Buffer.allocUnsafe(raw.length);
-  let j = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i];
-    if (byte === 0x25 && i + 2 < raw.length && hexValue(raw[i + 1]) >= 0 && hexValue(raw[i + 2]) >= 0) {
-      out[j++] = (hexValue(raw[i + 1]) << 4) | hexValue(raw[i + 2]);
+/** URL-decodes `data[start..end)` into `out` at `at`; returns the decoded length. */
+function percentDecodeInto(data: Buffer, start: number, end: number, out: Buffer, at: number): number {
+  let j = at;
+  for (let i = start; i < end; i++) {
+    const byte = data[i];
+    if (byte === 0x25 && i + 2 < end && HEX[data[i + 1]] >= 0 && HEX[data[i + 2]] >= 0) {
+      out[j++] = (HEX[data[i + 1]] << 4) | HEX[data[i + 2]];
       i += 2;
     } else {
       out[j++] = byte;
     }
   }
-  return out.subarray(0, j);
+  return j - at;
+}
+
+/**
+ * Where decoded keys of one chunk are written side by side, so an escaped key costs one view and no
+ * allocation of its own (memcached escapes `:`, so most real keys are escaped).
+ */
+export interface KeyArena {
+  buffer: Buffer;
+  used: number;
 }
 
 /** Where the decimal starting at `start` ends (the next space or `end`), and its value. */
@@ -428,7 +464,13 @@ const FLAGS = Buffer.from("flags=");
  * [flags=…]`, or null when it is not an item line. This runs once per item of a listing, so it reads the
  * fields in memcached's fixed order straight off the bytes, and tolerates unknown fields after them.
  */
-export function parseDumpLineAt(data: Buffer, start: number, end: number): DumpEntry | null {
+export function parseDumpLineAt(
+  data: Buffer,
+  start: number,
+  end: number,
+  now = Date.now() / 1000,
+  arena: KeyArena = { buffer: Buffer.allocUnsafe(end - start), used: 0 },
+): DumpEntry | null {
   if (data[start] !== 0x6b || data[start + 1] !== 0x65 || data[start + 2] !== 0x79 || data[start + 3] !== 0x3d) return null;
   let keyEnd = start + 4;
   let escaped = false;
@@ -437,28 +479,40 @@ export function parseDumpLineAt(data: Buffer, start: number, end: number): DumpE
     if (c === 0x20) break;
     if (c === 0x25) escaped = true;
   }
-  const rawKey = data.subarray(start + 4, keyEnd);
-  const entry: DumpEntry = { key: escaped ? decodeDumpKey(rawKey) : rawKey, exp: -1, lastAccess: 0, fetched: false, slabClass: 0, size: 0 };
+  let key: Buffer;
+  if (escaped) {
+    const length = percentDecodeInto(data, start + 4, keyEnd, arena.buffer, arena.used);
+    key = arena.buffer.subarray(arena.used, arena.used + length);
+    arena.used += length;
+  } else {
+    key = data.subarray(start + 4, keyEnd);
+  }
+  let exp = -1;
+  let lastAccess = 0;
+  let fetched = false;
+  let slabClass = 0;
+  let itemSize = 0;
+  let flags: number | undefined;
   let pos = keyEnd + 1;
   // memcached writes the fields in this order; anything else (other versions) takes the general loop.
   if (fieldAt(data, pos, EXP)) {
     let n = readNumber(data, pos + 4, end);
-    entry.exp = n.value;
+    exp = n.value;
     if (fieldAt(data, n.next, LA)) {
       n = readNumber(data, n.next + 3, end);
-      entry.lastAccess = n.value;
+      lastAccess = n.value;
       if (fieldAt(data, n.next, CAS)) {
         pos = data.indexOf(0x20, n.next + 4) + 1;
         if (pos > 0 && fieldAt(data, pos, FETCH)) {
-          entry.fetched = data[pos + 6] === 0x79;
+          fetched = data[pos + 6] === 0x79;
           pos = data.indexOf(0x20, pos + 6) + 1;
           if (pos > 0 && fieldAt(data, pos, CLS)) {
             n = readNumber(data, pos + 4, end);
-            entry.slabClass = n.value;
+            slabClass = n.value;
             if (fieldAt(data, n.next, SIZE)) {
               n = readNumber(data, n.next + 5, end);
-              entry.size = n.value;
-              if (n.next >= end) return entry;
+              itemSize = n.value;
+              if (n.next >= end) return dumpEntry(key, exp, lastAccess, fetched, slabClass, itemSize, flags, now);
             }
           }
         }
@@ -469,45 +523,47 @@ export function parseDumpLineAt(data: Buffer, start: number, end: number): DumpE
   while (pos < end) {
     if (fieldAt(data, pos, EXP)) {
       const n = readNumber(data, pos + 4, end);
-      entry.exp = n.value;
+      exp = n.value;
       pos = n.next;
     } else if (fieldAt(data, pos, LA)) {
       const n = readNumber(data, pos + 3, end);
-      entry.lastAccess = n.value;
+      lastAccess = n.value;
       pos = n.next;
     } else if (fieldAt(data, pos, SIZE)) {
       const n = readNumber(data, pos + 5, end);
-      entry.size = n.value;
+      itemSize = n.value;
       pos = n.next;
     } else if (fieldAt(data, pos, CLS)) {
       const n = readNumber(data, pos + 4, end);
-      entry.slabClass = n.value;
+      slabClass = n.value;
       pos = n.next;
     } else if (fieldAt(data, pos, FLAGS)) {
       const n = readNumber(data, pos + 6, end);
-      entry.flags = n.value;
+      flags = n.value;
       pos = n.next;
     } else {
-      if (fieldAt(data, pos, FETCH)) entry.fetched = data[pos + 6] === 0x79;
+      if (fieldAt(data, pos, FETCH)) fetched = data[pos + 6] === 0x79;
       else if (!fieldAt(data, pos, CAS) && data.indexOf(0x3d, pos) < 0) break;
       const space = data.indexOf(0x20, pos);
       pos = space < 0 || space >= end ? end : space + 1;
     }
   }
-  return entry;
+  return dumpEntry(key, exp, lastAccess, fetched, slabClass, itemSize, flags, now);
 }
 
-export function parseDumpLine(line: Buffer): DumpEntry | null {
-  return parseDumpLineAt(line, 0, line.length);
+export function parseDumpLine(line: Buffer, now?: number): DumpEntry | null {
+  return parseDumpLineAt(line, 0, line.length, now);
 }
 
 /** One `ITEM <key> [<bytes> b; <expiry> s]` line of `stats cachedump` (key raw, expiry 0 for none). */
-export function parseCachedumpLineAt(data: Buffer, start: number, end: number): DumpEntry | null {
+export function parseCachedumpLineAt(data: Buffer, start: number, end: number, now = Date.now() / 1000): DumpEntry | null {
   const text = data.toString("latin1", start, end);
   const match = /^ITEM (.+) \[(\d+) b; (\d+) s\]$/.exec(text);
   if (!match) return null;
   const exp = Number(match[3]);
-  return { key: Buffer.from(match[1], "latin1"), exp: exp === 0 ? -1 : exp, lastAccess: 0, fetched: false, slabClass: 0, size: Number(match[2]) };
+  const entry = dumpEntry(Buffer.from(match[1], "latin1"), exp === 0 ? -1 : exp, 0, false, 0, 0, undefined, now);
+  entry.size = Number(match[2]);
+  return entry;
 }
 
 /** Time to wait after BUSY (another client's crawl is running) before asking for the dump again. */
@@ -533,6 +589,8 @@ export interface DumpOptions extends ConnectionOptions {
   highWater?: number;
   /** Keeps only matching entries (the others are still counted in `seen`). */
   filter?: (key: Buffer) => boolean;
+  /** Server clock minus ours, in seconds, for the entries' `ttlMs`. */
+  clockOffsetS?: number;
 }
 
 function dumpLineError(text: string, address: string): DriverError | null {
@@ -791,11 +849,13 @@ export class MetadumpStream {
 
   private consume(chunk: Buffer): void {
     const data = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
+    const now = Date.now() / 1000 + (this.options.clockOffsetS ?? 0);
+    const arena: KeyArena = { buffer: Buffer.allocUnsafeSlow(data.length), used: 0 };
     let start = 0;
     for (;;) {
       const nl = data.indexOf(0x0a, start);
       if (nl < 0) break;
-      this.onLine(data, start, nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl);
+      this.onLine(data, start, nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl, now, arena);
       start = nl + 1;
       if (this.finished || this.failure) break;
     }
@@ -806,8 +866,8 @@ export class MetadumpStream {
     }
   }
 
-  private onLine(data: Buffer, start: number, end: number): void {
-    const entry = this.cachedumpEnds > 0 ? parseCachedumpLineAt(data, start, end) : parseDumpLineAt(data, start, end);
+  private onLine(data: Buffer, start: number, end: number, now: number, arena: KeyArena): void {
+    const entry = this.cachedumpEnds > 0 ? parseCachedumpLineAt(data, start, end, now) : parseDumpLineAt(data, start, end, now, arena);
     if (entry) {
       this.answered = true;
       this.seen++;

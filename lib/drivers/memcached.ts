@@ -349,16 +349,19 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
     return deleted;
   }
 
-  const openDump = (server: number, extra: { filter?: (key: Buffer) => boolean } = {}) =>
-    MetadumpStream.open({
+  async function openDump(server: number, extra: { filter?: (key: Buffer) => boolean } = {}): Promise<MetadumpStream> {
+    const clockOffsetS = (await serverNow(server)) - Date.now() / 1000;
+    return MetadumpStream.open({
       address: servers[server],
       timeoutMs: options.timeoutMs,
       username: options.username,
       password,
       mode: "hash",
       spool: true,
+      clockOffsetS,
       ...extra,
     });
+  }
 
   async function takeSession(id: string, server: number, position: number): Promise<DumpSession> {
     const existing = sessions.get(id);
@@ -416,21 +419,11 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
         endSession(session);
         throw error;
       }
-      const now = await serverNow(server);
       const filtered = request.prefix !== undefined || request.match !== undefined;
       for (const entry of entries ?? []) {
         if (filtered && !accepts(entry.key)) continue;
         keys.push(entry.key);
-        const item: KeyMeta = {
-          key: entry.key,
-          exists: true,
-          type: "string",
-          ttlMs: entry.exp < 0 ? null : Math.max(0, Math.round((entry.exp - now) * 1000)),
-          size: null,
-          length: null,
-        };
-        if (entry.flags !== undefined) item.flags = entry.flags;
-        meta.push(item);
+        meta.push(entry);
       }
       examined += entries?.length ?? 0;
       session.position += entries?.length ?? 0;
