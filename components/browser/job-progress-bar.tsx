@@ -3,7 +3,9 @@ import { formatCount } from "./format";
 
 /** Keys scanned out of the database's key count, and what the job found or changed so far. */
 export function JobProgressBar({ job, label }: { job: JobView; label: string }) {
-  const { scanned, total, matched, affected } = job.progress;
+  const { total, matched, affected } = job.progress;
+  // Prefix walks count SCAN work, which can overshoot the key count on a small database.
+  const scanned = total !== null ? Math.min(job.progress.scanned, total) : job.progress.scanned;
   const share = job.status !== "running" ? 1 : total ? Math.min(1, scanned / total) : null;
   const shown = job.kind === "delete" || job.kind === "expire" ? affected : matched;
   return (

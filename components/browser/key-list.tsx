@@ -214,7 +214,7 @@ export function KeyList({
   );
 
   return (
-    <div className="flex h-full min-h-0 flex-col">
+    <div className="@container flex h-full min-h-0 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
         {filterInput}
         <label className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
@@ -243,7 +243,7 @@ export function KeyList({
           )}
         </span>
       </div>
-      <div className="grid grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900">
+      <div className="grid grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900">
         <input
           type="checkbox"
           aria-label="Select all loaded keys"
@@ -252,10 +252,10 @@ export function KeyList({
         />
         {header("name", "Key", "")}
         <span>Type</span>
-        <span>Format</span>
+        <span className="hidden @2xl:block">Format</span>
         {header("ttl", "TTL", "")}
-        {header("size", "Size", "text-right")}
-        <span className="text-right">Items</span>
+        {header("size", "Size", "hidden text-right @2xl:block")}
+        <span className="hidden text-right @2xl:block">Items</span>
       </div>
       <div
         ref={scrollRef}
@@ -373,7 +373,7 @@ function KeyListRow({
       aria-selected={checked}
       data-key={row.text}
       onClick={onClick}
-      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
+      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
     >
       <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} onClick={(e) => e.stopPropagation()} onChange={onToggle} />
@@ -384,16 +384,16 @@ function KeyListRow({
       <span role="gridcell" className="text-xs text-slate-600 dark:text-slate-300">
         {row.type}
       </span>
-      <span role="gridcell" className="truncate text-xs text-slate-600 dark:text-slate-300" title={row.format ?? undefined}>
+      <span role="gridcell" className="hidden truncate text-xs text-slate-600 @2xl:block dark:text-slate-300" title={row.format ?? undefined}>
         {row.format ?? "—"}
       </span>
       <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300">
         {left === null ? "∞" : left <= 0 ? "expired" : formatTtl(left)}
       </span>
-      <span role="gridcell" className="text-right text-xs text-slate-600 tabular-nums dark:text-slate-300">
+      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @2xl:block dark:text-slate-300">
         {formatBytes(row.size)}
       </span>
-      <span role="gridcell" className="text-right text-xs text-slate-600 tabular-nums dark:text-slate-300">
+      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @2xl:block dark:text-slate-300">
         {row.length === null ? "" : formatCount(row.length)}
       </span>
     </div>

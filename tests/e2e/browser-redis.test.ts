@@ -53,7 +53,7 @@ describe("key browser on Redis", () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${main}`);
     const tree = page.getByTestId("namespace-tree");
-    await tree.getByText("Litestar namespace").first().waitFor();
+    await tree.getByText("Litestar store").first().waitFor();
     await tree.getByRole("button", { name: "Expand (empty)" }).click();
     await tree.getByText("Django v1").waitFor();
     await tree.getByText("75 keys · done").waitFor();
@@ -72,6 +72,8 @@ describe("key browser on Redis", () => {
 
   it("filters with a glob, multi-selects and deletes the selection as one audit entry", async () => {
     const { page } = browser;
+    await page.goto(`${app.url}/c/${main}`);
+    await page.getByTestId("key-count").filter({ hasText: /keys loaded/ }).waitFor();
     await page.keyboard.press("/");
     await page.keyboard.type("api:item:*");
     await page.waitForURL(/q=api%3Aitem%3A\*/);
@@ -138,16 +140,16 @@ describe("key browser on Redis", () => {
 
   it("keeps the state in the URL: back and forward restore the filter and the open key", async () => {
     const { page } = browser;
-    await page.goto(`${app.url}/c/${main}?q=${encodeURIComponent(":1:product:1*")}`);
-    await row(page, ":1:product:1").click();
-    await page.getByTestId("key-name").filter({ hasText: ":1:product:1" }).waitFor();
+    await page.goto(`${app.url}/c/${main}?q=${encodeURIComponent("LITESTARX:*")}`);
+    await row(page, "LITESTARX:keep1").click();
+    await page.getByTestId("key-name").filter({ hasText: "LITESTARX:keep1" }).waitFor();
     await page.keyboard.press("Escape");
     await page.waitForURL((url) => !url.searchParams.has("key"));
     await page.goBack();
-    await page.getByTestId("key-name").filter({ hasText: ":1:product:1" }).waitFor();
+    await page.getByTestId("key-name").filter({ hasText: "LITESTARX:keep1" }).waitFor();
     await page.reload();
-    await page.getByTestId("key-name").filter({ hasText: ":1:product:1" }).waitFor();
-    expect(await page.getByLabel("Filter keys").inputValue()).toBe(":1:product:1*");
+    await page.getByTestId("key-name").filter({ hasText: "LITESTARX:keep1" }).waitFor();
+    expect(await page.getByLabel("Filter keys").inputValue()).toBe("LITESTARX:*");
   });
 
   it("shows loading, empty and error states", async () => {
@@ -172,20 +174,20 @@ describe("key browser on Redis", () => {
   it("marks production and read-only connections", async () => {
     const { page } = browser;
     const production = await profile(app, "prod cache", { host: "127.0.0.1", port: redis.port }, { environment: "production" });
-    await page.goto(`${app.url}/c/${production}?ns=${keyToParam(Buffer.from("pickled:"))}`);
+    await page.goto(`${app.url}/c/${production}?ns=${keyToParam(Buffer.from("LITESTARX:"))}`);
     await page.getByTestId("production-banner").waitFor();
-    await row(page, "pickled:obj:1").click();
+    await row(page, "LITESTARX:keep2").click();
     await page.getByTestId("key-detail").getByRole("button", { name: "Delete", exact: true }).click();
     const dialog = page.getByRole("dialog");
     expect(await dialog.getByRole("button", { name: "Delete key" }).isDisabled()).toBe(true);
-    await dialog.getByLabel("Confirmation text").fill("pickled:obj:1");
+    await dialog.getByLabel("Confirmation text").fill("LITESTARX:keep2");
     await screenshot(page, "browser-production");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     const readOnly = await profile(app, "read only cache", { host: "127.0.0.1", port: redis.port }, { readOnly: true });
     await page.goto(`${app.url}/c/${readOnly}?q=app:*`);
     await page.getByTestId("read-only-lock").waitFor();
-    await row(page, "app:hash").click();
+    await row(page, "app:list").click();
     await page.getByTestId("key-name").waitFor();
     expect(await page.getByRole("button", { name: /^(Delete|Add key|Edit|Rename)/ }).count()).toBe(0);
     const tree = page.getByTestId("namespace-tree");
