@@ -848,18 +848,28 @@ export class MetadumpStream {
   }
 
   private consume(chunk: Buffer): void {
-    const data = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
     const now = Date.now() / 1000 + (this.options.clockOffsetS ?? 0);
-    const arena: KeyArena = { buffer: Buffer.allocUnsafeSlow(data.length), used: 0 };
+    const arena: KeyArena = { buffer: Buffer.allocUnsafeSlow(chunk.length + this.partial.length), used: 0 };
     let start = 0;
-    for (;;) {
-      const nl = data.indexOf(0x0a, start);
-      if (nl < 0) break;
-      this.onLine(data, start, nl > start && data[nl - 1] === 0x0d ? nl - 1 : nl, now, arena);
+    if (this.partial.length) {
+      // Only the line split across chunks is copied; the rest is parsed where it arrived.
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        this.partial = Buffer.concat([this.partial, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.partial, chunk.subarray(0, nl)]);
+      this.partial = Buffer.alloc(0);
+      this.onLine(line, 0, line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length, now, arena);
       start = nl + 1;
-      if (this.finished || this.failure) break;
     }
-    this.partial = start < data.length && !this.finished ? Buffer.from(data.subarray(start)) : Buffer.alloc(0);
+    while (!this.finished && !this.failure) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
+      this.onLine(chunk, start, nl > start && chunk[nl - 1] === 0x0d ? nl - 1 : nl, now, arena);
+      start = nl + 1;
+    }
+    if (start < chunk.length && !this.finished) this.partial = Buffer.from(chunk.subarray(start));
     if (this.fd === null) {
       if (this.entries.length - this.head >= (this.options.highWater ?? 20_000)) this.socket.pause();
       if (this.answered) this.wake();
