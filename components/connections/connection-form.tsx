@@ -165,7 +165,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
               }
             }}
           />
-          <Button type="button" variant="secondary" onClick={applyPaste} disabled={!paste.trim()}>
+          <Button type="button" variant="secondary" className="shrink-0 whitespace-nowrap" onClick={applyPaste} disabled={!paste.trim()}>
             Fill in
           </Button>
         </div>
@@ -237,13 +237,8 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
 
       {(isRedis || secretNames.length > 0) && (
         <Section title="Authentication">
-          {isRedis || kind === "memcached" ? (
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field label="Username" value={draft.username} onChange={(e) => set("username", e.target.value)} hint={isRedis ? "ACL user (Redis 6+); empty for the default user." : "For servers started with -Y."} />
-              {kind === "redis-sentinel" && <Field label="Sentinel username" value={draft.sentinelUsername} onChange={(e) => set("sentinelUsername", e.target.value)} />}
-            </div>
-          ) : null}
           <div className="grid gap-3 sm:grid-cols-2">
+            <Field label="Username" value={draft.username} onChange={(e) => set("username", e.target.value)} hint={isRedis ? "ACL user (Redis 6+); empty for the default user." : "For servers started with -Y."} />
             {secretNames
               .filter((secret) => secret !== "tlsKey")
               .map((secret) => (
@@ -255,6 +250,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
                   onChange={(value) => setSecrets((s) => ({ ...s, [secret]: value }))}
                 />
               ))}
+            {kind === "redis-sentinel" && <Field label="Sentinel username" value={draft.sentinelUsername} onChange={(e) => set("sentinelUsername", e.target.value)} />}
           </div>
         </Section>
       )}
