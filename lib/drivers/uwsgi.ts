@@ -28,11 +28,13 @@ import type {
 import { type CacheReply, cacheCommand, fetchStats, readItemTable, type UwsgiStats } from "./uwsgi-protocol";
 
 /** Settings of a uWSGI profile (it has no secrets: the uwsgi protocol has no authentication). */
+const socketAddress = z.string().regex(/^(\/.+|.+:\d{1,5})$/, "Use host:port or the absolute path of a unix socket");
+
 export const uwsgiSettingsSchema = z.object({
   /** The uwsgi-protocol socket (`--socket`): `host:port` or a unix socket path. */
-  address: z.string().min(1),
+  address: socketAddress,
   /** The `--stats` server, for cache names, key and block sizes, and counters. */
-  statsAddress: z.string().min(1).optional(),
+  statsAddress: socketAddress.optional(),
   /** Caches to offer when there is no stats server (uWSGI's defaults: keysize 2048, blocksize 65536). */
   caches: z
     .array(
@@ -51,6 +53,22 @@ export const UWSGI_COUNTER_NOTICE =
   "uWSGI counters are changed by reading the value, computing and writing it back: this is not atomic across workers, so an increment made by the app at the same moment can be lost.";
 
 const DEFAULT_PAGE = 500;
+/** Requests in flight at once: uWSGI's listen queue is 100 by default and each request is a connection. */
+const CONCURRENCY = 16;
+
+/** `fn` over `items` with at most CONCURRENCY running, results in order. */
+async function mapLimit<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
+}
 const MAX_PAGE = 100_000;
 
 interface CacheGeometry {
@@ -365,7 +383,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
   }
 
   async function deleteInner(cache: CacheGeometry, inner: Buffer[]): Promise<number> {
-    const replies = await Promise.all(inner.map((k) => cacheCommand(address, { cmd: "del", key: k, cache: cache.name }, null, timeoutMs)));
+    const replies = await mapLimit(inner, (k) => cacheCommand(address, { cmd: "del", key: k, cache: cache.name }, null, timeoutMs));
     return replies.filter(Boolean).length;
   }
 
@@ -420,17 +438,16 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     },
 
     scan,
-    describe: (keys) => Promise.all(keys.map(describeOne)),
+    describe: (keys) => mapLimit(keys, describeOne),
     read,
     write,
 
     async delete(keys) {
-      let deleted = 0;
-      for (const key of keys) {
+      const deleted = await mapLimit(keys, async (key) => {
         const r = await resolve(key);
-        if (r && r.inner.length && (await cacheCommand(address, { cmd: "del", key: r.inner, cache: r.cache.name }, null, timeoutMs))) deleted++;
-      }
-      return deleted;
+        return r !== null && r.inner.length > 0 && (await cacheCommand(address, { cmd: "del", key: r.inner, cache: r.cache.name }, null, timeoutMs)) !== null;
+      });
+      return deleted.filter(Boolean).length;
     },
 
     expire: (key, ttlMs) => setExpiry(key, ttlSeconds(ttlMs)),
@@ -447,13 +464,12 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     expirePrefix(prefix, ttlMs, prefixOptions = {}) {
       const seconds = ttlSeconds(ttlMs);
       return walkPrefix(prefix, prefixOptions, async (cache, inner) => {
-        let affected = 0;
-        for (const k of inner) {
+        const done = await mapLimit(inner, async (k) => {
           const r = { cache, inner: k };
           const current = await get(r);
-          if (current && (await store("update", r, current.value, seconds))) affected++;
-        }
-        return affected;
+          return current !== null && (await store("update", r, current.value, seconds));
+        });
+        return done.filter(Boolean).length;
       });
     },
 
@@ -466,7 +482,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     },
 
     async dispose() {
-      geometry = options.statsAddress ? null : geometry;
+      // Every uWSGI request is its own connection, closed by the server: nothing stays open.
     },
   };
 }
