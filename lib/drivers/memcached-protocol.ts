@@ -343,7 +343,9 @@ export class MemcachedConnection {
 
 /** Throws the DriverError that an error reply stands for. */
 export function throwIfError(reply: MetaReply, address: string): void {
-  if (reply.status === "ERROR") throw new DriverError("UNSUPPORTED", `memcached at ${address} does not know this command (${reply.line}).`);
+  if (reply.status === "ERROR") {
+    throw new DriverError("UNSUPPORTED", `memcached at ${address} does not know this command (${reply.line}); reads and writes use meta commands, which need memcached 1.6 or newer.`);
+  }
   if (reply.status === "CLIENT_ERROR") {
     if (/non-numeric/.test(reply.line)) throw new DriverError("WRONG_TYPE", "The value is not an unsigned integer, so memcached cannot increment it.");
     throw new DriverError("INVALID_ARGUMENT", `memcached at ${address} rejected the request: ${reply.line}`);
