@@ -227,12 +227,22 @@ export interface UwsgiStats {
   [key: string]: unknown;
 }
 
-/** The `--stats` server's JSON (it writes it and closes). */
+/**
+ * The `--stats` server's JSON (it writes it and closes). The master serves it between its other duties
+ * and now and then hangs up without a word, so an empty answer is asked again while time remains.
+ */
 export async function fetchStats(address: string, timeoutMs: number): Promise<UwsgiStats> {
-  const reply = await exchange(address, Buffer.alloc(0), timeoutMs, "uWSGI stats server");
-  try {
-    return JSON.parse(reply.toString("utf8")) as UwsgiStats;
-  } catch (error) {
-    throw new DriverError("PROTOCOL_ERROR", `The uWSGI stats server at ${address} did not send JSON.`, { cause: error });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await exchange(address, Buffer.alloc(0), Math.max(1, deadline - Date.now()), "uWSGI stats server");
+    if (reply.length === 0 && Date.now() + 50 < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    try {
+      return JSON.parse(reply.toString("utf8")) as UwsgiStats;
+    } catch (error) {
+      throw new DriverError("PROTOCOL_ERROR", `The uWSGI stats server at ${address} did not send JSON.`, { cause: error });
+    }
   }
 }
