@@ -26,9 +26,20 @@ export function formatDuration(ms: number): string {
   return parts.join(" ");
 }
 
+// Spelled out field by field: `dateStyle`/`timeStyle` cannot be combined with `timeZoneName` (a TypeError).
+const instantFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZoneName: "short",
+});
+
 /** Local date and time with the zone, so "expires at" is unambiguous. */
 export function formatInstant(epochMs: number): string {
-  return new Date(epochMs).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium", timeZoneName: "short" });
+  return instantFormat.format(epochMs);
 }
 
 /** An action's failure as people read it: what happened, and the code to search for. */
