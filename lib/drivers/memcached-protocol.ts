@@ -430,8 +430,11 @@ export interface KeyArena {
   used: number;
 }
 
-/** Where the decimal starting at `start` ends (the next space or `end`), and its value. */
-function readNumber(data: Buffer, start: number, end: number): { value: number; next: number } {
+/** Result of the last `readNumber`: kept in module state so the per-field hot path allocates nothing. */
+let numberValue = 0;
+
+/** Reads the decimal starting at `start` into `numberValue`; returns where the next field starts. */
+function readNumber(data: Buffer, start: number, end: number): number {
   let i = start;
   let negative = false;
   if (data[i] === 0x2d) {
@@ -444,7 +447,8 @@ function readNumber(data: Buffer, start: number, end: number): { value: number; 
     if (c === 0x20) break;
     n = n * 10 + (c - 0x30);
   }
-  return { value: negative ? -n : n, next: i + 1 };
+  numberValue = negative ? -n : n;
+  return i + 1;
 }
 
 /** True when `data[at..]` starts with `name=`. */
@@ -498,23 +502,23 @@ export function parseDumpLineAt(
   let pos = keyEnd + 1;
   // memcached writes the fields in this order; anything else (other versions) takes the general loop.
   if (fieldAt(data, pos, EXP)) {
-    let n = readNumber(data, pos + 4, end);
-    exp = n.value;
-    if (fieldAt(data, n.next, LA)) {
-      n = readNumber(data, n.next + 3, end);
-      lastAccess = n.value;
-      if (fieldAt(data, n.next, CAS)) {
-        pos = data.indexOf(0x20, n.next + 4) + 1;
+    let next = readNumber(data, pos + 4, end);
+    exp = numberValue;
+    if (fieldAt(data, next, LA)) {
+      next = readNumber(data, next + 3, end);
+      lastAccess = numberValue;
+      if (fieldAt(data, next, CAS)) {
+        pos = data.indexOf(0x20, next + 4) + 1;
         if (pos > 0 && fieldAt(data, pos, FETCH)) {
           fetched = data[pos + 6] === 0x79;
           pos = data.indexOf(0x20, pos + 6) + 1;
           if (pos > 0 && fieldAt(data, pos, CLS)) {
-            n = readNumber(data, pos + 4, end);
-            slabClass = n.value;
-            if (fieldAt(data, n.next, SIZE)) {
-              n = readNumber(data, n.next + 5, end);
-              itemSize = n.value;
-              if (n.next >= end) return dumpEntry(key, exp, lastAccess, fetched, slabClass, itemSize, flags, now);
+            next = readNumber(data, pos + 4, end);
+            slabClass = numberValue;
+            if (fieldAt(data, next, SIZE)) {
+              next = readNumber(data, next + 5, end);
+              itemSize = numberValue;
+              if (next >= end) return dumpEntry(key, exp, lastAccess, fetched, slabClass, itemSize, flags, now);
             }
           }
         }
@@ -524,25 +528,20 @@ export function parseDumpLineAt(
   }
   while (pos < end) {
     if (fieldAt(data, pos, EXP)) {
-      const n = readNumber(data, pos + 4, end);
-      exp = n.value;
-      pos = n.next;
+      pos = readNumber(data, pos + 4, end);
+      exp = numberValue;
     } else if (fieldAt(data, pos, LA)) {
-      const n = readNumber(data, pos + 3, end);
-      lastAccess = n.value;
-      pos = n.next;
+      pos = readNumber(data, pos + 3, end);
+      lastAccess = numberValue;
     } else if (fieldAt(data, pos, SIZE)) {
-      const n = readNumber(data, pos + 5, end);
-      itemSize = n.value;
-      pos = n.next;
+      pos = readNumber(data, pos + 5, end);
+      itemSize = numberValue;
     } else if (fieldAt(data, pos, CLS)) {
-      const n = readNumber(data, pos + 4, end);
-      slabClass = n.value;
-      pos = n.next;
+      pos = readNumber(data, pos + 4, end);
+      slabClass = numberValue;
     } else if (fieldAt(data, pos, FLAGS)) {
-      const n = readNumber(data, pos + 6, end);
-      flags = n.value;
-      pos = n.next;
+      pos = readNumber(data, pos + 6, end);
+      flags = numberValue;
     } else {
       if (fieldAt(data, pos, FETCH)) fetched = data[pos + 6] === 0x79;
       else if (!fieldAt(data, pos, CAS) && data.indexOf(0x3d, pos) < 0) break;
