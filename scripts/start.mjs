@@ -1,6 +1,7 @@
 // `npm start`: installs what is missing, applies migrations to the database (embedded SQLite by default),
 // builds when the sources changed, and serves the dashboard.
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import path from "node:path";
 import { ensureBuild, ensureDependencies, migrate, root } from "./lib/setup.mjs";
 
@@ -10,6 +11,26 @@ const port = process.env.PORT || "3000";
 ensureDependencies();
 const summary = migrate();
 ensureBuild();
+
+/** True when something on 127.0.0.1:6379 answers a PING the way Redis does (PONG, or asking for a password). */
+function localRedisAnswers() {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port: 6379 });
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (chunk) => done(/^(\+PONG|-NOAUTH)/.test(chunk.toString("latin1"))));
+  });
+}
+
+const declared = process.env.CACHEBOARD_CONNECTIONS_FILE || process.env.CACHEBOARD_CONNECTIONS;
+// The add-connection page offers it while no connection exists; nothing is added without a person asking.
+const offerLocalRedis = !declared && (await localRedisAnswers());
+if (offerLocalRedis) process.env.CACHEBOARD_LOCAL_REDIS = "127.0.0.1:6379";
 
 const url = `http://localhost:${port}`;
 console.log(`\nCacheboard is starting on ${url}`);
@@ -22,6 +43,7 @@ if (summary.users === 0) {
 } else {
   console.log(`Open ${url} and sign in.`);
 }
+if (offerLocalRedis) console.log(`A Redis answers on 127.0.0.1:6379: an admin can add it from ${url}/connections/new.`);
 
 const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
   cwd: root,

@@ -18,6 +18,8 @@ const declaredProfile = z.looseObject({
 });
 const document = z.union([z.array(declaredProfile), z.object({ connections: z.array(declaredProfile) })]);
 
+type Environment = Record<string, string | undefined>;
+
 export interface ApplyResult {
   source: string;
   created: string[];
@@ -26,7 +28,7 @@ export interface ApplyResult {
   released: string[];
 }
 
-function readDeclaration(env: NodeJS.ProcessEnv): { source: string; text: string } | null {
+function readDeclaration(env: Environment): { source: string; text: string } | null {
   if (env.CACHEBOARD_CONNECTIONS_FILE) {
     return { source: env.CACHEBOARD_CONNECTIONS_FILE, text: readFileSync(env.CACHEBOARD_CONNECTIONS_FILE, "utf8") };
   }
@@ -34,7 +36,7 @@ function readDeclaration(env: NodeJS.ProcessEnv): { source: string; text: string
   return null;
 }
 
-function parseDeclaration(source: string, text: string, env: NodeJS.ProcessEnv) {
+function parseDeclaration(source: string, text: string, env: Environment) {
   // YAML is a superset of JSON, so one parser reads both.
   const raw: unknown = parseYaml(text);
   const parsed = document.safeParse(raw);
@@ -62,7 +64,7 @@ function parseDeclaration(source: string, text: string, env: NodeJS.ProcessEnv) 
  * no longer declared become ordinary ones, so an admin can remove them. Running it again with the same
  * declaration changes nothing and records nothing.
  */
-export async function applyManagedConnections(env: NodeJS.ProcessEnv = process.env): Promise<ApplyResult | null> {
+export async function applyManagedConnections(env: Environment = process.env): Promise<ApplyResult | null> {
   const declaration = readDeclaration(env);
   if (!declaration) return null;
   const declared = parseDeclaration(declaration.source, declaration.text, env);
