@@ -106,3 +106,23 @@ describe("uWSGI caches written by the app inside it", () => {
     expect(driver.capabilities.maxValueBytes).toBe(4096);
   });
 });
+
+describe("uWSGI on a unix socket", () => {
+  let server: UwsgiServer;
+
+  beforeAll(async () => {
+    server = await startUwsgi([{ name: "local", items: 20, keysize: 64, blocksize: 256 }], { unixSocket: true });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("reads, writes and lists through the socket file", async () => {
+    expect(server.address.startsWith("/")).toBe(true);
+    const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress });
+    await driver.write(k("local:greeting"), k("hello"));
+    expect((await server.app({ op: "get", cache: "local", key: k("greeting") })).value?.toString()).toBe("hello");
+    expect((await listAll(driver)).map((m) => m.key.toString())).toEqual(["local:greeting"]);
+    await driver.dispose();
+  });
+});

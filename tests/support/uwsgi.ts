@@ -3,10 +3,10 @@
  * named caches, the uwsgi-protocol socket, the stats server and an HTTP socket for the app, all on
  * loopback. `app()` makes the Python side write and read the caches with uWSGI's own API.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fetchStats } from "@/lib/drivers/uwsgi-protocol";
-import { freePort, portAccepts, requireBinary, startProcess, type StartedProcess, waitFor } from "./process";
+import { freePort, portAccepts, removeDir, requireBinary, startProcess, type StartedProcess, tempDir, waitFor } from "./process";
 import { waitUntilStopped } from "./memcached";
 
 export interface UwsgiCacheSpec {
@@ -26,7 +26,7 @@ export interface AppRequest {
 }
 
 export interface UwsgiServer {
-  /** The uwsgi socket, `127.0.0.1:port`. */
+  /** The uwsgi socket: `127.0.0.1:port`, or a socket file path. */
   address: string;
   statsAddress: string;
   process: StartedProcess;
@@ -39,13 +39,16 @@ export interface UwsgiServer {
 
 const APP = path.resolve(import.meta.dirname, "../fixtures/uwsgi/cache_app.py");
 
-export async function startUwsgi(caches: UwsgiCacheSpec[]): Promise<UwsgiServer> {
+/** Starts uWSGI with `caches`; with `unixSocket` the uwsgi socket is a socket file instead of a TCP port. */
+export async function startUwsgi(caches: UwsgiCacheSpec[], options: { unixSocket?: boolean } = {}): Promise<UwsgiServer> {
   const binary = requireBinary("uwsgi", "uwsgi uwsgi-plugin-python3");
   const [port, statsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const dir = options.unixSocket ? tempDir("uwsgi") : null;
+  const socketAddress = dir ? path.join(dir, "uwsgi.sock") : `127.0.0.1:${port}`;
   const args = [
     "--plugin", "python3,cache",
     "--master", "--processes", "2", "--die-on-term", "--no-orphans", "--need-app", "--disable-logging",
-    "--socket", `127.0.0.1:${port}`,
+    "--socket", socketAddress,
     "--stats", `127.0.0.1:${statsPort}`,
     "--http-socket", `127.0.0.1:${httpPort}`,
     "--wsgi-file", APP,
@@ -57,18 +60,19 @@ export async function startUwsgi(caches: UwsgiCacheSpec[]): Promise<UwsgiServer>
   const statsAddress = `127.0.0.1:${statsPort}`;
   let workers: number[] = [];
   try {
-    await waitFor("uWSGI", async () => (await portAccepts(port)) && (await portAccepts(httpPort)) && (await portAccepts(statsPort)), {
+    await waitFor("uWSGI", async () => (dir ? existsSync(socketAddress) : await portAccepts(port)) && (await portAccepts(httpPort)) && (await portAccepts(statsPort)), {
       process: started,
       timeoutMs: 30_000,
     });
     workers = ((await fetchStats(statsAddress, 5000)).workers ?? []).map((w) => w.pid);
   } catch (error) {
     await started.stop();
+    if (dir) removeDir(dir);
     throw error;
   }
   const pids = () => [started.pid, ...workers];
   return {
-    address: `127.0.0.1:${port}`,
+    address: socketAddress,
     statsAddress,
     process: started,
     async app(request) {
@@ -94,11 +98,12 @@ export async function startUwsgi(caches: UwsgiCacheSpec[]): Promise<UwsgiServer>
       // Workers outlive a master that had to be killed; they are ours, so end them by PID.
       for (const pid of workers) {
         try {
-          if (readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(`127.0.0.1:${port}`)) process.kill(pid, "SIGKILL");
+          if (readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(socketAddress)) process.kill(pid, "SIGKILL");
         } catch {
           // already gone with the master
         }
       }
+      if (dir) removeDir(dir);
     },
   };
 }
