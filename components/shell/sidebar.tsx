@@ -55,9 +55,11 @@ export function Sidebar({ connections, role }: { connections: SidebarConnection[
                 <ConnectionStatus id={c.id} compact />
                 <span className="truncate">{c.name}</span>
                 {c.readOnly && (
-                  <span title="Read-only" className="ml-auto text-xs text-slate-400">
-                    🔒
-                  </span>
+                  // An SVG, not an emoji: servers without an emoji font would draw an empty box.
+                  <svg viewBox="0 0 16 16" aria-label="Read-only" role="img" className="ml-auto h-3 w-3 shrink-0 fill-slate-400">
+                    <title>Read-only</title>
+                    <path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+                  </svg>
                 )}
               </Link>
             ))}

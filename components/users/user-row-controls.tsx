@@ -38,10 +38,10 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
     });
 
   return (
-    <div className="flex items-center justify-end gap-2">
+    <div className="flex items-center justify-end gap-2 whitespace-nowrap">
       <select
         aria-label={`Role of ${user.email}`}
-        className={`${inputClass} w-28 py-1`}
+        className={`${inputClass} max-w-28 py-1`}
         value={user.role}
         disabled={pending}
         onChange={(e) => {
