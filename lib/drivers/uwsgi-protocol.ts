@@ -125,7 +125,7 @@ export interface TableItem {
 
 /**
  * Streams the item table of a cache dump, calling `onItem` for each used slot from `fromSlot` on, and
- * hangs up as soon as `onItem` returns false or the table ends: the values after it are never read.
+ * hangs up when the table ends: the values after it are never read.
  */
 export async function readItemTable(
   address: string,
@@ -133,8 +133,8 @@ export async function readItemTable(
   keysize: number,
   fromSlot: number,
   timeoutMs: number,
-  onItem: (item: TableItem) => boolean,
-): Promise<{ ended: boolean; nextSlot: number }> {
+  onItem: (item: TableItem) => void,
+): Promise<void> {
   const socket = await openSocket(address, timeoutMs, "uWSGI");
   const slotBytes = ITEM_HEADER_BYTES + keysize;
   return withDeadline(socket, timeoutMs, `uWSGI at ${address}`, (done, fail) => {
@@ -145,10 +145,10 @@ export async function readItemTable(
     let items = 0;
     let slot = Math.max(1, fromSlot);
     let finished = false;
-    const finish = (ended: boolean) => {
+    const finish = () => {
       finished = true;
       socket.destroy();
-      done({ ended, nextSlot: slot });
+      done();
     };
     socket.on("data", (chunk) => {
       if (finished) return;
@@ -179,13 +179,10 @@ export async function readItemTable(
           expires: Number(buffer.readBigUInt64LE(offset + 40)),
           hits: Number(buffer.readBigUInt64LE(offset + 48)),
         };
-        if (!onItem(item)) {
-          finish(false);
-          return;
-        }
+        onItem(item);
       }
       if (slot >= items) {
-        finish(true);
+        finish();
         return;
       }
       const drop = Math.min(slot * slotBytes - tableOffset, buffer.length);

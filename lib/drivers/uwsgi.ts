@@ -25,7 +25,7 @@ import type {
   StringRead,
   WriteOptions,
 } from "./types";
-import { type CacheReply, cacheCommand, fetchStats, readItemTable, type UwsgiStats } from "./uwsgi-protocol";
+import { type CacheReply, cacheCommand, fetchStats, readItemTable, type TableItem, type UwsgiStats } from "./uwsgi-protocol";
 
 /** Settings of a uWSGI profile (it has no secrets: the uwsgi protocol has no authentication). */
 const socketAddress = z.string().regex(/^(\/.+|.+:\d{1,5})$/, "Use host:port or the absolute path of a unix socket");
@@ -53,6 +53,11 @@ export const UWSGI_COUNTER_NOTICE =
   "uWSGI counters are changed by reading the value, computing and writing it back: this is not atomic across workers, so an increment made by the app at the same moment can be lost.";
 
 const DEFAULT_PAGE = 500;
+/** How long the unlisted rest of an item table waits for the next page (keys may change meanwhile). */
+const TABLE_READ_IDLE_MS = 30_000;
+
+/** Rests of item tables read by a page, by uwsgi address, cache and first slot: see `tableFrom`. */
+const tableReads = new Map<string, { items: TableItem[]; timer: NodeJS.Timeout }>();
 /** Requests in flight at once: uWSGI's listen queue is 100 by default and each request is a connection. */
 const CONCURRENCY = 16;
 
@@ -309,6 +314,31 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
 
   const liveItem = (expires: number, now: number) => expires === 0 || expires > now;
 
+  /**
+   * The used slots of `cache` from `slot` on. A page reads the rest of the item table in one go and
+   * keeps what it did not hand out for the next page (`tableReads`): a dump can only start at slot 0, so
+   * reading just one page's worth each time would cost the whole table up to the cursor, per page.
+   */
+  async function tableFrom(cache: CacheGeometry, slot: number): Promise<{ items: TableItem[] }> {
+    const id = `${address}\0${cache.name}\0${slot}`;
+    const kept = tableReads.get(id);
+    if (kept) {
+      clearTimeout(kept.timer);
+      tableReads.delete(id);
+      return kept;
+    }
+    const items: TableItem[] = [];
+    await readItemTable(address, cache.name, cache.keysize, slot, timeoutMs, (item) => items.push(item));
+    return { items };
+  }
+
+  function keepTable(cache: CacheGeometry, slot: number, items: TableItem[]): void {
+    const id = `${address}\0${cache.name}\0${slot}`;
+    const timer = setTimeout(() => tableReads.delete(id), TABLE_READ_IDLE_MS);
+    timer.unref();
+    tableReads.set(id, { items, timer });
+  }
+
   async function scan(request: ScanRequest): Promise<ScanPage> {
     if (request.signal?.aborted) throw new DriverError("CANCELLED", "The listing was cancelled.");
     const all = await caches();
@@ -328,21 +358,24 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
       }
       const head = Buffer.from(`${cache.name}:`);
       const now = Date.now() / 1000;
-      const result = await readItemTable(address, cache.name, cache.keysize, slot, timeoutMs, (item) => {
+      const rest = await tableFrom(cache, slot);
+      let served = 0;
+      while (served < rest.items.length && examined < budget) {
+        const item = rest.items[served++];
         examined++;
-        if (!liveItem(item.expires, now)) return examined < budget;
+        if (!liveItem(item.expires, now)) continue;
         const key = Buffer.concat([head, item.key]);
         if (accepts(key)) {
           keys.push(key);
           meta.push({ key, exists: true, type: "string", ttlMs: ttlFromExpires(item.expires), size: item.valueSize, length: null, flags: item.flags });
         }
-        return examined < budget;
-      });
-      if (result.ended) {
+      }
+      if (served === rest.items.length) {
         index++;
         slot = 1;
       } else {
-        slot = result.nextSlot;
+        slot = rest.items[served].slot;
+        keepTable(cache, slot, rest.items.slice(served));
       }
     }
     const done = index >= all.length;
@@ -360,22 +393,19 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     for (const cache of await caches()) {
       if (!cacheMayMatch(cache, prefix)) continue;
       const head = Buffer.from(`${cache.name}:`);
-      let slot = 1;
-      for (;;) {
+      // One pass over the table (a dump always starts at slot 0), keeping only the matching keys.
+      const matching: Buffer[] = [];
+      const now = Date.now() / 1000;
+      await readItemTable(address, cache.name, cache.keysize, 1, timeoutMs, (item) => {
+        progress.scanned++;
+        if (liveItem(item.expires, now) && accepts(Buffer.concat([head, item.key]))) matching.push(item.key);
+      });
+      for (let start = 0; start < matching.length || start === 0; start += batchSize) {
         if (prefixOptions.signal?.aborted) return { matched: progress.matched, affected: progress.affected, cancelled: true };
-        // Collect one batch from the table, act on it, then continue the table where it stopped.
-        const batch: Buffer[] = [];
-        const now = Date.now() / 1000;
-        const result = await readItemTable(address, cache.name, cache.keysize, slot, timeoutMs, (item) => {
-          progress.scanned++;
-          if (liveItem(item.expires, now) && accepts(Buffer.concat([head, item.key]))) batch.push(item.key);
-          return batch.length < batchSize;
-        });
+        const batch = matching.slice(start, start + batchSize);
         progress.matched += batch.length;
         if (act && batch.length) progress.affected += await act(cache, batch);
         prefixOptions.onProgress?.({ ...progress });
-        if (result.ended) break;
-        slot = result.nextSlot;
       }
     }
     prefixOptions.onProgress?.({ ...progress });
