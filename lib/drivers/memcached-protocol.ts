@@ -569,6 +569,8 @@ export function parseCachedumpLineAt(data: Buffer, start: number, end: number, n
 
 /** Time to wait after BUSY (another client's crawl is running) before asking for the dump again. */
 const BUSY_RETRY_MS = 100;
+/** Size of the blocks decoded keys are written into (keys keep their block alive, not a chunk each). */
+const ARENA_BYTES = 1 << 20;
 /** Bytes read back from a spool file at a time. */
 const SPOOL_READ_BYTES = 1 << 20;
 
@@ -629,6 +631,7 @@ export class MetadumpStream {
   seen = 0;
   /** `stats cachedump` replies still to come (old servers), or 0 for a metadump. */
   private cachedumpEnds = 0;
+  private arena: KeyArena = { buffer: Buffer.alloc(0), used: 0 };
 
   private constructor(
     private readonly socket: Socket,
@@ -850,7 +853,12 @@ export class MetadumpStream {
 
   private consume(chunk: Buffer): void {
     const now = Date.now() / 1000 + (this.options.clockOffsetS ?? 0);
-    const arena: KeyArena = { buffer: Buffer.allocUnsafeSlow(chunk.length + this.partial.length), used: 0 };
+    // Decoded keys are never longer than the bytes they came from, so this chunk fits in the arena.
+    const needed = chunk.length + this.partial.length;
+    if (this.arena.buffer.length - this.arena.used < needed) {
+      this.arena = { buffer: Buffer.allocUnsafeSlow(Math.max(ARENA_BYTES, needed)), used: 0 };
+    }
+    const arena = this.arena;
     let start = 0;
     if (this.partial.length) {
       // Only the line split across chunks is copied; the rest is parsed where it arrived.
