@@ -1,6 +1,7 @@
 /**
  * memcached's text protocol over `net`: a pipelined connection for meta commands and `stats`, a streamed
- * `lru_crawler metadump` reader with back-pressure, and pymemcache's server selection for pools.
+ * key listing (`lru_crawler metadump`, or `stats cachedump` on old servers) that never makes memcached
+ * wait on a slow reader, and pymemcache's server selection for pools.
  */
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
