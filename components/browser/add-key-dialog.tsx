@@ -139,7 +139,7 @@ export function AddKeyDialog({
           {capabilities.ttl && (
             <label className="block space-y-1">
               <span className="font-medium text-slate-700 dark:text-slate-300">TTL (seconds)</span>
-              <input className={`${inputClass} w-36`} value={ttl} onChange={(e) => setTtl(e.target.value)} placeholder="no expiry" aria-label="TTL (seconds)" inputMode="numeric" />
+              <input className={`${inputClass} w-36!`} value={ttl} onChange={(e) => setTtl(e.target.value)} placeholder="no expiry" aria-label="TTL (seconds)" inputMode="numeric" />
             </label>
           )}
         </div>
@@ -152,7 +152,7 @@ export function AddKeyDialog({
         {type === "zset" && (
           <label className="block space-y-1">
             <span className="font-medium text-slate-700 dark:text-slate-300">Score</span>
-            <input className={`${inputClass} w-36 font-mono`} value={score} onChange={(e) => setScore(e.target.value)} aria-label="Score" />
+            <input className={`${inputClass} w-36! font-mono`} value={score} onChange={(e) => setScore(e.target.value)} aria-label="Score" />
           </label>
         )}
         <label className="block space-y-1">

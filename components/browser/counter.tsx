@@ -101,13 +101,13 @@ export function Counter({
           </Button>
           <label className="space-y-1 text-xs">
             <span className="block text-slate-500">Step</span>
-            <input className={`${inputClass} w-24 py-1.5`} value={step} onChange={(e) => setStep(e.target.value)} aria-label="Step" />
+            <input className={`${inputClass} w-24! py-1.5!`} value={step} onChange={(e) => setStep(e.target.value)} aria-label="Step" />
           </label>
           <Button variant="secondary" aria-label="Increment" disabled={busy || !canIncrement} onClick={() => void bump(1)}>
             +
           </Button>
           <form
-            className="ml-4 flex items-end gap-2"
+            className="flex items-end gap-2"
             onSubmit={(event) => {
               event.preventDefault();
               void setTo();
@@ -115,7 +115,7 @@ export function Counter({
           >
             <label className="space-y-1 text-xs">
               <span className="block text-slate-500">Set to</span>
-              <input className={`${inputClass} w-40 py-1.5`} value={target} onChange={(e) => setTarget(e.target.value)} aria-label="Set counter to" />
+              <input className={`${inputClass} w-40! py-1.5!`} value={target} onChange={(e) => setTarget(e.target.value)} aria-label="Set counter to" />
             </label>
             <Button type="submit" variant="secondary" disabled={busy || targetValue === null}>
               Set

@@ -93,7 +93,7 @@ export function TtlEditor({
         >
           <label className="space-y-1 text-xs">
             <span className="block text-slate-500">Expire</span>
-            <select className={`${inputClass} py-1.5`} value={mode} onChange={(e) => setMode(e.target.value as "seconds" | "date")} aria-label="TTL unit">
+            <select className={`${inputClass} py-1.5!`} value={mode} onChange={(e) => setMode(e.target.value as "seconds" | "date")} aria-label="TTL unit">
               <option value="seconds">in seconds</option>
               <option value="date">at a date and time</option>
             </select>
@@ -101,12 +101,12 @@ export function TtlEditor({
           {mode === "seconds" ? (
             <label className="space-y-1 text-xs">
               <span className="block text-slate-500">Seconds</span>
-              <input className={`${inputClass} w-32 py-1.5`} inputMode="numeric" value={seconds} onChange={(e) => setSeconds(e.target.value)} aria-label="TTL seconds" />
+              <input className={`${inputClass} w-32! py-1.5!`} inputMode="numeric" value={seconds} onChange={(e) => setSeconds(e.target.value)} aria-label="TTL seconds" />
             </label>
           ) : (
             <label className="space-y-1 text-xs">
               <span className="block text-slate-500">Local time</span>
-              <input className={`${inputClass} py-1.5`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} aria-label="Expiry date and time" />
+              <input className={`${inputClass} py-1.5!`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} aria-label="Expiry date and time" />
             </label>
           )}
           <Button size="sm" type="submit" disabled={!valid || busy}>

@@ -41,7 +41,7 @@ function BytesInput({ label, initial, onChange }: { label: string; initial?: str
   return (
     <span className="flex min-w-0 flex-1 items-center gap-1">
       <input
-        className={`${inputClass} min-w-0 py-1 font-mono`}
+        className={`${inputClass} min-w-0 py-1! font-mono`}
         aria-label={label}
         value={text}
         onChange={(e) => {
@@ -226,7 +226,7 @@ export function CollectionTable({
       f.numeric ? (
         <input
           key={f.label}
-          className={`${inputClass} w-28 py-1 font-mono`}
+          className={`${inputClass} w-28! py-1! font-mono`}
           aria-label={f.label}
           defaultValue={f.initial ? atob(f.initial) : ""}
           onChange={(e) => setDraft((d) => Object.assign([...d], { [i]: Number.isFinite(Number(e.target.value)) && e.target.value.trim() ? btoa(e.target.value.trim()) : null }))}
