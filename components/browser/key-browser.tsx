@@ -44,6 +44,24 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     [router, pathname],
   );
 
+  // Each connection remembers its last view for the browser session, so switching connections in the
+  // sidebar and coming back lands where you were. Only a visit without any query restores it.
+  const search = params.toString();
+  const storageKey = `cacheboard:browser:${profile.id}`;
+  const arrived = useRef(true);
+  useEffect(() => {
+    if (arrived.current) {
+      arrived.current = false;
+      const saved = sessionStorage.getItem(storageKey);
+      if (!search && saved) {
+        router.replace(`${pathname}?${saved}`, { scroll: false });
+        return;
+      }
+    }
+    if (search) sessionStorage.setItem(storageKey, search);
+    else sessionStorage.removeItem(storageKey);
+  }, [search, storageKey, pathname, router]);
+
   const filterRef = useRef<HTMLInputElement>(null);
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState(filter.q);

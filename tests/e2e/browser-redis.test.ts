@@ -150,6 +150,14 @@ describe("key browser on Redis", () => {
     await page.reload();
     await page.getByTestId("key-name").filter({ hasText: "LITESTARX:keep1" }).waitFor();
     expect(await page.getByLabel("Filter keys").inputValue()).toBe("LITESTARX:*");
+
+    // Switching away and back through the sidebar keeps this connection's view.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Overview" }).click();
+    await page.waitForURL(`${app.url}/`);
+    await nav.getByRole("link", { name: "python caches" }).click();
+    await page.waitForURL((url) => url.pathname === `/c/${main}` && url.searchParams.get("q") === "LITESTARX:*");
+    await page.getByTestId("key-name").filter({ hasText: "LITESTARX:keep1" }).waitFor();
   });
 
   it("shows loading, empty and error states", async () => {
