@@ -4,6 +4,7 @@
  * table, a 50 MB value and delete — with a screenshot of each state, light and dark.
  */
 import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -88,6 +89,12 @@ describe("key detail on Redis", () => {
       `import pickle, redis; r = redis.Redis(port=${redis.port}); v = r.get(':1:user:42'); d = pickle.loads(v); print(v[1], sorted(d.items()), r.ttl(':1:user:42') > 80000)`,
     );
     expect(check).toBe("5 [('active', True), ('name', 'Grace'), ('roles', ['admin', 'dev']), ('score', 9.5)] True");
+    // The audit entry holds the key's state before and after, which is what undo restores.
+    const entry = await app.db.auditEntry.findFirstOrThrow({ where: { action: "keys.write-value", connectionId } });
+    expect(entry.outcome).toBe("ok");
+    expect(Buffer.from(entry.targetKey!).toString()).toBe(":1:user:42");
+    expect(entry.beforeValue?.length).toBeGreaterThan(0);
+    expect(JSON.parse(entry.afterMeta!)).toMatchObject({ exists: true, encoding: "dump" });
   });
 
   it("bumps a counter atomically and sets and removes a TTL", async () => {
@@ -165,14 +172,32 @@ describe("key detail on Redis", () => {
     await page.getByRole("button", { name: /Load .* more/ }).click();
     await page.getByTestId("partial-notice").filter({ hasText: "first 128 KiB" }).waitFor();
     await screenshot(page, "key-detail-large");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
+    expect(download.suggestedFilename()).toBe("big_blob.bin");
+    expect(statSync((await download.path())!).size).toBe(50 * 1024 * 1024);
   });
 
-  it("deletes a key after confirmation, and looks right in dark mode", async () => {
+  it("renames and deletes keys after confirmation, and looks right in dark mode", async () => {
     const { page } = browser;
     await page.emulateMedia({ colorScheme: "dark" });
     await open(":1:user:42");
     await page.getByTestId("value-tree").waitFor();
     await screenshot(page, "key-detail-pickle-dark");
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByLabel("Value editor").waitFor();
+    await screenshot(page, "key-detail-editor-dark");
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+
+    await open("api:item:2");
+    await page.getByRole("button", { name: "Rename", exact: true }).click();
+    await page.getByLabel("New key name").fill("api:item:2:renamed");
+    await screenshot(page, "key-detail-rename-dark");
+    await page.getByRole("dialog", { name: "Rename key" }).getByRole("button", { name: "Rename" }).click();
+    await page.getByRole("status").filter({ hasText: "Key renamed" }).waitFor();
+    await page.getByTestId("key-name").filter({ hasText: /^api:item:2:renamed$/ }).waitFor();
+    expect(await raw.exists("api:item:2")).toBe(0);
+    expect(await raw.ttl("api:item:2:renamed")).toBeGreaterThan(0);
+
     await open("api:item:1");
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("button", { name: "Delete key" }).click();
