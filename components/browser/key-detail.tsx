@@ -84,6 +84,7 @@ export function KeyDetail({
   const keyBase64 = bytesToBase64(keyBytes);
   const shownKey = keyText(keyBytes);
   const writable = !profile.readOnly;
+  const production = profile.environment === "production";
   const [showHex, setShowHex] = useState(false);
   const [page, setPage] = useState<PageRequest>({});
   const [editing, setEditing] = useState(false);
@@ -202,6 +203,7 @@ export function KeyDetail({
             readAt={current.readAt}
             capabilities={capabilities}
             writable={writable}
+            confirmText={production ? shownKey.text : undefined}
             onChanged={() => void invalidate()}
             onExpired={() => {
               void invalidate();
@@ -269,13 +271,13 @@ export function KeyDetail({
         open={deleting}
         title="Delete this key?"
         confirmLabel="Delete key"
-        typed={profile.environment === "production" ? shownKey.text : undefined}
+        typed={production ? shownKey.text : undefined}
         busy={busy}
         onCancel={() => setDeleting(false)}
         onConfirm={() => void remove()}
       >
         <span className="font-mono break-all">{shownKey.text}</span> and its value are removed from {profile.name}
-        {profile.environment === "production" ? ", a production connection." : "."}
+        {production ? ", a production connection." : "."}
       </ConfirmDialog>
     </section>
   );

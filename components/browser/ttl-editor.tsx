@@ -22,6 +22,7 @@ export function TtlEditor({
   readAt,
   capabilities,
   writable,
+  confirmText,
   onChanged,
   onExpired,
 }: {
@@ -32,6 +33,8 @@ export function TtlEditor({
   readAt: number;
   capabilities: Capabilities;
   writable: boolean;
+  /** Text to type before "expire now" (the key name on production connections): it deletes the key. */
+  confirmText?: string;
   onChanged: () => void;
   onExpired: () => void;
 }) {
@@ -130,6 +133,7 @@ export function TtlEditor({
         open={confirmExpire}
         title="Expire this key now?"
         confirmLabel="Expire now"
+        typed={confirmText}
         busy={busy}
         onCancel={() => setConfirmExpire(false)}
         onConfirm={() => {
