@@ -29,8 +29,8 @@ describe("key detail on Redis", () => {
   // A client-side exception blanks the pane without failing any wait clearly: collect them and fail on any.
   const pageErrors: string[] = [];
 
-  const open = async (key: string) => {
-    await browser.page.goto(`${app.url}/c/${connectionId}?key=${keyToParam(Buffer.from(key))}`);
+  const open = async (key: string, profileId = connectionId) => {
+    await browser.page.goto(`${app.url}/c/${profileId}?key=${keyToParam(Buffer.from(key))}`);
     await browser.page.getByTestId("key-detail").waitFor();
   };
 
@@ -204,5 +204,32 @@ describe("key detail on Redis", () => {
     await page.getByRole("status").filter({ hasText: "Key deleted" }).waitFor();
     expect(await raw.exists("api:item:1")).toBe(0);
     await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  it("offers no write controls on a read-only connection, and asks for the key name before deleting on production", async () => {
+    const { page } = browser;
+    const settings = JSON.stringify({ host: "127.0.0.1", port: redis.port });
+    const readOnly = await app.db.connectionProfile.create({ data: { name: "redis read-only", kind: "redis", readOnly: true, settings } });
+    await open(":1:hits", readOnly.id);
+    const pane = page.getByTestId("key-detail");
+    await pane.getByTestId("counter-value").waitFor();
+    await pane.getByText("read-only connection").waitFor();
+    for (const name of ["Edit", "Rename", "Delete", "Change TTL", "Increment"]) {
+      expect(await pane.getByRole("button", { name, exact: true }).count()).toBe(0);
+    }
+    await screenshot(page, "key-detail-read-only");
+
+    const production = await app.db.connectionProfile.create({ data: { name: "redis production", kind: "redis", environment: "production", settings } });
+    await open("api:item:3", production.id);
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const confirm = page.getByRole("button", { name: "Delete key" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel("Confirmation text").fill("api:item:3");
+    await expect.poll(() => confirm.isEnabled()).toBe(true);
+    await page.waitForTimeout(300);
+    await screenshot(page, "key-detail-production-delete");
+    await confirm.click();
+    await page.getByRole("status").filter({ hasText: "Key deleted" }).waitFor();
+    expect(await raw.exists("api:item:3")).toBe(0);
   });
 });
