@@ -174,6 +174,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
             connectionId={profile.id}
             profile={profile}
             capabilities={capabilities}
+            canWrite={canWrite}
             keyParam={openKey}
             onClose={() => navigate({ key: null })}
             onDeleted={() => navigate({ key: null }, "replace")}

@@ -60,13 +60,15 @@ function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boole
 /**
  * Everything about one key: its name, type, TTL and size, the value in its detected format with the
  * editors, and rename and delete. Writes go through server actions that refuse to overwrite a value that
- * changed since it was loaded; read-only connections get no write controls at all.
+ * changed since it was loaded. Without `canWrite` (a read-only connection, or a viewer) there are no write
+ * controls at all; the server refuses such writes anyway.
  */
 export function KeyDetail({
   connectionId,
   keyParam,
   profile,
   capabilities,
+  canWrite,
   onClose,
   onDeleted,
   onRenamed,
@@ -75,6 +77,8 @@ export function KeyDetail({
   keyParam: string;
   profile: PublicProfile;
   capabilities: Capabilities;
+  /** The person may change keys here: an editor or admin on a connection that is not read-only. */
+  canWrite: boolean;
   onClose: () => void;
   onDeleted: (keyParam: string) => void;
   onRenamed: (oldParam: string, newParam: string) => void;
@@ -83,7 +87,7 @@ export function KeyDetail({
   const keyBytes = keyFromParam(keyParam);
   const keyBase64 = bytesToBase64(keyBytes);
   const shownKey = keyText(keyBytes);
-  const writable = !profile.readOnly;
+  const writable = canWrite && !profile.readOnly;
   const production = profile.environment === "production";
   const [showHex, setShowHex] = useState(false);
   const [page, setPage] = useState<PageRequest>({});

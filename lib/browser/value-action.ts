@@ -3,24 +3,18 @@ import type { ConnectionActionContext } from "../actions/define-action";
 import { snapshotKey } from "../audit/snapshot";
 import { DriverError } from "../drivers/errors";
 import type { CollectionOps, Driver } from "../drivers/types";
-import { asDriverError } from "./driver-error";
 
 /**
  * Runs one change to one key with the audit snapshots the undo feature is built from: the key's state
- * before the change and after it, taken by the same driver call path as the change itself. A driver error
- * leaves as this bundle's `DriverError`, so the action wrapper reports its code.
+ * before the change and after it, taken by the same driver call path as the change itself.
  */
 export async function changeKey<T>(ctx: ConnectionActionContext, key: Buffer, change: (driver: Driver) => Promise<T>): Promise<T> {
   const driver = ctx.connection.driver();
   ctx.audit.targetKey = key;
-  try {
-    ctx.audit.before = await snapshotKey(driver, key);
-    const result = await change(driver);
-    ctx.audit.after = await snapshotKey(driver, key);
-    return result;
-  } catch (error) {
-    throw asDriverError(error) ?? error;
-  }
+  ctx.audit.before = await snapshotKey(driver, key);
+  const result = await change(driver);
+  ctx.audit.after = await snapshotKey(driver, key);
+  return result;
 }
 
 /** Collection edits on a backend without types (memcached, uWSGI) are refused with a stable code. */

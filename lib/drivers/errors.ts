@@ -23,6 +23,13 @@ export const DRIVER_ERROR_CODES = [
 
 export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
 
+/**
+ * Next.js bundles a module once per server layer (route handlers, server actions), while drivers are
+ * pooled process-wide: an error thrown by a driver one layer created is an instance of the other layer's
+ * copy of this class. A registry-wide symbol brand makes `instanceof` hold across those copies.
+ */
+const BRAND = Symbol.for("cacheboard.DriverError");
+
 export class DriverError extends Error {
   readonly code: DriverErrorCode;
 
@@ -30,6 +37,11 @@ export class DriverError extends Error {
     super(message, options);
     this.name = "DriverError";
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 

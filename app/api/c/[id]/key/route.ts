@@ -2,9 +2,9 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
 import { withUser } from "@/lib/auth/guard";
-import { asDriverError } from "@/lib/browser/driver-error";
 import { toWire, COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/browser/value-wire";
 import { loadConnection } from "@/lib/connections/load";
+import { isDriverError } from "@/lib/drivers/errors";
 
 const MAX_STRING_PAGE = 4 * 1024 * 1024;
 const MAX_COLLECTION_PAGE = 1000;
@@ -40,8 +40,8 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
     const read = await driver.read(key, { offset, limit, cursor });
     return reply({ ok: true, read: toWire(read) });
   } catch (error) {
-    const driverError = asDriverError(error);
-    if (!driverError) throw error;
+    if (!isDriverError(error)) throw error;
+    const driverError = error;
     return reply({ ok: false, code: driverError.code, message: driverError.message }, driverError.code === "NOT_FOUND" ? 404 : 502);
   }
 });

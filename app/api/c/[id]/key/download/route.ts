@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { withUser } from "@/lib/auth/guard";
-import { asDriverError } from "@/lib/browser/driver-error";
 import { loadConnection } from "@/lib/connections/load";
+import { isDriverError } from "@/lib/drivers/errors";
 
 /** Small enough that a 50 MB value never sits in memory whole, large enough to keep round trips few. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -35,8 +35,8 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
   try {
     first = await driver.read(key, { offset: 0, limit: CHUNK_BYTES });
   } catch (error) {
-    const driverError = asDriverError(error);
-    if (!driverError) throw error;
+    if (!isDriverError(error)) throw error;
+    const driverError = error;
     return failure(driverError.code, driverError.message, driverError.code === "NOT_FOUND" ? 404 : 502);
   }
   if (first.type !== "string") return failure("WRONG_TYPE", "Only string values can be downloaded.", 409);
