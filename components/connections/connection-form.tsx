@@ -7,26 +7,15 @@ import { testConnection } from "@/lib/actions/connections/test-connection";
 import { updateConnection } from "@/lib/actions/connections/update-connection";
 import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, KINDS, SECRET_LABELS, SECRET_NAMES, VALUE_FORMATS, type EnvironmentName } from "@/lib/connections/kinds";
 import { draftFromParsed, draftFromSettings, settingsFromDraft, EMPTY_DRAFT, type FormDraft } from "@/lib/connections/form-draft";
+import type { PublicProfile } from "@/lib/connections/load";
 import { parseAddress } from "@/lib/connections/parse-address";
 import type { DriverKind } from "@/lib/drivers/types";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { SecretField } from "./secret-field";
 
-export interface EditableProfile {
-  id: string;
-  name: string;
-  kind: DriverKind;
-  settings: Record<string, unknown>;
-  secretsSet: string[];
-  readOnly: boolean;
-  environment: string;
-  color: string | null;
-  keyDelimiter: string;
-  defaultFormat: string;
-  formatOverrides: { prefix: string; format: string }[];
-  timeoutMs: number;
-}
+/** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
+export type EditableProfile = Omit<PublicProfile, "managed">;
 
 type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: string; message: string };
 

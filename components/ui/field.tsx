@@ -30,7 +30,8 @@ export function SelectField({
   return (
     <label className="block space-y-1">
       <span className="text-sm font-medium text-slate-700 dark:text-slate-300">{label}</span>
-      <select {...props} className={`${inputClass} ${props.className ?? ""}`}>
+      {/* Without aria-label, the wrapping label would name the select with its options' text too. */}
+      <select aria-label={label} {...props} className={`${inputClass} ${props.className ?? ""}`}>
         {children}
       </select>
     </label>

@@ -80,7 +80,7 @@ describe("first run, sign-in and roles", () => {
     await page.getByRole("link", { name: "Users" }).click();
     await page.waitForURL(/\/users$/);
     await page.getByLabel("Email").fill(viewer.email);
-    await page.getByLabel("Role").selectOption("viewer");
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByLabel("Initial password").fill(viewer.password);
     await page.getByRole("button", { name: "Add user" }).click();
     await page.getByRole("cell", { name: viewer.email }).waitFor();

@@ -72,6 +72,8 @@ describe("key browser on Redis", () => {
 
   it("filters with a glob, multi-selects and deletes the selection as one audit entry", async () => {
     const { page } = browser;
+    // A visit without a query restores the connection's last view (kept per browser session): start clean.
+    await page.evaluate(() => sessionStorage.clear());
     await page.goto(`${app.url}/c/${main}`);
     await page.getByTestId("key-count").filter({ hasText: /keys loaded/ }).waitFor();
     await page.keyboard.press("/");
