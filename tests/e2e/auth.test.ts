@@ -121,3 +121,28 @@ describe("first run, sign-in and roles", () => {
     }
   });
 });
+
+describe("first admin from the environment", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  const configured = { email: "ops@example.test", password: "from the environment 1" };
+
+  beforeAll(async () => {
+    app = await startApp({ CACHEBOARD_ADMIN_EMAIL: configured.email, CACHEBOARD_ADMIN_PASSWORD: configured.password });
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("skips the setup page and signs in with the configured account", async () => {
+    const { page } = browser;
+    const setup = await page.goto(`${app.url}/setup`);
+    expect(new URL(setup!.url()).pathname).toBe("/login");
+    await signInAs(page, app.url, configured.email, configured.password);
+    await expect(page.getByTestId("signed-in-user").textContent()).resolves.toBe(configured.email);
+    const stored = await app.db.user.findUniqueOrThrow({ where: { email: configured.email } });
+    expect(stored.role).toBe("admin");
+  });
+});
