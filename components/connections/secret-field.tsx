@@ -32,7 +32,7 @@ export function SecretField({
   };
   return (
     <div className="space-y-1">
-      <div className="flex min-h-7 items-center justify-between gap-2">
+      <div className={`flex items-center justify-between gap-2 ${stored ? "min-h-7" : ""}`}>
         <span className="text-sm font-medium text-slate-700 dark:text-slate-300">{label}</span>
         {stored && (
           <span className="flex items-center gap-1">
