@@ -3,26 +3,23 @@
  * when they are valid UTF-8 without control characters, else with those bytes escaped (`\xff`), or as hex.
  * Pure functions: used by the server and the browser alike.
  */
+import { fromBase64, toBase64 } from "./codecs/bytes";
 
 export function keyToParam(key: Uint8Array): string {
   return bytesToBase64(key).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export function keyFromParam(param: string): Uint8Array {
-  const base64 = param.replace(/-/g, "+").replace(/_/g, "/");
-  return base64ToBytes(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  // fromBase64 reads the URL-safe alphabet without padding as it is.
+  return base64ToBytes(param);
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+export const bytesToBase64 = toBase64;
 
+/** Throws on text that is not base64, like `atob`. */
 export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  const bytes = fromBase64(base64);
+  if (!bytes) throw new Error("Not base64");
   return bytes;
 }
 

@@ -1,16 +1,6 @@
-/** Sizes and durations the way the pane shows them. */
+/** Durations and instants the way the pane shows them; sizes come from the browser-wide helpers. */
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+export { formatBytes } from "../format";
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
