@@ -76,8 +76,12 @@ export async function startUwsgi(caches: UwsgiCacheSpec[], options: { unixSocket
     statsAddress,
     process: started,
     async app(request) {
+      // uWSGI's --http-socket closes the connection after each response without saying so (HTTP/1.1, no
+      // `Connection: close`), so a pooled keep-alive socket may already be dead when fetch reuses it:
+      // ask for a fresh connection per call instead.
       const response = await fetch(`http://127.0.0.1:${httpPort}/`, {
         method: "POST",
+        headers: { connection: "close" },
         body: JSON.stringify({ ...request, key: request.key.toString("hex"), value: request.value?.toString("hex") }),
       });
       if (!response.ok) throw new Error(`the uWSGI app answered ${response.status}: ${await response.text()}`);
