@@ -30,33 +30,29 @@ function mutate(rand: () => number, seed: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function fuzz(name: string, decoder: (b: Uint8Array) => unknown, seeds: Uint8Array[], prefix: number[], budgetMs: number) {
+/**
+ * A fixed number of inputs per decoder (not "as many as fit in N seconds"), so the same inputs run on a
+ * quiet machine and on a loaded one; a hang is caught by the test timeout.
+ */
+function fuzz(name: string, decoder: (b: Uint8Array) => unknown, seeds: Uint8Array[], prefix: number[], runs: number) {
   it(`${name}: random and mutated bytes only ever raise CodecError`, () => {
     const seed = 20261121;
     const rand = mulberry32(seed);
     const heapBefore = process.memoryUsage().heapUsed;
-    const start = performance.now();
-    let runs = 0;
-    let slowest = 0;
-    while (performance.now() - start < budgetMs) {
+    for (let run = 0; run < runs; run++) {
       let input: Uint8Array;
       const r = rand();
       if (r < 0.3) input = Uint8Array.from({ length: Math.floor(rand() * 64) }, () => Math.floor(rand() * 256));
       else if (r < 0.45) input = Uint8Array.from([...prefix, ...Array.from({ length: Math.floor(rand() * 32) }, () => Math.floor(rand() * 256))]);
       else input = mutate(rand, seeds[Math.floor(rand() * seeds.length)]);
-      const t0 = performance.now();
       try {
         decoder(input);
       } catch (e) {
         if (!(e instanceof CodecError)) {
-          throw new Error(`seed ${seed} run ${runs}: ${Buffer.from(input).toString("hex")} threw ${String(e)}`);
+          throw new Error(`seed ${seed} run ${run}: ${Buffer.from(input).toString("hex")} threw ${String(e)}`);
         }
       }
-      slowest = Math.max(slowest, performance.now() - t0);
-      runs++;
     }
-    expect(runs).toBeGreaterThan(1000);
-    expect(slowest).toBeLessThan(500);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(512 * 1024 * 1024);
   });
 }
@@ -64,7 +60,7 @@ function fuzz(name: string, decoder: (b: Uint8Array) => unknown, seeds: Uint8Arr
 const seedsOf = (format: string) => loadVectors(format).map((v) => v.bytes).filter((b) => b.length < 20_000);
 
 describe("fuzz", () => {
-  fuzz("pickle", decodePickle, seedsOf("pickle"), [0x80, 0x04, 0x95], 4000);
-  fuzz("msgpack", decodeMsgpack, seedsOf("msgpack"), [0xdd, 0xff, 0xff], 2500);
-  fuzz("analyze (every detector)", analyze, [...seedsOf("compressed"), ...seedsOf("json"), ...seedsOf("pickle").slice(0, 50)], [0x1f, 0x8b], 3000);
+  fuzz("pickle", decodePickle, seedsOf("pickle"), [0x80, 0x04, 0x95], 10_000);
+  fuzz("msgpack", decodeMsgpack, seedsOf("msgpack"), [0xdd, 0xff, 0xff], 10_000);
+  fuzz("analyze (every detector)", analyze, [...seedsOf("compressed"), ...seedsOf("json"), ...seedsOf("pickle").slice(0, 50)], [0x1f, 0x8b], 5000);
 });

@@ -113,12 +113,11 @@ describe("pickle decoding details", () => {
     const parts = [Buffer.from([0x80, 0x04, 0x5d, 0x94, 0x4b, 0x01, 0x61])];
     for (let i = 0; i < 60; i++) parts.push(Buffer.from([0x30, 0x5d, 0x94, 0x28, 0x68, i, 0x68, i, 0x65]));
     parts.push(Buffer.from([0x2e]));
-    const started = performance.now();
+    // Expanded, this would never finish: the test timeout is what catches a regression, not a stopwatch.
     const decoded = decodePickle(Buffer.concat(parts));
     const plain = pickleToPlain(decoded.root) as unknown[];
     expect(plain[0]).toBe(plain[1]);
     expect(renderPickle(decoded.root, 1000).length).toBeLessThan(1100);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("renders shared structures within a budget", () => {
