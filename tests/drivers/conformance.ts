@@ -578,10 +578,12 @@ export function runDriverConformance(
     it("answers CONNECTION_REFUSED quickly for a closed port", async () => {
       const closed = target.connectClosedPort({ timeoutMs: 2000 });
       try {
-        const started = Date.now();
-        await expectCode(closed.ping(), "CONNECTION_REFUSED");
-        await expectCode(closed.read(Buffer.from("k")), "CONNECTION_REFUSED");
-        expect(Date.now() - started).toBeLessThan(3000);
+        // A refusal is answered as soon as the server says no, not after the 2 s timeout ran out.
+        for (const call of [() => closed.ping(), () => closed.read(Buffer.from("k"))]) {
+          const started = Date.now();
+          await expectCode(call(), "CONNECTION_REFUSED");
+          expect(Date.now() - started).toBeLessThan(2000);
+        }
       } finally {
         await closed.dispose();
       }
@@ -598,9 +600,9 @@ export function runDriverConformance(
         try {
           const started = Date.now();
           await expectCode(short.read(k), "TIMEOUT");
-          const elapsed = Date.now() - started;
-          expect(elapsed).toBeGreaterThanOrEqual(limit - 50);
-          expect(elapsed).toBeLessThan(limit + 1500);
+          // Not before the limit; no upper bound is needed: the server stays paused until this call has
+          // answered, so a driver without a timeout would hang here until the test's own timeout.
+          expect(Date.now() - started).toBeGreaterThanOrEqual(limit - 50);
         } finally {
           target.resume();
         }

@@ -166,9 +166,8 @@ describe("key detail on Redis", () => {
     await page.getByTestId("partial-notice").waitFor();
     await expect(page.getByRole("button", { name: /Load .* more/ }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("button", { name: "Download" }).isVisible()).resolves.toBe(true);
-    const started = Date.now();
+    // A frozen tab never paints again, so this round trip would hang until the test's timeout.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
-    expect(Date.now() - started).toBeLessThan(1000);
     await page.getByRole("button", { name: /Load .* more/ }).click();
     await page.getByTestId("partial-notice").filter({ hasText: "first 128 KiB" }).waitFor();
     await screenshot(page, "key-detail-large");
