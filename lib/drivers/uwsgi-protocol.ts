@@ -56,12 +56,31 @@ export function packet(modifier2: number, body: Buffer): Buffer {
   return Buffer.concat([header, body]);
 }
 
-function withDeadline<T>(socket: Socket, timeoutMs: number, label: string, run: (done: (value: T) => void, fail: (error: DriverError) => void) => void): Promise<T> {
+/**
+ * Runs one exchange on `socket` under a timeout. With `idle`, the timeout counts from the last data
+ * received rather than from the start: a long dump that keeps arriving is alive however long it takes
+ * (a big item table, or a machine so busy that each chunk waits its turn), and a silent server still
+ * fails after `timeoutMs`.
+ */
+function withDeadline<T>(
+  socket: Socket,
+  timeoutMs: number,
+  label: string,
+  run: (done: (value: T) => void, fail: (error: DriverError) => void) => void,
+  options: { idle?: boolean } = {},
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const expire = () => {
       socket.destroy();
       reject(new DriverError("TIMEOUT", `${label} did not answer within ${timeoutMs} ms.`));
-    }, timeoutMs);
+    };
+    let timer = setTimeout(expire, timeoutMs);
+    if (options.idle) {
+      socket.on("data", () => {
+        clearTimeout(timer);
+        timer = setTimeout(expire, timeoutMs);
+      });
+    }
     run(
       (value) => {
         clearTimeout(timer);
@@ -125,7 +144,8 @@ export interface TableItem {
 
 /**
  * Streams the item table of a cache dump, calling `onItem` for each used slot from `fromSlot` on, and
- * hangs up when the table ends: the values after it are never read.
+ * hangs up when the table ends: the values after it are never read. `timeoutMs` is the longest silence
+ * allowed, not the whole read's budget: a table of a large cache takes as long as it takes to arrive.
  */
 export async function readItemTable(
   address: string,
@@ -196,7 +216,7 @@ export async function readItemTable(
       if (!finished) fail(new DriverError("PROTOCOL_ERROR", `uWSGI at ${address} closed the dump of cache "${cache}" before its item table ended (is the cache name right?).`));
     });
     socket.end(packet(DUMP_REQUEST, Buffer.from(cache, "latin1")));
-  });
+  }, { idle: true });
 }
 
 export interface UwsgiCacheStats {
