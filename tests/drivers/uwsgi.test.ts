@@ -1,6 +1,6 @@
 import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
 import { freePort } from "../support/process";
-import { startUwsgi } from "../support/uwsgi";
+import { startUwsgi, UWSGI_TEST_TIMEOUT_MS } from "../support/uwsgi";
 import { type ConformanceTarget, runDriverConformance } from "./conformance";
 
 /** The conformance keys start with `cbtest:`, which is the cache they land in. */
@@ -14,7 +14,7 @@ runDriverConformance("uwsgi", async (): Promise<ConformanceTarget> => {
     return { cache: key.toString("latin1", 0, colon), key: key.subarray(colon + 1) };
   };
   const closedPort = await freePort();
-  const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress });
+  const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
   await driver.ping();
   return {
     driver,

@@ -37,6 +37,14 @@ export interface UwsgiServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The timeout the uWSGI driver tests give their drivers. Every uWSGI cache request is a new connection
+ * served by a Python worker process, and an item-table read is many round trips between two processes:
+ * on a machine also running another test suite, the product's 5 s default measures the machine, not the
+ * driver. Timeouts themselves are tested with explicit short limits (the conformance pause test).
+ */
+export const UWSGI_TEST_TIMEOUT_MS = 30_000;
+
 const APP = path.resolve(import.meta.dirname, "../fixtures/uwsgi/cache_app.py");
 
 /** Starts uWSGI with `caches`; with `unixSocket` the uwsgi socket is a socket file instead of a TCP port. */
@@ -64,7 +72,7 @@ export async function startUwsgi(caches: UwsgiCacheSpec[], options: { unixSocket
       process: started,
       timeoutMs: 30_000,
     });
-    workers = ((await fetchStats(statsAddress, 5000)).workers ?? []).map((w) => w.pid);
+    workers = ((await fetchStats(statsAddress, UWSGI_TEST_TIMEOUT_MS)).workers ?? []).map((w) => w.pid);
   } catch (error) {
     await started.stop();
     if (dir) removeDir(dir);
