@@ -35,11 +35,11 @@ function newestIn(dir) {
 
 export function ensureDependencies() {
   const installed = path.join(root, "node_modules/.package-lock.json");
-  // `npm install`, not `npm ci`: ci insists that the lock lists every platform's optional binaries, which
-  // lock files written on one platform do not always do; install still honours the locked versions.
+  // A fresh tree installs exactly the committed lock (`npm ci`), so nothing rewrites package-lock.json;
+  // tests/unit/lockfile.test.ts keeps the lock complete enough for ci on every platform.
   if (!existsSync(installed)) {
-    console.log("Installing dependencies (npm install)…");
-    run("npm", ["install", "--no-audit", "--no-fund"]);
+    console.log("Installing dependencies (npm ci)…");
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
   } else if (mtime(path.join(root, "package-lock.json")) > mtime(installed)) {
     console.log("Dependencies changed: npm install…");
     run("npm", ["install", "--no-audit", "--no-fund"]);
