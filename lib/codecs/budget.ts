@@ -32,6 +32,11 @@ export class Budget {
 
   constructor(readonly limits: BudgetLimits) {}
 
+  /** Nothing more can be decoded with it. */
+  get exhausted(): boolean {
+    return this.bytes >= this.limits.maxBytes || this.steps >= this.limits.maxSteps;
+  }
+
   spendBytes(format: string, n: number): void {
     this.bytes += n;
     if (this.bytes > this.limits.maxBytes) throw new TooLargeError(format, `more than ${this.limits.maxBytes} bytes decompressed`);
