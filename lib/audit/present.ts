@@ -1,5 +1,5 @@
 import "server-only";
-import { analyze, formatLabel, renderText } from "../codecs";
+import { analysisLabel, analyze, budgetForSize, renderText, TOO_LARGE_LABEL, tryUtf8, type Budget } from "../codecs";
 import type { AuditEntry } from "../db";
 import { keyText, keyToParam } from "../key-text";
 import { readDump } from "./rdb-dump";
@@ -49,13 +49,25 @@ export interface AuditEntryView {
 const MAX_LINES = 400;
 const MAX_TEXT = 20_000;
 
-function show(bytes: Uint8Array, flags?: number): { text: string; format: string } {
-  const { value } = analyze(bytes, flags === undefined ? {} : { memcachedFlags: flags });
-  return { text: renderText(value, MAX_TEXT), format: formatLabel(value) };
+/**
+ * Decoded within the snapshot's budget: a page shows fifty entries, and a few hundred bytes that expand to
+ * gigabytes must cost it no more than an honest value of that size.
+ */
+function show(bytes: Uint8Array, budget: Budget, flags?: number): { text: string; format: string } {
+  const analysis = analyze(bytes, flags === undefined ? {} : { memcachedFlags: flags }, budget);
+  return { text: analysis.tooLarge ? `(${TOO_LARGE_LABEL})` : renderText(analysis.value, MAX_TEXT), format: analysisLabel(analysis) };
 }
 
-function short(bytes: Uint8Array): string {
-  return show(bytes).text.replace(/\n/g, "⏎").slice(0, 2000);
+/**
+ * One field, item or member. Once the snapshot's budget is spent the rest are not decoded: plain text is
+ * shown as it is (field names stay readable), anything else as too large to inspect.
+ */
+function short(bytes: Uint8Array, budget: Budget): string {
+  if (budget.exhausted) {
+    const text = tryUtf8(bytes);
+    return text !== undefined && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text) ? text.replace(/\n/g, "⏎").slice(0, 2000) : `(${TOO_LARGE_LABEL})`;
+  }
+  return show(bytes, budget).text.replace(/\n/g, "⏎").slice(0, 2000);
 }
 
 function snapshotView(valueBytes: Uint8Array | null, digest: string | null, metaText: string | null): SnapshotView | null {
@@ -79,29 +91,32 @@ function snapshotView(valueBytes: Uint8Array | null, digest: string | null, meta
     return view;
   }
   const value = Buffer.from(valueBytes);
+  // One budget for the whole snapshot, so a hash of a thousand bombs costs no more than one.
+  const budget = budgetForSize(value.length);
+  const one = (bytes: Uint8Array) => short(bytes, budget);
   if (meta.encoding !== "dump") {
-    const shown = show(value, meta.flags);
+    const shown = show(value, budget, meta.flags);
     return { ...view, format: shown.format, lines: shown.text.split("\n") };
   }
   if (meta.driver === "memcached" && value.length >= 4) {
-    const shown = show(value.subarray(4), value.readUInt32BE(0));
+    const shown = show(value.subarray(4), budget, value.readUInt32BE(0));
     return { ...view, format: shown.format, lines: shown.text.split("\n") };
   }
   const dumped = readDump(value);
   if (!dumped) return { ...view, note: `A ${meta.type ?? "Redis"} value (${value.length} bytes as a DUMP payload); undo restores it, its contents are not shown here.` };
   switch (dumped.type) {
     case "string": {
-      const shown = show(dumped.value);
+      const shown = show(dumped.value, budget);
       return { ...view, format: shown.format, lines: shown.text.split("\n") };
     }
     case "hash":
-      return { ...view, lines: dumped.entries.map((e) => `${short(e.field)}: ${short(e.value)}`).sort() };
+      return { ...view, lines: dumped.entries.map((e) => `${one(e.field)}: ${one(e.value)}`).sort() };
     case "list":
-      return { ...view, lines: dumped.items.map((item, i) => `[${i}] ${short(item)}`) };
+      return { ...view, lines: dumped.items.map((item, i) => `[${i}] ${one(item)}`) };
     case "set":
-      return { ...view, lines: dumped.members.map(short).sort() };
+      return { ...view, lines: dumped.members.map(one).sort() };
     case "zset":
-      return { ...view, lines: dumped.members.map((m) => `${short(m.member)} (score ${m.score})`) };
+      return { ...view, lines: dumped.members.map((m) => `${one(m.member)} (score ${m.score})`) };
   }
 }
 

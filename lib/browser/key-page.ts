@@ -1,5 +1,5 @@
 import "server-only";
-import { analyze, detect, formatLabel, type DetectHints } from "../codecs";
+import { detectLabel, type DetectHints } from "../codecs";
 import { isDriverError } from "../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../drivers/types";
 import { keyText, keyToParam } from "../key-text";
@@ -98,8 +98,7 @@ async function detectFormat(driver: Driver, meta: KeyMeta): Promise<string | nul
       ...(driver.kind === "memcached" && read.flags !== undefined ? { memcachedFlags: read.flags } : {}),
       ...(driver.kind === "uwsgi" ? { uwsgi: true, ...(read.flags !== undefined ? { uwsgiFlags: read.flags } : {}) } : {}),
     };
-    if (hints.truncated) return detect(read.value, hints)[0]?.format ?? null;
-    return formatLabel(analyze(read.value, hints).value);
+    return detectLabel(read.value, hints);
   } catch (error) {
     // Gone or changed type between the scan and the read: the row simply gets no format.
     if (isDriverError(error) && (error.code === "NOT_FOUND" || error.code === "WRONG_TYPE")) return null;

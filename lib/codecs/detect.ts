@@ -1,9 +1,10 @@
 import { bytesEqual, fromBase64, toBase64, tryUtf8 } from "./bytes";
+import { Budget, DISPLAY_BUDGET, TooLargeError } from "./budget";
 import { CodecError } from "./codec-error";
-import { compress, decompress, sniffCompression } from "./compression";
+import { compress, decompress, MAX_DECOMPRESSED, sniffCompression } from "./compression";
 import { decodeJson, encodeJson } from "./json";
 import { decodeMsgpack, encodeMsgpack } from "./msgpack";
-import { decodePickle } from "./pickle/decode";
+import { decodePickle, DEFAULT_PICKLE_LIMITS } from "./pickle/decode";
 import { encodePickle } from "./pickle/encode";
 import { decodeRepr } from "./python-repr";
 import { decodeCounter, decodeInt64, decodeText, encodeCounter, encodeInt64, encodeText } from "./scalars";
@@ -18,11 +19,12 @@ interface Found extends Candidate {
   decoded?: DecodedValue;
 }
 
-function attempt(format: ValueFormat, bytes: Uint8Array, depth: number, hints: DetectHints): DecodedValue | undefined {
+/** `undefined` when the bytes are not `format`; running out of budget is not that, so it goes on up. */
+function attempt(format: ValueFormat, bytes: Uint8Array, depth: number, hints: DetectHints, budget: Budget): DecodedValue | undefined {
   try {
-    return decodeAs(format, bytes, hints, depth);
+    return decodeAs(format, bytes, hints, depth, budget);
   } catch (e) {
-    if (e instanceof CodecError) return undefined;
+    if (e instanceof CodecError && !(e instanceof TooLargeError)) return undefined;
     throw e;
   }
 }
@@ -36,8 +38,11 @@ function isMostlyPrintable(text: string): boolean {
   return bad === 0 || bad / text.length < 0.02;
 }
 
-/** Every format that fits, best first, each with the decoded value when checking it meant decoding it. */
-export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth = 0): Found[] {
+/**
+ * Every format that fits, best first, each with the decoded value when checking it meant decoding it.
+ * Throws `TooLargeError` when checking would spend more than `budget`.
+ */
+export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth = 0, budget = new Budget(DISPLAY_BUDGET)): Found[] {
   const out: Found[] = [];
   const add = (format: ValueFormat, confidence: number, reason: string, decoded?: DecodedValue) =>
     out.push({ format, confidence, reason, decoded });
@@ -45,7 +50,7 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
   const truncated = hints.truncated === true;
 
   if (hints.uwsgiFlags !== undefined && (hints.uwsgiFlags & 0x10) !== 0 && bytes.length === 8) {
-    add("int64", 0.99, "uWSGI math flag: a cache_inc counter", attempt("int64", bytes, depth, hints));
+    add("int64", 0.99, "uWSGI math flag: a cache_inc counter", attempt("int64", bytes, depth, hints, budget));
   }
   if (hints.memcachedFlags !== undefined && hints.memcachedFlags !== 0) {
     const flags = hints.memcachedFlags;
@@ -56,25 +61,25 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
 
   const algorithm = depth < MAX_NESTING ? sniffCompression(bytes) : undefined;
   if (algorithm) {
-    const decoded = truncated ? undefined : attempt("compressed", bytes, depth, hints);
+    const decoded = truncated ? undefined : attempt("compressed", bytes, depth, hints, budget);
     add("compressed", decoded || truncated ? 0.95 : 0.1, `${algorithm} magic bytes`, decoded);
   }
 
   if (b0 === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
-    const decoded = truncated ? undefined : attempt("pickle", bytes, depth, hints);
+    const decoded = truncated ? undefined : attempt("pickle", bytes, depth, hints, budget);
     add("pickle", decoded || truncated ? 0.97 : 0.3, `pickle protocol ${bytes[1]} header`, decoded);
   } else if (PICKLE_TEXT_START.has(b0) && bytes[bytes.length - 1] === 0x2e && bytes.length > 1) {
-    const decoded = attempt("pickle", bytes, depth, hints);
+    const decoded = attempt("pickle", bytes, depth, hints, budget);
     if (decoded) add("pickle", 0.75, "protocol 0/1 pickle", decoded);
   }
 
   const text = tryUtf8(bytes);
   const printable = text !== undefined && text.length > 0 && isMostlyPrintable(text);
-  if (text !== undefined && /^-?\d{1,4300}$/.test(text)) add("counter", 0.95, "ASCII integer: a counter", attempt("counter", bytes, depth, hints));
-  else if (text !== undefined && /^-?(\d+\.\d*|\.\d+|\d+)(e[+-]?\d+)?$/i.test(text)) add("counter", 0.8, "ASCII float", attempt("counter", bytes, depth, hints));
+  if (text !== undefined && /^-?\d{1,4300}$/.test(text)) add("counter", 0.95, "ASCII integer: a counter", attempt("counter", bytes, depth, hints, budget));
+  else if (text !== undefined && /^-?(\d+\.\d*|\.\d+|\d+)(e[+-]?\d+)?$/i.test(text)) add("counter", 0.8, "ASCII float", attempt("counter", bytes, depth, hints, budget));
 
   if (text !== undefined && JSON_START.has(text.trimStart().charCodeAt(0))) {
-    const decoded = truncated ? undefined : attempt("json", bytes, depth, hints);
+    const decoded = truncated ? undefined : attempt("json", bytes, depth, hints, budget);
     const root = decoded?.format === "json" ? decoded.root : undefined;
     if (root) {
       const score = root.t === "object" || root.t === "array" ? 0.9 : root.t === "str" ? 0.7 : 0.5;
@@ -82,7 +87,7 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
     } else if (truncated && (b0 === 0x7b || b0 === 0x5b)) add("json", 0.6, "starts like JSON");
   }
   if (text !== undefined && /^[[{(]\s*['"(bfsTFN\d-]|^(set|frozenset)\(/.test(text) && !out.some((c) => c.format === "json")) {
-    const decoded = attempt("repr", bytes, depth, hints);
+    const decoded = attempt("repr", bytes, depth, hints, budget);
     if (decoded) add("repr", 0.8, "Python repr (str() output)", decoded);
   }
 
@@ -94,20 +99,20 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
     // Litestar's response cache: a list of ASGI messages, each a map whose first key is "type".
     const asgi = b0 >= 0x91 && b0 <= 0x9f && (bytes[1] & 0xf0) === 0x80 && bytes[2] === 0xa4 && tryUtf8(bytes.subarray(3, 7)) === "type";
     if (structured || !printable) {
-      const decoded = attempt("msgpack", bytes, depth, hints);
+      const decoded = attempt("msgpack", bytes, depth, hints, budget);
       const reason = litestar ? "Litestar StorageObject" : asgi ? "Litestar response cache (ASGI messages)" : "decodes as msgpack";
       if (decoded) add("msgpack", litestar || asgi ? 0.96 : structured ? 0.85 : 0.3, reason, decoded);
     }
   }
 
   if (bytes.length === 8) {
-    add("int64", hints.uwsgi ? 0.9 : printable ? 0.05 : 0.2, hints.uwsgi ? "8 bytes in a uWSGI cache: an int64 counter" : "8 bytes: maybe an int64", attempt("int64", bytes, depth, hints));
+    add("int64", hints.uwsgi ? 0.9 : printable ? 0.05 : 0.2, hints.uwsgi ? "8 bytes in a uWSGI cache: an int64 counter" : "8 bytes: maybe an int64", attempt("int64", bytes, depth, hints, budget));
   }
 
   if (text !== undefined) {
     add("text", printable ? 0.5 : 0.2, "valid UTF-8", { format: "text", text });
     if (depth < MAX_NESTING && bytes.length >= 16 && bytes.length % 4 === 0 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
-      const decoded = attempt("base64", bytes, depth, hints);
+      const decoded = attempt("base64", bytes, depth, hints, budget);
       if (decoded?.format === "base64" && decoded.value.format !== "binary" && decoded.value.format !== "text") {
         // Structured data inside is strong evidence; plain text that happens to be valid base64 is not.
         const structured = ["pickle", "json", "msgpack", "compressed"].includes(decoded.value.format);
@@ -125,17 +130,17 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
   return [...best.values()].sort((a, b) => b.confidence - a.confidence);
 }
 
-/** Decodes `bytes` as `format`; throws `CodecError` if they are not that. */
-export function decodeAs(format: ValueFormat, bytes: Uint8Array, hints: DetectHints = {}, depth = 0): DecodedValue {
+/** Decodes `bytes` as `format`; throws `CodecError` if they are not that, `TooLargeError` past the budget. */
+export function decodeAs(format: ValueFormat, bytes: Uint8Array, hints: DetectHints = {}, depth = 0, budget = new Budget(DISPLAY_BUDGET)): DecodedValue {
   switch (format) {
     case "pickle":
-      return decodePickle(bytes);
+      return decodePickle(bytes, DEFAULT_PICKLE_LIMITS, budget);
     case "json":
-      return decodeJson(bytes);
+      return decodeJson(bytes, budget);
     case "msgpack":
-      return decodeMsgpack(bytes);
+      return decodeMsgpack(bytes, budget);
     case "repr":
-      return decodeRepr(bytes);
+      return decodeRepr(bytes, budget);
     case "counter":
       return decodeCounter(bytes);
     case "int64":
@@ -148,23 +153,23 @@ export function decodeAs(format: ValueFormat, bytes: Uint8Array, hints: DetectHi
       if (depth >= MAX_NESTING) throw new CodecError("compressed", "compression nested too deeply");
       const algorithm = sniffCompression(bytes) ?? (hints.memcachedFlags !== undefined && hints.memcachedFlags & 8 ? "zlib" : undefined);
       if (!algorithm) throw new CodecError("compressed", "no known compression header");
-      const inner = decompress(algorithm, bytes);
+      const inner = decompress(algorithm, bytes, MAX_DECOMPRESSED, budget);
       const innerHints: DetectHints = hints.memcachedFlags !== undefined ? { memcachedFlags: hints.memcachedFlags & ~8 } : {};
-      return { format: "compressed", algorithm, original: bytes, inner, value: analyzeInner(inner, innerHints, depth + 1) };
+      return { format: "compressed", algorithm, original: bytes, inner, value: analyzeInner(inner, innerHints, depth + 1, budget) };
     }
     case "base64": {
       if (depth >= MAX_NESTING) throw new CodecError("base64", "encoding nested too deeply");
       const text = tryUtf8(bytes);
       const inner = text === undefined ? undefined : fromBase64(text);
       if (!text || !inner) throw new CodecError("base64", "not base64 text");
-      return { format: "base64", urlSafe: /[-_]/.test(text), padded: text.endsWith("="), inner, value: analyzeInner(inner, {}, depth + 1) };
+      return { format: "base64", urlSafe: /[-_]/.test(text), padded: text.endsWith("="), inner, value: analyzeInner(inner, {}, depth + 1, budget) };
     }
   }
 }
 
-function analyzeInner(bytes: Uint8Array, hints: DetectHints, depth: number): DecodedValue {
-  for (const c of findCandidates(bytes, hints, depth)) {
-    const decoded = c.decoded ?? attempt(c.format, bytes, depth, hints);
+function analyzeInner(bytes: Uint8Array, hints: DetectHints, depth: number, budget: Budget): DecodedValue {
+  for (const c of findCandidates(bytes, hints, depth, budget)) {
+    const decoded = c.decoded ?? attempt(c.format, bytes, depth, hints, budget);
     if (decoded) return decoded;
   }
   return { format: "binary", bytes };

@@ -8,8 +8,10 @@
  * `node:zlib`, which would also lack xz, lz4 and (on Node 20) zstd. Decoders treat bytes as hostile: they
  * throw only `CodecError`, never execute pickle code, and cap depth, sizes and decompressed output.
  */
-import { bytesEqual } from "./bytes";
+import { Budget, DETECT_BUDGET, DISPLAY_BUDGET, TOO_LARGE_LABEL, TooLargeError } from "./budget";
+import { bytesEqual, tryUtf8 } from "./bytes";
 import { CodecError } from "./codec-error";
+import { sniffCompression } from "./compression";
 import { findCandidates, decodeAs, encodeValue } from "./detect";
 import { jsonToPlain, plainToJson, type JsonNode } from "./json";
 import { msgpackToPlain, plainToMsgpack, type MsgpackNode } from "./msgpack";
@@ -23,6 +25,7 @@ import { counterText } from "./scalars";
 import type { Candidate, DecodedValue, DetectHints, ValueFormat } from "./value";
 
 export { CodecError } from "./codec-error";
+export { Budget, budgetForSize, DETECT_BUDGET, DISPLAY_BUDGET, TOO_LARGE_LABEL, TooLargeError, type BudgetLimits } from "./budget";
 export { toHex, fromHex, toBase64, fromBase64, tryUtf8 } from "./bytes";
 export { compress, decompress, sniffCompression, type CompressionAlgorithm } from "./compression";
 export type { PlainValue, PlainTuple, PlainSet, PlainDict, PlainBytearray, PlainFloat32, PlainExt, PlainTimestamp, PlainOpaque } from "./plain";
@@ -37,35 +40,96 @@ export { renderPickle } from "./pickle/render";
 export { pythonFloatRepr } from "./python-float";
 export { pyStrRepr, pyBytesRepr } from "./python-repr-text";
 
+/**
+ * What the headers alone say, for a value too large to inspect: the formats worth offering to try
+ * explicitly (each try has its own budget), and always `binary`, which needs no decoding.
+ */
+function headerCandidates(bytes: Uint8Array): Candidate[] {
+  const out: Candidate[] = [];
+  const algorithm = sniffCompression(bytes);
+  if (algorithm) out.push({ format: "compressed", confidence: 0.95, reason: `${algorithm} magic bytes; ${TOO_LARGE_LABEL}` });
+  if (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) out.push({ format: "pickle", confidence: 0.9, reason: `pickle protocol ${bytes[1]} header; ${TOO_LARGE_LABEL}` });
+  if (tryUtf8(bytes) !== undefined) out.push({ format: "text", confidence: 0.2, reason: "valid UTF-8" });
+  out.push({ format: "binary", confidence: 0.01, reason: "raw bytes" });
+  return out;
+}
+
 /** Ranked formats that fit the bytes, best first; `binary` always comes last as the fallback. */
-export function detect(bytes: Uint8Array, hints: DetectHints = {}): Candidate[] {
-  return findCandidates(bytes, hints).map(({ format, confidence, reason }) => ({ format, confidence, reason }));
+export function detect(bytes: Uint8Array, hints: DetectHints = {}, budget = new Budget(DISPLAY_BUDGET)): Candidate[] {
+  try {
+    return findCandidates(bytes, hints, 0, budget).map(({ format, confidence, reason }) => ({ format, confidence, reason }));
+  } catch (e) {
+    if (e instanceof TooLargeError) return headerCandidates(bytes);
+    throw e;
+  }
 }
 
 export interface Analysis {
   readonly candidates: Candidate[];
   /** The best candidate that actually decoded (at worst `binary`). */
   readonly value: DecodedValue;
+  /**
+   * Set when inspecting the value would have spent more than its budget; `value` is then the raw bytes
+   * and `label` what to call the value instead of its format.
+   */
+  readonly tooLarge?: { readonly label: string; readonly message: string };
 }
 
-/** Detect and decode in one pass, reusing the decoding detection already did. */
-export function analyze(bytes: Uint8Array, hints: DetectHints = {}): Analysis {
-  const found = findCandidates(bytes, hints);
-  const candidates = found.map(({ format, confidence, reason }) => ({ format, confidence, reason }));
-  for (const c of found) {
-    if (c.decoded) return { candidates, value: c.decoded };
-    try {
-      return { candidates, value: decodeAs(c.format, bytes, hints) };
-    } catch (e) {
-      if (!(e instanceof CodecError)) throw e;
+/**
+ * Detect and decode in one pass, reusing the decoding detection already did. All of it spends one
+ * `budget` (by default enough to show a value in full); a value that needs more comes back as raw bytes
+ * with `tooLarge` set, rather than holding the thread while a few hundred bytes expand to gigabytes.
+ */
+export function analyze(bytes: Uint8Array, hints: DetectHints = {}, budget = new Budget(DISPLAY_BUDGET)): Analysis {
+  try {
+    const found = findCandidates(bytes, hints, 0, budget);
+    const candidates = found.map(({ format, confidence, reason }) => ({ format, confidence, reason }));
+    for (const c of found) {
+      if (c.decoded) return { candidates, value: c.decoded };
+      try {
+        return { candidates, value: decodeAs(c.format, bytes, hints, 0, budget) };
+      } catch (e) {
+        if (!(e instanceof CodecError) || e instanceof TooLargeError) throw e;
+      }
     }
+    return { candidates, value: { format: "binary", bytes } };
+  } catch (e) {
+    if (!(e instanceof TooLargeError)) throw e;
+    const algorithm = sniffCompression(bytes);
+    return {
+      candidates: headerCandidates(bytes),
+      value: { format: "binary", bytes },
+      tooLarge: { label: algorithm ? `${algorithm} → ${TOO_LARGE_LABEL}` : TOO_LARGE_LABEL, message: e.message },
+    };
   }
-  return { candidates, value: { format: "binary", bytes } };
 }
 
-/** Decodes as the given format (the user picked it, or it was the best candidate); throws `CodecError`. */
-export function decode(bytes: Uint8Array, format: ValueFormat, hints: DetectHints = {}): DecodedValue {
-  return decodeAs(format, bytes, hints);
+/** The label for an analysis: the decoded value's format, or that it was too large to inspect. */
+export function analysisLabel(analysis: Analysis): string {
+  return analysis.tooLarge?.label ?? formatLabel(analysis.value);
+}
+
+/**
+ * A format label for a key list row from the value's first bytes (`hints.truncated` when that is not all
+ * of it), within the small detection budget. Never throws: a row without a label is better than a list
+ * that fails, and the codecs are meant to throw only `CodecError`, which here means "no format".
+ */
+export function detectLabel(head: Uint8Array, hints: DetectHints = {}): string | null {
+  try {
+    const budget = new Budget(DETECT_BUDGET);
+    if (hints.truncated) return detect(head, hints, budget)[0]?.format ?? null;
+    return analysisLabel(analyze(head, hints, budget));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes as the given format (the user picked it, or it was the best candidate); throws `CodecError`,
+ * and `TooLargeError` when that would spend more than `budget`.
+ */
+export function decode(bytes: Uint8Array, format: ValueFormat, hints: DetectHints = {}, budget = new Budget(DISPLAY_BUDGET)): DecodedValue {
+  return decodeAs(format, bytes, hints, 0, budget);
 }
 
 /** Bytes for a decoded value; `encode(decode(b)) == b` for what Python wrote, and edits keep the format. */

@@ -1,3 +1,4 @@
+import type { Budget } from "./budget";
 import { CodecError } from "./codec-error";
 import type { PlainValue } from "./plain";
 import { pythonFloatRepr } from "./python-float";
@@ -49,7 +50,10 @@ class Parser {
   pos = 0;
   sawNonAscii = false;
   sawEscapedSlash = false;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly budget: Budget | undefined,
+  ) {}
 
   fail(message: string): never {
     throw new CodecError("json", message, this.pos);
@@ -66,6 +70,7 @@ class Parser {
 
   value(depth: number): JsonNode {
     if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    this.budget?.spendSteps("json");
     this.ws();
     const s = this.s;
     const c = s[this.pos];
@@ -244,14 +249,15 @@ class Parser {
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-export function decodeJson(bytes: Uint8Array): DecodedJson {
+/** With a `budget`, every value parsed spends a step of it. */
+export function decodeJson(bytes: Uint8Array, budget?: Budget): DecodedJson {
   let text: string;
   try {
     text = textDecoder.decode(bytes);
   } catch {
     throw new CodecError("json", "not valid UTF-8");
   }
-  const p = new Parser(text);
+  const p = new Parser(text, budget);
   const root = p.value(0);
   const end = p.pos;
   p.ws();

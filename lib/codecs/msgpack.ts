@@ -1,4 +1,5 @@
 import { ByteWriter, bytesEqual } from "./bytes";
+import type { Budget } from "./budget";
 import { CodecError } from "./codec-error";
 import type { PlainValue } from "./plain";
 
@@ -31,7 +32,10 @@ const utf8Encoder = new TextEncoder();
 class Reader {
   pos = 0;
   private readonly view: DataView;
-  constructor(private readonly data: Uint8Array) {
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly budget: Budget | undefined,
+  ) {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
 
@@ -77,6 +81,7 @@ class Reader {
 
   value(depth: number): MsgpackNode {
     if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    this.budget?.spendSteps("msgpack");
     const at = this.pos;
     const b = this.u8();
     if (b <= 0x7f) return { t: "int", v: BigInt(b) };
@@ -217,8 +222,9 @@ class Reader {
   }
 }
 
-export function decodeMsgpack(bytes: Uint8Array): DecodedMsgpack {
-  const r = new Reader(bytes);
+/** With a `budget`, every value read spends a step of it. */
+export function decodeMsgpack(bytes: Uint8Array, budget?: Budget): DecodedMsgpack {
+  const r = new Reader(bytes, budget);
   const root = r.value(0);
   if (r.pos !== bytes.length) r.fail("trailing bytes after the value");
   return { format: "msgpack", root };

@@ -1,3 +1,4 @@
+import type { Budget } from "./budget";
 import { CodecError } from "./codec-error";
 import type { PlainValue } from "./plain";
 import { parsePythonFloat } from "./python-float";
@@ -17,7 +18,10 @@ const MAX_DEPTH = 200;
 
 class Parser {
   pos = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly budget: Budget | undefined,
+  ) {}
 
   fail(message: string): never {
     throw new CodecError("repr", message, this.pos);
@@ -51,6 +55,7 @@ class Parser {
 
   value(depth: number): PlainValue {
     if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    this.budget?.spendSteps("repr");
     this.ws();
     const s = this.s;
     const c = s[this.pos];
@@ -172,14 +177,15 @@ class Parser {
   }
 }
 
-export function decodeRepr(bytes: Uint8Array): DecodedRepr {
+/** With a `budget`, every value parsed spends a step of it. */
+export function decodeRepr(bytes: Uint8Array, budget?: Budget): DecodedRepr {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new CodecError("repr", "not valid UTF-8");
   }
-  const p = new Parser(text);
+  const p = new Parser(text, budget);
   const value = p.value(0);
   p.ws();
   if (p.pos !== text.length) p.fail("trailing characters");

@@ -210,7 +210,11 @@ export function StringValue({
             </button>
           ))}
         </div>
-        {"value" in shown && <span className="text-xs text-slate-500" data-testid="format-label">{formatLabel(shown.value)}</span>}
+        {"value" in shown && (
+          <span className="text-xs text-slate-500" data-testid="format-label">
+            {analysis.tooLarge && shown.value === analysis.value ? analysis.tooLarge.label : formatLabel(shown.value)}
+          </span>
+        )}
         <span className="ml-auto flex gap-2">
           <Button
             size="sm"
@@ -243,6 +247,12 @@ export function StringValue({
             {loadingMore ? "Loading…" : `Load ${formatBytes(Math.min(STRING_PAGE_BYTES, read.total - bytes.length))} more`}
           </Button>
         </div>
+      )}
+
+      {analysis.tooLarge && "value" in shown && shown.value === analysis.value && (
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/40 dark:text-amber-100" data-testid="too-large-notice">
+          This value is too large to inspect: decoding it would take more than this page allows ({analysis.tooLarge.message}). Its raw bytes are shown below.
+        </p>
       )}
 
       {editing && writable && editable?.mode && "value" in shown ? (

@@ -1,4 +1,5 @@
 import { Gunzip, Unzlib, gzipSync, zlibSync } from "fflate";
+import type { Budget } from "../budget";
 import { CodecError } from "../codec-error";
 import { lz4FrameDecode, lz4FrameStore } from "./lz4";
 import { CappedOutput } from "./output";
@@ -22,8 +23,11 @@ export function sniffCompression(b: Uint8Array): CompressionAlgorithm | undefine
   return undefined;
 }
 
-function inflate(algorithm: "zlib" | "gzip", data: Uint8Array, cap: number): Uint8Array {
-  const out = new CappedOutput(algorithm, cap, data.length * 4);
+/** Input slice per push: deflate expands at most ~1032×, so one push overshoots a budget by about a MiB. */
+const INFLATE_SLICE = 1024;
+
+function inflate(algorithm: "zlib" | "gzip", data: Uint8Array, cap: number, budget: Budget | undefined): Uint8Array {
+  const out = new CappedOutput(algorithm, cap, data.length * 4, budget);
   let done = false;
   const onData = (chunk: Uint8Array, final: boolean) => {
     out.push(chunk);
@@ -32,7 +36,7 @@ function inflate(algorithm: "zlib" | "gzip", data: Uint8Array, cap: number): Uin
   const stream = algorithm === "zlib" ? new Unzlib(onData) : new Gunzip(onData);
   try {
     // Small slices bound how much one push can inflate before the cap is checked.
-    for (let at = 0; at < data.length; at += 4096) stream.push(data.subarray(at, at + 4096), at + 4096 >= data.length);
+    for (let at = 0; at < data.length; at += INFLATE_SLICE) stream.push(data.subarray(at, at + INFLATE_SLICE), at + INFLATE_SLICE >= data.length);
   } catch (e) {
     if (e instanceof CodecError) throw e;
     throw new CodecError(algorithm, e instanceof Error ? e.message : "corrupt data");
@@ -41,17 +45,21 @@ function inflate(algorithm: "zlib" | "gzip", data: Uint8Array, cap: number): Uin
   return out.result();
 }
 
-export function decompress(algorithm: CompressionAlgorithm, data: Uint8Array, cap = MAX_DECOMPRESSED): Uint8Array {
+/**
+ * Decompresses one layer, refusing more than `cap` bytes of output; with a `budget`, output is also charged
+ * to it and running out throws `TooLargeError` as soon as it happens, not after the whole layer.
+ */
+export function decompress(algorithm: CompressionAlgorithm, data: Uint8Array, cap = MAX_DECOMPRESSED, budget?: Budget): Uint8Array {
   switch (algorithm) {
     case "zlib":
     case "gzip":
-      return inflate(algorithm, data, cap);
+      return inflate(algorithm, data, cap, budget);
     case "xz":
-      return xzDecode(data, cap);
+      return xzDecode(data, cap, budget);
     case "lz4":
-      return lz4FrameDecode(data, cap);
+      return lz4FrameDecode(data, cap, budget);
     case "zstd":
-      return zstdDecode(data, cap);
+      return zstdDecode(data, cap, budget);
   }
 }
 

@@ -1,10 +1,11 @@
 import { ByteWriter } from "../bytes";
+import type { Budget } from "../budget";
 import { CodecError } from "../codec-error";
 import { CappedOutput } from "./output";
 
 /** LZ4 frame format (what `lz4.frame.compress` and the `lz4` tool write), decoded in plain TypeScript. */
-export function lz4FrameDecode(data: Uint8Array, cap: number): Uint8Array {
-  const out = new CappedOutput("lz4", cap, data.length * 4);
+export function lz4FrameDecode(data: Uint8Array, cap: number, budget?: Budget): Uint8Array {
+  const out = new CappedOutput("lz4", cap, data.length * 4, budget);
   let pos = 0;
   const fail = (message: string): never => {
     throw new CodecError("lz4", message, pos);

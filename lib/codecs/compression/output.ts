@@ -1,8 +1,10 @@
+import type { Budget } from "../budget";
 import { CodecError } from "../codec-error";
 
 /**
  * Decompressed output with a hard size cap: a few kilobytes of zstd or xz can claim gigabytes, and a cache
- * browser must not be the thing that falls over on a bomb.
+ * browser must not be the thing that falls over on a bomb. Growth is also charged to the inspection's
+ * budget, which nested layers share, so zlib inside zlib cannot multiply the cap.
  */
 export class CappedOutput {
   buf: Uint8Array;
@@ -12,6 +14,7 @@ export class CappedOutput {
     private readonly format: string,
     private readonly cap: number,
     initial = 1024,
+    private readonly budget?: Budget,
   ) {
     this.buf = new Uint8Array(Math.min(initial, cap) || 16);
   }
@@ -19,6 +22,7 @@ export class CappedOutput {
   ensure(extra: number): void {
     const need = this.length + extra;
     if (need > this.cap) throw new CodecError(this.format, `decompressed size exceeds ${this.cap} bytes`);
+    this.budget?.spendBytes(this.format, extra);
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;

@@ -1,4 +1,5 @@
 import { ByteWriter } from "../bytes";
+import type { Budget } from "../budget";
 import { CodecError } from "../codec-error";
 import { crc32 } from "./crc32";
 import { CappedOutput } from "./output";
@@ -282,12 +283,12 @@ function varint(data: Uint8Array, pos: number): [number, number] {
   throw new CodecError("xz", "integer too long", pos);
 }
 
-export function xzDecode(data: Uint8Array, cap: number): Uint8Array {
+export function xzDecode(data: Uint8Array, cap: number, budget?: Budget): Uint8Array {
   const magic = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
   if (data.length < 12 || magic.some((b, i) => data[i] !== b)) throw new CodecError("xz", "not an xz stream", 0);
   const checkType = data[7] & 0x0f;
   const checkSize = CHECK_SIZES[checkType];
-  const out = new CappedOutput("xz", cap, data.length * 4);
+  const out = new CappedOutput("xz", cap, data.length * 4, budget);
   let pos = 12;
   for (;;) {
     if (pos >= data.length) throw new CodecError("xz", "unexpected end of data", pos);

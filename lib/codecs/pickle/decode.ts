@@ -1,4 +1,5 @@
 import { asciiOrUndefined } from "../bytes";
+import type { Budget } from "../budget";
 import { CodecError } from "../codec-error";
 import type { DecodedPickle, PickleCall, PickleGlobal, PickleNode, PickleObject, PickleStr } from "./nodes";
 
@@ -135,7 +136,7 @@ const BUILTINS = ["builtins", "__builtin__"];
  * Calls whose result is plain data (bytes/bytearray/set/frozenset in older protocols) become those nodes,
  * keeping the call as `origin`; any other call stays an object node.
  */
-function reduceNode(func: PickleNode, args: PickleNode): PickleNode {
+function reduceNode(func: PickleNode, args: PickleNode, budget: Budget | undefined): PickleNode {
   const call: PickleCall = { func, args };
   if (args.t === "tuple") {
     const a = args.items;
@@ -143,6 +144,8 @@ function reduceNode(func: PickleNode, args: PickleNode): PickleNode {
       const enc = a[1].v.toLowerCase().replace(/[-_]/g, "");
       if (enc === "latin1" || enc === "iso88591") {
         const text = a[0].v;
+        // One memoized string can be REDUCEd many times, each making new bytes: that is output, not input.
+        budget?.spendBytes("pickle", text.length);
         const ok = [...text].every((ch) => ch.charCodeAt(0) < 256);
         if (ok) return { t: "bytes", v: Uint8Array.from(text, (ch) => ch.charCodeAt(0)), origin: call };
       }
@@ -154,6 +157,7 @@ function reduceNode(func: PickleNode, args: PickleNode): PickleNode {
     }
     for (const kind of ["set", "frozenset"] as const) {
       if (isGlobal(func, BUILTINS, kind) && a.length === 1 && a[0].t === "list") {
+        budget?.spendSteps("pickle", a[0].items.length);
         return { t: kind, items: a[0].items.slice(), origin: call };
       }
       if (isGlobal(func, BUILTINS, kind) && a.length === 0) return { t: kind, items: [], origin: call };
@@ -170,7 +174,8 @@ function object(how: PickleObject["how"], callable: PickleNode, args: PickleNode
  * A pickle virtual machine that builds a tree instead of objects: protocols 0–5, every opcode, nothing
  * imported or called. Malformed input throws `CodecError` with the byte position.
  */
-export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PICKLE_LIMITS): DecodedPickle {
+/** With a `budget`, every node pushed and every item copied spends a step of it. */
+export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PICKLE_LIMITS, budget?: Budget): DecodedPickle {
   if (data.length > limits.maxBytes) throw new CodecError("pickle", `value is larger than ${limits.maxBytes} bytes`);
   const r: Reader = new Reader(data);
   let stack: PickleNode[] = [];
@@ -184,6 +189,7 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
   let containers = 0;
   const push = (n: PickleNode) => {
     if (stack.length >= limits.maxStack) r.fail("stack limit exceeded");
+    budget?.spendSteps("pickle");
     if (n.t !== "int" && n.t !== "str" && n.t !== "none" && n.t !== "bool" && n.t !== "float" && n.t !== "bytes") containers++;
     stack.push(n);
   };
@@ -472,7 +478,7 @@ export function decodePickle(data: Uint8Array, limits: PickleLimits = DEFAULT_PI
       case 0x52: {
         const args = pop(at);
         const func = pop(at);
-        push(reduceNode(func, args));
+        push(reduceNode(func, args, budget));
         break;
       }
       case 0x81: {
