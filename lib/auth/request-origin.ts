@@ -16,6 +16,8 @@ const holder = globalThis as unknown as { cacheboardOriginNonce?: string };
 
 export function recordRequestOrigins(): void {
   if (holder.cacheboardOriginNonce) return;
+  // A mistyped CACHEBOARD_TRUSTED_PROXIES stops the start here rather than failing every sign-in later.
+  trustedProxies();
   const nonce = randomBytes(16).toString("hex");
   holder.cacheboardOriginNonce = nonce;
   subscribe("http.server.request.start", (message) => {
