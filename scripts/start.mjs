@@ -41,7 +41,7 @@ if (summary.users === 0) {
   console.log(
     process.env.CACHEBOARD_ADMIN_EMAIL
       ? `First run: sign in as ${process.env.CACHEBOARD_ADMIN_EMAIL} with CACHEBOARD_ADMIN_PASSWORD.`
-      : `First run: open ${url} and create the admin account.`,
+      : `First run: open ${url} and create the admin account (from another machine, with the setup token the server prints below).`,
   );
 } else {
   console.log(`Open ${url} and sign in.`);
