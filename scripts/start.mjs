@@ -7,6 +7,8 @@ import { ensureBuild, ensureDependencies, migrate, root } from "./lib/setup.mjs"
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = process.env.PORT || "3000";
+// Only this machine can reach the dashboard unless HOST says otherwise (e.g. 0.0.0.0 behind a proxy).
+const host = process.env.HOST || "127.0.0.1";
 
 ensureDependencies();
 const summary = migrate();
@@ -32,20 +34,21 @@ const declared = process.env.CACHEBOARD_CONNECTIONS_FILE || process.env.CACHEBOA
 const offerLocalRedis = !declared && (await localRedisAnswers());
 if (offerLocalRedis) process.env.CACHEBOARD_LOCAL_REDIS = "127.0.0.1:6379";
 
-const url = `http://localhost:${port}`;
-console.log(`\nCacheboard is starting on ${url}`);
+const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+const url = `http://${shownHost}:${port}`;
+console.log(`\nCacheboard is starting on ${url}${host === "127.0.0.1" ? " (this machine only; set HOST to listen elsewhere)" : ""}`);
 if (summary.users === 0) {
   console.log(
     process.env.CACHEBOARD_ADMIN_EMAIL
       ? `First run: sign in as ${process.env.CACHEBOARD_ADMIN_EMAIL} with CACHEBOARD_ADMIN_PASSWORD.`
-      : `First run: open ${url} and create the admin account.`,
+      : `First run: open ${url} and create the admin account (from another machine, with the setup token the server prints below).`,
   );
 } else {
   console.log(`Open ${url} and sign in.`);
 }
 if (offerLocalRedis) console.log(`A Redis answers on 127.0.0.1:6379: an admin can add it from ${url}/connections/new.`);
 
-const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", host], {
   cwd: root,
   stdio: "inherit",
   env: process.env,

@@ -1,13 +1,19 @@
 import "server-only";
+import { headers } from "next/headers";
 import { forbidden, redirect, unauthorized } from "next/navigation";
 import { NextResponse } from "next/server";
+import { loginPathFor } from "./next-path";
+import { requestTargetOf } from "./request-origin";
 import { roleAllows, type Role } from "./roles";
 import { currentUser, type SignedIn } from "./session";
 
-/** For pages and layouts: sends anonymous visitors to sign in, answers 403 to a role that is too low. */
+/**
+ * For pages and layouts: sends anonymous visitors to sign in (and back to this page afterwards), answers
+ * 403 to a role that is too low.
+ */
 export async function requirePageUser(needed: Role = "viewer"): Promise<SignedIn> {
   const signedIn = await currentUser();
-  if (!signedIn) redirect("/login");
+  if (!signedIn) redirect(loginPathFor(requestTargetOf(await headers())));
   if (!roleAllows(signedIn.user.role, needed)) forbidden();
   return signedIn;
 }

@@ -2,35 +2,111 @@ import "server-only";
 import { db } from "../db";
 
 /**
- * Sign-in rate limit, per email and per client address: after 5 failures within 15 minutes the key is
- * locked for 15 minutes. Kept in the database so a restart does not reset it.
+ * Sign-in rate limit, kept in the database so a restart does not reset it. Two counters per attempt: one
+ * per (account, client address), so someone guessing an admin's password from their machine locks only
+ * themselves out, never the admin signing in from elsewhere; and one per client address, against trying
+ * many accounts. An attempt is counted before the password is checked, with a compare-and-swap on the
+ * row's version, so parallel attempts are counted one by one and none is checked past the limit; a
+ * successful sign-in then takes its own attempt back. Past the free attempts each further one locks the
+ * counter for twice as long as the one before (1 minute, 2, 4 … at most an hour). A counter untouched for
+ * a day is deleted.
  */
-const MAX_FAILURES = 5;
-const WINDOW_MS = 15 * 60 * 1000;
-const LOCK_MS = 15 * 60 * 1000;
+const LIMITS = { account: 5, address: 30 } as const;
+const FIRST_LOCK_MS = 60_000;
+const MAX_LOCK_MS = 60 * 60_000;
+const FORGET_AFTER_MS = 24 * 60 * 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** Each lost compare-and-swap means another attempt on the same counter was counted meanwhile. */
+const MAX_TRIES = 100;
 
-export async function lockedUntil(keys: string[]): Promise<Date | null> {
-  const rows = await db().loginThrottle.findMany({ where: { key: { in: keys } } });
-  const now = Date.now();
-  const locks = rows.map((row) => row.lockedUntil).filter((d): d is Date => d !== null && d.getTime() > now);
-  return locks.length ? new Date(Math.max(...locks.map((d) => d.getTime()))) : null;
+interface Counter {
+  failures: number;
+  lockedUntil: Date | null;
+  lastAttemptAt: Date;
+  version: number;
 }
 
-export async function recordFailure(keys: string[]): Promise<void> {
-  const now = new Date();
-  for (const key of keys) {
+type Change = { failures: number; lockedUntil: Date | null } | { refused: Date };
+
+export function lockDuration(failures: number, limit: number): number | null {
+  if (failures < limit) return null;
+  return Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** Math.min(failures - limit, 16));
+}
+
+/** Applies `change` to the counter atomically: re-reads and retries when another writer got there first. */
+async function update(key: string, change: (row: Counter | null, now: Date) => Change | null): Promise<Date | null> {
+  for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
     const row = await db().loginThrottle.findUnique({ where: { key } });
-    const fresh = !row || now.getTime() - row.windowStart.getTime() > WINDOW_MS;
-    const failures = fresh ? 1 : row.failures + 1;
-    const data = {
-      failures,
-      windowStart: fresh ? now : row.windowStart,
-      lockedUntil: failures >= MAX_FAILURES ? new Date(now.getTime() + LOCK_MS) : null,
-    };
-    await db().loginThrottle.upsert({ where: { key }, create: { key, ...data }, update: data });
+    const now = new Date();
+    const next = change(row, now);
+    if (!next) return null;
+    if ("refused" in next) return next.refused;
+    const data = { failures: next.failures, lockedUntil: next.lockedUntil, lastAttemptAt: now };
+    if (row) {
+      const { count } = await db().loginThrottle.updateMany({ where: { key, version: row.version }, data: { ...data, version: { increment: 1 } } });
+      if (count === 1) return null;
+    } else {
+      try {
+        await db().loginThrottle.create({ data: { key, ...data } });
+        return null;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error;
+      }
+    }
   }
+  // So many parallel attempts on one counter are an attack, not a person.
+  return new Date(Date.now() + FIRST_LOCK_MS);
 }
 
-export async function clearFailures(keys: string[]): Promise<void> {
-  await db().loginThrottle.deleteMany({ where: { key: { in: keys } } });
+function take(limit: number) {
+  return (row: Counter | null, now: Date): Change => {
+    if (row?.lockedUntil && row.lockedUntil > now) return { refused: row.lockedUntil };
+    const stale = !row || now.getTime() - row.lastAttemptAt.getTime() > FORGET_AFTER_MS;
+    const failures = (stale ? 0 : row.failures) + 1;
+    const lock = lockDuration(failures, limit);
+    return { failures, lockedUntil: lock === null ? null : new Date(now.getTime() + lock) };
+  };
+}
+
+function giveBack(limit: number) {
+  return (row: Counter | null): Change | null => {
+    if (!row) return null;
+    const failures = Math.max(0, row.failures - 1);
+    return { failures, lockedUntil: failures < limit ? null : row.lockedUntil };
+  };
+}
+
+let lastPrune = 0;
+
+export async function pruneThrottle(now = new Date()): Promise<number> {
+  lastPrune = now.getTime();
+  const { count } = await db().loginThrottle.deleteMany({ where: { lastAttemptAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } });
+  return count;
+}
+
+export function throttleKeys(email: string, address: string | null) {
+  const from = address ?? "unknown";
+  return { address: `address:${from}`, account: `account:${email}|address:${from}` };
+}
+
+export type SignInAttempt = { allowed: false; retryAt: Date } | { allowed: true; succeeded: () => Promise<void> };
+
+/** Counts one sign-in attempt before the password is checked; refuses it while either counter is locked. */
+export async function beginSignInAttempt(email: string, address: string | null): Promise<SignInAttempt> {
+  if (Date.now() - lastPrune > PRUNE_EVERY_MS) await pruneThrottle();
+  const keys = throttleKeys(email, address);
+  const addressRefused = await update(keys.address, take(LIMITS.address));
+  if (addressRefused) return { allowed: false, retryAt: addressRefused };
+  const accountRefused = await update(keys.account, take(LIMITS.account));
+  if (accountRefused) {
+    await update(keys.address, giveBack(LIMITS.address));
+    return { allowed: false, retryAt: accountRefused };
+  }
+  return {
+    allowed: true,
+    succeeded: async () => {
+      await db().loginThrottle.deleteMany({ where: { key: keys.account } });
+      await update(keys.address, giveBack(LIMITS.address));
+    },
+  };
 }

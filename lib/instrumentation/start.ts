@@ -1,9 +1,12 @@
 import "server-only";
 import { schedulePrune } from "../audit/prune";
+import { recordRequestOrigins } from "../auth/request-origin";
+import { announceSetupToken } from "../auth/setup-token";
 import { applyManagedConnections } from "../connections/managed";
 import { getSettings } from "../settings";
 
 export async function startServerTasks(): Promise<void> {
+  recordRequestOrigins();
   await getSettings();
   const applied = await applyManagedConnections();
   if (applied) {
@@ -16,4 +19,5 @@ export async function startServerTasks(): Promise<void> {
     console.log(`Declared connections from ${applied.source}: ${changes.join(", ") || "none"}.`);
   }
   schedulePrune();
+  await announceSetupToken();
 }

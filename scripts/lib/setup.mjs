@@ -56,7 +56,7 @@ export function ensureBuild({ force = false } = {}) {
   const buildId = path.join(root, distDir(), "BUILD_ID");
   const sources = Math.max(
     ...["app", "components", "lib", "prisma"].map((dir) => newestIn(path.join(root, dir))),
-    ...["next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => mtime(path.join(root, f))),
+    ...["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => mtime(path.join(root, f))),
   );
   if (!force && mtime(buildId) > sources) return false;
   console.log("Building the app (next build)…");

@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "@/lib/db-migrate";
+import { applyMigrations, loadMigrations, migrationsDir } from "@/lib/db-migrate";
 import { createDb, type Db } from "@/lib/db-factory";
 import { sealSecrets } from "@/lib/secrets";
 import { startPostgres, type PostgresServer } from "../support/postgres";
 import { removeDir, tempDir } from "../support/process";
 
 const root = path.resolve(import.meta.dirname, "../..");
+/** Every committed migration, in order: all of them apply to an empty database. */
+const committed = (provider: "sqlite" | "postgresql") => loadMigrations(migrationsDir(provider, root)).map((m) => m.name);
 
 /** Touches every model and column kind, so a migration that does not match the schema fails here. */
 async function exerciseEveryModel(db: Db): Promise<void> {
@@ -27,7 +29,7 @@ async function exerciseEveryModel(db: Db): Promise<void> {
       outcome: "ok",
     },
   });
-  await db.loginThrottle.create({ data: { key: "email:a@example.test", failures: 2 } });
+  await db.loginThrottle.create({ data: { key: "address:192.0.2.1", failures: 2, lockedUntil: new Date(), lastAttemptAt: new Date(), version: 3 } });
   await db.setting.create({ data: { key: "audit.retentionDays", value: "90" } });
 
   const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
@@ -49,7 +51,7 @@ describe("migrations on SQLite", () => {
   afterAll(() => removeDir(dir));
 
   it("apply on an empty file, once", async () => {
-    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+    expect(await applyMigrations({ url, root })).toEqual(committed("sqlite"));
     expect(await applyMigrations({ url, root })).toEqual([]);
   });
 
@@ -103,7 +105,7 @@ describe("migrations on PostgreSQL", () => {
 
   it("apply on an empty database, once, and serve the Prisma client", async () => {
     const url = await server.createDatabase("cacheboard_migrations");
-    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+    expect(await applyMigrations({ url, root })).toEqual(committed("postgresql"));
     expect(await applyMigrations({ url, root })).toEqual([]);
     const db = createDb(url);
     try {
@@ -119,11 +121,12 @@ describe("migrations on PostgreSQL", () => {
     const client = new pg.default.Client({ connectionString: url });
     await client.connect();
     try {
-      const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`);
-      expect(rows).toHaveLength(1);
-      expect(rows[0].migration_name).toBe("20261121000000_init");
-      expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(rows[0].finished_at).not.toBeNull();
+      const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
+      expect(rows.map((row) => row.migration_name)).toEqual(committed("postgresql"));
+      for (const row of rows) {
+        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.finished_at).not.toBeNull();
+      }
     } finally {
       await client.end();
     }
