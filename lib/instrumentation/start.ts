@@ -1,9 +1,18 @@
 import "server-only";
 import { schedulePrune } from "../audit/prune";
 import { applyManagedConnections } from "../connections/managed";
+import { ensureSecretKey, SecretKeyMissingError } from "../secrets";
 import { getSettings } from "../settings";
 
 export async function startServerTasks(): Promise<void> {
+  try {
+    await ensureSecretKey();
+  } catch (error) {
+    if (!(error instanceof SecretKeyMissingError)) throw error;
+    // Serving without the key would answer 500 wherever a secret is needed; say what is wrong and stop.
+    console.error(`Cacheboard cannot start: ${error.message}`);
+    process.exit(1);
+  }
   await getSettings();
   const applied = await applyManagedConnections();
   if (applied) {
