@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PgClient } from "./generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { secureSqliteFiles } from "./db-files";
 import { databaseTarget } from "./db-url";
 
 export type Db = SqliteClient;
@@ -16,5 +17,6 @@ export function createDb(url?: string): Db {
   if (target.provider === "postgresql") {
     return new PgClient({ adapter: new PrismaPg({ connectionString: target.location }) }) as unknown as Db;
   }
+  secureSqliteFiles(target.location);
   return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}` }) });
 }

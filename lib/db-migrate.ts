@@ -4,10 +4,11 @@
  * Prisma's native schema engine has to be downloaded from a host that offline machines cannot reach.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { secureSqliteFiles } from "./db-files";
 import { databaseTarget, type DatabaseTarget } from "./db-url";
 
 export interface Migration {
@@ -67,7 +68,7 @@ export async function applyMigrations(
 }
 
 function applySqlite(file: string, migrations: Migration[], log: (line: string) => void): string[] {
-  mkdirSync(path.dirname(file), { recursive: true });
+  secureSqliteFiles(file);
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");

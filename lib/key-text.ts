@@ -1,6 +1,7 @@
 /**
  * Keys are bytes. In URLs and request bodies they travel as base64url; on screen they are shown as UTF-8
  * when they are valid UTF-8 without control characters, else with those bytes escaped (`\xff`), or as hex.
+ * Characters that render as nothing or reorder text (`\u202e`, `\u200b`) are always shown escaped.
  * Pure functions: used by the server and the browser alike.
  */
 import { fromBase64, toBase64 } from "./codecs/bytes";
@@ -26,20 +27,39 @@ export function base64ToBytes(base64: string): Uint8Array {
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export interface KeyText {
-  /** What to show: the UTF-8 text, or the text with undecodable and control bytes escaped as `\xNN`. */
+  /** What to show: the UTF-8 text, with undecodable and control bytes escaped as `\xNN` and invisible characters as `\uNNNN`. */
   text: string;
   /** True when the bytes are not plain UTF-8 text (some bytes are escaped in `text`). */
   binary: boolean;
+  /** True when the key holds characters that render as nothing or reorder the text around them (escaped in `text`). */
+  hidden: boolean;
+}
+
+/**
+ * Characters that would make a key look like another: format characters (bidi overrides and isolates,
+ * zero-width spaces and joiners, BOM, soft hyphen, tag characters), line and paragraph separators, C1
+ * controls and the blank Hangul fillers.
+ */
+const HIDDEN = /[\p{Cf}\p{Zl}\p{Zp}\u0080-\u009f\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0]/u;
+const HIDDEN_ALL = new RegExp(HIDDEN.source, "gu");
+
+function escapeHidden(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 export function keyText(key: Uint8Array): KeyText {
   try {
     const text = decoder.decode(key);
-    if (!/[\u0000-\u001f\u007f]/.test(text)) return { text, binary: false };
+    if (!/[\u0000-\u001f\u007f]/.test(text)) {
+      if (!HIDDEN.test(text)) return { text, binary: false, hidden: false };
+      return { text: text.replace(/\\/g, "\\\\").replace(HIDDEN_ALL, escapeHidden), binary: false, hidden: true };
+    }
   } catch {
     // not UTF-8: escape byte by byte below
   }
   let out = "";
+  let hidden = false;
   let i = 0;
   while (i < key.length) {
     const byte = key[i]!;
@@ -51,7 +71,9 @@ export function keyText(key: Uint8Array): KeyText {
     }
     if (width > 1 && i + width <= key.length) {
       try {
-        out += decoder.decode(key.subarray(i, i + width));
+        const char = decoder.decode(key.subarray(i, i + width));
+        if (HIDDEN.test(char)) hidden = true;
+        out += char.replace(HIDDEN_ALL, escapeHidden);
         i += width;
         continue;
       } catch {
@@ -61,7 +83,7 @@ export function keyText(key: Uint8Array): KeyText {
     out += `\\x${byte.toString(16).padStart(2, "0")}`;
     i += 1;
   }
-  return { text: out, binary: true };
+  return { text: out, binary: true, hidden };
 }
 
 export function keyHex(key: Uint8Array): string {

@@ -7,11 +7,13 @@ import { databaseTarget } from "./db-url";
 /**
  * Connection secrets at rest: AES-256-GCM with a fresh 96-bit IV per value. The key comes from
  * CACHEBOARD_SECRET_KEY (64 hex chars or 44 base64 chars), or is generated once into `secret.key`
- * (mode 0600) beside the SQLite database, or in ./data for PostgreSQL.
+ * (mode 0600) beside the SQLite database, or in ./data for PostgreSQL — but never while the database holds
+ * secrets sealed with a key that is gone: a new key would only turn them into noise.
  */
 const VERSION = "v1";
 
-let cachedKey: Buffer | undefined;
+/** Kept process-wide: Next.js bundles this module once per server layer, and all must seal with one key. */
+const holder = globalThis as unknown as { cacheboardSecretKey?: Buffer };
 
 export function secretKeyPath(): string {
   const target = databaseTarget();
@@ -26,25 +28,58 @@ function parseKey(text: string): Buffer {
   return key;
 }
 
-function secretKey(): Buffer {
-  if (cachedKey) return cachedKey;
-  if (process.env.CACHEBOARD_SECRET_KEY) {
-    cachedKey = parseKey(process.env.CACHEBOARD_SECRET_KEY);
-    return cachedKey;
-  }
+function readKey(): Buffer | null {
+  if (process.env.CACHEBOARD_SECRET_KEY) return parseKey(process.env.CACHEBOARD_SECRET_KEY);
   const file = secretKeyPath();
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // "wx": if another process created it meanwhile, fail here and read theirs below.
-    try {
-      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
+  if (!existsSync(file)) return null;
   chmodSync(file, 0o600);
-  cachedKey = parseKey(readFileSync(file, "utf8"));
-  return cachedKey;
+  return parseKey(readFileSync(file, "utf8"));
+}
+
+function generateKey(): Buffer {
+  const file = secretKeyPath();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // "wx": if another process created it meanwhile, fail here and read theirs below.
+  try {
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return readKey()!;
+}
+
+/** The key file is gone while sealed secrets remain: the server must not start and mint a new key. */
+export class SecretKeyMissingError extends Error {
+  constructor(file: string, profiles: string[]) {
+    super(
+      `The secret key file ${file} is missing, but ${profiles.length} connection profile(s) hold secrets sealed with it ` +
+        `(${profiles.join(", ")}). Restore the file from a backup, or set CACHEBOARD_SECRET_KEY to the key. ` +
+        `To give those secrets up instead, clear the column: UPDATE "ConnectionProfile" SET "secret" = NULL; then start again and re-enter them.`,
+    );
+    this.name = "SecretKeyMissingError";
+  }
+}
+
+/**
+ * Run once at server start: reads the key, or generates it when no secret is sealed yet. Throws
+ * SecretKeyMissingError instead of generating one when sealed secrets exist without their key.
+ */
+export async function ensureSecretKey(): Promise<void> {
+  const existing = readKey();
+  if (existing) {
+    holder.cacheboardSecretKey = existing;
+    return;
+  }
+  const { db } = await import("./db");
+  const sealed = await db().connectionProfile.findMany({ where: { secret: { not: null } }, select: { name: true } });
+  if (sealed.length) throw new SecretKeyMissingError(secretKeyPath(), sealed.map((row) => row.name));
+  holder.cacheboardSecretKey = generateKey();
+}
+
+function secretKey(): Buffer {
+  // Outside the server (scripts, tests) nothing ran ensureSecretKey; sealing there may create the key.
+  holder.cacheboardSecretKey ??= readKey() ?? generateKey();
+  return holder.cacheboardSecretKey;
 }
 
 export function sealSecret(plaintext: string): string {
@@ -72,4 +107,16 @@ export function sealSecrets(secrets: Record<string, string>): string | null {
 export function openSecrets(sealed: string | null): Record<string, string> {
   if (!sealed) return {};
   return JSON.parse(openSecret(sealed)) as Record<string, string>;
+}
+
+/**
+ * The secrets, or null when they cannot be opened with the current key (the key was replaced or the value
+ * damaged): the profile is shown as "secret unreadable" and an admin re-enters them.
+ */
+export function tryOpenSecrets(sealed: string | null): Record<string, string> | null {
+  try {
+    return openSecrets(sealed);
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { AuditEntryView } from "@/lib/audit/present";
+import { HiddenCharactersBadge } from "../browser/hidden-characters-badge";
 import { DiffPanel, SnapshotPanel } from "./snapshot-panel";
 import { UndoButton } from "./undo-button";
 
@@ -32,6 +33,7 @@ export function AuditEntry({ entry, canUndo, connectionExists }: { entry: AuditE
               {entry.key.text}
             </code>
           )}
+          {entry.key?.hidden && <HiddenCharactersBadge small />}
           {entry.undoOfId && <span className="text-xs text-slate-500">undo of #{entry.undoOfId}</span>}
           <span className="ml-auto text-xs text-slate-500">
             {entry.actorEmail}

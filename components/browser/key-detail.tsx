@@ -13,6 +13,7 @@ import { fromHex } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64, keyFromParam, keyHex, keyText, keyToParam } from "@/lib/key-text";
+import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
 import { formatBytes } from "./value-view/format";
@@ -24,8 +25,10 @@ const typeLabel: Record<WireRead["type"], string> = { string: "string", hash: "h
 
 function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boolean; keyBytes: Uint8Array; busy: boolean; onRename: (key: Uint8Array) => void; onClose: () => void }) {
   const shown = keyText(keyBytes);
-  const [hex, setHex] = useState(shown.binary);
-  const [text, setText] = useState(shown.binary ? keyHex(keyBytes) : shown.text);
+  // Escaped text is not the name: edit such names as hex, so saving an unchanged field keeps the bytes.
+  const escaped = shown.binary || shown.hidden;
+  const [hex, setHex] = useState(escaped);
+  const [text, setText] = useState(escaped ? keyHex(keyBytes) : shown.text);
   const bytes = hex ? fromHex(text) : new TextEncoder().encode(text);
   return (
     <Dialog open={open} title="Rename key" onClose={onClose}>
@@ -186,6 +189,7 @@ export function KeyDetail({
         </div>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
           {shownKey.binary && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-100">binary key</span>}
+          {shownKey.hidden && <HiddenCharactersBadge />}
           {read && (
             <span>
               <span className="text-slate-500">Type</span> <span className="font-medium" data-testid="key-type">{typeLabel[read.type]}</span>

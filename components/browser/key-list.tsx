@@ -12,6 +12,7 @@ import { keyFromParam, keyHex } from "@/lib/key-text";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, type KeyPageQuery } from "./api";
 import { formatBytes, formatCount, formatTtl } from "./format";
+import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { useNow } from "./use-now";
 
 export interface KeyFilter {
@@ -380,6 +381,7 @@ function KeyListRow({
       <span role="gridcell" className="flex min-w-0 items-center gap-1.5 font-mono text-[13px]" title={row.text}>
         <span className="truncate">{name}</span>
         {row.binary && !hex && <span className="shrink-0 rounded bg-amber-100 px-1 text-[10px] text-amber-900 dark:bg-amber-950 dark:text-amber-200">bytes</span>}
+        {row.hidden && !hex && <HiddenCharactersBadge small />}
       </span>
       <span role="gridcell" className="text-xs text-slate-600 dark:text-slate-300">
         {row.type}

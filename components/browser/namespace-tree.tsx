@@ -8,6 +8,7 @@ import type { TreeNodeView, TreeResult } from "@/lib/browser/key-row";
 import { queryKeys } from "@/lib/query-keys";
 import { startTreeScan } from "./api";
 import { formatBytes, formatCount } from "./format";
+import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { JobProgressBar } from "./job-progress-bar";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
 import { useJob } from "./use-job";
@@ -169,6 +170,7 @@ function TreeNode({
         <button type="button" className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)} title={node.scheme ?? undefined}>
           <span className="flex items-center gap-1.5">
             <span className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>{node.label}</span>
+            {node.hidden && <HiddenCharactersBadge small />}
             {node.scheme && (
               <span data-testid="scheme-label" className="shrink-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
                 {node.scheme}

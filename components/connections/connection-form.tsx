@@ -139,6 +139,11 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         save();
       }}
     >
+      {profile?.secretsUnreadable && (
+        <p role="alert" className="rounded-md border border-red-300/60 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+          Secret unreadable — re-enter it. The stored secret cannot be decrypted with this server&apos;s secret key (it was sealed with another key). Enter it again below; saving without it drops the unreadable one.
+        </p>
+      )}
       <Section title="Paste a URL">
         <div className="flex gap-2">
           <input

@@ -33,7 +33,7 @@ export interface AuditEntryView {
   connectionId: string | null;
   connectionName: string | null;
   action: string;
-  key: { text: string; binary: boolean; param: string } | null;
+  key: { text: string; binary: boolean; hidden: boolean; param: string } | null;
   detail: string | null;
   outcome: string;
   errorCode: string | null;

@@ -18,12 +18,39 @@ export async function requirePageUser(needed: Role = "viewer"): Promise<SignedIn
   return signedIn;
 }
 
-/** For route handlers: 401 without a session, 403 below the needed role, before the handler runs. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The same-origin rule Next.js applies to server actions, for route handlers that change state: a browser
+ * marks every cross-site request (Sec-Fetch-Site, Origin), so a page elsewhere cannot make a signed-in
+ * person's browser start work here. Requests without either header do not come from a browser page.
+ */
+export function crossOriginRequest(request: Request): boolean {
+  if (SAFE_METHODS.has(request.method)) return false;
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * For route handlers: 403 for a state-changing request from another origin, 401 without a session, 403
+ * below the needed role, before the handler runs.
+ */
 export function withUser<Args extends unknown[]>(
   needed: Role,
   handler: (signedIn: SignedIn, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
+    if (args[0] instanceof Request && crossOriginRequest(args[0])) {
+      return NextResponse.json({ ok: false, code: "CROSS_ORIGIN", message: "Requests from other sites are refused." }, { status: 403 });
+    }
     const signedIn = await currentUser();
     if (!signedIn) {
       return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });

@@ -77,6 +77,7 @@ async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | u
       param: keyToParam(meta.key),
       text: shown.text,
       binary: shown.binary,
+      hidden: shown.hidden,
       exists: meta.exists,
       type: meta.type,
       ttlMs: meta.ttlMs,

@@ -11,6 +11,8 @@ export interface KeyRow {
   /** Display text, non-UTF-8 and control bytes escaped as `\xNN`. */
   text: string;
   binary: boolean;
+  /** The name holds invisible or bidi characters, shown escaped in `text`. */
+  hidden: boolean;
   exists: boolean;
   type: KeyType;
   /** Remaining TTL in ms when the page was read; count down from `KeyPage.readAt`. */
@@ -42,6 +44,8 @@ export interface TreeNodeView {
   prefix: string;
   /** The segment shown for this node. */
   label: string;
+  /** The segment holds invisible or bidi characters, shown escaped in `label`. */
+  hidden: boolean;
   /** Scheme recognised for the prefix (`Django v1`, `Litestar namespace`…), if any. */
   scheme: string | null;
   count: number;

@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   CONNECTION_REFUSED: 502,
   AUTH_FAILED: 502,
   TIMEOUT: 504,
+  SECRET_UNREADABLE: 409,
 };
 
 /** `{ ok: false, code, message }` with a status that says whose fault it was, for the browser's error states. */

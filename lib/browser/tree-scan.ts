@@ -1,6 +1,6 @@
 import "server-only";
 import type { Driver, DriverKind } from "../drivers/types";
-import { keyToParam } from "../key-text";
+import { keyText, keyToParam } from "../key-text";
 import { NamespaceTree, type NamespaceNode } from "../keyspace";
 import { startJob } from "./jobs";
 import type { TreeNodeView, TreeResult } from "./key-row";
@@ -28,6 +28,7 @@ function snapshot(tree: NamespaceTree, kind: DriverKind): TreeResult {
     return {
       prefix: keyToParam(node.prefix),
       label: node.label,
+      hidden: keyText(node.segment).hidden,
       scheme: node.scheme ?? (kind === "uwsgi" && node.depth === 1 ? "uWSGI cache" : null),
       count: node.count,
       size: node.bytes,

@@ -1,8 +1,9 @@
 import "server-only";
 import { db, type ConnectionProfile } from "../db";
-import { createDriver } from "../drivers/registry";
+import { createDriver, driverCapabilities } from "../drivers/registry";
 import type { Driver, DriverKind } from "../drivers/types";
-import { openSecrets } from "../secrets";
+import { DriverError } from "../drivers/errors";
+import { tryOpenSecrets } from "../secrets";
 
 /** A profile as the browser may see it: no secret values, only which secrets are set. */
 export interface PublicProfile {
@@ -11,6 +12,8 @@ export interface PublicProfile {
   kind: DriverKind;
   settings: Record<string, unknown>;
   secretsSet: string[];
+  /** The stored secrets cannot be opened with the current key: shown as "secret unreadable — re-enter it". */
+  secretsUnreadable: boolean;
   readOnly: boolean;
   environment: string;
   color: string | null;
@@ -28,12 +31,14 @@ export interface LoadedConnection {
 }
 
 export function toPublicProfile(row: ConnectionProfile): PublicProfile {
+  const secrets = tryOpenSecrets(row.secret);
   return {
     id: row.id,
     name: row.name,
     kind: row.kind as DriverKind,
     settings: JSON.parse(row.settings) as Record<string, unknown>,
-    secretsSet: Object.keys(openSecrets(row.secret)),
+    secretsSet: Object.keys(secrets ?? {}),
+    secretsUnreadable: secrets === null,
     readOnly: row.readOnly,
     environment: row.environment,
     color: row.color,
@@ -53,15 +58,30 @@ interface Pooled {
 const holder = globalThis as unknown as { cacheboardDrivers?: Map<string, Pooled> };
 const pool = (holder.cacheboardDrivers ??= new Map());
 
+/**
+ * Stands in for the driver of a profile whose secrets cannot be opened: it knows its kind and capabilities
+ * and answers every call with SECRET_UNREADABLE, so each route and action reports that instead of failing.
+ */
+function unreadableSecretDriver(row: ConnectionProfile): Driver {
+  const refuse = async () => {
+    throw new DriverError("SECRET_UNREADABLE", `The stored secret of "${row.name}" cannot be decrypted with the current secret key; an admin must re-enter it.`);
+  };
+  const refusing = new Proxy({}, { get: () => refuse });
+  const known = { kind: row.kind, capabilities: driverCapabilities(row.kind as DriverKind), collections: refusing, dispose: async () => undefined };
+  return new Proxy(known, { get: (target, name) => (name in target ? target[name as keyof typeof target] : name === "then" ? undefined : refuse) }) as unknown as Driver;
+}
+
 function pooledDriver(row: ConnectionProfile): Driver {
   const version = row.updatedAt.getTime();
   const existing = pool.get(row.id);
   if (existing && existing.version === version) return existing.driver;
+  const secrets = tryOpenSecrets(row.secret);
+  if (!secrets) return unreadableSecretDriver(row);
   if (existing) void existing.driver.dispose().catch(() => undefined);
   const driver = createDriver({
     kind: row.kind as DriverKind,
     settings: JSON.parse(row.settings),
-    secrets: openSecrets(row.secret),
+    secrets,
     timeoutMs: row.timeoutMs,
   });
   pool.set(row.id, { version, driver });

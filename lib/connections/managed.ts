@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { db } from "../db";
-import { openSecrets } from "../secrets";
+import { tryOpenSecrets } from "../secrets";
 import { profileFields } from "./profile-input";
 import { createProfile, updateProfile } from "./store";
 
@@ -84,7 +84,7 @@ export async function applyManagedConnections(env: Environment = process.env): P
       row.managed &&
       row.kind === fields.kind &&
       row.settings === JSON.stringify(fields.settings) &&
-      JSON.stringify(openSecrets(row.secret)) === JSON.stringify(secrets) &&
+      JSON.stringify(tryOpenSecrets(row.secret)) === JSON.stringify(secrets) &&
       row.readOnly === fields.readOnly &&
       row.environment === fields.environment &&
       row.color === fields.color &&
@@ -97,7 +97,7 @@ export async function applyManagedConnections(env: Environment = process.env): P
       continue;
     }
     // Every secret the file does not name is cleared: the file is the whole truth for a managed profile.
-    const cleared = Object.fromEntries(Object.keys(openSecrets(row.secret)).map((name) => [name, secrets[name] ?? ""]));
+    const cleared = Object.fromEntries(Object.keys(tryOpenSecrets(row.secret) ?? {}).map((name) => [name, secrets[name] ?? ""]));
     await updateProfile(row, { ...fields, secrets: { ...cleared, ...secrets } });
     if (!row.managed) await db().connectionProfile.update({ where: { id: row.id }, data: { managed: true } });
     result.updated.push(fields.name);

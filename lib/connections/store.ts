@@ -2,8 +2,9 @@ import "server-only";
 import { db, type ConnectionProfile } from "../db";
 import { createDriver } from "../drivers/registry";
 import type { PingResult } from "../drivers/types";
-import { openSecrets, sealSecrets } from "../secrets";
-import { SECRET_NAMES } from "./kinds";
+import { ActionRefusal } from "../actions/define-action";
+import { sealSecrets, tryOpenSecrets } from "../secrets";
+import { SECRET_LABELS, SECRET_NAMES } from "./kinds";
 import { disposeConnection } from "./load";
 import type { ProfileFields } from "./profile-input";
 
@@ -19,6 +20,31 @@ export function mergeSecrets(kind: ProfileFields["kind"], stored: Record<string,
     if (value) merged[name] = value;
   }
   return merged;
+}
+
+/** Settings that decide where a secret is sent and whether the peer is verified first. */
+const DESTINATION_SETTINGS = ["url", "host", "port", "sentinels", "nodes", "servers", "tls", "sentinelTls"] as const;
+
+function destination(kind: string, settings: Record<string, unknown>): string {
+  const tlsOff = (settings.tls as { enabled?: boolean } | undefined)?.enabled === false;
+  return JSON.stringify([kind, ...DESTINATION_SETTINGS.map((name) => (name === "tls" && tlsOff ? null : (settings[name] ?? null)))]);
+}
+
+/**
+ * The stored secrets the form's changes would keep, or none when they cannot be opened (the admin re-enters
+ * them). A stored secret goes only to the address it was saved for: with another host, port, server list or
+ * TLS setting, every kept secret has to be typed again (or cleared), so nobody can point a saved profile
+ * at a server of their own and collect its password.
+ */
+function storedSecretsFor(row: ConnectionProfile | null, fields: ProfileFields): Record<string, string> {
+  const stored = row ? (tryOpenSecrets(row.secret) ?? {}) : {};
+  if (!row || destination(row.kind, JSON.parse(row.settings) as Record<string, unknown>) === destination(fields.kind, fields.settings)) return stored;
+  const kept = SECRET_NAMES[fields.kind].filter((name) => fields.secrets[name] === undefined && stored[name]);
+  if (kept.length) {
+    const names = kept.map((name) => (SECRET_LABELS[name] ?? name).toLowerCase()).join(" and ");
+    throw new ActionRefusal("SECRET_REQUIRED", `The address changed: enter the ${names} again, or clear it. A stored secret is only sent to the address it was saved for.`);
+  }
+  return stored;
 }
 
 function columns(fields: ProfileFields, secrets: Record<string, string>) {
@@ -43,7 +69,7 @@ export async function createProfile(fields: ProfileFields, options: { managed?: 
 }
 
 export async function updateProfile(row: ConnectionProfile, fields: ProfileFields): Promise<ConnectionProfile> {
-  const secrets = mergeSecrets(fields.kind, openSecrets(row.secret), fields.secrets);
+  const secrets = mergeSecrets(fields.kind, storedSecretsFor(row, fields), fields.secrets);
   const updated = await db().connectionProfile.update({ where: { id: row.id }, data: columns(fields, secrets) });
   await disposeConnection(row.id);
   return updated;
@@ -66,12 +92,29 @@ export function changedFields(row: ConnectionProfile, fields: ProfileFields): st
   return [...changed, ...secretChanges];
 }
 
-/** Connects with unsaved fields (secrets left unchanged come from the stored profile) and pings once. */
-export async function testProfile(fields: ProfileFields, stored: ConnectionProfile | null): Promise<PingResult> {
+/** Where a profile connects, for the audit log: its address settings, never a secret or a certificate. */
+export function addressOf(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    ["url", "host", "port", "sentinels", "nodes", "servers", "address", "statsAddress"].filter((name) => settings[name] !== undefined).map((name) => [name, settings[name]]),
+  );
+}
+
+/**
+ * The secrets "Test connection" may use: those typed in the form, and stored ones left unchanged — only
+ * while the address is the stored one. `fromStore` names the stored ones, for the audit entry.
+ */
+export function secretsForTest(fields: ProfileFields, stored: ConnectionProfile | null): { secrets: Record<string, string>; fromStore: string[] } {
+  const kept = storedSecretsFor(stored, fields);
+  const secrets = mergeSecrets(fields.kind, kept, fields.secrets);
+  return { secrets, fromStore: Object.keys(secrets).filter((name) => fields.secrets[name] === undefined) };
+}
+
+/** Connects with unsaved fields and the secrets from `secretsForTest`, and pings once. */
+export async function testProfile(fields: ProfileFields, secrets: Record<string, string>): Promise<PingResult> {
   const driver = createDriver({
     kind: fields.kind,
     settings: fields.settings,
-    secrets: mergeSecrets(fields.kind, stored ? openSecrets(stored.secret) : {}, fields.secrets),
+    secrets,
     timeoutMs: fields.timeoutMs,
   });
   try {

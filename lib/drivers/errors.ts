@@ -19,6 +19,8 @@ export const DRIVER_ERROR_CODES = [
   "FORBIDDEN",
   "PROTOCOL_ERROR",
   "SERVER_ERROR",
+  /** The profile's stored secrets cannot be opened with the current key; an admin must re-enter them. */
+  "SECRET_UNREADABLE",
 ] as const;
 
 export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];

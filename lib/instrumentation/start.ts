@@ -3,10 +3,19 @@ import { schedulePrune } from "../audit/prune";
 import { recordRequestOrigins } from "../auth/request-origin";
 import { announceSetupToken } from "../auth/setup-token";
 import { applyManagedConnections } from "../connections/managed";
+import { ensureSecretKey, SecretKeyMissingError } from "../secrets";
 import { getSettings } from "../settings";
 
 export async function startServerTasks(): Promise<void> {
   recordRequestOrigins();
+  try {
+    await ensureSecretKey();
+  } catch (error) {
+    if (!(error instanceof SecretKeyMissingError)) throw error;
+    // Serving without the key would answer 500 wherever a secret is needed; say what is wrong and stop.
+    console.error(`Cacheboard cannot start: ${error.message}`);
+    process.exit(1);
+  }
   await getSettings();
   const applied = await applyManagedConnections();
   if (applied) {

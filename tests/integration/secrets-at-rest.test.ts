@@ -80,7 +80,8 @@ describe("connection secrets at rest", () => {
   it("keeps an unchanged secret, clears one sent empty, and audits names only", async () => {
     const result = await updateConnection({
       id,
-      profile: { name: "with password", kind: "redis", settings: { host: "127.0.0.1", port: 6391 }, secrets: { tlsKey: "" } },
+      // Same address: a stored secret is only kept for the address it was saved for.
+      profile: { name: "with password", kind: "redis", settings: { host: "127.0.0.1", port: 6390, db: 1, tls: { enabled: true, verify: true } }, secrets: { tlsKey: "" } },
     });
     expect(result).toMatchObject({ ok: true });
     const row = await db().connectionProfile.findUniqueOrThrow({ where: { id } });

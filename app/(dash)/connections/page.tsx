@@ -57,6 +57,11 @@ export default async function ConnectionsPage() {
                       {c.environment}
                     </span>
                     {c.readOnly && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600 dark:bg-slate-800 dark:text-slate-300">read-only</span>}
+                    {c.secretsUnreadable && (
+                      <span title="The stored secret cannot be decrypted with this server's secret key" className="rounded bg-red-100 px-1.5 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-200">
+                        secret unreadable — re-enter it
+                      </span>
+                    )}
                     {c.managed && (
                       <span title="Declared by the deployment's connections file" className="rounded bg-sky-100 px-1.5 py-0.5 text-sky-800 dark:bg-sky-900 dark:text-sky-200">
                         managed
