@@ -5,7 +5,9 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyPage } from "@/lib/browser/key-page";
 import { openValueDownload } from "@/lib/browser/value-download";
+import { DESCRIBE_SCRIPT } from "@/lib/drivers/redis-scripts";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
@@ -88,5 +90,32 @@ describe("a 100 MiB Redis string", () => {
     const ranges = seen.filter((args) => args[0].toUpperCase() === "GETRANGE").map((args) => Number(args[3]) - Number(args[2]) + 1);
     // Every range read is bounded (a page, a 4 MiB download chunk or a 4 KiB sample), never the whole value.
     for (const length of ranges) if (length > 0) expect(length).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
+
+  it("is listed with a format read from its first 1 KiB only, never read whole or hashed", async () => {
+    const monitor = await raw.duplicate().monitor();
+    const seen: string[][] = [];
+    const marker = `monitor:end:${Date.now()}`;
+    let ended: () => void = () => undefined;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args.includes(marker)) ended();
+      else if (args.includes(KEY)) seen.push(args);
+    });
+    try {
+      const page = await keyPage(driver, { prefix: Buffer.from("big:"), limit: 10 });
+      expect(page.rows).toHaveLength(1);
+      expect(page.rows[0]).toMatchObject({ type: "string", size: SIZE });
+      await raw.exists(marker);
+      await end;
+    } finally {
+      monitor.disconnect();
+    }
+    const commands = seen.map((args) => args[0].toUpperCase());
+    expect(commands).not.toContain("GET");
+    for (const args of seen.filter((a) => /^evalsha$/i.test(a[0]))) expect(args[1]).toBe(DESCRIBE_SCRIPT.sha);
+    const ranges = seen.filter((args) => args[0].toUpperCase() === "GETRANGE");
+    expect(ranges.length).toBeGreaterThan(0);
+    for (const args of ranges) expect(Number(args[3]) - Number(args[2]) + 1).toBeLessThanOrEqual(1024);
   });
 });
