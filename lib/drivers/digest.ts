@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { DIGEST_MAX_BYTES } from "./limits";
 
 /**
  * Identity of a stored value for conflict checks. SHA-1 because Redis can compute it server-side in Lua
@@ -8,11 +9,7 @@ export function valueDigest(value: Buffer | Uint8Array): string {
   return createHash("sha1").update(value).digest("hex");
 }
 
-/**
- * Largest string whose whole-value digest is computed (in Redis, in Lua). Hashing a larger value would hold
- * the server for as long as the hash takes, so above this a value is identified by `sampledDigest` instead.
- */
-export const DIGEST_MAX_BYTES = 1024 * 1024;
+export { DIGEST_MAX_BYTES };
 
 /** Bytes taken from each end of a large value for `sampledDigest`. */
 export const SAMPLE_BYTES = 4096;
