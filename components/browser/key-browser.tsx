@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { inputClass } from "@/components/ui/field";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
@@ -9,13 +9,17 @@ import { Button } from "@/components/ui/button";
 import { AddKeyDialog } from "./add-key-dialog";
 import { KeyDetail } from "./key-detail";
 import { KeyList, type KeyFilter } from "./key-list";
+import { keyFromUrlParam, keyToUrlParam } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
 
 const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
+const noSubscription = () => () => undefined;
+
 /**
  * One connection's key browser. The URL is the state: `ns` (base64url prefix), `q` (glob, or an exact key
- * with `mode=exact` — an addition to the shared contract), `type` and `key` (base64url of the open key), so
+ * with `mode=exact` — an addition to the shared contract), `type` and `key` (base64url of the open key, or a
+ * handle for a key too long for a URL, see `key-url.ts`), so
  * reload, back/forward and shared links land on the same view. Selecting a namespace or a key pushes a
  * history entry; typing in the filter replaces the current one.
  */
@@ -29,7 +33,9 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     type: params.get("type") ?? "",
     exact: params.get("mode") === "exact",
   };
-  const openKey = params.get("key");
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const open = keyFromUrlParam(params.get("key"), hydrated);
+  const openKey = open && "param" in open ? open.param : null;
 
   const navigate = useCallback(
     (patch: Record<string, string | null>, mode: "push" | "replace" = "push") => {
@@ -158,7 +164,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           connectionId={profile.id}
           filter={filter}
           openKey={openKey}
-          onOpen={(param) => navigate({ key: param })}
+          onOpen={(param) => navigate({ key: keyToUrlParam(param) })}
           onKeysDeleted={(deleted) => {
             if (openKey && deleted.includes(openKey)) navigate({ key: null }, "replace");
           }}
@@ -167,6 +173,11 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           filterInput={filterInput}
         />
       </section>
+      {open && "unknownHandle" in open && (
+        <aside className="w-[min(44%,40rem)] shrink-0 border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Key detail">
+          <p role="status">This link points at a key whose name is too long for a URL; it can only be opened in the tab that opened it. Find the key in the list to open it here.</p>
+        </aside>
+      )}
       {openKey && (
         <aside className="w-[min(44%,40rem)] shrink-0 border-l border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Key detail">
           <KeyDetail
@@ -178,7 +189,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
             keyParam={openKey}
             onClose={() => navigate({ key: null })}
             onDeleted={() => navigate({ key: null }, "replace")}
-            onRenamed={(_old, next) => navigate({ key: next }, "replace")}
+            onRenamed={(_old, next) => navigate({ key: keyToUrlParam(next) }, "replace")}
           />
         </aside>
       )}
@@ -191,7 +202,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           onClose={() => setAdding(false)}
           onCreated={(param) => {
             setAdding(false);
-            navigate({ key: param });
+            navigate({ key: keyToUrlParam(param) });
           }}
         />
       )}

@@ -1,6 +1,7 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { detectLabel, type DetectHints } from "../codecs";
-import { isDriverError } from "../drivers/errors";
+import { DriverError, isDriverError } from "../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../drivers/types";
 import { keyText, keyToParam } from "../key-text";
 import type { KeyPage, KeyRow } from "./key-row";
@@ -14,7 +15,7 @@ export interface KeyPageRequest {
   /** One key, looked up directly instead of scanning. */
   exact?: Buffer;
   type?: KeyType;
-  /** Rows wanted; the page may hold fewer when the scan budget runs out first. */
+  /** Rows wanted (1..1000, default 200): never more; fewer when the scan budget runs out first. */
   limit?: number;
   signal?: AbortSignal;
 }
@@ -25,31 +26,94 @@ const PAGE_BUDGET_MS = 400;
 /** Bytes read from each string to detect its format; enough for every header FORMATS.md lists. */
 const HEAD_BYTES = 1024;
 /**
- * Only strings up to this size get a detected format in the list: the driver's read also digests the whole
- * value, which is not worth doing for a large value just to label a row. Opening the key detects it.
+ * A backend without prefix reads (`describeHeads`) returns the whole value to read its head: only values up to
+ * this size get a detected format there. Opening the key detects it.
  */
 const DETECT_MAX_SIZE = 1024 * 1024;
+/** Longest cursor that carries its leftover keys inline; longer leftovers are kept here behind a handle. */
+const INLINE_CURSOR_CHARS = 1500;
+const HANDLE_TTL_MS = 15 * 60_000;
+const MAX_HANDLES = 500;
 
-/** One page of the key list: scan from the cursor, then metadata and a format guess for just these rows. */
+/** Where a listing stands between pages: the backend's cursor plus keys it returned that no page has shown yet. */
+interface Position {
+  cursor: string;
+  done: boolean;
+  leftover: Buffer[];
+}
+
+/**
+ * Leftovers too long for a cursor, by random handle, shared by every module copy in this process. A handle
+ * lives 15 minutes; a page asked for with an expired one is refused with a clear message instead of silently
+ * skipping keys.
+ */
+const handles: Map<string, { position: Position; expires: number }> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("cacheboard.keyPageHandles")
+] ??= new Map()) as Map<string, { position: Position; expires: number }>;
+
+function encodePosition(position: Position): string {
+  if (position.leftover.length === 0) return position.done ? "" : position.cursor;
+  const inline = `k1.${Buffer.from(
+    JSON.stringify({ c: position.cursor, d: position.done, k: position.leftover.map((key) => key.toString("base64url")) }),
+  ).toString("base64url")}`;
+  if (inline.length <= INLINE_CURSOR_CHARS) return inline;
+  const now = Date.now();
+  for (const [id, entry] of handles) if (entry.expires < now || handles.size >= MAX_HANDLES) handles.delete(id);
+  const id = randomBytes(12).toString("base64url");
+  handles.set(id, { position, expires: now + HANDLE_TTL_MS });
+  return `k1h.${id}`;
+}
+
+function decodePosition(cursor: string | undefined): Position {
+  if (!cursor) return { cursor: "", done: false, leftover: [] };
+  if (cursor.startsWith("k1h.")) {
+    const entry = handles.get(cursor.slice(4));
+    if (!entry || entry.expires < Date.now()) {
+      throw new DriverError("INVALID_ARGUMENT", "This page of the key list expired; reload the list to start again.");
+    }
+    handles.delete(cursor.slice(4));
+    return entry.position;
+  }
+  if (cursor.startsWith("k1.")) {
+    try {
+      const parsed = JSON.parse(Buffer.from(cursor.slice(3), "base64url").toString("utf8")) as { c: unknown; d: unknown; k: unknown };
+      if (typeof parsed.c === "string" && typeof parsed.d === "boolean" && Array.isArray(parsed.k) && parsed.k.every((k) => typeof k === "string")) {
+        return { cursor: parsed.c, done: parsed.d, leftover: (parsed.k as string[]).map((k) => Buffer.from(k, "base64url")) };
+      }
+    } catch {
+      // Falls through to the refusal below.
+    }
+    throw new DriverError("INVALID_ARGUMENT", "Malformed key list cursor");
+  }
+  return { cursor, done: false, leftover: [] };
+}
+
+/**
+ * One page of the key list: exactly `limit` keys at most (1..1000), scanning from the cursor, then metadata
+ * and a format guess for just these rows. A scan step may return more keys than the page has room for; the
+ * rest ride in the returned cursor (inline when short, else behind a handle), so no key is skipped or shown
+ * twice across pages.
+ */
 export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<KeyPage> {
-  const limit = Math.min(Math.max(request.limit ?? 200, 1), 1000);
+  const limit = Math.min(Math.max(Math.floor(request.limit ?? 200), 1), 1000);
   if (request.exact) {
     const rows = await describeRows(driver, [request.exact], undefined);
     return { rows: rows.filter((row) => row.exists && (!request.type || row.type === request.type)), cursor: "0", done: true, scanned: 1, readAt: Date.now() };
   }
   const started = Date.now();
-  const keys: Buffer[] = [];
-  const metas: (KeyMeta | undefined)[] = [];
-  let cursor = request.cursor ?? "";
-  let done = false;
+  const position = decodePosition(request.cursor);
+  const keys: Buffer[] = [...position.leftover];
+  const metas: (KeyMeta | undefined)[] = keys.map(() => undefined);
+  let cursor = position.cursor;
+  let done = position.done;
   let scanned = 0;
-  while (keys.length < limit && Date.now() - started < PAGE_BUDGET_MS) {
+  while (!done && keys.length < limit && Date.now() - started < PAGE_BUDGET_MS) {
     const page = await driver.scan({
       cursor,
       match: request.match,
       prefix: request.prefix,
       type: request.type,
-      count: SCAN_COUNT,
+      count: Math.min(SCAN_COUNT, Math.max(limit, 50)),
       signal: request.signal,
     });
     scanned += page.keys.length;
@@ -58,21 +122,44 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
       metas.push(page.meta?.[i]);
     });
     cursor = page.cursor;
-    if (page.done) {
-      done = true;
-      break;
-    }
+    done = page.done;
   }
-  const known = metas.every((meta) => meta !== undefined) ? (metas as KeyMeta[]) : undefined;
-  const rows = await describeRows(driver, keys, known);
-  return { rows: rows.filter((row) => row.exists), cursor, done, scanned, readAt: Date.now() };
+  const shown = keys.slice(0, limit);
+  const shownMetas = metas.slice(0, limit);
+  const next = { cursor, done, leftover: keys.slice(limit) };
+  const known = shownMetas.every((meta) => meta !== undefined) ? (shownMetas as KeyMeta[]) : undefined;
+  const rows = await describeRows(driver, shown, known);
+  return {
+    rows: rows.filter((row) => row.exists),
+    cursor: encodePosition(next),
+    done: next.done && next.leftover.length === 0,
+    scanned,
+    readAt: Date.now(),
+  };
+}
+
+/** The first bytes of a string value with what detection needs to know about the rest. */
+interface ValueHead {
+  bytes: Buffer;
+  /** Length of the whole value. */
+  total: number;
+  flags?: number;
 }
 
 async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | undefined): Promise<KeyRow[]> {
-  const metas = known ?? (await driver.describe(keys));
-  const formats = await Promise.all(metas.map((meta) => detectFormat(driver, meta)));
+  let metas: KeyMeta[];
+  let heads: (ValueHead | null)[];
+  if (!known && driver.describeHeads) {
+    const described = await driver.describeHeads(keys, HEAD_BYTES);
+    metas = described;
+    heads = described.map((meta) => (meta.head ? { bytes: meta.head, total: meta.size ?? meta.head.length, flags: meta.flags } : null));
+  } else {
+    metas = known ?? (await driver.describe(keys));
+    heads = await Promise.all(metas.map((meta) => readHead(driver, meta)));
+  }
   return metas.map((meta, i) => {
     const shown = keyText(meta.key);
+    const head = heads[i];
     return {
       param: keyToParam(meta.key),
       text: shown.text,
@@ -83,26 +170,30 @@ async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | u
       ttlMs: meta.ttlMs,
       size: meta.size,
       length: meta.length,
-      format: formats[i],
+      format: head ? detectFormat(driver, head) : null,
     };
   });
 }
 
-async function detectFormat(driver: Driver, meta: KeyMeta): Promise<string | null> {
+/** A string's head by a ranged read, for backends without `describeHeads`. */
+async function readHead(driver: Driver, meta: KeyMeta): Promise<ValueHead | null> {
   if (!meta.exists || meta.type !== "string") return null;
-  if (meta.size !== null && meta.size > DETECT_MAX_SIZE) return null;
+  if (!driver.capabilities.rangeRead && meta.size !== null && meta.size > DETECT_MAX_SIZE) return null;
   try {
-    const read = await driver.read(meta.key, { offset: 0, limit: HEAD_BYTES });
-    if (read.type !== "string") return null;
-    const hints: DetectHints = {
-      truncated: read.total > read.value.length,
-      ...(driver.kind === "memcached" && read.flags !== undefined ? { memcachedFlags: read.flags } : {}),
-      ...(driver.kind === "uwsgi" ? { uwsgi: true, ...(read.flags !== undefined ? { uwsgiFlags: read.flags } : {}) } : {}),
-    };
-    return detectLabel(read.value, hints);
+    const read = await driver.read(meta.key, { offset: 0, bytes: HEAD_BYTES });
+    return read.type === "string" ? { bytes: read.value, total: read.total, flags: read.flags } : null;
   } catch (error) {
     // Gone or changed type between the scan and the read: the row simply gets no format.
     if (isDriverError(error) && (error.code === "NOT_FOUND" || error.code === "WRONG_TYPE")) return null;
     throw error;
   }
+}
+
+function detectFormat(driver: Driver, head: ValueHead): string | null {
+  const hints: DetectHints = {
+    truncated: head.total > head.bytes.length,
+    ...(driver.kind === "memcached" && head.flags !== undefined ? { memcachedFlags: head.flags } : {}),
+    ...(driver.kind === "uwsgi" ? { uwsgi: true, ...(head.flags !== undefined ? { uwsgiFlags: head.flags } : {}) } : {}),
+  };
+  return detectLabel(head.bytes, hints);
 }

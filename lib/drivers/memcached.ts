@@ -291,7 +291,7 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
     if (reply.status === "EN") throw new DriverError("NOT_FOUND", "The key does not exist (or has expired).");
     const whole = reply.value ?? Buffer.alloc(0);
     const offset = Math.max(0, request.offset ?? 0);
-    const limit = Math.max(0, request.limit ?? 65536);
+    const limit = Math.max(0, request.bytes ?? request.limit ?? 65536);
     return {
       type: "string",
       key,

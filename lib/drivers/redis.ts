@@ -9,13 +9,13 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { z } from "zod";
-import { valueDigest } from "./digest";
+import { DIGEST_MAX_BYTES, SAMPLE_BYTES, sampledDigest, stringDigest, valueDigest } from "./digest";
 import { DriverError } from "./errors";
 import { prefixPattern } from "./glob";
 import { toDriverError } from "./redis-errors";
 import {
   DESCRIBE_SCRIPT,
-  READ_STRING_SCRIPT,
+  DIGEST_PAGE_SCRIPT,
   WRITE_EXPECT_SCRIPT,
   parseInfo,
   parseScore,
@@ -27,6 +27,7 @@ import type {
   CollectionOps,
   Driver,
   DriverKind,
+  KeyHead,
   KeyMeta,
   KeyType,
   PingResult,
@@ -420,27 +421,36 @@ export class RedisDriver implements Driver {
 
   /**
    * The read-only scripts done with plain commands, for ACL users without `@scripting` (a common read-only
-   * profile). Same reply shape; costs a second round trip, and the digest needs the whole value here.
-   * A compare-and-set cannot be emulated atomically on a shared connection, so it stays refused.
+   * profile). Same reply shape; costs a second round trip and is not atomic. The digest script hashes here,
+   * after STRLEN showed the value is small enough to fetch. A compare-and-set cannot be emulated atomically
+   * on a shared connection, so it stays refused.
    */
   private async withoutScript(client: Client, script: Script, key: Buffer, args: (string | Buffer | number)[]): Promise<Reply> {
+    if (script === DIGEST_PAGE_SCRIPT) {
+      const [offset, limit, max] = args.map(Number);
+      const [type, length] = await Promise.all([this.call(client, "TYPE", key), this.call(client, "STRLEN", key).catch(() => -1)]);
+      if (text(type) !== "string") return [-1];
+      if (num(length) > max) return [length];
+      const value = buf(await this.call(client, "GET", key));
+      return [value.length, valueDigest(value), value.subarray(offset, offset + limit)];
+    }
     const [type, ttl] = await Promise.all([this.call(client, "TYPE", key), this.call(client, "PTTL", key)]);
     const name = text(type);
-    if (script === DESCRIBE_SCRIPT) {
-      if (name === "none") return [name, -2, -1, -1];
-      if (name === "string") return [name, ttl, await this.call(client, "STRLEN", key), -1];
-      const lengthCommand = { hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" }[name];
-      const [size, length] = await Promise.all([
-        this.call(client, "MEMORY", "USAGE", key).catch(() => null),
-        lengthCommand ? this.call(client, lengthCommand, key) : -1,
+    if (name === "none") return [name, -2, -1, -1];
+    if (name === "string") {
+      const head = Number(args[0] ?? 0);
+      const [length, prefix] = await Promise.all([
+        this.call(client, "STRLEN", key),
+        head > 0 ? this.call(client, "GETRANGE", key, 0, head - 1) : null,
       ]);
-      return [name, ttl, size ?? -1, length];
+      return prefix === null ? [name, ttl, length, -1] : [name, ttl, length, -1, prefix];
     }
-    if (name !== "string") return [name, ttl];
-    const [offset, limit] = args.map(Number);
-    const whole = await this.call(client, "GET", key);
-    const value = buf(whole);
-    return [name, ttl, value.length, valueDigest(value), value.subarray(offset, offset + limit)];
+    const lengthCommand = { hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" }[name];
+    const [size, length] = await Promise.all([
+      this.call(client, "MEMORY", "USAGE", key).catch(() => null),
+      lengthCommand ? this.call(client, lengthCommand, key) : -1,
+    ]);
+    return [name, ttl, size ?? -1, length];
   }
 
   /** Every primary, in a stable order: the one client standalone, each master node in a cluster. */
@@ -517,13 +527,19 @@ export class RedisDriver implements Driver {
   }
 
   async describe(keys: Buffer[]): Promise<KeyMeta[]> {
+    return this.describeHeads(keys, 0);
+  }
+
+  /** DESCRIBE_SCRIPT per key, all on the wire at once: one round trip for the whole page. */
+  async describeHeads(keys: Buffer[], headBytes: number): Promise<KeyHead[]> {
     if (keys.length === 0) return [];
+    const head = Math.max(0, Math.floor(headBytes));
     return this.run(async (client) => {
-      const replies = await Promise.all(keys.map((key) => this.script(client, DESCRIBE_SCRIPT, [key], [])));
+      const replies = await Promise.all(keys.map((key) => this.script(client, DESCRIBE_SCRIPT, [key], [head])));
       return replies.map((reply, i) => {
-        const [type, ttl, size, length] = reply as Reply[];
+        const [type, ttl, size, length, prefix] = reply as Reply[];
         const name = text(type);
-        if (name === "none") return { key: keys[i], exists: false, type: "unknown", ttlMs: null, size: null, length: null };
+        if (name === "none") return { key: keys[i], exists: false, type: "unknown", ttlMs: null, size: null, length: null, head: null };
         const ttlMs = num(ttl);
         const sizeNum = num(size);
         const lengthNum = num(length);
@@ -534,6 +550,7 @@ export class RedisDriver implements Driver {
           ttlMs: ttlMs >= 0 ? ttlMs : null,
           size: sizeNum >= 0 ? sizeNum : null,
           length: lengthNum >= 0 ? lengthNum : null,
+          head: name === "string" && head > 0 ? buf(prefix) : null,
         };
       });
     });
@@ -542,14 +559,24 @@ export class RedisDriver implements Driver {
   async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
     const offset = Math.max(0, Math.floor(request.offset ?? 0));
     return this.run(async (client) => {
-      const stringLimit = Math.max(0, Math.floor(request.limit ?? DEFAULT_STRING_PAGE));
-      const head = (await this.script(client, READ_STRING_SCRIPT, [key], [offset, stringLimit])) as Reply[];
-      const type = text(head[0]);
-      const ttl = num(head[1]);
+      const stringLimit = Math.max(0, Math.floor(request.bytes ?? request.limit ?? DEFAULT_STRING_PAGE));
+      // One round trip whatever the type: a collection answers WRONGTYPE to the two string commands.
+      const notString = (error: unknown) => {
+        if (error instanceof Error && error.message.startsWith("WRONGTYPE")) return null;
+        throw error;
+      };
+      const [typeReply, ttlReply, lengthReply, rangeReply] = await Promise.all([
+        this.call(client, "TYPE", key),
+        this.call(client, "PTTL", key),
+        this.call(client, "STRLEN", key).catch(notString),
+        stringLimit > 0 ? this.call(client, "GETRANGE", key, offset, offset + stringLimit - 1).catch(notString) : Buffer.alloc(0),
+      ]);
+      const type = text(typeReply);
+      const ttl = num(ttlReply);
       const ttlMs = ttl >= 0 ? ttl : null;
       if (type === "none") throw new DriverError("NOT_FOUND", "The key does not exist");
-      if (type === "string") {
-        return { type, key, ttlMs, value: buf(head[4]), offset, total: num(head[2]), digest: text(head[3]) };
+      if (type === "string" && lengthReply !== null && rangeReply !== null) {
+        return this.stringPage(client, key, ttlMs, offset, stringLimit, num(lengthReply), buf(rangeReply));
       }
       const limit = Math.max(1, Math.floor(request.limit ?? DEFAULT_COLLECTION_PAGE));
       const cursor = request.cursor || "0";
@@ -602,6 +629,37 @@ export class RedisDriver implements Driver {
     });
   }
 
+  /**
+   * A string page and its digest without ever reading or hashing more than the page (plus two 4 KiB samples)
+   * for a value above `DIGEST_MAX_BYTES`. A page that holds the whole value is hashed here; a value up to
+   * `DIGEST_MAX_BYTES` that the page does not cover is hashed in Lua together with its page, atomically.
+   */
+  private async stringPage(
+    client: Client,
+    key: Buffer,
+    ttlMs: number | null,
+    offset: number,
+    limit: number,
+    length: number,
+    page: Buffer,
+  ): Promise<ReadResult> {
+    if (offset === 0 && page.length === length) {
+      return { type: "string", key, ttlMs, value: page, offset, total: length, digest: stringDigest(page) };
+    }
+    if (length <= DIGEST_MAX_BYTES) {
+      const reply = (await this.script(client, DIGEST_PAGE_SCRIPT, [key], [offset, limit, DIGEST_MAX_BYTES])) as Reply[];
+      const total = num(reply[0]);
+      if (total < 0) throw new DriverError("WRONG_TYPE", "The key stopped being a string while it was read");
+      if (reply.length === 3) return { type: "string", key, ttlMs, value: buf(reply[2]), offset, total, digest: text(reply[1]) };
+      length = total;
+    }
+    const [head, tail] = await Promise.all([
+      this.call(client, "GETRANGE", key, 0, SAMPLE_BYTES - 1),
+      this.call(client, "GETRANGE", key, -SAMPLE_BYTES, -1),
+    ]);
+    return { type: "string", key, ttlMs, value: page, offset, total: length, digest: sampledDigest(length, buf(head), buf(tail)) };
+  }
+
   async write(key: Buffer, value: Buffer, options: WriteOptions = {}): Promise<{ digest: string }> {
     if (value.length > MAX_BULK) throw new DriverError("TOO_LARGE", `Values are limited to ${MAX_BULK} bytes`);
     if (key.length > MAX_BULK) throw new DriverError("TOO_LARGE", `Keys are limited to ${MAX_BULK} bytes`);
@@ -612,7 +670,7 @@ export class RedisDriver implements Driver {
       if (expect !== undefined) {
         const mode = ttlMs === undefined ? "keep" : ttlMs === null ? "persist" : "px";
         const outcome = text(
-          await this.script(client, WRITE_EXPECT_SCRIPT, [key], [value, expect, mode, ttlMs ?? 0, ifAbsent ? 1 : 0]),
+          await this.script(client, WRITE_EXPECT_SCRIPT, [key], [value, expect, mode, ttlMs ?? 0, ifAbsent ? 1 : 0, DIGEST_MAX_BYTES, SAMPLE_BYTES]),
         );
         if (outcome === "exists") throw new DriverError("ALREADY_EXISTS", "The key already exists");
         if (outcome === "conflict") {
@@ -622,7 +680,7 @@ export class RedisDriver implements Driver {
         const reply = await this.call(client, "SET", key, value, ...ttlArgs, ...(ifAbsent ? ["NX"] : []));
         if (reply === null) throw new DriverError("ALREADY_EXISTS", "The key already exists");
       }
-      return { digest: valueDigest(value) };
+      return { digest: stringDigest(value) };
     });
   }
 

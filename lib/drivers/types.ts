@@ -89,11 +89,21 @@ export interface KeyMeta {
   flags?: number;
 }
 
+export interface KeyHead extends KeyMeta {
+  /** The first bytes of a string value (at most the requested count); null for other types and missing keys. */
+  head: Buffer | null;
+}
+
 export interface ReadRequest {
   /** Byte offset (strings) or element index (lists, zsets). */
   offset?: number;
   /** Bytes (strings, default 65536) or elements (collections, default 100) to return. */
   limit?: number;
+  /**
+   * Bytes to return when the key is a string, overriding `limit` for strings only: lets a caller that does not
+   * know the key's type ask for a page of either kind in one call.
+   */
+  bytes?: number;
   /** Continuation cursor for hash and set pages. */
   cursor?: string;
 }
@@ -110,7 +120,10 @@ export interface StringRead extends ReadBase {
   offset: number;
   /** Length of the whole value in bytes. */
   total: number;
-  /** `valueDigest` of the whole value; send it back as `write({ expect })`. */
+  /**
+   * Version of the whole value; send it back as `write({ expect })`. `valueDigest` of the value up to
+   * `DIGEST_MAX_BYTES`; above it a driver with range reads returns a `sampledDigest` (`stringDigest` either way).
+   */
   digest: string;
   flags?: number;
 }
@@ -262,6 +275,11 @@ export interface Driver {
   scan(request: ScanRequest): Promise<ScanPage>;
   /** Type, TTL, size and element count for the given keys, in one round trip. */
   describe(keys: Buffer[]): Promise<KeyMeta[]>;
+  /**
+   * `describe` plus the first `headBytes` of every string value, in one round trip, reading no more than
+   * that prefix of any value. Absent where the backend cannot read a prefix cheaper than the whole value.
+   */
+  describeHeads?(keys: Buffer[], headBytes: number): Promise<KeyHead[]>;
   /** Throws `NOT_FOUND` when the key does not exist. */
   read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
   /** Writes a string value. Returns the digest of what is now stored. */

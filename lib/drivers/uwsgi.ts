@@ -257,7 +257,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     const reply = r ? await get(r) : null;
     if (!reply) throw notFound();
     const offset = Math.max(0, request.offset ?? 0);
-    const limit = Math.max(0, request.limit ?? 65536);
+    const limit = Math.max(0, request.bytes ?? request.limit ?? 65536);
     return {
       type: "string",
       key,

@@ -6,6 +6,7 @@ import type { WireString } from "@/lib/browser/value-wire";
 import { STRING_PAGE_BYTES } from "@/lib/browser/value-wire";
 import { analyze, CodecError, decode, formatLabel, renderText, toHex, toPlain, type DecodedValue, type DetectHints, type ValueFormat } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
+import { DIGEST_MAX_BYTES } from "@/lib/drivers/limits";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64 } from "@/lib/key-text";
 import { ConflictDialog, type ConflictTheirs } from "../conflict-dialog";
@@ -146,7 +147,10 @@ export function StringValue({
   }, [analysis, complete]);
 
   const truncatedText = !complete && format === "text";
-  const editable = complete && "value" in shown ? editableText(shown.value, bytes) : null;
+  // Above the digest limit the server can only tell a changed value by samples, which would miss an edit of
+  // the middle: such values are not edited here (see the README).
+  const tooLargeToEdit = read.total > DIGEST_MAX_BYTES;
+  const editable = complete && !tooLargeToEdit && "value" in shown ? editableText(shown.value, bytes) : null;
   const counterValue = "value" in shown && (shown.value.format === "counter" || shown.value.format === "int64") ? shown.value : null;
 
   async function loadMore() {
@@ -268,7 +272,9 @@ export function StringValue({
         <>
           {editing && writable && (
             <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/40 dark:text-amber-100">
-              {!complete
+              {tooLargeToEdit
+                ? `Values over ${formatBytes(DIGEST_MAX_BYTES)} are not edited in place; download it instead.`
+                : !complete
                 ? "Only part of this value is loaded: load all of it to edit, or download it."
                 : editable && !editable.mode
                   ? `This value is view-only: ${editable.reason}`

@@ -33,11 +33,15 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
   const { key, offset, cursor } = parsed.data;
   const driver = connection.driver();
   try {
-    // The driver's `limit` means bytes for strings and elements for collections: pick it by the key's type.
-    const [meta] = driver.capabilities.types ? await driver.describe([key]) : [];
-    const strings = !meta || meta.type === "string" || meta.type === "unknown";
-    const limit = Math.min(parsed.data.limit ?? (strings ? STRING_PAGE_BYTES : COLLECTION_PAGE_ITEMS), strings ? MAX_STRING_PAGE : MAX_COLLECTION_PAGE);
-    const read = await driver.read(key, { offset, limit, cursor });
+    // One call whatever the key's type: `bytes` sizes a string page, `limit` a collection page, so the driver
+    // answers in one round trip instead of describing the key first.
+    const wanted = parsed.data.limit;
+    const read = await driver.read(key, {
+      offset,
+      cursor,
+      bytes: Math.min(wanted ?? STRING_PAGE_BYTES, MAX_STRING_PAGE),
+      limit: Math.min(wanted ?? COLLECTION_PAGE_ITEMS, MAX_COLLECTION_PAGE),
+    });
     return reply({ ok: true, read: toWire(read) });
   } catch (error) {
     if (!isDriverError(error)) throw error;

@@ -10,7 +10,8 @@ import { keyFromParam } from "@/lib/key-text";
 const KEY_TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
 const pageRequest = z.object({
-  cursor: z.string().max(200).optional(),
+  /** Opaque; carries a few leftover keys of the last scan step (see `keyPage`). */
+  cursor: z.string().max(2048).optional(),
   /** Glob text in Redis MATCH syntax (UTF-8). */
   match: z.string().max(4096).optional(),
   /** base64 of the namespace prefix. */

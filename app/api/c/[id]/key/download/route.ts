@@ -1,10 +1,8 @@
 import { NextResponse } from "next/server";
 import { withUser } from "@/lib/auth/guard";
 import { loadConnection } from "@/lib/connections/load";
+import { openValueDownload } from "@/lib/browser/value-download";
 import { isDriverError } from "@/lib/drivers/errors";
-
-/** Small enough that a 50 MB value never sits in memory whole, large enough to keep round trips few. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
 
 function failure(code: string, message: string, status: number): NextResponse {
   return NextResponse.json({ ok: false, code, message }, { status });
@@ -17,9 +15,8 @@ function filenameFor(key: Buffer): string {
 }
 
 /**
- * The whole string value of a key as a file, read from the server in ranges. Posted from a form so the
- * browser's own download handling takes the stream; each range is checked against the first range's
- * digest so a value rewritten mid-download is reported instead of stitched together from two versions.
+ * The whole string value of a key as a file, streamed in ranges (`openValueDownload`). Posted from a form so
+ * the browser's own download handling takes the stream, and so a key of any length travels in the body.
  */
 export const POST = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
@@ -29,51 +26,20 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
   const key = Buffer.from(keyField, "base64");
   const connection = await loadConnection(id);
   if (!connection) return failure("NOT_FOUND", "That connection does not exist.", 404);
-  const driver = connection.driver();
 
-  let first;
+  let download;
   try {
-    first = await driver.read(key, { offset: 0, limit: CHUNK_BYTES });
+    download = await openValueDownload(connection.driver(), key);
   } catch (error) {
     if (!isDriverError(error)) throw error;
-    const driverError = error;
-    return failure(driverError.code, driverError.message, driverError.code === "NOT_FOUND" ? 404 : 502);
+    const status = error.code === "NOT_FOUND" ? 404 : error.code === "WRONG_TYPE" ? 409 : 502;
+    return failure(error.code, error.message, status);
   }
-  if (first.type !== "string") return failure("WRONG_TYPE", "Only string values can be downloaded.", 409);
-  const { total, digest } = first;
-  let offset = 0;
-  let pending: Buffer | null = first.value;
 
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!pending) {
-          const next = await driver.read(key, { offset, limit: CHUNK_BYTES });
-          if (next.type !== "string" || next.digest !== digest) {
-            controller.error(new Error("The value changed during the download."));
-            return;
-          }
-          pending = next.value;
-        }
-        const chunk: Buffer = pending;
-        pending = null;
-        if (chunk.length === 0) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        offset += chunk.length;
-        if (offset >= total) controller.close();
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-  });
-
-  return new Response(stream, {
+  return new Response(download.stream, {
     headers: {
       "content-type": "application/octet-stream",
-      "content-length": String(total),
+      "content-length": String(download.total),
       "content-disposition": `attachment; filename="${filenameFor(key)}"`,
       "cache-control": "no-store",
     },
