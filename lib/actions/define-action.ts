@@ -6,11 +6,18 @@ import { requireActionUser } from "../auth/guard";
 import { roleAllows, type Role } from "../auth/roles";
 import { clientAddress, type SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
-import { isDriverError } from "../drivers/errors";
+import { isConflictError, isDriverError } from "../drivers/errors";
+
+/** What is stored now, when a collection edit was refused with CONFLICT: bytes as base64. */
+export interface StoredNow {
+  element?: string;
+  value?: string | null;
+  score?: number | null;
+}
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; stored?: StoredNow };
 
 /** What an action tells the audit log; the wrapper writes it once, whatever the outcome. */
 export interface AuditDraft {
@@ -51,7 +58,14 @@ export class ActionRefusal extends Error {
   }
 }
 
-function failure(error: unknown): { code: string; message: string } {
+function failure(error: unknown): { code: string; message: string; stored?: StoredNow } {
+  if (isConflictError(error)) {
+    const { element, value, score } = error.stored;
+    const stored: StoredNow = { element: element?.toString("base64") };
+    if (value !== undefined) stored.value = value === null ? null : value.toString("base64");
+    if (score !== undefined) stored.score = score;
+    return { code: error.code, message: error.message, stored };
+  }
   if (isDriverError(error)) return { code: error.code, message: error.message };
   if (error instanceof ActionRefusal) return { code: error.code, message: error.message };
   console.error(error);
