@@ -1,12 +1,23 @@
 import "server-only";
 import { forbidden, redirect, unauthorized } from "next/navigation";
 import { NextResponse } from "next/server";
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable } from "../db-errors";
 import { roleAllows, type Role } from "./roles";
 import { currentUser, type SignedIn } from "./session";
 
+/** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
+async function lookUpUser(): Promise<SignedIn | null> {
+  try {
+    return await currentUser();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError({ cause: error });
+    throw error;
+  }
+}
+
 /** For pages and layouts: sends anonymous visitors to sign in, answers 403 to a role that is too low. */
 export async function requirePageUser(needed: Role = "viewer"): Promise<SignedIn> {
-  const signedIn = await currentUser();
+  const signedIn = await lookUpUser();
   if (!signedIn) redirect("/login");
   if (!roleAllows(signedIn.user.role, needed)) forbidden();
   return signedIn;
@@ -18,7 +29,13 @@ export function withUser<Args extends unknown[]>(
   handler: (signedIn: SignedIn, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
-    const signedIn = await currentUser();
+    let signedIn: SignedIn | null;
+    try {
+      signedIn = await lookUpUser();
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      return NextResponse.json({ ok: false, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE }, { status: 503 });
+    }
     if (!signedIn) {
       return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
     }
@@ -31,7 +48,7 @@ export function withUser<Args extends unknown[]>(
 
 /** For server actions: a real 401 for anonymous calls (see the action wrapper). */
 export async function requireActionUser(): Promise<SignedIn> {
-  const signedIn = await currentUser();
+  const signedIn = await lookUpUser();
   if (!signedIn) unauthorized();
   return signedIn;
 }

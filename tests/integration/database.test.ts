@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "@/lib/db-migrate";
+import { applyMigrations, loadMigrations, migrationsDir } from "@/lib/db-migrate";
 import { createDb, type Db } from "@/lib/db-factory";
 import { sealSecrets } from "@/lib/secrets";
 import { startPostgres, type PostgresServer } from "../support/postgres";
 import { removeDir, tempDir } from "../support/process";
 
 const root = path.resolve(import.meta.dirname, "../..");
+const migrationNames = (provider: "sqlite" | "postgresql") => loadMigrations(migrationsDir(provider, root)).map((m) => m.name);
 
 /** Touches every model and column kind, so a migration that does not match the schema fails here. */
 async function exerciseEveryModel(db: Db): Promise<void> {
@@ -33,6 +34,7 @@ async function exerciseEveryModel(db: Db): Promise<void> {
   const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
   expect(Buffer.from(read.targetKey!)).toEqual(key);
   expect(read.at).toBeInstanceOf(Date);
+  expect(read.status).toBe("done");
   const withSessions = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { sessions: true } });
   expect(withSessions.sessions).toHaveLength(1);
   expect(profile.timeoutMs).toBe(5000);
@@ -48,8 +50,9 @@ describe("migrations on SQLite", () => {
   const url = `file:${path.join(dir, "nested", "cacheboard.db")}`;
   afterAll(() => removeDir(dir));
 
-  it("apply on an empty file, once", async () => {
-    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+  it("apply on an empty file, once, the same migrations as PostgreSQL's", async () => {
+    expect(migrationNames("sqlite")).toEqual(migrationNames("postgresql"));
+    expect(await applyMigrations({ url, root })).toEqual(migrationNames("sqlite"));
     expect(await applyMigrations({ url, root })).toEqual([]);
   });
 
@@ -103,7 +106,7 @@ describe("migrations on PostgreSQL", () => {
 
   it("apply on an empty database, once, and serve the Prisma client", async () => {
     const url = await server.createDatabase("cacheboard_migrations");
-    expect(await applyMigrations({ url, root })).toEqual(["20261121000000_init"]);
+    expect(await applyMigrations({ url, root })).toEqual(migrationNames("postgresql"));
     expect(await applyMigrations({ url, root })).toEqual([]);
     const db = createDb(url);
     try {
@@ -119,11 +122,12 @@ describe("migrations on PostgreSQL", () => {
     const client = new pg.default.Client({ connectionString: url });
     await client.connect();
     try {
-      const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`);
-      expect(rows).toHaveLength(1);
-      expect(rows[0].migration_name).toBe("20261121000000_init");
-      expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(rows[0].finished_at).not.toBeNull();
+      const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
+      expect(rows.map((row) => row.migration_name)).toEqual(migrationNames("postgresql"));
+      for (const row of rows) {
+        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.finished_at).not.toBeNull();
+      }
     } finally {
       await client.end();
     }
