@@ -201,3 +201,17 @@ for i = 1, #ARGV, 2 do
 end
 return {'ok', redis.call('ZREM', k, unpack(members))}
 `);
+
+/**
+ * ARGV = replaced member, then the members to add: the edit of a set member, refused when the member it
+ * replaces is gone (someone removed it meanwhile). Returns {"ok", added} or {"conflict", member, nil}.
+ */
+export const SET_REPLACE_SCRIPT = script(`
+local k = KEYS[1]
+if redis.call('SISMEMBER', k, ARGV[1]) == 0 then return {'conflict', ARGV[1], false} end
+local added = redis.call('SADD', k, unpack(ARGV, 2))
+local kept = false
+for i = 2, #ARGV do if ARGV[i] == ARGV[1] then kept = true end end
+if not kept then redis.call('SREM', k, ARGV[1]) end
+return {'ok', added}
+`);

@@ -28,6 +28,7 @@ import {
   HASH_SET_SCRIPT,
   LIST_REMOVE_AT_SCRIPT,
   LIST_SET_SCRIPT,
+  SET_REPLACE_SCRIPT,
   ZSET_ADD_SCRIPT,
   ZSET_REMOVE_SCRIPT,
 } from "./redis-scripts";
@@ -955,7 +956,11 @@ export class RedisDriver implements Driver {
         return length;
       },
       listRemove: async (key, value, count) => num(await call("LREM", key, count, value)),
-      setAdd: async (key, members) => num(await call("SADD", key, ...members)),
+      setAdd: async (key, members, options = {}) => {
+        if (!options.replaces) return num(await call("SADD", key, ...members));
+        const reply = await this.casScript(SET_REPLACE_SCRIPT, key, [options.replaces, ...members]);
+        return num(settle(reply, "value", "The member was removed since it was loaded; nothing was written")[1]);
+      },
       setRemove: async (key, members) => num(await call("SREM", key, ...members)),
       zsetAdd: async (key, members, options = {}) => {
         const { expect, replaces } = options;

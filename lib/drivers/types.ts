@@ -246,7 +246,8 @@ export interface CollectionOps {
   listInsert(key: Buffer, pivot: Buffer, value: Buffer, where: "before" | "after"): Promise<number>;
   /** Removes `count` occurrences (0 = all, negative = from the tail), like LREM. */
   listRemove(key: Buffer, value: Buffer, count: number): Promise<number>;
-  setAdd(key: Buffer, members: Buffer[]): Promise<number>;
+  /** `replaces`: the member this edit renames, removed in the same step; a CONFLICT when it is already gone. */
+  setAdd(key: Buffer, members: Buffer[], options?: { replaces?: Buffer }): Promise<number>;
   setRemove(key: Buffer, members: Buffer[]): Promise<number>;
   /**
    * `expect`: each member's score as seen, same order as `members` (null: not a member yet). `replaces`: the

@@ -597,6 +597,19 @@ export function runDriverConformance(
         expect(page.items.map((b) => b.toString())).toEqual(["B", "a", "c"]);
       });
 
+      it("refuses to rename a set member another session removed", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("setcas"), "s");
+        await ops.create(k, { type: "set", members: [Buffer.from("a"), Buffer.from("b")] });
+        await ops.setRemove(k, [Buffer.from("a")]);
+        expect(await conflictOf(ops.setAdd(k, [Buffer.from("A")], { replaces: Buffer.from("a") }))).toMatchObject({ value: null });
+        expect(await ops.setAdd(k, [BINARY_KEY_TAIL], { replaces: Buffer.from("b") })).toBe(1);
+        const page = await driver.read(k, { limit: 10 });
+        if (page.type !== "set") throw new Error(`expected a set, got ${page.type}`);
+        expect(page.members.map((m) => m.toString("hex"))).toEqual([BINARY_KEY_TAIL.toString("hex")]);
+      });
+
       it("refuses sorted-set edits when the member's score changed since it was read", async () => {
         const ops = driver.collections;
         if (!caps.types || !ops) return;
