@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { completeAudit, discardAudit, openAudit, recordAudit, type AuditInput, type AuditSnapshot } from "../audit/record";
+import { completeAudit, openAudit, recordAudit, type AuditInput, type AuditSnapshot } from "../audit/record";
 import { requireActionUser } from "../auth/guard";
 import { roleAllows, type Role } from "../auth/roles";
 import { clientAddress, type SignedIn } from "../auth/session";
@@ -27,8 +27,6 @@ export interface AuditDraft {
   before?: AuditSnapshot;
   after?: AuditSnapshot;
   undoOfId?: number | null;
-  /** Set when the call turned out to change nothing worth recording: its pending entry is dropped. */
-  skip?: boolean;
   /** Set when a background job took over the entry (`auditEntryId`) and completes it itself. */
   handedOff?: boolean;
 }
@@ -164,8 +162,7 @@ export function defineAction<S extends z.ZodType, T>(
     const settle = async (outcome: AuditInput["outcome"], error?: { code: string; message: string }) => {
       if (entryId === null || audit.handedOff) return;
       try {
-        if (audit.skip) await discardAudit(entryId);
-        else await completeAudit(entryId, entry(outcome, error));
+        await completeAudit(entryId, entry(outcome, error));
       } catch (auditError) {
         // The change was made; its entry stays pending, which is what the audit page then shows.
         console.error("Could not complete audit entry", entryId, auditError);

@@ -102,8 +102,3 @@ export async function progressAudit(id: number, detail: Record<string, unknown>)
 export async function completeAudit(id: number, input: AuditInput): Promise<void> {
   await db().auditEntry.update({ where: { id }, data: { ...rowOf(input), outcome: input.outcome, status: "done" } });
 }
-
-/** Drops an intent that turned out to change nothing worth recording. */
-export async function discardAudit(id: number): Promise<void> {
-  await db().auditEntry.delete({ where: { id } });
-}
