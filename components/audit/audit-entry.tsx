@@ -8,6 +8,7 @@ const outcomeClass: Record<string, string> = {
   ok: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200",
   error: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-200",
   denied: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
+  pending: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
 function when(iso: string): string {
@@ -27,7 +28,13 @@ export function AuditEntry({ entry, canUndo, connectionExists }: { entry: AuditE
             {when(entry.at)}
           </time>
           <span className="font-medium">{entry.action}</span>
-          <span className={`rounded px-1.5 py-0.5 text-xs ${outcomeClass[entry.outcome] ?? ""}`}>{entry.errorCode ?? entry.outcome}</span>
+          {entry.statusNote ? (
+            <span className={`rounded px-1.5 py-0.5 text-xs ${outcomeClass.pending}`} title={entry.statusNote} data-testid="audit-status">
+              {entry.status === "running" ? "running / unfinished" : "pending / outcome unknown"}
+            </span>
+          ) : (
+            <span className={`rounded px-1.5 py-0.5 text-xs ${outcomeClass[entry.outcome] ?? ""}`}>{entry.errorCode ?? entry.outcome}</span>
+          )}
           {entry.key && (
             <code className="max-w-md truncate rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800" title={entry.key.text}>
               {entry.key.text}
@@ -62,6 +69,12 @@ export function AuditEntry({ entry, canUndo, connectionExists }: { entry: AuditE
               <>
                 <dt className="text-slate-500">Key</dt>
                 <dd className="font-mono break-all">{entry.key.text} (binary, escaped)</dd>
+              </>
+            )}
+            {entry.statusNote && (
+              <>
+                <dt className="text-slate-500">Status</dt>
+                <dd>{entry.statusNote}</dd>
               </>
             )}
             {entry.errorMessage && (

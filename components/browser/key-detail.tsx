@@ -12,6 +12,7 @@ import type { WireRead } from "@/lib/browser/value-wire";
 import { fromHex } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
+import { keyConfirmation } from "@/lib/confirmation";
 import { bytesToBase64, keyFromParam, keyHex, keyText, keyToParam } from "@/lib/key-text";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { TtlEditor } from "./ttl-editor";
@@ -92,6 +93,7 @@ export function KeyDetail({
   const shownKey = keyText(keyBytes);
   const writable = canWrite && !profile.readOnly;
   const production = profile.environment === "production";
+  const confirmation = production ? keyConfirmation(keyBytes) : undefined;
   const [showHex, setShowHex] = useState(false);
   const [page, setPage] = useState<PageRequest>({});
   const [editing, setEditing] = useState(false);
@@ -121,7 +123,7 @@ export function KeyDetail({
 
   async function remove() {
     setBusy(true);
-    const result = await runAction(toast, () => deleteKey({ connectionId, key: keyBase64 }), "Key deleted");
+    const result = await runAction(toast, () => deleteKey({ connectionId, key: keyBase64, confirm: confirmation }), "Key deleted");
     setBusy(false);
     setDeleting(false);
     if (result.ok) {
@@ -211,7 +213,7 @@ export function KeyDetail({
             readAt={current.readAt}
             capabilities={capabilities}
             writable={writable}
-            confirmText={production ? shownKey.text : undefined}
+            confirmText={confirmation}
             onChanged={() => void invalidate()}
             onExpired={() => {
               void invalidate();
@@ -279,7 +281,7 @@ export function KeyDetail({
         open={deleting}
         title="Delete this key?"
         confirmLabel="Delete key"
-        typed={production ? shownKey.text : undefined}
+        typed={confirmation}
         busy={busy}
         onCancel={() => setDeleting(false)}
         onConfirm={() => void remove()}

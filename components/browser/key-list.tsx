@@ -8,6 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { deleteKeys } from "@/lib/actions/keys/delete-keys";
 import { paramToBase64, type KeyRow } from "@/lib/browser/key-row";
+import { keysConfirmation } from "@/lib/confirmation";
 import { keyFromParam, keyHex } from "@/lib/key-text";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, type KeyPageQuery } from "./api";
@@ -184,7 +185,7 @@ export function KeyList({
   const runDelete = async () => {
     if (!confirm) return;
     setDeleting(true);
-    const result = await deleteKeys({ connectionId, keys: confirm.params.map(paramToBase64), pattern: confirm.pattern });
+    const result = await deleteKeys({ connectionId, keys: confirm.params.map(paramToBase64), pattern: confirm.pattern, confirm: typed });
     setDeleting(false);
     setConfirm(null);
     if (!result.ok) {
@@ -198,7 +199,7 @@ export function KeyList({
   };
 
   const confirmRow = confirm && confirm.params.length === 1 ? rows.find((r) => r.param === confirm.params[0]) : undefined;
-  const typed = !production || !confirm ? undefined : confirm.params.length === 1 ? (confirmRow && confirmRow.text.length <= 80 ? confirmRow.text : "delete") : String(confirm.params.length);
+  const typed = !production || !confirm ? undefined : keysConfirmation(confirm.params.map(keyFromParam));
   const error = pages.error instanceof ApiError ? pages.error : pages.error ? new ApiError("INTERNAL", pages.error.message) : null;
   const allSelected = sorted.length > 0 && sorted.every((row) => selected.has(row.param));
 

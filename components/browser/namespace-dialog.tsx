@@ -80,8 +80,8 @@ export function NamespaceDialog({
     const prefix = paramToBase64(prefixParam);
     const result =
       operation === "delete"
-        ? await deleteNamespace({ connectionId, prefix })
-        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000 });
+        ? await deleteNamespace({ connectionId, prefix, confirm: typed })
+        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
     else setFailure(`${result.code}: ${result.message}`);
   };

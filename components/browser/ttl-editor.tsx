@@ -56,7 +56,7 @@ export function TtlEditor({
     setBusy(true);
     const result = await runAction<unknown>(
       toast,
-      () => (ttl === null ? persistKey({ connectionId, key: keyBase64 }) : setTtl({ connectionId, key: keyBase64, ttlMs: Math.round(ttl) })),
+      () => (ttl === null ? persistKey({ connectionId, key: keyBase64 }) : setTtl({ connectionId, key: keyBase64, ttlMs: Math.round(ttl), confirm: confirmText })),
       done,
     );
     setBusy(false);

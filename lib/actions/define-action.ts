@@ -1,32 +1,42 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { recordAudit, type AuditSnapshot } from "../audit/record";
+import { completeAudit, openAudit, recordAudit, type AuditInput, type AuditSnapshot } from "../audit/record";
 import { requireActionUser } from "../auth/guard";
 import { roleAllows, type Role } from "../auth/roles";
 import { clientAddress, type SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
-import { isDriverError } from "../drivers/errors";
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
+import { isConflictError, isDriverError } from "../drivers/errors";
+
+/** What is stored now, when a collection edit was refused with CONFLICT: bytes as base64. */
+export interface StoredNow {
+  element?: string;
+  value?: string | null;
+  score?: number | null;
+}
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; stored?: StoredNow };
 
-/** What an action tells the audit log; the wrapper writes it once, whatever the outcome. */
+/** What an action tells the audit log; the wrapper completes the entry with it, whatever the outcome. */
 export interface AuditDraft {
   targetKey?: Buffer | null;
   detail?: Record<string, unknown>;
   before?: AuditSnapshot;
   after?: AuditSnapshot;
   undoOfId?: number | null;
-  /** Set to false when the call turned out to change nothing worth recording. */
-  skip?: boolean;
+  /** Set when a background job took over the entry (`auditEntryId`) and completes it itself. */
+  handedOff?: boolean;
 }
 
 export interface ActionContext {
   user: SignedIn["user"];
   clientAddress: string | null;
   audit: AuditDraft;
+  /** The pending entry written before `run` (audited actions only). */
+  auditEntryId: number | null;
 }
 
 export interface ConnectionActionContext extends ActionContext {
@@ -51,7 +61,17 @@ export class ActionRefusal extends Error {
   }
 }
 
-function failure(error: unknown): { code: string; message: string } {
+const unavailable = { ok: false as const, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
+
+function failure(error: unknown): { code: string; message: string; stored?: StoredNow } {
+  if (isDatabaseUnavailable(error)) return { code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
+  if (isConflictError(error)) {
+    const { element, value, score } = error.stored;
+    const stored: StoredNow = { element: element?.toString("base64") };
+    if (value !== undefined) stored.value = value === null ? null : value.toString("base64");
+    if (score !== undefined) stored.score = score;
+    return { code: error.code, message: error.message, stored };
+  }
   if (isDriverError(error)) return { code: error.code, message: error.message };
   if (error instanceof ActionRefusal) return { code: error.code, message: error.message };
   console.error(error);
@@ -61,7 +81,9 @@ function failure(error: unknown): { code: string; message: string } {
 /**
  * The one way to define a server action: checks the session (401 when absent) and the role, validates the
  * input with zod, loads the connection profile and refuses writes on read-only connections, turns expected
- * errors into `{ ok: false, code, message }`, and records the audit entry — also for refusals and failures.
+ * errors into `{ ok: false, code, message }`, and audits — also refusals and failures. An audited action's
+ * entry is written as `pending` before `run` and completed after it; when the database cannot take that
+ * intent, nothing runs and the answer is DATABASE_UNAVAILABLE.
  */
 export function defineAction<S extends z.ZodType, T>(
   options: BaseOptions<S> & { connection?: undefined; run: (input: z.output<S>, ctx: ActionContext) => Promise<T> },
@@ -79,33 +101,41 @@ export function defineAction<S extends z.ZodType, T>(
   },
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return async (rawInput) => {
+    try {
+      return await perform(rawInput);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) return unavailable;
+      throw error;
+    }
+  };
+
+  async function perform(rawInput: unknown): Promise<ActionResult<T>> {
     const signedIn = await requireActionUser();
     const address = await clientAddress();
     const actor = { id: signedIn.user.id, email: signedIn.user.email };
     const audit: AuditDraft = {};
     let connection: LoadedConnection | null = null;
 
-    const write = async (outcome: "ok" | "error" | "denied", error?: { code: string; message: string }) => {
-      if (!options.audited || audit.skip) return;
-      await recordAudit({
-        actor,
-        connection: connection ? { id: connection.profile.id, name: connection.profile.name } : null,
-        action: options.name,
-        targetKey: audit.targetKey,
-        detail: audit.detail,
-        before: audit.before,
-        after: audit.after,
-        undoOfId: audit.undoOfId,
-        outcome,
-        error,
-        clientAddress: address,
-      });
+    const entry = (outcome: AuditInput["outcome"], error?: { code: string; message: string }): AuditInput => ({
+      actor,
+      connection: connection ? { id: connection.profile.id, name: connection.profile.name } : null,
+      action: options.name,
+      targetKey: audit.targetKey,
+      detail: audit.detail,
+      before: audit.before,
+      after: audit.after,
+      undoOfId: audit.undoOfId,
+      outcome,
+      error: error && { code: error.code, message: error.message },
+      clientAddress: address,
+    });
+    const refuse = async (error: { code: string; message: string }): Promise<ActionResult<T>> => {
+      if (options.audited) await recordAudit(entry("denied", error));
+      return { ok: false, ...error };
     };
 
     if (!roleAllows(signedIn.user.role, options.role)) {
-      const error = { code: "FORBIDDEN", message: `This needs the ${options.role} role.` };
-      await write("denied", error);
-      return { ok: false, ...error };
+      return refuse({ code: "FORBIDDEN", message: `This needs the ${options.role} role.` });
     }
 
     const parsed = options.input.safeParse(rawInput);
@@ -120,28 +150,43 @@ export function defineAction<S extends z.ZodType, T>(
       connection = await loadConnection(connectionId);
       if (!connection) return { ok: false, code: "NOT_FOUND", message: "That connection does not exist." };
       if (options.connection === "write" && connection.profile.readOnly) {
-        const error = { code: "READ_ONLY", message: `The connection "${connection.profile.name}" is read-only.` };
-        await write("denied", error);
-        return { ok: false, ...error };
+        return refuse({ code: "READ_ONLY", message: `The connection "${connection.profile.name}" is read-only.` });
       }
     }
+
+    // The intent names the key when the input has one, so an entry left pending still says what was touched.
+    const inputKey = (input as { key?: unknown }).key;
+    if (Buffer.isBuffer(inputKey)) audit.targetKey = inputKey;
+    const entryId = options.audited ? await openAudit(entry("ok")) : null;
+
+    const settle = async (outcome: AuditInput["outcome"], error?: { code: string; message: string }) => {
+      if (entryId === null || audit.handedOff) return;
+      try {
+        await completeAudit(entryId, entry(outcome, error));
+      } catch (auditError) {
+        // The change was made; its entry stays pending, which is what the audit page then shows.
+        console.error("Could not complete audit entry", entryId, auditError);
+      }
+    };
 
     try {
       const data = await options.run(input, {
         user: signedIn.user,
         clientAddress: address,
         audit,
+        auditEntryId: entryId,
         connection: connection as LoadedConnection,
       });
-      await write("ok");
+      await settle("ok");
       return { ok: true, data };
     } catch (error) {
+      if (isRedirect(error)) await settle("ok");
       unstable_rethrow(error);
       const result = failure(error);
-      await write("error", result);
+      await settle("error", result);
       return { ok: false, ...result };
     }
-  };
+  }
 }
 
 /**
@@ -167,8 +212,10 @@ export function definePublicAction<S extends z.ZodType, T>(options: {
         action: options.name,
         detail: audit.detail,
         outcome,
-        error,
+        error: error && { code: error.code, message: error.message },
         clientAddress: address,
+      }).catch((auditError: unknown) => {
+        console.error("Could not write audit entry", auditError);
       });
     try {
       const data = await options.run(parsed.data, { clientAddress: address, audit });
@@ -182,7 +229,8 @@ export function definePublicAction<S extends z.ZodType, T>(options: {
       }
       unstable_rethrow(error);
       const result = failure(error);
-      await write(error instanceof ActionRefusal ? "denied" : "error", result);
+      // With the database down the entry cannot be written either; the person is told why.
+      if (result.code !== DATABASE_UNAVAILABLE) await write(error instanceof ActionRefusal ? "denied" : "error", result);
       return { ok: false, ...result };
     }
   };

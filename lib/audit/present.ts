@@ -36,6 +36,10 @@ export interface AuditEntryView {
   key: { text: string; binary: boolean; hidden: boolean; param: string } | null;
   detail: string | null;
   outcome: string;
+  /** pending | running | done (see the schema); not done means the outcome was never written. */
+  status: string;
+  /** How the status reads to a person, or null once done. */
+  statusNote: string | null;
   errorCode: string | null;
   errorMessage: string | null;
   clientAddress: string | null;
@@ -45,6 +49,12 @@ export interface AuditEntryView {
   diff: DiffLine[] | null;
   undo: { possible: boolean; reason: string | null };
 }
+
+const STATUS_NOTES: Record<string, string> = {
+  pending:
+    "Written before the change; its outcome was never recorded (the server stopped or the database failed meanwhile). The change may or may not have been made.",
+  running: "Still running, or stopped without finishing (the server stopped); the count is how far it had got.",
+};
 
 const MAX_LINES = 400;
 const MAX_TEXT = 20_000;
@@ -166,6 +176,8 @@ export function presentEntry(entry: AuditEntry): AuditEntryView {
     key: key ? { ...keyText(key), param: keyToParam(key) } : null,
     detail: entry.detail,
     outcome: entry.outcome,
+    status: entry.status,
+    statusNote: STATUS_NOTES[entry.status] ?? null,
     errorCode: entry.errorCode,
     errorMessage: entry.errorMessage,
     clientAddress: entry.clientAddress,

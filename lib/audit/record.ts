@@ -50,34 +50,55 @@ function columns(snapshot: AuditSnapshot | undefined) {
   };
 }
 
-/**
- * Writes one audit entry and waits for it: callers await this before answering, so an entry exists for
- * every operation that reached a cache, even when the process dies right after.
- */
-export async function recordAudit(input: AuditInput): Promise<number> {
+function rowOf(input: Omit<AuditInput, "outcome">) {
   const before = columns(input.before);
   const after = columns(input.after);
-  const entry = await db().auditEntry.create({
-    data: {
-      actorId: input.actor?.id ?? null,
-      actorEmail: input.actor?.email ?? (input.system ? "(system)" : "(anonymous)"),
-      connectionId: input.connection?.id ?? null,
-      connectionName: input.connection?.name ?? null,
-      action: input.action,
-      targetKey: input.targetKey ? new Uint8Array(input.targetKey) : null,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
-      beforeValue: before.value,
-      beforeDigest: before.digest,
-      beforeMeta: before.meta,
-      afterValue: after.value,
-      afterDigest: after.digest,
-      afterMeta: after.meta,
-      outcome: input.outcome,
-      errorCode: input.error?.code ?? null,
-      errorMessage: input.error?.message?.slice(0, 2000) ?? null,
-      clientAddress: input.clientAddress ?? null,
-      undoOfId: input.undoOfId ?? null,
-    },
-  });
+  return {
+    actorId: input.actor?.id ?? null,
+    actorEmail: input.actor?.email ?? (input.system ? "(system)" : "(anonymous)"),
+    connectionId: input.connection?.id ?? null,
+    connectionName: input.connection?.name ?? null,
+    action: input.action,
+    targetKey: input.targetKey ? new Uint8Array(input.targetKey) : null,
+    detail: input.detail ? JSON.stringify(input.detail) : null,
+    beforeValue: before.value,
+    beforeDigest: before.digest,
+    beforeMeta: before.meta,
+    afterValue: after.value,
+    afterDigest: after.digest,
+    afterMeta: after.meta,
+    errorCode: input.error?.code ?? null,
+    errorMessage: input.error?.message?.slice(0, 2000) ?? null,
+    clientAddress: input.clientAddress ?? null,
+    undoOfId: input.undoOfId ?? null,
+  };
+}
+
+/**
+ * Writes one finished audit entry and waits for it (refusals, sign-ins, system work): callers await this
+ * before answering. Changes to a cache use `openAudit` before the change and `completeAudit` after it.
+ */
+export async function recordAudit(input: AuditInput): Promise<number> {
+  const entry = await db().auditEntry.create({ data: { ...rowOf(input), outcome: input.outcome, status: "done" } });
   return entry.id;
+}
+
+/**
+ * Writes the intent of a change before it is made: an entry with status `pending` (or `running` for a
+ * job). When this throws, the change must not be made — nothing may reach a cache unaudited. An entry
+ * left pending says the server stopped, or the database failed, before the outcome could be written.
+ */
+export async function openAudit(input: Omit<AuditInput, "outcome" | "error">, status: "pending" | "running" = "pending"): Promise<number> {
+  const entry = await db().auditEntry.create({ data: { ...rowOf(input), outcome: "pending", status } });
+  return entry.id;
+}
+
+/** A job's progress on its open entry: the detail so far, status still running. */
+export async function progressAudit(id: number, detail: Record<string, unknown>): Promise<void> {
+  await db().auditEntry.update({ where: { id }, data: { detail: JSON.stringify(detail), status: "running" } });
+}
+
+/** Completes an entry opened by `openAudit` with everything known now and the final outcome. */
+export async function completeAudit(id: number, input: AuditInput): Promise<void> {
+  await db().auditEntry.update({ where: { id }, data: { ...rowOf(input), outcome: input.outcome, status: "done" } });
 }

@@ -2,17 +2,28 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect, unauthorized } from "next/navigation";
 import { NextResponse } from "next/server";
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable } from "../db-errors";
 import { loginPathFor } from "./next-path";
 import { requestTargetOf } from "./request-origin";
 import { roleAllows, type Role } from "./roles";
 import { currentUser, type SignedIn } from "./session";
+
+/** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
+async function lookUpUser(): Promise<SignedIn | null> {
+  try {
+    return await currentUser();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError({ cause: error });
+    throw error;
+  }
+}
 
 /**
  * For pages and layouts: sends anonymous visitors to sign in (and back to this page afterwards), answers
  * 403 to a role that is too low.
  */
 export async function requirePageUser(needed: Role = "viewer"): Promise<SignedIn> {
-  const signedIn = await currentUser();
+  const signedIn = await lookUpUser();
   if (!signedIn) redirect(loginPathFor(requestTargetOf(await headers())));
   if (!roleAllows(signedIn.user.role, needed)) forbidden();
   return signedIn;
@@ -51,7 +62,13 @@ export function withUser<Args extends unknown[]>(
     if (args[0] instanceof Request && crossOriginRequest(args[0])) {
       return NextResponse.json({ ok: false, code: "CROSS_ORIGIN", message: "Requests from other sites are refused." }, { status: 403 });
     }
-    const signedIn = await currentUser();
+    let signedIn: SignedIn | null;
+    try {
+      signedIn = await lookUpUser();
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      return NextResponse.json({ ok: false, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE }, { status: 503 });
+    }
     if (!signedIn) {
       return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
     }
@@ -64,7 +81,7 @@ export function withUser<Args extends unknown[]>(
 
 /** For server actions: a real 401 for anonymous calls (see the action wrapper). */
 export async function requireActionUser(): Promise<SignedIn> {
-  const signedIn = await currentUser();
+  const signedIn = await lookUpUser();
   if (!signedIn) unauthorized();
   return signedIn;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ActionContext } from "../actions/define-action";
-import { recordAudit } from "../audit/record";
+import { completeAudit, progressAudit } from "../audit/record";
 import type { LoadedConnection } from "../connections/load";
 import type { PrefixResult } from "../drivers/types";
 import { keyText } from "../key-text";
@@ -10,10 +10,14 @@ export type NamespaceOperation = { kind: "count" } | { kind: "expire"; ttlMs: nu
 
 const AUDIT_NAMES = { expire: "namespaces.expire", delete: "namespaces.delete" } as const;
 
+/** How often, at most, a running job writes its count to its audit entry. */
+const PROGRESS_EVERY_MS = 1000;
+
 /**
- * Starts a count, expire or delete of every key under `prefix` as a job. Writes are audited once, when the
- * job ends (done, cancelled or failed), with the count and the prefix — so a 10M-key delete is one entry,
- * and a cancelled one still says how many keys it changed before it stopped.
+ * Starts a count, expire or delete of every key under `prefix` as a job. A write job takes over the pending
+ * audit entry its action opened (`ctx.auditEntryId`): marks it running, writes the count as it goes (at most
+ * once a second) and completes it when the job ends (done, cancelled or failed). So a 10M-key delete is one
+ * entry, and one cut short by a crash still says how many keys it had changed.
  */
 export async function startNamespaceJob(options: {
   connection: LoadedConnection;
@@ -25,6 +29,29 @@ export async function startNamespaceJob(options: {
   const driver = connection.driver();
   const total = await driver.keyCount();
   const actor = { id: ctx.user.id, email: ctx.user.email };
+  const entryId = operation.kind === "count" ? null : ctx.auditEntryId;
+  const detail = (progress: { matched: number; affected: number }, cancelled: boolean) => ({
+    prefix: keyText(prefix).text,
+    prefixBase64: prefix.toString("base64"),
+    pattern: `${keyText(prefix).text}*`,
+    count: progress.affected,
+    matched: progress.matched,
+    cancelled,
+    ...(operation.kind === "expire" ? { ttlMs: operation.ttlMs } : {}),
+  });
+
+  // Progress writes run one after another, never overlapping, and the completion waits for the last one.
+  let writes: Promise<void> = Promise.resolve();
+  let lastWrite = 0;
+  const record = (write: () => Promise<void>) => {
+    writes = writes.then(write).catch((error: unknown) => console.error("Could not update audit entry", entryId, error));
+    return writes;
+  };
+  if (entryId !== null) {
+    await progressAudit(entryId, detail({ matched: 0, affected: 0 }, false));
+    ctx.audit.handedOff = true;
+  }
+
   return startJob<PrefixResult>({
     kind: operation.kind,
     connectionId: connection.profile.id,
@@ -33,7 +60,13 @@ export async function startNamespaceJob(options: {
     work: async (control) => {
       const prefixOptions = {
         signal: control.signal,
-        onProgress: (p: { scanned: number; matched: number; affected: number }) => control.progress(p),
+        onProgress: (p: { scanned: number; matched: number; affected: number }) => {
+          control.progress(p);
+          const now = Date.now();
+          if (entryId === null || now - lastWrite < PROGRESS_EVERY_MS) return;
+          lastWrite = now;
+          void record(() => progressAudit(entryId, detail(p, false)));
+        },
       };
       const result =
         operation.kind === "count"
@@ -45,24 +78,18 @@ export async function startNamespaceJob(options: {
       return result;
     },
     finish: async (view: JobView<PrefixResult>) => {
-      if (operation.kind === "count") return;
-      await recordAudit({
-        actor,
-        connection: { id: connection.profile.id, name: connection.profile.name },
-        action: AUDIT_NAMES[operation.kind],
-        detail: {
-          prefix: keyText(prefix).text,
-          prefixBase64: prefix.toString("base64"),
-          pattern: `${keyText(prefix).text}*`,
-          count: view.progress.affected,
-          matched: view.progress.matched,
-          cancelled: view.status === "cancelled",
-          ...(operation.kind === "expire" ? { ttlMs: operation.ttlMs } : {}),
-        },
-        outcome: view.status === "error" ? "error" : "ok",
-        error: view.error ?? undefined,
-        clientAddress: ctx.clientAddress,
-      });
+      if (entryId === null || operation.kind === "count") return;
+      await record(() =>
+        completeAudit(entryId, {
+          actor,
+          connection: { id: connection.profile.id, name: connection.profile.name },
+          action: AUDIT_NAMES[operation.kind],
+          detail: detail(view.progress, view.status === "cancelled"),
+          outcome: view.status === "error" ? "error" : "ok",
+          error: view.error ?? undefined,
+          clientAddress: ctx.clientAddress,
+        }),
+      );
     },
   });
 }

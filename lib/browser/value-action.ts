@@ -1,6 +1,7 @@
 import "server-only";
 import type { ConnectionActionContext } from "../actions/define-action";
 import { snapshotKey } from "../audit/snapshot";
+import { ABSENT_DIGEST, valueDigest } from "../drivers/digest";
 import { DriverError } from "../drivers/errors";
 import type { CollectionOps, Driver } from "../drivers/types";
 
@@ -21,4 +22,9 @@ export async function changeKey<T>(ctx: ConnectionActionContext, key: Buffer, ch
 export function collectionsOf(driver: Driver): CollectionOps {
   if (!driver.collections) throw new DriverError("UNSUPPORTED", "This connection only stores plain string values.");
   return driver.collections;
+}
+
+/** The value an editor saw as a driver expectation: its digest, or ABSENT_DIGEST when there was none. */
+export function expectationOf(seen: Buffer | null): string {
+  return seen === null ? ABSENT_DIGEST : valueDigest(seen);
 }

@@ -50,3 +50,30 @@ export class DriverError extends Error {
 export function isDriverError(error: unknown): error is DriverError {
   return error instanceof DriverError;
 }
+
+/** What is stored now where a collection edit expected something else: the element's bytes or a member's score. */
+export interface StoredVersion {
+  /** The hash field or sorted-set member the conflict is about (an edit may touch two). */
+  element?: Buffer;
+  /** Field value or list element; null when the field, index or member is gone. */
+  value?: Buffer | null;
+  /** Sorted-set score; null when the member is gone. */
+  score?: number | null;
+}
+
+/**
+ * A refused collection edit (`CONFLICT`) that carries the stored version, so the editor can be shown both
+ * versions without a second read that could already be stale.
+ */
+export class ConflictError extends DriverError {
+  readonly stored: StoredVersion;
+
+  constructor(message: string, stored: StoredVersion) {
+    super("CONFLICT", message);
+    this.stored = stored;
+  }
+}
+
+export function isConflictError(error: unknown): error is ConflictError {
+  return isDriverError(error) && error.code === "CONFLICT" && "stored" in error;
+}

@@ -116,3 +116,125 @@ export function scoreArg(score: number): string {
   if (score === -Infinity) return "-inf";
   return String(score);
 }
+
+/*
+ * Compare-and-set of collection elements. An expectation is "" (none), "absent", or what the editor saw:
+ * the sha1 of a field value or list element, or a score. Every check runs before any change, so a refused
+ * edit writes nothing. A conflict answers {"conflict", element, stored} with what is stored now.
+ */
+
+/**
+ * ARGV = field, value, expect, ifAbsent (1/0), renames (1/0), renamed field, its expect. Returns {"ok"},
+ * {"exists"} or {"conflict", field, stored value or nil}.
+ */
+export const HASH_SET_SCRIPT = script(`
+local k = KEYS[1]
+local function seen(field, expect)
+  if expect == '' then return true end
+  local stored = redis.call('HGET', k, field)
+  if expect == 'absent' then return stored == false end
+  return stored ~= false and redis.sha1hex(stored) == expect
+end
+if ARGV[4] == '1' and redis.call('HEXISTS', k, ARGV[1]) == 1 then return {'exists'} end
+if not seen(ARGV[1], ARGV[3]) then return {'conflict', ARGV[1], redis.call('HGET', k, ARGV[1])} end
+if ARGV[5] == '1' and not seen(ARGV[6], ARGV[7]) then return {'conflict', ARGV[6], redis.call('HGET', k, ARGV[6])} end
+redis.call('HSET', k, ARGV[1], ARGV[2])
+if ARGV[5] == '1' and ARGV[6] ~= ARGV[1] then redis.call('HDEL', k, ARGV[6]) end
+return {'ok'}
+`);
+
+/** ARGV = (field, expect) pairs. A field already gone is no conflict: nothing of anyone's is lost. Returns {"ok", removed}. */
+export const HASH_DELETE_SCRIPT = script(`
+local k = KEYS[1]
+local fields = {}
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] ~= '' then
+    local stored = redis.call('HGET', k, ARGV[i])
+    if stored ~= false and redis.sha1hex(stored) ~= ARGV[i + 1] then return {'conflict', ARGV[i], stored} end
+  end
+  fields[#fields + 1] = ARGV[i]
+end
+return {'ok', redis.call('HDEL', k, unpack(fields))}
+`);
+
+/** ARGV = index, value, expect. Returns {"ok"} or {"conflict", index, stored element or nil}. */
+export const LIST_SET_SCRIPT = script(`
+local k = KEYS[1]
+local stored = redis.call('LINDEX', k, ARGV[1])
+if ARGV[3] ~= '' and (stored == false or redis.sha1hex(stored) ~= ARGV[3]) then return {'conflict', ARGV[1], stored} end
+redis.call('LSET', k, ARGV[1], ARGV[2])
+return {'ok'}
+`);
+
+/**
+ * ARGV = index, expect, tombstone: the element is swapped for a caller-chosen unique tombstone, which LREM
+ * then removes, because LREM by value would take the first equal element rather than the one at `index`.
+ */
+export const LIST_REMOVE_AT_SCRIPT = script(`
+local k = KEYS[1]
+local stored = redis.call('LINDEX', k, ARGV[1])
+if stored == false or redis.sha1hex(stored) ~= ARGV[2] then return {'conflict', ARGV[1], stored} end
+redis.call('LSET', k, ARGV[1], ARGV[3])
+redis.call('LREM', k, tonumber(ARGV[1]) < 0 and -1 or 1, ARGV[3])
+return {'ok'}
+`);
+
+const LUA_SCORE = `
+local function score(s)
+  if s == 'inf' or s == '+inf' then return math.huge elseif s == '-inf' then return -math.huge end
+  return tonumber(s)
+end`;
+
+/**
+ * ARGV = renames (1/0), renamed member, its expected score, then (member, score, expect) triples. Returns
+ * {"ok", added} or {"conflict", member, stored score or nil}.
+ */
+export const ZSET_ADD_SCRIPT = script(`${LUA_SCORE}
+local k = KEYS[1]
+local function seen(member, expect)
+  if expect == '' then return true end
+  local stored = redis.call('ZSCORE', k, member)
+  if expect == 'absent' then return stored == false end
+  return stored ~= false and score(stored) == score(expect)
+end
+if ARGV[1] == '1' and not seen(ARGV[2], ARGV[3]) then return {'conflict', ARGV[2], redis.call('ZSCORE', k, ARGV[2])} end
+local args = {}
+local keepRenamed = false
+for i = 4, #ARGV, 3 do
+  if not seen(ARGV[i], ARGV[i + 2]) then return {'conflict', ARGV[i], redis.call('ZSCORE', k, ARGV[i])} end
+  args[#args + 1] = ARGV[i + 1]
+  args[#args + 1] = ARGV[i]
+  if ARGV[i] == ARGV[2] then keepRenamed = true end
+end
+local added = redis.call('ZADD', k, unpack(args))
+if ARGV[1] == '1' and not keepRenamed then redis.call('ZREM', k, ARGV[2]) end
+return {'ok', added}
+`);
+
+/** ARGV = (member, expected score) pairs; a member already gone is no conflict. Returns {"ok", removed}. */
+export const ZSET_REMOVE_SCRIPT = script(`${LUA_SCORE}
+local k = KEYS[1]
+local members = {}
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] ~= '' then
+    local stored = redis.call('ZSCORE', k, ARGV[i])
+    if stored ~= false and score(stored) ~= score(ARGV[i + 1]) then return {'conflict', ARGV[i], stored} end
+  end
+  members[#members + 1] = ARGV[i]
+end
+return {'ok', redis.call('ZREM', k, unpack(members))}
+`);
+
+/**
+ * ARGV = replaced member, then the members to add: the edit of a set member, refused when the member it
+ * replaces is gone (someone removed it meanwhile). Returns {"ok", added} or {"conflict", member, nil}.
+ */
+export const SET_REPLACE_SCRIPT = script(`
+local k = KEYS[1]
+if redis.call('SISMEMBER', k, ARGV[1]) == 0 then return {'conflict', ARGV[1], false} end
+local added = redis.call('SADD', k, unpack(ARGV, 2))
+local kept = false
+for i = 2, #ARGV do if ARGV[i] == ARGV[1] then kept = true end end
+if not kept then redis.call('SREM', k, ARGV[1]) end
+return {'ok', added}
+`);

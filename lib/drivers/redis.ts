@@ -7,10 +7,11 @@
  * fresh connection (which, under Sentinel, asks the sentinels for the current primary again).
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import { randomUUID } from "node:crypto";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { z } from "zod";
 import { DIGEST_MAX_BYTES, SAMPLE_BYTES, sampledDigest, stringDigest, valueDigest } from "./digest";
-import { DriverError } from "./errors";
+import { ConflictError, DriverError } from "./errors";
 import { prefixPattern } from "./glob";
 import { toDriverError } from "./redis-errors";
 import {
@@ -21,6 +22,15 @@ import {
   parseScore,
   scoreArg,
   type Script,
+} from "./redis-scripts";
+import {
+  HASH_DELETE_SCRIPT,
+  HASH_SET_SCRIPT,
+  LIST_REMOVE_AT_SCRIPT,
+  LIST_SET_SCRIPT,
+  SET_REPLACE_SCRIPT,
+  ZSET_ADD_SCRIPT,
+  ZSET_REMOVE_SCRIPT,
 } from "./redis-scripts";
 import type {
   Capabilities,
@@ -918,22 +928,83 @@ export class RedisDriver implements Driver {
     }
   }
 
+  /**
+   * A collection compare-and-set script. Unlike the read scripts it is never emulated with plain commands
+   * for ACL users without `@scripting`: the check and the change would no longer be one atomic step.
+   */
+  private casScript(script: Script, key: Buffer, args: (string | Buffer | number)[]): Promise<Reply[]> {
+    return this.run(async (client) => {
+      try {
+        return (await this.call(client, "EVALSHA", script.sha, 1, key, ...args)) as Reply[];
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+        return (await this.call(client, "EVAL", script.lua, 1, key, ...args)) as Reply[];
+      }
+    });
+  }
+
   private collectionOps(): CollectionOps {
     const call = (command: string, ...args: (string | Buffer | number)[]) =>
       this.run((client) => this.call(client, command, ...args));
     const flatPairs = (entries: { field: Buffer; value: Buffer }[]) => entries.flatMap((e) => [e.field, e.value]);
     const flatScores = (members: { member: Buffer; score: number }[]) => members.flatMap((m) => [scoreArg(m.score), m.member]);
+    const scoreExpect = (score: number | null | undefined) => (score === undefined ? "" : score === null ? "absent" : scoreArg(score));
+    /** Throws the conflict a script answered ({"conflict", element, stored}); returns the reply otherwise. */
+    const settle = (reply: Reply[], what: "value" | "score", message: string): Reply[] => {
+      if (text(reply[0]) !== "conflict") return reply;
+      const stored = reply[2] === null || reply[2] === undefined ? null : buf(reply[2]);
+      const element = buf(reply[1]);
+      if (what === "score") throw new ConflictError(message, { element, score: stored === null ? null : parseScore(stored.toString()) });
+      throw new ConflictError(message, { element, value: stored });
+    };
     return {
-      hashSet: async (key, field, value, options) => {
-        if (options?.ifAbsent) {
-          if (num(await call("HSETNX", key, field, value)) === 0) throw new DriverError("ALREADY_EXISTS", "The field already exists");
-        } else {
-          await call("HSET", key, field, value);
+      hashSet: async (key, field, value, options = {}) => {
+        const { ifAbsent, expect, replaces } = options;
+        if (expect === undefined && !replaces) {
+          if (ifAbsent) {
+            if (num(await call("HSETNX", key, field, value)) === 0) throw new DriverError("ALREADY_EXISTS", "The field already exists");
+          } else {
+            await call("HSET", key, field, value);
+          }
+          return;
         }
+        const reply = await this.casScript(HASH_SET_SCRIPT, key, [
+          field,
+          value,
+          expect ?? "",
+          ifAbsent ? 1 : 0,
+          replaces ? 1 : 0,
+          replaces?.field ?? "",
+          replaces?.expect ?? "",
+        ]);
+        if (text(reply[0]) === "exists") throw new DriverError("ALREADY_EXISTS", "The field already exists");
+        settle(reply, "value", "The field changed since it was loaded; nothing was written");
       },
-      hashDelete: async (key, fields) => num(await call("HDEL", key, ...fields)),
-      listSet: async (key, index, value) => {
-        await call("LSET", key, index, value);
+      hashDelete: async (key, fields, options = {}) => {
+        if (fields.length === 0) return 0;
+        if (!options.expect) return num(await call("HDEL", key, ...fields));
+        const expect = options.expect;
+        const reply = await this.casScript(HASH_DELETE_SCRIPT, key, fields.flatMap((field, i) => [field, expect[i] ?? ""]));
+        return num(settle(reply, "value", "The field changed since it was loaded; nothing was removed")[1]);
+      },
+      listSet: async (key, index, value, options = {}) => {
+        if (options.expect === undefined) {
+          await call("LSET", key, index, value);
+          return;
+        }
+        settle(
+          await this.casScript(LIST_SET_SCRIPT, key, [index, value, options.expect]),
+          "value",
+          `The element at index ${index} changed since it was loaded; nothing was written`,
+        );
+      },
+      listRemoveAt: async (key, index, expect) => {
+        const tombstone = `cacheboard:removed:${randomUUID()}`;
+        settle(
+          await this.casScript(LIST_REMOVE_AT_SCRIPT, key, [index, expect, tombstone]),
+          "value",
+          `The element at index ${index} changed since it was loaded; nothing was removed`,
+        );
       },
       listPush: async (key, values, end) => num(await call(end === "head" ? "LPUSH" : "RPUSH", key, ...values)),
       listInsert: async (key, pivot, value, where) => {
@@ -943,10 +1014,30 @@ export class RedisDriver implements Driver {
         return length;
       },
       listRemove: async (key, value, count) => num(await call("LREM", key, count, value)),
-      setAdd: async (key, members) => num(await call("SADD", key, ...members)),
+      setAdd: async (key, members, options = {}) => {
+        if (!options.replaces) return num(await call("SADD", key, ...members));
+        const reply = await this.casScript(SET_REPLACE_SCRIPT, key, [options.replaces, ...members]);
+        return num(settle(reply, "value", "The member was removed since it was loaded; nothing was written")[1]);
+      },
       setRemove: async (key, members) => num(await call("SREM", key, ...members)),
-      zsetAdd: async (key, members) => num(await call("ZADD", key, ...flatScores(members))),
-      zsetRemove: async (key, members) => num(await call("ZREM", key, ...members)),
+      zsetAdd: async (key, members, options = {}) => {
+        const { expect, replaces } = options;
+        if (!expect && !replaces) return num(await call("ZADD", key, ...flatScores(members)));
+        const reply = await this.casScript(ZSET_ADD_SCRIPT, key, [
+          replaces ? 1 : 0,
+          replaces?.member ?? "",
+          scoreExpect(replaces?.expect),
+          ...members.flatMap((m, i) => [m.member, scoreArg(m.score), scoreExpect(expect?.[i])]),
+        ]);
+        return num(settle(reply, "score", "The member's score changed since it was loaded; nothing was written")[1]);
+      },
+      zsetRemove: async (key, members, options = {}) => {
+        if (members.length === 0) return 0;
+        const expect = options.expect;
+        if (!expect) return num(await call("ZREM", key, ...members));
+        const reply = await this.casScript(ZSET_REMOVE_SCRIPT, key, members.flatMap((member, i) => [member, scoreExpect(expect[i])]));
+        return num(settle(reply, "score", "The member's score changed since it was loaded; nothing was removed")[1]);
+      },
       streamAdd: async (key, id, fields) => text(await call("XADD", key, id, ...flatPairs(fields))),
       streamDelete: async (key, ids) => num(await call("XDEL", key, ...ids)),
       create: async (key, content, options = {}) => {

@@ -236,18 +236,43 @@ export interface PingResult {
   version: string | null;
 }
 
+/**
+ * Collection edits take what the editor saw as `expect`: the `valueDigest` of a field value or list element
+ * (`ABSENT_DIGEST` for a field that must not exist yet), or a member's score (null: must not be a member).
+ * The check and the change are one atomic server step; a mismatch throws a `ConflictError` carrying the
+ * stored version, and nothing is written. Without `expect` the edit is unconditional.
+ */
 export interface CollectionOps {
-  hashSet(key: Buffer, field: Buffer, value: Buffer, options?: { ifAbsent?: boolean }): Promise<void>;
-  hashDelete(key: Buffer, fields: Buffer[]): Promise<number>;
-  listSet(key: Buffer, index: number, value: Buffer): Promise<void>;
+  /** `replaces`: the field this edit renames, removed in the same step when it still holds what was seen. */
+  hashSet(
+    key: Buffer,
+    field: Buffer,
+    value: Buffer,
+    options?: { ifAbsent?: boolean; expect?: string; replaces?: { field: Buffer; expect?: string } },
+  ): Promise<void>;
+  /** `expect`: the digest of each field's value, same order as `fields`. */
+  hashDelete(key: Buffer, fields: Buffer[], options?: { expect?: string[] }): Promise<number>;
+  listSet(key: Buffer, index: number, value: Buffer, options?: { expect?: string }): Promise<void>;
+  /** Removes the element at `index` when its digest is still `expect` (LREM cannot tell equal elements apart). */
+  listRemoveAt(key: Buffer, index: number, expect: string): Promise<void>;
   listPush(key: Buffer, values: Buffer[], end: "head" | "tail"): Promise<number>;
   listInsert(key: Buffer, pivot: Buffer, value: Buffer, where: "before" | "after"): Promise<number>;
   /** Removes `count` occurrences (0 = all, negative = from the tail), like LREM. */
   listRemove(key: Buffer, value: Buffer, count: number): Promise<number>;
-  setAdd(key: Buffer, members: Buffer[]): Promise<number>;
+  /** `replaces`: the member this edit renames, removed in the same step; a CONFLICT when it is already gone. */
+  setAdd(key: Buffer, members: Buffer[], options?: { replaces?: Buffer }): Promise<number>;
   setRemove(key: Buffer, members: Buffer[]): Promise<number>;
-  zsetAdd(key: Buffer, members: { member: Buffer; score: number }[]): Promise<number>;
-  zsetRemove(key: Buffer, members: Buffer[]): Promise<number>;
+  /**
+   * `expect`: each member's score as seen, same order as `members` (null: not a member yet). `replaces`: the
+   * member this edit renames, removed in the same step when its score is still what was seen.
+   */
+  zsetAdd(
+    key: Buffer,
+    members: { member: Buffer; score: number }[],
+    options?: { expect?: (number | null)[]; replaces?: { member: Buffer; expect?: number } },
+  ): Promise<number>;
+  /** `expect`: each member's score as seen, same order as `members`. */
+  zsetRemove(key: Buffer, members: Buffer[], options?: { expect?: number[] }): Promise<number>;
   /** `id` "*" lets the server choose; returns the entry id. */
   streamAdd(key: Buffer, id: string, fields: { field: Buffer; value: Buffer }[]): Promise<string>;
   streamDelete(key: Buffer, ids: string[]): Promise<number>;

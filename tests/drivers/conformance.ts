@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ABSENT_DIGEST, DIGEST_MAX_BYTES, SAMPLE_BYTES, stringDigest, valueDigest } from "@/lib/drivers/digest";
-import { type DriverErrorCode, isDriverError } from "@/lib/drivers/errors";
+import { type DriverErrorCode, type StoredVersion, isConflictError, isDriverError } from "@/lib/drivers/errors";
 import type { Capabilities, Driver, KeyMeta, ReadResult, StringRead } from "@/lib/drivers/types";
 
 export interface ConformanceTarget {
@@ -42,6 +42,17 @@ export async function expectCode(promise: Promise<unknown>, code: DriverErrorCod
   expect(caught, `expected a DriverError ${code}`).toBeDefined();
   if (!isDriverError(caught)) throw caught;
   expect(caught.code, caught.message).toBe(code);
+}
+
+/** The stored version a refused collection edit carries. */
+async function conflictOf(promise: Promise<unknown>): Promise<StoredVersion> {
+  await expectCode(promise, "CONFLICT");
+  const caught = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!isConflictError(caught)) throw new Error("CONFLICT without the stored version");
+  return caught.stored;
 }
 
 function unique(label: string): string {
@@ -607,6 +618,86 @@ export function runDriverConformance(
           [BINARY_KEY_TAIL.toString("hex"), 1.5],
           [Buffer.from("a").toString("hex"), 3],
         ]);
+      });
+
+      it("refuses hash edits with CONFLICT when the field changed since it was read, writing nothing", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("hashcas"), BINARY_KEY_TAIL);
+        const f = Buffer.from("f");
+        await ops.create(k, { type: "hash", entries: [{ field: f, value: Buffer.from("seen") }, { field: Buffer.from("g"), value: ALL_BYTES }] });
+        const seen = valueDigest(Buffer.from("seen"));
+        await ops.hashSet(k, f, Buffer.from("theirs"));
+
+        const stored = await conflictOf(ops.hashSet(k, f, Buffer.from("mine"), { expect: seen }));
+        expect(stored.element?.toString()).toBe("f");
+        expect(stored.value?.toString()).toBe("theirs");
+        await expectCode(ops.hashDelete(k, [Buffer.from("g"), f], { expect: [valueDigest(ALL_BYTES), seen] }), "CONFLICT");
+        expect((await conflictOf(ops.hashSet(k, Buffer.from("g"), Buffer.from("new"), { expect: ABSENT_DIGEST }))).value?.equals(ALL_BYTES)).toBe(true);
+        // A rename whose old field was changed meanwhile keeps both fields as they are.
+        await expectCode(ops.hashSet(k, Buffer.from("h"), Buffer.from("mine"), { expect: ABSENT_DIGEST, replaces: { field: f, expect: seen } }), "CONFLICT");
+        let page = await driver.read(k, { limit: 10 });
+        if (page.type !== "hash") throw new Error(`expected a hash, got ${page.type}`);
+        expect(page.entries.map((e) => `${e.field}=${e.value.toString("hex")}`).sort()).toEqual([`f=${Buffer.from("theirs").toString("hex")}`, `g=${ALL_BYTES.toString("hex")}`]);
+
+        const theirs = valueDigest(Buffer.from("theirs"));
+        await ops.hashSet(k, Buffer.from("h"), Buffer.from("renamed"), { expect: ABSENT_DIGEST, replaces: { field: f, expect: theirs } });
+        await ops.hashSet(k, Buffer.from("h"), Buffer.from("edited"), { expect: valueDigest(Buffer.from("renamed")) });
+        expect(await ops.hashDelete(k, [Buffer.from("g"), Buffer.from("gone")], { expect: [valueDigest(ALL_BYTES), seen] })).toBe(1);
+        page = await driver.read(k, { limit: 10 });
+        if (page.type !== "hash") throw new Error(`expected a hash, got ${page.type}`);
+        expect(page.entries.map((e) => `${e.field}=${e.value}`)).toEqual(["h=edited"]);
+      });
+
+      it("refuses list edits at an index whose element changed since it was read", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("listcas"), "l");
+        const items = (list: string[]) => list.map((s) => Buffer.from(s));
+        await ops.create(k, { type: "list", items: items(["a", "b", "a", "c"]) });
+        // Another session removes the head: index 0 now holds "b", not the "a" this editor saw there.
+        await ops.listRemoveAt(k, 0, valueDigest(Buffer.from("a")));
+        expect((await conflictOf(ops.listSet(k, 0, Buffer.from("A"), { expect: valueDigest(Buffer.from("a")) }))).value?.toString()).toBe("b");
+        expect((await conflictOf(ops.listRemoveAt(k, 3, valueDigest(Buffer.from("c"))))).value ?? null).toBeNull();
+        await ops.listSet(k, 0, Buffer.from("B"), { expect: valueDigest(Buffer.from("b")) });
+        // The second "a" is removed by position, not the first equal element.
+        await ops.listPush(k, [Buffer.from("a")], "tail");
+        await ops.listRemoveAt(k, 3, valueDigest(Buffer.from("a")));
+        const page = await driver.read(k, { offset: 0, limit: 10 });
+        if (page.type !== "list") throw new Error(`expected a list, got ${page.type}`);
+        expect(page.items.map((b) => b.toString())).toEqual(["B", "a", "c"]);
+      });
+
+      it("refuses to rename a set member another session removed", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("setcas"), "s");
+        await ops.create(k, { type: "set", members: [Buffer.from("a"), Buffer.from("b")] });
+        await ops.setRemove(k, [Buffer.from("a")]);
+        expect(await conflictOf(ops.setAdd(k, [Buffer.from("A")], { replaces: Buffer.from("a") }))).toMatchObject({ value: null });
+        expect(await ops.setAdd(k, [BINARY_KEY_TAIL], { replaces: Buffer.from("b") })).toBe(1);
+        const page = await driver.read(k, { limit: 10 });
+        if (page.type !== "set") throw new Error(`expected a set, got ${page.type}`);
+        expect(page.members.map((m) => m.toString("hex"))).toEqual([BINARY_KEY_TAIL.toString("hex")]);
+      });
+
+      it("refuses sorted-set edits when the member's score changed since it was read", async () => {
+        const ops = driver.collections;
+        if (!caps.types || !ops) return;
+        const k = key(unique("zsetcas"), "z");
+        const a = Buffer.from("a");
+        await ops.create(k, { type: "zset", members: [{ member: a, score: 1.1 }, { member: Buffer.from("b"), score: -Infinity }] });
+        await ops.zsetAdd(k, [{ member: a, score: 5 }]);
+        const stored = await conflictOf(ops.zsetAdd(k, [{ member: a, score: 7 }], { expect: [1.1] }));
+        expect(stored).toMatchObject({ score: 5 });
+        expect((await conflictOf(ops.zsetRemove(k, [a], { expect: [1.1] }))).score).toBe(5);
+        expect((await conflictOf(ops.zsetAdd(k, [{ member: a, score: 2 }], { expect: [null] }))).score).toBe(5);
+        await expectCode(ops.zsetAdd(k, [{ member: Buffer.from("d"), score: 9 }], { expect: [null], replaces: { member: a, expect: 1.1 } }), "CONFLICT");
+        expect(await ops.zsetAdd(k, [{ member: Buffer.from("d"), score: 9 }], { expect: [null], replaces: { member: a, expect: 5 } })).toBe(1);
+        expect(await ops.zsetRemove(k, [Buffer.from("b")], { expect: [-Infinity] })).toBe(1);
+        const page = await driver.read(k, { offset: 0, limit: 10 });
+        if (page.type !== "zset") throw new Error(`expected a zset, got ${page.type}`);
+        expect(page.members.map((m) => [m.member.toString(), m.score])).toEqual([["d", 9]]);
       });
 
       it("creates, pages and edits a stream", async () => {

@@ -8,8 +8,7 @@ import { startPostgres, type PostgresServer } from "../support/postgres";
 import { removeDir, tempDir } from "../support/process";
 
 const root = path.resolve(import.meta.dirname, "../..");
-/** Every committed migration, in order: all of them apply to an empty database. */
-const committed = (provider: "sqlite" | "postgresql") => loadMigrations(migrationsDir(provider, root)).map((m) => m.name);
+const migrationNames = (provider: "sqlite" | "postgresql") => loadMigrations(migrationsDir(provider, root)).map((m) => m.name);
 
 /** Touches every model and column kind, so a migration that does not match the schema fails here. */
 async function exerciseEveryModel(db: Db): Promise<void> {
@@ -35,6 +34,7 @@ async function exerciseEveryModel(db: Db): Promise<void> {
   const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
   expect(Buffer.from(read.targetKey!)).toEqual(key);
   expect(read.at).toBeInstanceOf(Date);
+  expect(read.status).toBe("done");
   const withSessions = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { sessions: true } });
   expect(withSessions.sessions).toHaveLength(1);
   expect(profile.timeoutMs).toBe(5000);
@@ -50,8 +50,9 @@ describe("migrations on SQLite", () => {
   const url = `file:${path.join(dir, "nested", "cacheboard.db")}`;
   afterAll(() => removeDir(dir));
 
-  it("apply on an empty file, once", async () => {
-    expect(await applyMigrations({ url, root })).toEqual(committed("sqlite"));
+  it("apply on an empty file, once, the same migrations as PostgreSQL's", async () => {
+    expect(migrationNames("sqlite")).toEqual(migrationNames("postgresql"));
+    expect(await applyMigrations({ url, root })).toEqual(migrationNames("sqlite"));
     expect(await applyMigrations({ url, root })).toEqual([]);
   });
 
@@ -105,7 +106,7 @@ describe("migrations on PostgreSQL", () => {
 
   it("apply on an empty database, once, and serve the Prisma client", async () => {
     const url = await server.createDatabase("cacheboard_migrations");
-    expect(await applyMigrations({ url, root })).toEqual(committed("postgresql"));
+    expect(await applyMigrations({ url, root })).toEqual(migrationNames("postgresql"));
     expect(await applyMigrations({ url, root })).toEqual([]);
     const db = createDb(url);
     try {
@@ -122,7 +123,7 @@ describe("migrations on PostgreSQL", () => {
     await client.connect();
     try {
       const { rows } = await client.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
-      expect(rows.map((row) => row.migration_name)).toEqual(committed("postgresql"));
+      expect(rows.map((row) => row.migration_name)).toEqual(migrationNames("postgresql"));
       for (const row of rows) {
         expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
         expect(row.finished_at).not.toBeNull();

@@ -82,6 +82,7 @@ describe("value bombs", () => {
       connectionId: "c1",
       connectionName: "cache",
       action: "keys.delete",
+      status: "done",
       targetKey: Buffer.from(key),
       detail: null,
       beforeValue: new Uint8Array(dump),

@@ -81,6 +81,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             { value: "ok", label: "ok" },
             { value: "error", label: "error" },
             { value: "denied", label: "denied" },
+            { value: "pending", label: "pending / unfinished" },
           ]}
         />
         <Input label="Key prefix" name="keyPrefix" value={filter.keyPrefix} placeholder="sessions:" />

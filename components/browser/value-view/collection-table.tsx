@@ -13,10 +13,11 @@ import { removeSetMembers } from "@/lib/actions/keys/remove-set-members";
 import { removeZsetMembers } from "@/lib/actions/keys/remove-zset-members";
 import { setHashField } from "@/lib/actions/keys/set-hash-field";
 import { setListItem } from "@/lib/actions/keys/set-list-item";
-import type { ActionResult } from "@/lib/actions/define-action";
+import type { ActionResult, StoredNow } from "@/lib/actions/define-action";
 import type { WireRead } from "@/lib/browser/value-wire";
 import { fromHex, toHex, tryUtf8 } from "@/lib/codecs";
 import { bytesToBase64, keyText } from "@/lib/key-text";
+import { ConflictDialog, type ConflictWording } from "../conflict-dialog";
 import { base64Bytes, type PageRequest } from "./key-queries";
 import { runAction } from "./run-action";
 
@@ -64,12 +65,43 @@ function BytesInput({ label, initial, onChange }: { label: string; initial?: str
   );
 }
 
+/**
+ * A row's edits carry what the editor saw (`seen`); after a CONFLICT the person may repeat the edit over
+ * the version stored now, which then becomes what was seen.
+ */
 interface Row {
   id: string;
   cells: React.ReactNode[];
+  /** What the row shows, as the conflict dialog words it. */
+  text: string;
   /** Inputs for an edit of this row, with the action that saves them; absent when rows are not editable. */
-  edit?: { fields: { label: string; initial?: string; numeric?: boolean }[]; save: (values: string[]) => Promise<ActionResult<unknown>> };
-  remove: () => Promise<ActionResult<unknown>>;
+  edit?: {
+    fields: { label: string; initial?: string; numeric?: boolean }[];
+    save: (values: string[], seen?: StoredNow) => Promise<ActionResult<unknown>>;
+    describe: (values: string[]) => string;
+  };
+  remove: (seen?: StoredNow) => Promise<ActionResult<unknown>>;
+}
+
+interface Conflict {
+  mine: string;
+  theirs: { text: string; digest: string | null };
+  wording: ConflictWording;
+  /** Repeats the edit over the stored version; null when that would not be the same edit (the stored element is another one). */
+  retry: ((stored: StoredNow) => Promise<ActionResult<unknown>>) | null;
+  stored: StoredNow;
+}
+
+const shownText = (base64: string) => keyText(base64Bytes(base64)).text;
+
+/** The stored version a CONFLICT carries, as text; digest null when the element is gone. */
+function storedText(stored: StoredNow): { text: string; digest: string | null } {
+  const element = stored.element !== undefined ? shownText(stored.element) : null;
+  if (stored.score !== undefined) {
+    return stored.score === null ? { text: "", digest: null } : { text: `${element ?? ""} score ${stored.score}`, digest: "present" };
+  }
+  if (stored.value === null || stored.value === undefined) return { text: "", digest: null };
+  return { text: `${element === null ? "" : `${element} = `}${shownText(stored.value)}`, digest: "present" };
 }
 
 function columns(read: CollectionRead): string[] {
@@ -86,6 +118,20 @@ function columns(read: CollectionRead): string[] {
       return ["ID", "Fields"];
   }
 }
+
+const EDIT_WORDING: ConflictWording = {
+  explanation:
+    "Someone else changed this element after you loaded it, so your edit was refused and nothing was overwritten (CONFLICT). Choose which version to keep.",
+  gone: "This element no longer exists.",
+  overwrite: "Save my edit over it",
+};
+
+const REMOVE_WORDING: ConflictWording = {
+  explanation:
+    "Someone else changed this element after you loaded it, so it was not removed (CONFLICT). Check what is stored now before removing it.",
+  gone: "This element no longer exists.",
+  overwrite: "Remove it anyway",
+};
 
 /** Hash, list, set, sorted-set and stream keys as a paged table with add, edit and remove of members. */
 export function CollectionTable({
@@ -111,6 +157,7 @@ export function CollectionTable({
   const [adding, setAdding] = useState(false);
   const [history, setHistory] = useState<PageRequest[]>([]);
   const [busy, setBusy] = useState(false);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const base = { connectionId, key: keyBase64 };
 
   const rows: Row[] = (() => {
@@ -118,46 +165,74 @@ export function CollectionTable({
       case "hash":
         return read.entries.map((e) => ({
           id: e.field,
+          text: `${shownText(e.field)} = ${shownText(e.value)}`,
           cells: [<Cell key="f" value={e.field} />, <Cell key="v" value={e.value} />],
           edit: {
             fields: [
               { label: "Field", initial: e.field },
               { label: "Value", initial: e.value },
             ],
-            save: ([field, value]) => setHashField({ ...base, field, value, previousField: e.field }),
+            save: ([field, value], seen) =>
+              setHashField({ ...base, field, value, expected: seen?.value ?? e.value, previousField: e.field }),
+            describe: ([field, value]) => `${shownText(field)} = ${shownText(value)}`,
           },
-          remove: () => deleteHashFields({ ...base, fields: [e.field] }),
+          remove: (seen) => deleteHashFields({ ...base, fields: [e.field], expected: [seen?.value ?? e.value] }),
         }));
       case "list":
-        return read.items.map((item, i) => ({
-          id: `${read.offset + i}`,
-          cells: [<span key="i" className="font-mono text-slate-500">{read.offset + i}</span>, <Cell key="v" value={item} />],
-          edit: { fields: [{ label: "Value", initial: item }], save: ([value]) => setListItem({ ...base, index: read.offset + i, value }) },
-          remove: () => removeListItems({ ...base, value: item, count: 1 }),
-        }));
+        return read.items.map((item, i) => {
+          const index = read.offset + i;
+          return {
+            id: `${index}`,
+            text: `#${index} ${shownText(item)}`,
+            cells: [<span key="i" className="font-mono text-slate-500">{index}</span>, <Cell key="v" value={item} />],
+            edit: {
+              fields: [{ label: "Value", initial: item }],
+              save: ([value], seen) => setListItem({ ...base, index, value, expected: seen?.value ?? item }),
+              describe: ([value]) => `#${index} ${shownText(value)}`,
+            },
+            remove: (seen) => removeListItems({ ...base, index, expected: seen?.value ?? item }),
+          };
+        });
       case "set":
         return read.members.map((m) => ({
           id: m,
+          text: shownText(m),
           cells: [<Cell key="m" value={m} />],
-          edit: { fields: [{ label: "Member", initial: m }], save: ([member]) => addSetMembers({ ...base, members: [member], replaces: m }) },
+          edit: {
+            fields: [{ label: "Member", initial: m }],
+            save: ([member]) => addSetMembers({ ...base, members: [member], replaces: m }),
+            describe: ([member]) => shownText(member),
+          },
           remove: () => removeSetMembers({ ...base, members: [m] }),
         }));
       case "zset":
         return read.members.map((m) => ({
           id: m.member,
+          text: `${shownText(m.member)} score ${m.score}`,
           cells: [<Cell key="m" value={m.member} />, <span key="s" className="font-mono tabular-nums">{m.score}</span>],
           edit: {
             fields: [
               { label: "Member", initial: m.member },
               { label: "Score", initial: btoa(String(m.score)), numeric: true },
             ],
-            save: ([member, score]) => addZsetMembers({ ...base, members: [{ member, score: Number(atob(score)) }], replaces: m.member }),
+            save: ([member, score], seen) => {
+              const was = seen?.score ?? m.score;
+              const renames = member !== m.member;
+              return addZsetMembers({
+                ...base,
+                members: [{ member, score: Number(atob(score)) }],
+                expected: [renames ? null : was],
+                replaces: renames ? { member: m.member, score: was } : undefined,
+              });
+            },
+            describe: ([member, score]) => `${shownText(member)} score ${atob(score)}`,
           },
-          remove: () => removeZsetMembers({ ...base, members: [m.member] }),
+          remove: (seen) => removeZsetMembers({ ...base, members: [m.member], expected: [seen?.score ?? m.score] }),
         }));
       case "stream":
         return read.entries.map((e) => ({
           id: e.id,
+          text: e.id,
           cells: [
             <span key="i" className="font-mono text-slate-500">{e.id}</span>,
             <span key="f" className="space-x-3">
@@ -185,28 +260,49 @@ export function CollectionTable({
   function add(values: string[]): Promise<ActionResult<unknown>> {
     switch (read.type) {
       case "hash":
-        return setHashField({ ...base, field: values[0], value: values[1] });
+        return setHashField({ ...base, field: values[0], value: values[1], expected: null });
       case "list":
         return pushListItems({ ...base, values: [values[0]], end: "tail" });
       case "set":
         return addSetMembers({ ...base, members: [values[0]] });
       case "zset":
-        return addZsetMembers({ ...base, members: [{ member: values[0], score: Number(atob(values[1])) }] });
+        return addZsetMembers({ ...base, members: [{ member: values[0], score: Number(atob(values[1])) }], expected: [null] });
       case "stream":
         return addStreamEntry({ ...base, id: "*", fields: [{ field: values[0], value: values[1] }] });
     }
   }
 
-  async function run(call: () => Promise<ActionResult<unknown>>, done: string) {
+  /**
+   * Runs an edit; a CONFLICT opens the dialog with both versions. `retry` repeats the edit over a stored
+   * version, offered only when the conflict is about the element the person edited.
+   */
+  async function run(
+    call: () => Promise<ActionResult<unknown>>,
+    done: string,
+    onConflict?: { mine: string; wording: ConflictWording; sameElement: (stored: StoredNow) => boolean; retry: (stored: StoredNow) => Promise<ActionResult<unknown>> },
+  ) {
     setBusy(true);
-    const result = await runAction(toast, call, done);
+    const result = await runAction(toast, call, done, onConflict ? ["CONFLICT"] : []);
     setBusy(false);
     if (result.ok) {
       setEditing(null);
       setAdding(false);
+      setConflict(null);
       onChanged();
+    } else if (result.code === "CONFLICT" && onConflict) {
+      const stored = result.stored ?? {};
+      setConflict({
+        mine: onConflict.mine,
+        theirs: storedText(stored),
+        wording: onConflict.wording,
+        retry: onConflict.sameElement(stored) ? onConflict.retry : null,
+        stored,
+      });
     }
   }
+
+  const sameElement = (row: Row) => (stored: StoredNow) =>
+    stored.element === undefined || read.type === "list" || stored.element === row.id;
 
   const next: PageRequest | null = (() => {
     switch (read.type) {
@@ -262,7 +358,14 @@ export function CollectionTable({
                       onSubmit={(event) => {
                         event.preventDefault();
                         const edit = row.edit!;
-                        if (ready(edit.fields.length)) void run(() => edit.save(draft as string[]), "Saved");
+                        const values = draft as string[];
+                        if (!ready(edit.fields.length)) return;
+                        void run(() => edit.save(values), "Saved", {
+                          mine: edit.describe(values),
+                          wording: EDIT_WORDING,
+                          sameElement: sameElement(row),
+                          retry: (stored) => edit.save(values, stored),
+                        });
                       }}
                     >
                       {inputsFor(row.edit.fields)}
@@ -296,7 +399,15 @@ export function CollectionTable({
                           Edit
                         </Button>
                       )}
-                      <Button size="sm" variant="ghost" className="text-red-600 dark:text-red-400" disabled={busy} onClick={() => void run(row.remove, "Removed")}>
+                      <Button size="sm" variant="ghost" className="text-red-600 dark:text-red-400" disabled={busy} onClick={() =>
+                          void run(() => row.remove(), "Removed", {
+                            mine: `Remove ${row.text}`,
+                            wording: REMOVE_WORDING,
+                            sameElement: sameElement(row),
+                            retry: (stored) => row.remove(stored),
+                          })
+                        }
+                      >
                         Remove
                       </Button>
                     </td>
@@ -370,6 +481,26 @@ export function CollectionTable({
           </Button>
         </form>
       )}
+      <ConflictDialog
+        open={conflict !== null}
+        mine={conflict?.mine ?? ""}
+        theirs={conflict?.theirs ?? null}
+        busy={busy}
+        wording={conflict?.wording}
+        onOverwrite={
+          conflict?.retry
+            ? () => {
+                const { retry, stored } = conflict;
+                void run(() => retry!(stored), "Saved");
+              }
+            : undefined
+        }
+        onReload={() => {
+          setConflict(null);
+          setEditing(null);
+          onChanged();
+        }}
+      />
     </div>
   );
 }

@@ -9,7 +9,7 @@ const input = z.object({
   connectionId: connectionIdSchema,
   key: bytesSchema,
   members: z.array(bytesSchema).min(1).max(1000),
-  /** The member as it was loaded, when the edit replaces it. */
+  /** The member as it was loaded, when the edit replaces it: gone by now is a CONFLICT. */
   replaces: bytesSchema.optional(),
 });
 
@@ -21,12 +21,7 @@ export const addSetMembers = defineAction({
   connection: "write",
   run: async ({ key, members, replaces }, ctx) => {
     ctx.audit.detail = { count: members.length };
-    const added = await changeKey(ctx, key, async (driver) => {
-      const ops = collectionsOf(driver);
-      const count = await ops.setAdd(key, members);
-      if (replaces && !members.some((m) => m.equals(replaces))) await ops.setRemove(key, [replaces]);
-      return count;
-    });
+    const added = await changeKey(ctx, key, (driver) => collectionsOf(driver).setAdd(key, members, { replaces }));
     return { added };
   },
 });

@@ -2,10 +2,12 @@
 
 import { z } from "zod";
 import { changeKey } from "../../browser/value-action";
+import { keyConfirmation } from "../../confirmation";
+import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
-const input = z.object({ connectionId: connectionIdSchema, key: bytesSchema });
+const input = z.object({ connectionId: connectionIdSchema, key: bytesSchema, confirm: confirmationSchema });
 
 /** Deletes the one key open in the key pane, with its before-snapshot so undo can bring it back. */
 export const deleteKey = defineAction({
@@ -14,7 +16,8 @@ export const deleteKey = defineAction({
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ key }, ctx) => {
+  run: async ({ key, confirm }, ctx) => {
+    requireConfirmation(ctx, confirm, keyConfirmation(key));
     const removed = await changeKey(ctx, key, (driver) => driver.delete([key]));
     return { removed };
   },

@@ -2,7 +2,9 @@
 
 import { z } from "zod";
 import { snapshotKey } from "../../audit/snapshot";
+import { keysConfirmation } from "../../confirmation";
 import { keyText } from "../../key-text";
+import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
@@ -19,11 +21,13 @@ export const deleteKeys = defineAction({
     keys: z.array(bytesSchema).min(1).max(10_000),
     /** The filter the keys were selected with ("select all matching"), for the audit log. */
     pattern: z.string().max(2000).optional(),
+    confirm: confirmationSchema,
   }),
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ keys, pattern }, ctx) => {
+  run: async ({ keys, pattern, confirm }, ctx) => {
+    requireConfirmation(ctx, confirm, keysConfirmation(keys));
     const driver = ctx.connection.driver();
     if (keys.length === 1) {
       ctx.audit.targetKey = keys[0];

@@ -1,27 +1,28 @@
 "use server";
 
 import { z } from "zod";
-import { changeKey, collectionsOf } from "../../browser/value-action";
+import { changeKey, collectionsOf, expectationOf } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
 const input = z.object({
   connectionId: connectionIdSchema,
   key: bytesSchema,
-  value: bytesSchema,
-  /** As LREM: how many occurrences, 0 for all, negative from the tail. */
-  count: z.number().int(),
+  index: z.number().int(),
+  /** The element at `index` as the editor loaded it: another element there now is a CONFLICT. */
+  expected: bytesSchema,
 });
 
+/** Removes the list element the editor picked, by position, only when it is still the one they saw. */
 export const removeListItems = defineAction({
   name: "keys.list-remove",
   input,
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ key, value, count }, ctx) => {
-    ctx.audit.detail = { count };
-    const removed = await changeKey(ctx, key, (driver) => collectionsOf(driver).listRemove(key, value, count));
-    return { removed };
+  run: async ({ key, index, expected }, ctx) => {
+    ctx.audit.detail = { index };
+    await changeKey(ctx, key, (driver) => collectionsOf(driver).listRemoveAt(key, index, expectationOf(expected)));
+    return { removed: 1 };
   },
 });

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { changeKey, collectionsOf } from "../../browser/value-action";
+import { changeKey, collectionsOf, expectationOf } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
@@ -10,23 +10,31 @@ const input = z.object({
   key: bytesSchema,
   field: bytesSchema,
   value: bytesSchema,
+  /** The edited field's value as the editor loaded it; null for a field the editor is adding. */
+  expected: bytesSchema.nullable(),
   /** The field as it was loaded, when the edit renames it. */
   previousField: bytesSchema.optional(),
 });
 
+/**
+ * Sets one hash field only when it still holds what the editor saw; otherwise CONFLICT with the stored
+ * value, and nothing is written. A rename also needs the new name to be free.
+ */
 export const setHashField = defineAction({
   name: "keys.hash-set",
   input,
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ key, field, value, previousField }, ctx) => {
+  run: async ({ key, field, value, expected, previousField }, ctx) => {
     ctx.audit.detail = { field: field.toString("base64") };
-    await changeKey(ctx, key, async (driver) => {
-      const ops = collectionsOf(driver);
-      await ops.hashSet(key, field, value);
-      if (previousField && !previousField.equals(field)) await ops.hashDelete(key, [previousField]);
-    });
+    const renames = previousField !== undefined && !previousField.equals(field);
+    await changeKey(ctx, key, (driver) =>
+      collectionsOf(driver).hashSet(key, field, value, {
+        expect: expectationOf(renames ? null : expected),
+        replaces: renames ? { field: previousField, expect: expectationOf(expected) } : undefined,
+      }),
+    );
     return { saved: true };
   },
 });

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { changeKey, collectionsOf } from "../../browser/value-action";
+import { changeKey, collectionsOf, expectationOf } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
@@ -10,6 +10,8 @@ const input = z.object({
   key: bytesSchema,
   index: z.number().int(),
   value: bytesSchema,
+  /** The element at `index` as the editor loaded it: another element there now is a CONFLICT. */
+  expected: bytesSchema,
 });
 
 export const setListItem = defineAction({
@@ -18,9 +20,9 @@ export const setListItem = defineAction({
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ key, index, value }, ctx) => {
+  run: async ({ key, index, value, expected }, ctx) => {
     ctx.audit.detail = { index };
-    await changeKey(ctx, key, (driver) => collectionsOf(driver).listSet(key, index, value));
+    await changeKey(ctx, key, (driver) => collectionsOf(driver).listSet(key, index, value, { expect: expectationOf(expected) }));
     return { saved: true };
   },
 });

@@ -2,6 +2,8 @@
 
 import { z } from "zod";
 import { changeKey } from "../../browser/value-action";
+import { keyConfirmation } from "../../confirmation";
+import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
@@ -9,7 +11,12 @@ const input = z.object({
   connectionId: connectionIdSchema,
   key: bytesSchema,
   ttlMs: z.number().int().positive().max(10 * 365 * 24 * 3600 * 1000),
+  /** Needed on production connections for a TTL under a second ("expire now"), which deletes the key. */
+  confirm: confirmationSchema,
 });
+
+/** Shorter than any TTL the editor offers: only "expire now" asks for it. */
+const EXPIRES_NOW_MS = 1000;
 
 export const setTtl = defineAction({
   name: "keys.set-ttl",
@@ -17,7 +24,8 @@ export const setTtl = defineAction({
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ key, ttlMs }, ctx) => {
+  run: async ({ key, ttlMs, confirm }, ctx) => {
+    if (ttlMs < EXPIRES_NOW_MS) requireConfirmation(ctx, confirm, keyConfirmation(key));
     ctx.audit.detail = { ttlMs };
     await changeKey(ctx, key, (driver) => driver.expire(key, ttlMs));
     return { ttlMs };

@@ -2,30 +2,33 @@
 
 import { z } from "zod";
 import { startNamespaceJob } from "../../browser/namespace-job";
+import { namespaceConfirmation } from "../../confirmation";
+import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { ActionRefusal, defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
 /**
  * Starts setting (or, with `ttlMs` null, removing) the expiry of every key under a namespace prefix. The job
- * writes the audit entry when it ends, with the count; this call is audited only when it is refused or fails.
+ * takes over this call's audit entry, writing the count as it goes and completing it when it ends.
  */
 export const expireNamespace = defineAction({
   name: "namespaces.expire",
   input: z.object({
     connectionId: connectionIdSchema,
     prefix: bytesSchema.refine((prefix) => prefix.length > 0, "Choose a namespace"),
+    confirm: confirmationSchema,
     ttlMs: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
   }),
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ prefix, ttlMs }, ctx) => {
+  run: async ({ prefix, ttlMs, confirm }, ctx) => {
     ctx.audit.detail = { prefixBase64: prefix.toString("base64"), ttlMs };
+    requireConfirmation(ctx, confirm, namespaceConfirmation(prefix));
     const capabilities = ctx.connection.driver().capabilities;
     if (!capabilities.namespaceExpire) throw new ActionRefusal("UNSUPPORTED", "This connection cannot set the expiry of a namespace.");
     if (ttlMs === null && !capabilities.persist) throw new ActionRefusal("UNSUPPORTED", "This connection cannot remove expiries.");
     const jobId = await startNamespaceJob({ connection: ctx.connection, ctx, prefix, operation: { kind: "expire", ttlMs } });
-    ctx.audit.skip = true;
     return { jobId };
   },
 });

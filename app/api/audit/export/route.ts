@@ -3,7 +3,7 @@ import { eachAuditEntry, filterFromParams } from "@/lib/audit/query";
 import type { AuditEntry } from "@/lib/db";
 import { keyText } from "@/lib/key-text";
 
-const COLUMNS = ["id", "at", "actor", "connection", "action", "key", "keyBase64", "outcome", "errorCode", "errorMessage", "detail", "beforeDigest", "beforeMeta", "afterDigest", "afterMeta", "undoOfId", "clientAddress"] as const;
+const COLUMNS = ["id", "at", "actor", "connection", "action", "key", "keyBase64", "outcome", "status", "errorCode", "errorMessage", "detail", "beforeDigest", "beforeMeta", "afterDigest", "afterMeta", "undoOfId", "clientAddress"] as const;
 
 function row(entry: AuditEntry): Record<(typeof COLUMNS)[number], string | number | null> {
   const key = entry.targetKey ? Buffer.from(entry.targetKey) : null;
@@ -16,6 +16,7 @@ function row(entry: AuditEntry): Record<(typeof COLUMNS)[number], string | numbe
     key: key ? keyText(key).text : null,
     keyBase64: key ? key.toString("base64") : null,
     outcome: entry.outcome,
+    status: entry.status,
     errorCode: entry.errorCode,
     errorMessage: entry.errorMessage,
     detail: entry.detail,

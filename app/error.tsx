@@ -1,0 +1,24 @@
+"use client";
+
+import { DATABASE_UNAVAILABLE } from "@/lib/db-errors";
+
+/**
+ * Any page whose server work failed. The database's own failure is named (its digest survives production
+ * builds, which hide messages); anything else is a bug, logged on the server.
+ */
+export default function PageError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const database = error.digest === DATABASE_UNAVAILABLE;
+  return (
+    <main className="flex min-h-screen flex-col items-center justify-center gap-3 p-8 text-center" data-testid="page-error">
+      <h1 className="text-2xl font-semibold">{database ? "Database unavailable" : "Something went wrong"}</h1>
+      <p className="max-w-md text-slate-500">
+        {database
+          ? "Cacheboard cannot use its database right now (locked, read-only or unreachable). Nothing was changed. Try again shortly; if it persists, an operator should check the database."
+          : "The server could not show this page; its log has the details."}
+      </p>
+      <button type="button" onClick={reset} className="text-indigo-600 hover:underline">
+        Try again
+      </button>
+    </main>
+  );
+}
