@@ -35,7 +35,8 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   const limit = Math.min(Math.max(request.limit ?? 200, 1), 1000);
   if (request.exact) {
     const rows = await describeRows(driver, [request.exact], undefined);
-    return { rows: rows.filter((row) => row.exists && (!request.type || row.type === request.type)), cursor: "0", done: true, scanned: 1, readAt: Date.now() };
+    const found = rows.filter((row) => row.exists && (!request.type || row.type === request.type));
+    return { rows: found, cursor: "0", done: true, scanned: 1, estimated: false, covered: null, total: null, readAt: Date.now() };
   }
   const started = Date.now();
   const keys: Buffer[] = [];
@@ -43,6 +44,9 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   let cursor = request.cursor ?? "";
   let done = false;
   let scanned = 0;
+  let estimated = false;
+  let covered: number | null = null;
+  const total = driver.keyCount().catch(() => null);
   while (keys.length < limit && Date.now() - started < PAGE_BUDGET_MS) {
     const page = await driver.scan({
       cursor,
@@ -52,7 +56,9 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
       count: SCAN_COUNT,
       signal: request.signal,
     });
-    scanned += page.keys.length;
+    scanned += page.progress?.examined ?? page.keys.length;
+    estimated ||= page.progress?.estimated ?? false;
+    covered = page.progress?.covered ?? null;
     page.keys.forEach((key, i) => {
       keys.push(key);
       metas.push(page.meta?.[i]);
@@ -65,7 +71,7 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   }
   const known = metas.every((meta) => meta !== undefined) ? (metas as KeyMeta[]) : undefined;
   const rows = await describeRows(driver, keys, known);
-  return { rows: rows.filter((row) => row.exists), cursor, done, scanned, readAt: Date.now() };
+  return { rows: rows.filter((row) => row.exists), cursor, done, scanned, estimated, covered, total: await total, readAt: Date.now() };
 }
 
 async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | undefined): Promise<KeyRow[]> {

@@ -440,7 +440,7 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
       }
     }
     const done = server >= servers.length;
-    return { cursor: done ? "" : encodeCursor(id, server, position), done, keys, meta };
+    return { cursor: done ? "" : encodeCursor(id, server, position), done, keys, meta, progress: { examined, estimated: false, covered: null } };
   }
 
   /**

@@ -380,7 +380,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
       }
     }
     const done = index >= all.length;
-    return { cursor: done ? "" : encodeCursor(index, slot), done, keys, meta };
+    return { cursor: done ? "" : encodeCursor(index, slot), done, keys, meta, progress: { examined, estimated: false, covered: null } };
   }
 
   async function walkPrefix(
