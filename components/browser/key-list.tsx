@@ -280,7 +280,7 @@ export function KeyList({
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-1.5 text-xs text-slate-500 dark:border-slate-800" aria-live="polite">
         <span data-testid="key-count">
           {ranked
-            ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${filter.ns || filter.q || filter.type ? "filter" : "database"}`
+            ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${filter.q || filter.type ? "filter" : filter.ns ? "namespace" : "database"}`
             : `${formatCount(loaded.length)} keys loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
         </span>
         {!ranked && pages.isSuccess && (hasNextPage || progress.estimated) && (
