@@ -248,7 +248,9 @@ export function KeyList({
   const scannedText = `scanned ${progress.estimated ? "≈" : ""}${formatCount(progress.scanned)}${progress.total !== null ? ` of ~${formatCount(progress.total)}` : ""}${
     progress.share !== null ? ` (${Math.floor(progress.share * 100)}%)` : ""
   }`;
-  const searching = !ranked && hasNextPage && !stopped && !isError;
+  const scope = filter.q || filter.type ? "filter" : filter.ns ? "namespace" : "database";
+  // A search is under way while pages are being fetched, or while nothing has matched yet.
+  const searching = !ranked && hasNextPage && !stopped && !isError && (isFetchingNextPage || loaded.length === 0);
 
   const header = (by: SortBy, label: string, className: string) => (
     <button
@@ -280,7 +282,11 @@ export function KeyList({
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-1.5 text-xs text-slate-500 dark:border-slate-800" aria-live="polite">
         <span data-testid="key-count">
           {ranked
-            ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${filter.q || filter.type ? "filter" : filter.ns ? "namespace" : "database"}`
+            ? topJob.data?.status === "cancelled"
+              ? `Top ${formatCount(sorted.length)} by ${ranked} of the keys scanned before cancelling`
+              : topJob.data?.status === "done"
+                ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${scope}`
+                : `Ranking by ${ranked} over the whole ${scope}: top ${formatCount(sorted.length)} so far`
             : `${formatCount(loaded.length)} keys loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
         </span>
         {!ranked && pages.isSuccess && (hasNextPage || progress.estimated) && (

@@ -16,8 +16,8 @@ export interface TopKeysResult {
   limit: number;
 }
 
-const SCAN_COUNT = 1000;
-/** Keys described per round trip; the driver pipelines one describe per key. */
+const SCAN_COUNT = 2000;
+/** Keys per describe call; a page's calls go out together, and the driver pipelines one describe per key. */
 const DESCRIBE_BATCH = 500;
 const PUBLISH_EVERY_MS = 400;
 
@@ -143,9 +143,11 @@ export async function startTopKeys(options: {
           count: SCAN_COUNT,
           signal: control.signal,
         });
+        const batches: Promise<KeyMeta[]>[] = [];
         for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
-          const keys = page.keys.slice(at, at + DESCRIBE_BATCH);
-          const metas = page.meta?.slice(at, at + DESCRIBE_BATCH) ?? (await driver.describe(keys));
+          batches.push(page.meta ? Promise.resolve(page.meta.slice(at, at + DESCRIBE_BATCH)) : driver.describe(page.keys.slice(at, at + DESCRIBE_BATCH)));
+        }
+        for (const metas of await Promise.all(batches)) {
           for (const meta of metas) {
             if (!meta.exists || (options.type && meta.type !== options.type)) continue;
             matched++;

@@ -16,6 +16,8 @@ const KEYS = 50_000;
 const HUGE = "big:zz-huge";
 const NS = keyToParam(Buffer.from("big:"));
 const KEY_PAGES = /\/api\/c\/[^/]+\/keys$/;
+/** Pages and background passes take their time on a loaded 2-core machine; these only bound a hang. */
+const PATIENCE = { timeout: 150_000 };
 
 /** The figures of "scanned ≈24,162 of ~50,102 (48%)". */
 async function scannedFigures(page: Page): Promise<{ scanned: number; total: number; text: string }> {
@@ -55,7 +57,7 @@ describe("key list at scale on Redis", () => {
     await app?.stop();
   });
 
-  it("reports what a search with no match has scanned, growing page by page, and stops it on request", async () => {
+  it("reports what a search with no match has scanned, growing page by page, and stops it on request", { timeout: 300_000 }, async () => {
     const { page } = browser;
     // Key pages pass only when the test lets them, so each page's figures can be read before the next one.
     const seen: { cursor?: string }[] = [];
@@ -76,21 +78,21 @@ describe("key list at scale on Redis", () => {
     try {
       await page.goto(`${app.url}/c/${id}?q=${encodeURIComponent("nomatch:*")}`);
       await release();
-      await page.getByTestId("scan-progress").filter({ hasText: /scanned ≈[\d,]+ of ~/ }).waitFor();
+      await page.getByTestId("scan-progress").filter({ hasText: /scanned ≈[\d,]+ of ~/ }).waitFor(PATIENCE);
       const first = await scannedFigures(page);
       expect(first.scanned, first.text).toBeGreaterThan(0);
       expect(first.total).toBeGreaterThanOrEqual(KEYS);
       expect(first.scanned).toBeLessThan(first.total);
       await page.getByText("Nothing matches yet").waitFor();
 
-      await expect.poll(() => held.length + allowed).toBeGreaterThan(0);
+      await expect.poll(() => held.length + allowed, PATIENCE).toBeGreaterThan(0);
       await release();
-      await expect.poll(async () => (await scannedFigures(page)).scanned).toBeGreaterThan(first.scanned);
+      await expect.poll(async () => (await scannedFigures(page)).scanned, PATIENCE).toBeGreaterThan(first.scanned);
       const second = await scannedFigures(page);
       await screenshot(page, "key-list-search-progress");
 
       // The next page is in flight (held here): Stop aborts it and asks for no more.
-      await expect.poll(() => held.length).toBe(1);
+      await expect.poll(() => held.length, PATIENCE).toBe(1);
       const aborted = page.waitForEvent("requestfailed", (request) => KEY_PAGES.test(new URL(request.url()).pathname));
       await page.getByRole("button", { name: "Stop", exact: true }).click();
       await aborted;
@@ -116,12 +118,12 @@ describe("key list at scale on Redis", () => {
     expect(body.total).toBeGreaterThanOrEqual(KEYS);
   });
 
-  it("sorts by size over the whole namespace: the biggest key comes first even if no loaded page held it", async () => {
+  it("sorts by size over the whole namespace: the biggest key comes first even if no loaded page held it", { timeout: 300_000 }, async () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${id}?ns=${NS}`);
     await page.locator("[role=row][data-index='0']").waitFor();
     await page.getByRole("button", { name: "Sort by Size" }).click();
-    await page.getByTestId("top-progress").getByText(/· done/).waitFor();
+    await page.getByTestId("top-progress").getByText(/· done/).waitFor({ timeout: 250_000 });
     await page.getByTestId("key-count").filter({ hasText: /^Top 500 by size of the whole namespace/ }).waitFor();
     expect(await page.locator("[role=row][data-index='0']").getAttribute("data-key")).toBe(HUGE);
     expect(await page.locator("[role=row][data-index='1']").getAttribute("data-key")).toBe("big:list");
@@ -131,7 +133,7 @@ describe("key list at scale on Redis", () => {
     expect(await redis.raw().dbsize()).toBe(KEYS + 2);
   });
 
-  it("appends pages: each requested once, the DOM bounded, the first rows' elements kept", async () => {
+  it("appends pages: each requested once, the DOM bounded, the first rows' elements kept", { timeout: 600_000 }, async () => {
     const { page } = browser;
     const cursors: string[] = [];
     const onRequest = (request: { url(): string; method(): string; postData(): string | null }) => {
@@ -151,7 +153,7 @@ describe("key list at scale on Redis", () => {
       // Loading many pages without scrolling (select all matching walks up to 10,000 keys) keeps the
       // first row's element: rows are appended, not rebuilt.
       await page.getByRole("button", { name: "Select all matching" }).click();
-      await page.getByText("10,000 selected").waitFor();
+      await page.getByText("10,000 selected").waitFor(PATIENCE);
       expect(cursors.length).toBeGreaterThanOrEqual(5);
       expect(await page.locator("[data-marker='page-1']").getAttribute("data-index")).toBe("0");
 
@@ -159,7 +161,7 @@ describe("key list at scale on Redis", () => {
       for (let round = 0; round < 5; round++) {
         const before = await loadedCount();
         await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
-        await expect.poll(loadedCount).toBeGreaterThan(before);
+        await expect.poll(loadedCount, PATIENCE).toBeGreaterThan(before);
         const { rows, nodes } = await domSize();
         expect(rows).toBeLessThan(200);
         expect(nodes).toBeLessThan(2000);
