@@ -48,3 +48,21 @@ export async function fetchJob<R>(connectionId: string, jobId: string): Promise<
   const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/jobs/${encodeURIComponent(jobId)}`, { cache: "no-store" });
   return json<JobView<R>>(response);
 }
+
+export interface TopKeysQuery {
+  by: "size" | "ttl";
+  desc: boolean;
+  match?: string;
+  prefix?: string;
+  type?: string;
+}
+
+/** Starts a whole-namespace sort by size or TTL; its progress and rows come from the job. */
+export async function startTopKeys(connectionId: string, query: TopKeysQuery): Promise<string> {
+  const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/keys/top`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(query),
+  });
+  return (await json<{ jobId: string }>(response)).jobId;
+}

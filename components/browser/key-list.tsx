@@ -1,19 +1,24 @@
 "use client";
 
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { deleteKeys } from "@/lib/actions/keys/delete-keys";
-import { paramToBase64, type KeyRow } from "@/lib/browser/key-row";
+import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
+import { paramToBase64 } from "@/lib/browser/key-row";
+import type { TopKeysResult } from "@/lib/browser/top-keys";
 import { keysConfirmation } from "@/lib/confirmation";
 import { keyFromParam, keyHex } from "@/lib/key-text";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiError, fetchKeyPage, type KeyPageQuery } from "./api";
+import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
 import { formatBytes, formatCount, formatTtl } from "./format";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
+import { JobProgressBar } from "./job-progress-bar";
+import { rowArray, rowsOfArray, rowsOfPages, type Row, type RowList } from "./key-rows";
+import { useJob } from "./use-job";
 import { useNow } from "./use-now";
 
 export interface KeyFilter {
@@ -24,7 +29,6 @@ export interface KeyFilter {
 }
 
 type SortBy = "scan" | "name" | "ttl" | "size";
-type Row = KeyRow & { receivedAt: number };
 
 const ROW_HEIGHT = 32;
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
@@ -34,7 +38,12 @@ function ttlLeft(row: Row, now: number): number | null {
   return row.ttlMs === null ? null : row.ttlMs - (now - row.receivedAt);
 }
 
-/** The virtualised key list: pages by cursor as it scrolls, sorts loaded rows, multi-selects, bulk-deletes. */
+/**
+ * The virtualised key list: pages by cursor as it scrolls (each page appended, earlier rows untouched),
+ * shows how much of the keyspace a search has walked and can stop it, sorts by size or TTL over the whole
+ * namespace (a server-side top-N pass) and by name over the loaded rows (and says so), multi-selects,
+ * bulk-deletes.
+ */
 export function KeyList({
   connectionId,
   filter,
@@ -74,25 +83,50 @@ export function KeyList({
     retry: false,
   });
 
-  const rows = useMemo(() => {
-    const seen = new Map<string, Row>();
-    for (const page of pages.data?.pages ?? []) for (const row of page.rows) seen.set(row.param, { ...row, receivedAt: page.receivedAt });
-    return [...seen.values()];
+  const loaded = useMemo(() => rowsOfPages(pages.data?.pages ?? []), [pages.data]);
+  const progress = useMemo(() => {
+    const list = pages.data?.pages ?? [];
+    const last = list[list.length - 1];
+    const scanned = list.reduce((sum, page) => sum + page.scanned, 0);
+    const total = last?.total ?? null;
+    const share = last?.done ? 1 : (last?.covered ?? (total ? Math.min(1, scanned / total) : null));
+    return { scanned, estimated: list.some((page) => page.estimated), total, share };
   }, [pages.data]);
-  const scanned = useMemo(() => (pages.data?.pages ?? []).reduce((sum, page) => sum + page.scanned, 0), [pages.data]);
 
   const [sort, setSort] = useState<{ by: SortBy; desc: boolean }>({ by: "scan", desc: false });
-  const sorted = useMemo(() => {
-    if (sort.by === "scan") return rows;
-    const value = (row: Row): number | string =>
-      sort.by === "name" ? row.text : sort.by === "size" ? (row.size ?? -1) : row.ttlMs === null ? Number.MAX_SAFE_INTEGER : row.ttlMs - (Date.now() - row.receivedAt);
-    const out = [...rows].sort((a, b) => {
-      const x = value(a);
-      const y = value(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    return sort.desc ? out.reverse() : out;
-  }, [rows, sort]);
+  const ranked = sort.by === "size" || sort.by === "ttl" ? sort.by : null;
+  const topQuery = useMemo(() => ({ match: query.match, prefix: query.prefix, type: query.type }), [query]);
+  const topStart = useQuery({
+    queryKey: [...queryKeys.keysOf(connectionId), "top", topQuery, ranked, sort.desc],
+    queryFn: () => startTopKeys(connectionId, { ...topQuery, by: ranked!, desc: sort.desc }),
+    enabled: ranked !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
+  const topJob = useJob<TopKeysResult>(connectionId, ranked ? (topStart.data ?? null) : null);
+  const topRows = useMemo(() => {
+    const receivedAt = topJob.dataUpdatedAt;
+    return rowsOfArray((topJob.data?.result?.rows ?? []).map((row) => ({ ...row, receivedAt })));
+  }, [topJob.data?.result, topJob.dataUpdatedAt]);
+  const sorted: RowList = useMemo(() => {
+    if (ranked) return topRows;
+    if (sort.by !== "name") return loaded;
+    const out = rowArray(loaded).sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    return rowsOfArray(sort.desc ? out.reverse() : out);
+  }, [ranked, topRows, loaded, sort]);
+
+  // Stopping a search aborts the page request in flight and stops asking for more until "Continue".
+  const [stopped, setStopped] = useState(false);
+  const queryId = JSON.stringify(query);
+  const [stoppedQuery, setStoppedQuery] = useState(queryId);
+  if (stoppedQuery !== queryId) {
+    setStoppedQuery(queryId);
+    setStopped(false);
+  }
+  const stop = () => {
+    setStopped(true);
+    void queryClient.cancelQueries({ queryKey: queryKeys.keyPages(connectionId, { ...query }) });
+  };
 
   const [hex, setHex] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -110,18 +144,29 @@ export function KeyList({
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = pages;
+  const wantsMore = !ranked && !stopped && hasNextPage && !isError;
   useEffect(() => {
     // More rows are wanted while the end of what is loaded is (nearly) on screen; a filter that matches few
-    // keys keeps pulling pages until the viewport is full or the scan is done.
-    if (hasNextPage && !isFetchingNextPage && !isError && lastIndex >= sorted.length - 30) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage, lastIndex, sorted.length]);
+    // keys keeps pulling pages until the viewport is full, the scan is done or the user stops it.
+    if (wantsMore && !isFetchingNextPage && lastIndex >= loaded.length - 30) void fetchNextPage();
+  }, [wantsMore, isFetchingNextPage, fetchNextPage, lastIndex, loaded.length]);
 
-  const clickRow = (index: number, event: React.MouseEvent) => {
-    const row = sorted[index];
+  // One click handler for all rows (found by their data-index), so row components take no callbacks
+  // and stay memoised while pages are appended.
+  const clickList = (event: React.MouseEvent) => {
+    const target = event.target as HTMLElement;
+    const element = target.closest<HTMLElement>("[data-index]");
+    if (!element) return;
+    const index = Number(element.dataset.index);
+    const row = sorted.at(index);
+    if (target instanceof HTMLInputElement && target.type === "checkbox") {
+      toggleSelected(row.param);
+      return;
+    }
     setActive(index);
     if (event.shiftKey && anchor !== null) {
       const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
-      setSelected(new Set(sorted.slice(from, to + 1).map((r) => r.param)));
+      setSelected(new Set(rowArray(sorted, from, to + 1).map((r) => r.param)));
       return;
     }
     setAnchor(index);
@@ -147,17 +192,17 @@ export function KeyList({
       const next = Math.max(0, Math.min(sorted.length - 1, active + (event.key === "ArrowDown" ? 1 : -1)));
       setActive(next);
       virtualizer.scrollToIndex(next);
-      if (event.shiftKey) setSelected((current) => new Set(current).add(sorted[next].param));
-    } else if (event.key === "Enter" && sorted[active]) {
+      if (event.shiftKey) setSelected((current) => new Set(current).add(sorted.at(next).param));
+    } else if (event.key === "Enter" && active < sorted.length) {
       event.preventDefault();
-      onOpen(sorted[active].param);
+      onOpen(sorted.at(active).param);
     } else if ((event.key === "Delete" || event.key === "Backspace") && canWrite) {
       event.preventDefault();
-      const params = selected.size ? [...selected] : sorted[active] ? [sorted[active].param] : [];
+      const params = selected.size ? [...selected] : active < sorted.length ? [sorted.at(active).param] : [];
       if (params.length) setConfirm({ params, pattern: selected.size ? matchingPattern : undefined });
-    } else if (event.key === " " && sorted[active]) {
+    } else if (event.key === " " && active < sorted.length) {
       event.preventDefault();
-      toggleSelected(sorted[active].param);
+      toggleSelected(sorted.at(active).param);
     }
   };
 
@@ -165,12 +210,12 @@ export function KeyList({
     setSelectingAll(true);
     try {
       let data = pages.data;
-      let loaded = rows.length;
-      while (data && !data.pages[data.pages.length - 1].done && loaded < SELECT_ALL_CAP) {
+      let count = loaded.length;
+      while (data && !data.pages[data.pages.length - 1].done && count < SELECT_ALL_CAP) {
         const result = await fetchNextPage();
         if (result.isError) break;
         data = result.data;
-        loaded = (data?.pages ?? []).reduce((sum, page) => sum + page.rows.length, 0);
+        count = (data?.pages ?? []).reduce((sum, page) => sum + page.rows.length, 0);
       }
       const all = new Set<string>();
       for (const page of data?.pages ?? []) for (const row of page.rows) if (all.size < SELECT_ALL_CAP) all.add(row.param);
@@ -198,16 +243,29 @@ export function KeyList({
     await queryClient.invalidateQueries({ queryKey: queryKeys.keysOf(connectionId) });
   };
 
-  const confirmRow = confirm && confirm.params.length === 1 ? rows.find((r) => r.param === confirm.params[0]) : undefined;
+  const confirmRow = confirm && confirm.params.length === 1 ? rowArray(sorted).find((r) => r.param === confirm.params[0]) : undefined;
   const typed = !production || !confirm ? undefined : keysConfirmation(confirm.params.map(keyFromParam));
   const error = pages.error instanceof ApiError ? pages.error : pages.error ? new ApiError("INTERNAL", pages.error.message) : null;
-  const allSelected = sorted.length > 0 && sorted.every((row) => selected.has(row.param));
+  const allSelected = useMemo(() => sorted.length > 0 && selected.size >= sorted.length && rowArray(sorted).every((row) => selected.has(row.param)), [sorted, selected]);
+  const scannedText = `scanned ${progress.estimated ? "≈" : ""}${formatCount(progress.scanned)}${progress.total !== null ? ` of ~${formatCount(progress.total)}` : ""}${
+    progress.share !== null ? ` (${Math.floor(progress.share * 100)}%)` : ""
+  }`;
+  const scope = filter.q || filter.type ? "filter" : filter.ns ? "namespace" : "database";
+  // A search is under way while pages are being fetched, or while nothing has matched yet.
+  const searching = !ranked && hasNextPage && !stopped && !isError && (isFetchingNextPage || loaded.length === 0);
 
   const header = (by: SortBy, label: string, className: string) => (
     <button
       type="button"
       className={`${className} text-left hover:text-slate-900 dark:hover:text-white`}
-      onClick={() => setSort((s) => (s.by === by ? (s.desc ? { by: "scan", desc: false } : { by, desc: true }) : { by, desc: false }))}
+      onClick={() =>
+        // Size starts with the biggest; a second click flips the order, a third goes back to scan order.
+        setSort((s) => {
+          const first = by === "size";
+          if (s.by !== by) return { by, desc: first };
+          return s.desc === first ? { by, desc: !first } : { by: "scan", desc: false };
+        })
+      }
       aria-label={`Sort by ${label}`}
     >
       {label}
@@ -225,8 +283,30 @@ export function KeyList({
       </div>
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-1.5 text-xs text-slate-500 dark:border-slate-800" aria-live="polite">
         <span data-testid="key-count">
-          {formatCount(rows.length)} keys loaded{hasNextPage ? ` · ${formatCount(scanned)} scanned, more as you scroll` : pages.isSuccess ? " · all" : ""}
+          {ranked
+            ? topJob.data?.status === "cancelled"
+              ? `Top ${formatCount(sorted.length)} by ${ranked} of the keys scanned before cancelling`
+              : topJob.data?.status === "done"
+                ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${scope}`
+                : `Ranking by ${ranked} over the whole ${scope}: top ${formatCount(sorted.length)} so far`
+            : `${formatCount(loaded.length)} keys loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
         </span>
+        {!ranked && pages.isSuccess && (hasNextPage || progress.estimated) && (
+          <span data-testid="scan-progress" className="tabular-nums">
+            {scannedText}
+            {stopped ? " · stopped" : ""}
+          </span>
+        )}
+        {searching && (
+          <Button size="sm" variant="ghost" onClick={stop}>
+            Stop
+          </Button>
+        )}
+        {!ranked && stopped && hasNextPage && (
+          <Button size="sm" variant="ghost" onClick={() => setStopped(false)}>
+            Continue
+          </Button>
+        )}
         {isFetchingNextPage && <span>Loading more…</span>}
         <span className="ml-auto flex items-center gap-2">
           {selected.size > 0 && <span>{formatCount(selected.size)} selected</span>}
@@ -245,12 +325,24 @@ export function KeyList({
           )}
         </span>
       </div>
+      {ranked && topJob.data && (
+        <div className="flex items-center gap-3 border-b border-slate-200 px-3 py-1.5 dark:border-slate-800" data-testid="top-progress">
+          <div className="min-w-0 flex-1">
+            <JobProgressBar job={topJob.data} label="keys ranked" />
+          </div>
+          {topJob.data.status === "running" && (
+            <Button size="sm" variant="ghost" onClick={() => topStart.data && void cancelJob({ connectionId, jobId: topStart.data })}>
+              Cancel
+            </Button>
+          )}
+        </div>
+      )}
       <div className="grid grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900">
         <input
           type="checkbox"
           aria-label="Select all loaded keys"
           checked={allSelected}
-          onChange={() => setSelected(allSelected ? new Set() : new Set(sorted.map((r) => r.param)))}
+          onChange={() => setSelected(allSelected ? new Set() : new Set(rowArray(sorted).map((r) => r.param)))}
         />
         {header("name", "Key", "")}
         <span>Type</span>
@@ -266,11 +358,17 @@ export function KeyList({
         aria-label="Keys"
         aria-rowcount={sorted.length}
         onKeyDown={onKeyDown}
+        onClick={clickList}
         data-testid="key-list"
         className="relative min-h-0 flex-1 overflow-y-auto focus:outline-none"
       >
-        {pages.isPending && <ListMessage title="Loading keys…" spinner />}
-        {error && (
+        {(ranked ? topStart.isPending || (topJob.data?.status === "running" && sorted.length === 0) : pages.isPending) && <ListMessage title="Loading keys…" spinner />}
+        {ranked && (topStart.error || topJob.data?.status === "error") && (
+          <ListMessage title="Could not sort the keys" tone="error">
+            {topStart.error?.message ?? `${topJob.data?.error?.code}: ${topJob.data?.error?.message}`}
+          </ListMessage>
+        )}
+        {!ranked && error && (
           <ListMessage title="Could not list the keys" tone="error">
             <span data-testid="error-code" className="font-mono">
               {error.code}
@@ -281,27 +379,37 @@ export function KeyList({
             </Button>
           </ListMessage>
         )}
-        {pages.isSuccess && sorted.length === 0 && !hasNextPage && (
+        {searching && loaded.length === 0 && (
+          <ListMessage title="Searching…" spinner>
+            {`Nothing matches yet: ${scannedText}.`}
+            <Button size="sm" variant="secondary" className="mt-3" onClick={stop}>
+              Stop search
+            </Button>
+          </ListMessage>
+        )}
+        {!ranked && stopped && hasNextPage && loaded.length === 0 && (
+          <ListMessage title="Search stopped">{`Nothing matched in the part walked: ${scannedText}.`}</ListMessage>
+        )}
+        {(ranked ? topJob.data?.status === "done" : pages.isSuccess && !hasNextPage) && sorted.length === 0 && (
           <ListMessage title={filter.ns || filter.q || filter.type ? "No keys match this filter" : "This database is empty"}>
             {filter.ns || filter.q || filter.type
-              ? `Scanned ${formatCount(scanned)} keys. Try another pattern, type or namespace.`
+              ? `Scanned ${progress.estimated ? "≈" : ""}${formatCount(progress.scanned)} keys. Try another pattern, type or namespace.`
               : "There are no keys to show yet."}
           </ListMessage>
         )}
         <div style={{ height: virtualizer.getTotalSize() }} className="relative w-full">
           {items.map((item) => {
-            const row = sorted[item.index];
+            const row = sorted.at(item.index);
             return (
               <KeyListRow
                 key={row.param}
                 row={row}
+                index={item.index}
                 top={item.start}
                 hex={hex}
                 open={row.param === openKey}
                 active={item.index === active}
                 checked={selected.has(row.param)}
-                onToggle={() => toggleSelected(row.param)}
-                onClick={(event) => clickRow(item.index, event)}
               />
             );
           })}
@@ -347,24 +455,23 @@ function ListMessage({ title, children, tone, spinner }: { title: string; childr
   );
 }
 
-function KeyListRow({
+/** One row; memoised, so appending a page or ticking another row's state leaves it alone. */
+const KeyListRow = memo(function KeyListRow({
   row,
+  index,
   top,
   hex,
   open,
   active,
   checked,
-  onToggle,
-  onClick,
 }: {
   row: Row;
+  index: number;
   top: number;
   hex: boolean;
   open: boolean;
   active: boolean;
   checked: boolean;
-  onToggle: () => void;
-  onClick: (event: React.MouseEvent) => void;
 }) {
   const now = useNow();
   const left = ttlLeft(row, now);
@@ -374,11 +481,11 @@ function KeyListRow({
       role="row"
       aria-selected={checked}
       data-key={row.text}
-      onClick={onClick}
+      data-index={index}
       className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
     >
-      <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} onClick={(e) => e.stopPropagation()} onChange={onToggle} />
+      <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} readOnly />
       <span role="gridcell" className="flex min-w-0 items-center gap-1.5 font-mono text-[13px]" title={row.text}>
         <span className="truncate">{name}</span>
         {row.binary && !hex && <span className="shrink-0 rounded bg-amber-100 px-1 text-[10px] text-amber-900 dark:bg-amber-950 dark:text-amber-200">bytes</span>}
@@ -401,4 +508,4 @@ function KeyListRow({
       </span>
     </div>
   );
-}
+});

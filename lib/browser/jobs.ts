@@ -13,7 +13,7 @@ import { isDriverError } from "../drivers/errors";
  * processes behind a balancer, the one that started a job is the one that answers for it.
  */
 
-export type JobKind = "tree" | "count" | "expire" | "delete";
+export type JobKind = "tree" | "count" | "expire" | "delete" | "top";
 export type JobStatus = "running" | "done" | "cancelled" | "error";
 
 export interface JobProgress {

@@ -98,7 +98,8 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   const limit = Math.min(Math.max(Math.floor(request.limit ?? 200), 1), 1000);
   if (request.exact) {
     const rows = await describeRows(driver, [request.exact], undefined);
-    return { rows: rows.filter((row) => row.exists && (!request.type || row.type === request.type)), cursor: "0", done: true, scanned: 1, readAt: Date.now() };
+    const found = rows.filter((row) => row.exists && (!request.type || row.type === request.type));
+    return { rows: found, cursor: "0", done: true, scanned: 1, estimated: false, covered: null, total: null, readAt: Date.now() };
   }
   const started = Date.now();
   const position = decodePosition(request.cursor);
@@ -107,6 +108,9 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   let cursor = position.cursor;
   let done = position.done;
   let scanned = 0;
+  let estimated = false;
+  let covered: number | null = null;
+  const total = driver.keyCount().catch(() => null);
   while (!done && keys.length < limit && Date.now() - started < PAGE_BUDGET_MS) {
     const page = await driver.scan({
       cursor,
@@ -116,7 +120,9 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
       count: Math.min(SCAN_COUNT, Math.max(limit, 50)),
       signal: request.signal,
     });
-    scanned += page.keys.length;
+    scanned += page.progress?.examined ?? page.keys.length;
+    estimated ||= page.progress?.estimated ?? false;
+    covered = page.progress?.covered ?? null;
     page.keys.forEach((key, i) => {
       keys.push(key);
       metas.push(page.meta?.[i]);
@@ -134,6 +140,9 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
     cursor: encodePosition(next),
     done: next.done && next.leftover.length === 0,
     scanned,
+    estimated,
+    covered,
+    total: await total,
     readAt: Date.now(),
   };
 }

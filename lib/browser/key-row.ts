@@ -29,6 +29,12 @@ export interface KeyPage {
   done: boolean;
   /** Keys the server looked at for this page (with a filter, most may not match). */
   scanned: number;
+  /** `scanned` is an estimate (Redis filters on the server and only says how far its cursor got). */
+  estimated: boolean;
+  /** Share of the keyspace walked once this page is done (0–1), when the backend's cursor tells. */
+  covered: number | null;
+  /** Keys in the database, for "scanned N of ~M"; null when the backend cannot say. */
+  total: number | null;
   /** Server clock when the metadata was read, for TTL countdowns. */
   readAt: number;
 }

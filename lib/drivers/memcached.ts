@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { ABSENT_DIGEST, valueDigest } from "./digest";
 import { DriverError } from "./errors";
-import { globMatch } from "./glob";
+import { scanMatcher } from "./glob";
 import {
   type DumpEntry,
   MAX_KEY_BYTES,
@@ -396,8 +396,9 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
 
   function keyFilter(request: { prefix?: Buffer; match?: Buffer }): (key: Buffer) => boolean {
     const { prefix, match } = request;
+    const matches = match ? scanMatcher(match) : null;
     return (key) =>
-      (!prefix || (key.length >= prefix.length && key.subarray(0, prefix.length).equals(prefix))) && (!match || globMatch(match, key));
+      (!prefix || (key.length >= prefix.length && key.subarray(0, prefix.length).equals(prefix))) && (!matches || matches(key));
   }
 
   async function scan(request: ScanRequest): Promise<ScanPage> {
@@ -439,7 +440,7 @@ export function createMemcachedDriver(input: MemcachedSettings, secrets: Memcach
       }
     }
     const done = server >= servers.length;
-    return { cursor: done ? "" : encodeCursor(id, server, position), done, keys, meta };
+    return { cursor: done ? "" : encodeCursor(id, server, position), done, keys, meta, progress: { examined, estimated: false, covered: null } };
   }
 
   /**

@@ -519,20 +519,34 @@ export class RedisDriver implements Driver {
         if (!/^\d+$/.test(request.cursor)) throw new DriverError("INVALID_ARGUMENT", "Malformed scan cursor");
         cursor = request.cursor;
       }
-      const [next, found] = (await this.call(nodes[index], "SCAN", cursor, ...args)) as [Buffer, Buffer[]];
+      // The server filters MATCH and TYPE, so what this call looked at is estimated from how much of the
+      // node's table the cursor moved over, times the node's key count (DBSIZE rides along in the pipeline).
+      const filtered = args[0] === "MATCH" || args.includes("TYPE");
+      const [[next, found], nodeKeys] = (await Promise.all([
+        this.call(nodes[index], "SCAN", cursor, ...args),
+        filtered ? this.call(nodes[index], "DBSIZE") : null,
+      ])) as [[Buffer, Buffer[]], Reply | null];
       const keys = keep ? found.filter(keep) : found;
       const nextCursor = text(next);
+      const before = cursorShare(cursor);
+      const after = nextCursor === "0" ? 1 : cursorShare(nextCursor);
+      const progress = {
+        examined: filtered ? Math.round(Math.max(0, after - before) * num(nodeKeys)) : found.length,
+        estimated: filtered,
+        covered: (index + after) / nodes.length,
+      };
       if (nextCursor !== "0") {
         return {
           cursor: client instanceof Cluster ? encodeClusterCursor(nodeAddressOf(nodes[index]), nextCursor) : nextCursor,
           done: false,
           keys,
+          progress,
         };
       }
       if (index + 1 < nodes.length) {
-        return { cursor: encodeClusterCursor(nodeAddressOf(nodes[index + 1]), "0"), done: false, keys };
+        return { cursor: encodeClusterCursor(nodeAddressOf(nodes[index + 1]), "0"), done: false, keys, progress };
       }
-      return { cursor: "0", done: true, keys };
+      return { cursor: "0", done: true, keys, progress };
     });
   }
 
@@ -1085,4 +1099,19 @@ export function createRedisSentinelDriver(settings: RedisSentinelSettings, secre
 
 export function createRedisClusterDriver(settings: RedisClusterSettings, secrets: RedisSecrets, timeoutMs: number): Driver {
   return new RedisDriver({ kind: "redis-cluster", settings }, secrets, timeoutMs);
+}
+
+/**
+ * Share of a node's hash table a SCAN cursor has walked. Redis hands out cursors in reverse-binary order
+ * (it increments the bit-reversed cursor), so the cursor's 64 bits reversed, over 2^64, is the share of
+ * buckets visited, whatever the table size; a resize during the walk makes it approximate.
+ */
+function cursorShare(cursor: string): number {
+  let rest = BigInt(cursor);
+  let reversed = 0n;
+  for (let bit = 0; bit < 64; bit++) {
+    reversed = (reversed << 1n) | (rest & 1n);
+    rest >>= 1n;
+  }
+  return Number(reversed) / 2 ** 64;
 }

@@ -73,6 +73,17 @@ export interface ScanPage {
   keys: Buffer[];
   /** Metadata for `keys`, same order, when the listing yields it for free (memcached metadump). */
   meta?: KeyMeta[];
+  /** How far the walk got: a filter may match nothing for a long while, and the page still moved on. */
+  progress?: ScanProgress;
+}
+
+export interface ScanProgress {
+  /** Keys this page looked at, matching or not. */
+  examined: number;
+  /** `examined` is an estimate: Redis filters MATCH/TYPE on the server and does not say how many it skipped. */
+  estimated: boolean;
+  /** Share of the keyspace walked once this page is done (0–1), when the cursor tells; null otherwise. */
+  covered: number | null;
 }
 
 export interface KeyMeta {

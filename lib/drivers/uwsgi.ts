@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { ABSENT_DIGEST, valueDigest } from "./digest";
 import { DriverError } from "./errors";
-import { globMatch } from "./glob";
+import { scanMatcher } from "./glob";
 import type {
   Capabilities,
   Driver,
@@ -300,8 +300,9 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
   }
 
   function keyFilter(prefix?: Buffer, match?: Buffer): (key: Buffer) => boolean {
+    const matches = match ? scanMatcher(match) : null;
     return (key) =>
-      (!prefix || (key.length >= prefix.length && key.subarray(0, prefix.length).equals(prefix))) && (!match || globMatch(match, key));
+      (!prefix || (key.length >= prefix.length && key.subarray(0, prefix.length).equals(prefix))) && (!matches || matches(key));
   }
 
   /** Whether any key of `cache` can start with `prefix`. */
@@ -379,7 +380,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
       }
     }
     const done = index >= all.length;
-    return { cursor: done ? "" : encodeCursor(index, slot), done, keys, meta };
+    return { cursor: done ? "" : encodeCursor(index, slot), done, keys, meta, progress: { examined, estimated: false, covered: null } };
   }
 
   async function walkPrefix(

@@ -1,0 +1,173 @@
+import "server-only";
+import type { Driver, KeyMeta, KeyType } from "../drivers/types";
+import { keyText, keyToParam } from "../key-text";
+import { startJob } from "./jobs";
+import type { KeyRow } from "./key-row";
+
+export type TopBy = "size" | "ttl";
+
+export interface TopKeysResult {
+  by: TopBy;
+  desc: boolean;
+  /** The best `limit` keys of everything scanned so far, in order. */
+  rows: KeyRow[];
+  /** Server clock when the rows' TTLs were read, for countdowns. */
+  readAt: number;
+  limit: number;
+}
+
+const SCAN_COUNT = 2000;
+/** Keys per describe call; a page's calls go out together, and the driver pipelines one describe per key. */
+const DESCRIBE_BATCH = 500;
+const PUBLISH_EVERY_MS = 400;
+
+/**
+ * Orders keys as the list's size and TTL columns do: by size, or by remaining TTL with "no expiry" as the
+ * longest. Ties fall back to the key bytes so that the order is stable across runs.
+ */
+function rank(by: TopBy, meta: KeyMeta): number {
+  if (by === "size") return meta.size ?? -1;
+  return meta.ttlMs ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A bounded heap of the `limit` best entries seen so far: its root is the worst kept entry, so a newcomer
+ * costs one comparison when it does not qualify and O(log limit) when it does. Memory stays at `limit`
+ * entries whatever the namespace holds.
+ */
+class TopHeap {
+  private readonly items: { value: number; meta: KeyMeta }[] = [];
+
+  constructor(
+    private readonly limit: number,
+    /** True when `a` ranks before `b` in the requested order. */
+    private readonly before: (a: { value: number; meta: KeyMeta }, b: { value: number; meta: KeyMeta }) => boolean,
+  ) {}
+
+  offer(entry: { value: number; meta: KeyMeta }): void {
+    const { items } = this;
+    if (items.length < this.limit) {
+      items.push(entry);
+      this.up(items.length - 1);
+    } else if (this.before(entry, items[0])) {
+      items[0] = entry;
+      this.down(0);
+    }
+  }
+
+  sorted(): KeyMeta[] {
+    return [...this.items].sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0)).map((entry) => entry.meta);
+  }
+
+  // The heap keeps the worst entry on top: a parent never ranks before its children.
+  private up(i: number): void {
+    const { items } = this;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[parent], items[i])) break;
+      [items[parent], items[i]] = [items[i], items[parent]];
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const { items } = this;
+    for (;;) {
+      let worst = i;
+      for (const child of [2 * i + 1, 2 * i + 2]) if (child < items.length && this.before(items[worst], items[child])) worst = child;
+      if (worst === i) return;
+      [items[worst], items[i]] = [items[i], items[worst]];
+      i = worst;
+    }
+  }
+}
+
+function toRow(meta: KeyMeta): KeyRow {
+  const shown = keyText(meta.key);
+  return {
+    param: keyToParam(meta.key),
+    text: shown.text,
+    binary: shown.binary,
+    hidden: shown.hidden,
+    exists: meta.exists,
+    type: meta.type,
+    ttlMs: meta.ttlMs,
+    size: meta.size,
+    length: meta.length,
+    format: null,
+  };
+}
+
+/**
+ * Sorts a whole namespace (or filter) by size or TTL without holding it: one background pass scans it,
+ * describes each page in one pipelined round trip (or takes the metadata the listing already carries),
+ * and keeps the top `limit` in a bounded heap. Partial results are published as the pass goes, the job
+ * can be cancelled, and the winners are described once more at the end so their TTLs are current.
+ */
+export async function startTopKeys(options: {
+  driver: Driver;
+  connectionId: string;
+  userId: string;
+  by: TopBy;
+  desc: boolean;
+  limit: number;
+  prefix?: Buffer;
+  match?: Buffer;
+  type?: KeyType;
+}): Promise<string> {
+  const { driver, by, desc, limit } = options;
+  const total = await driver.keyCount();
+  const text = (meta: KeyMeta) => meta.key.toString("latin1");
+  const before = (a: { value: number; meta: KeyMeta }, b: { value: number; meta: KeyMeta }) => {
+    if (a.value !== b.value) return desc ? a.value > b.value : a.value < b.value;
+    return text(a.meta) < text(b.meta);
+  };
+  const result = (metas: KeyMeta[]): TopKeysResult => ({ by, desc, limit, rows: metas.filter((m) => m.exists).map(toRow), readAt: Date.now() });
+  return startJob<TopKeysResult>({
+    kind: "top",
+    connectionId: options.connectionId,
+    userId: options.userId,
+    total,
+    work: async (control) => {
+      const heap = new TopHeap(limit, before);
+      let cursor = "";
+      let scanned = 0;
+      let matched = 0;
+      let published = Date.now();
+      for (;;) {
+        if (control.signal.aborted) break;
+        const page = await driver.scan({
+          cursor,
+          prefix: options.prefix,
+          match: options.match,
+          type: options.type,
+          count: SCAN_COUNT,
+          signal: control.signal,
+        });
+        const batches: Promise<KeyMeta[]>[] = [];
+        for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
+          batches.push(page.meta ? Promise.resolve(page.meta.slice(at, at + DESCRIBE_BATCH)) : driver.describe(page.keys.slice(at, at + DESCRIBE_BATCH)));
+        }
+        for (const metas of await Promise.all(batches)) {
+          for (const meta of metas) {
+            if (!meta.exists || (options.type && meta.type !== options.type)) continue;
+            matched++;
+            heap.offer({ value: rank(by, meta), meta });
+          }
+        }
+        scanned += page.progress?.examined ?? page.keys.length;
+        control.progress({ scanned, matched });
+        if (Date.now() - published > PUBLISH_EVERY_MS) {
+          control.publish(result(heap.sorted()));
+          published = Date.now();
+        }
+        if (page.done) break;
+        cursor = page.cursor;
+      }
+      const winners = heap.sorted();
+      if (control.signal.aborted || winners.length === 0) return result(winners);
+      const fresh = await driver.describe(winners.map((meta) => meta.key));
+      return result(fresh);
+    },
+  });
+}
