@@ -31,10 +31,11 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     for (const row of result.rows) {
       report({
         ...figure(row.figure, row.cacheboard, row.unit, {
-          baseline: row.raw !== undefined ? { name: "raw", value: row.raw } : undefined,
+          baseline: row.raw ? { name: "raw", value: row.raw } : undefined,
           note: [row.target ? `target ${row.target}${row.ok === false ? " MISSED" : row.ok ? " ok" : ""}` : "", row.note ?? ""].filter(Boolean).join("; "),
         }),
         peer: row.peer !== undefined ? { name: "redis-commander", value: row.peer } : undefined,
+        missed: row.ok === false,
       });
     }
     tables.push(formatTable(result));

@@ -11,6 +11,8 @@ export interface BenchFigure {
   ratio?: number;
   /** The ratio must not exceed this. */
   target?: number;
+  /** Set by benches whose targets are not a ratio limit (e.g. "≥ 150 req/s"): whether the target was missed. */
+  missed?: boolean;
   note?: string;
 }
 
