@@ -5,10 +5,14 @@ export interface BenchFigure {
   unit: string;
   /** The same work done the raw way (or by a peer) in the same run. */
   baseline?: { name: string; value: number };
+  /** The same work done by a peer tool (redis-commander) in the same run. */
+  peer?: { name: string; value: number };
   /** value / baseline.value, or value / limit for absolute targets. */
   ratio?: number;
   /** The ratio must not exceed this. */
   target?: number;
+  /** Set by benches whose targets are not a ratio limit (e.g. "≥ 150 req/s"): whether the target was missed. */
+  missed?: boolean;
   note?: string;
 }
 
@@ -29,9 +33,10 @@ export function figure(
 export function formatFigure(f: BenchFigure): string {
   const v = `${round(f.value)} ${f.unit}`;
   const base = f.baseline ? `  vs ${f.baseline.name} ${round(f.baseline.value)} ${f.unit}` : "";
+  const peer = f.peer ? `  · ${f.peer.name} ${round(f.peer.value)} ${f.unit}` : "";
   const ratio = f.ratio !== undefined ? `  ratio ${f.ratio.toFixed(2)}` : "";
   const target = f.target !== undefined ? ` (target ≤ ${f.target})${f.ratio !== undefined && f.ratio > f.target ? " OVER" : " ok"}` : "";
-  return `${f.name}: ${v}${base}${ratio}${target}${f.note ? `  — ${f.note}` : ""}`;
+  return `${f.name}: ${v}${base}${ratio}${peer}${target}${f.note ? `  — ${f.note}` : ""}`;
 }
 
 function round(n: number): string {

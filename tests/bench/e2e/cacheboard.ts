@@ -1,0 +1,238 @@
+/**
+ * Cacheboard end to end: the built app (`next start`) with an admin signed in through the login form in
+ * Chromium, a connection profile for the bench Redis, and the requests its pages make, measured over HTTP
+ * with that session and in the browser.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CDPSession, Page } from "playwright-core";
+import { hashPassword } from "@/lib/auth/password";
+import { keyFromParam } from "@/lib/key-text";
+import { startApp, type RunningApp } from "../../e2e/support/app";
+import { openBrowser, signInAs, type Browser } from "../../e2e/support/browser";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const admin = { email: "bench@example.test", password: "bench horse battery staple" };
+
+export interface Cacheboard {
+  app: RunningApp;
+  browser: Browser;
+  connectionId: string;
+  /** `cb_session=<token>` of the admin signed in through the browser. */
+  cookie: string;
+  /** A fresh signed-in session, written to the app's database as sign-in would, for load clients. */
+  newSession(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Builds the app when its sources are newer than the last build (the e2e suite's helper). */
+export async function ensureAppBuilt(): Promise<void> {
+  const setup = (await import(pathToFileURL(path.join(root, "scripts/lib/setup.mjs")).href)) as { ensureBuild(): boolean };
+  setup.ensureBuild();
+}
+
+export async function startCacheboard(redisPort: number): Promise<Cacheboard> {
+  await ensureAppBuilt();
+  const app = await startApp();
+  let browser: Browser | undefined;
+  try {
+    const user = await app.db.user.create({
+      data: { email: admin.email, name: "Bench", role: "admin", passwordHash: await hashPassword(admin.password) },
+    });
+    const profile = await app.db.connectionProfile.create({
+      data: { name: "bench", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redisPort }), environment: "development", readOnly: false },
+    });
+    browser = await openBrowser();
+    await signInAs(browser.page, app.url, admin.email, admin.password);
+    const token = (await browser.context.cookies(app.url)).find((c) => c.name === "cb_session")?.value;
+    if (!token) throw new Error("Signing in set no session cookie");
+    const opened = browser;
+    return {
+      app,
+      browser: opened,
+      connectionId: profile.id,
+      cookie: `cb_session=${token}`,
+      async newSession() {
+        const secret = randomBytes(32).toString("base64url");
+        await app.db.session.create({
+          data: { id: createHash("sha256").update(secret).digest("hex"), userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) },
+        });
+        return `cb_session=${secret}`;
+      },
+      async stop() {
+        await opened.close();
+        await app.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await app.stop();
+    throw error;
+  }
+}
+
+export async function api<T>(cb: Cacheboard, route: string, init: { method?: string; body?: unknown; cookie?: string } = {}): Promise<T> {
+  const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}${route}`, {
+    method: init.method ?? "GET",
+    headers: { cookie: init.cookie ?? cb.cookie, "content-type": "application/json", origin: cb.app.url },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${route} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+export interface TreeLevel {
+  /** First-level prefixes (delimiter included) the tree shows, as latin1 text. */
+  prefixes: Set<string>;
+  /** Namespaces the tree says it left out. */
+  omitted: number;
+  polls: number;
+  /** Bytes of progress the client downloaded while waiting. */
+  bytes: number;
+}
+
+interface TreeNode {
+  prefix: string;
+}
+
+/**
+ * The complete first level of the namespace tree, as the page gets it: start the tree scan, then poll its
+ * job until it is done. The shared keyspace index (issue 10) changes this route: adapt here only.
+ */
+export async function completeFirstLevel(cb: Cacheboard): Promise<TreeLevel> {
+  const { jobId } = await api<{ jobId: string }>(cb, "/keys/tree", { method: "POST" });
+  let polls = 0;
+  let bytes = 0;
+  for (;;) {
+    const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/jobs/${encodeURIComponent(jobId)}`, {
+      headers: { cookie: cb.cookie },
+    });
+    const text = await response.text();
+    polls += 1;
+    bytes += text.length;
+    const job = JSON.parse(text) as { status: string; error: { message: string } | null; result: { roots: TreeNode[]; omitted: number } | null };
+    if (job.status === "error" || job.status === "cancelled") throw new Error(`The tree scan ended ${job.status}: ${job.error?.message ?? ""}`);
+    if (job.status === "done") {
+      const roots = job.result?.roots ?? [];
+      const prefixes = new Set(roots.map((node) => Buffer.from(keyFromParam(node.prefix)).toString("latin1")));
+      return { prefixes, omitted: job.result?.omitted ?? 0, polls, bytes };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface KeyPageBody {
+  rows: unknown[];
+  cursor: string;
+  done: boolean;
+}
+
+/** First page of `rows` described rows (type, TTL, size, format), following the cursor if a page is short. */
+export async function firstPage(cb: Cacheboard, rows = 500, cookie?: string): Promise<number> {
+  let loaded = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await api<KeyPageBody>(cb, "/keys", { method: "POST", body: { limit: rows, cursor }, cookie });
+    loaded += page.rows.length;
+    if (page.done || loaded >= rows) return loaded;
+    cursor = page.cursor;
+  }
+}
+
+/** Opens one key as the detail pane does; returns the bytes of JSON received. */
+export async function openKey(cb: Cacheboard, key: string, cookie?: string): Promise<number> {
+  const reply = await api<{ ok: boolean }>(cb, "/key", { method: "POST", body: { key: Buffer.from(key).toString("base64") }, cookie });
+  if (!reply.ok) throw new Error(`Opening ${key} failed: ${JSON.stringify(reply)}`);
+  return JSON.stringify(reply).length;
+}
+
+/**
+ * One navigation to the connection's page: when the first key rows are painted, and when the tree's first
+ * level is complete (its scan says done; adapt here with the shared index).
+ */
+export async function browserNavigation(cb: Cacheboard, timeoutMs: number): Promise<{ firstRowsMs: number; treeMs: number }> {
+  const { page } = cb.browser;
+  await page.goto("about:blank");
+  const started = performance.now();
+  await page.goto(`${cb.app.url}/c/${cb.connectionId}`, { waitUntil: "commit" });
+  const rows = page
+    .locator("[data-testid=key-list] [role=row]")
+    .first()
+    .waitFor({ timeout: timeoutMs })
+    .then(() => performance.now() - started);
+  const tree = page
+    .getByTestId("namespace-tree")
+    .getByText(/ · done$/)
+    .waitFor({ timeout: timeoutMs })
+    .then(() => performance.now() - started);
+  const [firstRowsMs, treeMs] = await Promise.all([rows, tree]);
+  return { firstRowsMs, treeMs };
+}
+
+export interface ScrollFigures {
+  rows: number;
+  ms: number;
+  frameP50: number;
+  frameP99: number;
+  frameMax: number;
+  heapMb: number;
+  listNodes: number;
+  domNodes: number;
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+async function loadedRows(page: Page): Promise<{ rows: number; more: boolean }> {
+  const text = (await page.getByTestId("key-count").textContent()) ?? "";
+  return { rows: Number(/^([\d,]+) keys loaded/.exec(text)?.[1]?.replace(/,/g, "") ?? 0), more: /more as you scroll/.test(text) };
+}
+
+/** On the page browserNavigation left open, scrolls the key list until `target` rows are loaded, recording frame times, JS heap and DOM nodes. */
+export async function browserScroll(cb: Cacheboard, target: number, timeoutMs: number): Promise<ScrollFigures> {
+  const { page, context } = cb.browser;
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  // Scripts go in as text: the bench runs under tsx, whose transform would add helpers the page lacks.
+  await page.evaluate(`(() => {
+    window.benchFrames = [];
+    window.benchStop = false;
+    let last = performance.now();
+    const tick = (now) => {
+      window.benchFrames.push(now - last);
+      last = now;
+      if (!window.benchStop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  const started = performance.now();
+  let state = await loadedRows(page);
+  let heapPeak = 0;
+  while (state.rows < target && state.more && performance.now() - started < timeoutMs) {
+    await page.evaluate(`document.querySelector("[data-testid=key-list]").scrollBy(0, 4000)`);
+    await page.waitForTimeout(16);
+    heapPeak = Math.max(heapPeak, (await metrics(cdp)).JSHeapUsedSize ?? 0);
+    state = await loadedRows(page);
+  }
+  const ms = performance.now() - started;
+  const frames = (await page.evaluate("(window.benchStop = true, window.benchFrames.slice(1))")) as number[];
+  const last = await metrics(cdp);
+  const listNodes = (await page.evaluate(`document.querySelectorAll("[data-testid=key-list] *").length`)) as number;
+  await cdp.detach();
+  const sorted = [...frames].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  return {
+    rows: state.rows,
+    ms,
+    frameP50: at(0.5),
+    frameP99: at(0.99),
+    frameMax: sorted[sorted.length - 1] ?? Number.NaN,
+    heapMb: Math.max(heapPeak, last.JSHeapUsedSize ?? 0) / 1024 / 1024,
+    listNodes,
+    domNodes: last.Nodes ?? Number.NaN,
+  };
+}
