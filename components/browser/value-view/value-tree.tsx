@@ -82,7 +82,7 @@ interface Place {
  */
 interface Layout {
   home: Map<object, Place>;
-  /** Numbers for containers shown in more than one place (or inside themselves), in the order found. */
+  /** Numbers for containers shown in more than one place (or inside themselves), in reading order. */
   ids: Map<object, number>;
   /** Containers open at first: the top levels, as long as the rows they show stay few. */
   open: Set<object>;
@@ -96,11 +96,12 @@ function layoutOf(root: PlainValue): Layout {
   const layout: Layout = { home: new Map(), ids: new Map(), open: new Set() };
   if (!expandable(root)) return layout;
   let rows = 1;
+  const shared = new Set<object>();
   const work: { value: Container; place: Place; depth: number; shown: boolean }[] = [{ value: root, place: { parent: null, slot: 0 }, depth: 0, shown: true }];
   while (work.length > 0 && layout.home.size < MAX_LAYOUT_NODES) {
     const { value, place, depth, shown } = work.pop()!;
     if (layout.home.has(value)) {
-      if (!layout.ids.has(value)) layout.ids.set(value, layout.ids.size + 1);
+      shared.add(value);
       continue;
     }
     layout.home.set(value, place);
@@ -118,6 +119,8 @@ function layoutOf(root: PlainValue): Layout {
       if (label !== undefined && expandable(label)) work.push({ value: label, place: { parent: value, slot: 2 * i }, depth: depth + 1, shown: open });
     }
   }
+  // Homes were found in reading order, so numbering them in that order puts #1 nearest the top.
+  for (const value of layout.home.keys()) if (shared.has(value)) layout.ids.set(value, layout.ids.size + 1);
   return layout;
 }
 
