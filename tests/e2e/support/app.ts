@@ -43,7 +43,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   await waitFor(
     "the Cacheboard app",
     async () => {
-      const response = await fetch(`${url}/login`, { redirect: "manual" });
+      // Not kept alive: a test's first request must not inherit this socket just as the server closes it.
+      const response = await fetch(`${url}/login`, { redirect: "manual", headers: { connection: "close" } });
+      await response.body?.cancel();
       return response.status < 500;
     },
     { timeoutMs: 60_000, intervalMs: 200, process: child },

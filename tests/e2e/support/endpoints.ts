@@ -85,6 +85,12 @@ export function builtActions(): Map<string, { id: string; pagePath: string }> {
   );
 }
 
+/**
+ * A connection per call: on a loaded machine, reusing a kept-alive socket races the server closing it
+ * ("other side closed"), which says nothing about access.
+ */
+const FRESH_CONNECTION = { connection: "close" };
+
 /** Calls a server action the way the browser does; `{ connectionId: "x" }` is invalid input for every one. */
 export function callAction(baseUrl: string, action: { id: string; pagePath: string }, cookie?: string): Promise<Response> {
   return fetch(`${baseUrl}${action.pagePath}`, {
@@ -94,6 +100,7 @@ export function callAction(baseUrl: string, action: { id: string; pagePath: stri
       "content-type": "text/plain;charset=UTF-8",
       origin: baseUrl,
       accept: "text/x-component",
+      ...FRESH_CONNECTION,
       ...(cookie ? { cookie } : {}),
     },
     body: JSON.stringify([{ connectionId: "x" }]),
@@ -103,7 +110,7 @@ export function callAction(baseUrl: string, action: { id: string; pagePath: stri
 export function callRoute(baseUrl: string, handler: RouteHandler, cookie?: string): Promise<Response> {
   return fetch(`${baseUrl}${handler.url}`, {
     method: handler.method,
-    headers: { "content-type": "application/json", origin: baseUrl, ...(cookie ? { cookie } : {}) },
+    headers: { "content-type": "application/json", origin: baseUrl, ...FRESH_CONNECTION, ...(cookie ? { cookie } : {}) },
     body: handler.method === "GET" ? undefined : "{}",
     redirect: "manual",
   });
