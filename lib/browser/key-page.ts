@@ -23,7 +23,7 @@ export interface KeyPageRequest {
 const SCAN_COUNT = 500;
 /** A page stops scanning after this long even with few matches, so a sparse filter still answers promptly. */
 const PAGE_BUDGET_MS = 400;
-/** Bytes read from each string to detect its format; enough for every header FORMATS.md lists. */
+/** Bytes read from each string to detect its format; enough for every header docs/formats.md lists. */
 const HEAD_BYTES = 1024;
 /**
  * A backend without prefix reads (`describeHeads`) returns the whole value to read its head: only values up to

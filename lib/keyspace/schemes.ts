@@ -1,7 +1,7 @@
 import { asBytes, indexOf, utf8OrUndefined } from "./bytes";
 
 /**
- * Recognisers for the key shapes Python cache libraries write (see FORMATS.md). They split a key into the
+ * Recognisers for the key shapes Python cache libraries write (see docs/formats.md). They split a key into the
  * library's prefix, version and namespace and the app's own key, by byte offsets, so non-UTF-8 app keys
  * pass through untouched.
  */

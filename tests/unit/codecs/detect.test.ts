@@ -5,7 +5,7 @@ import { loadVectors } from "./vectors";
 const hexBytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s/g, ""), "hex"));
 const text = (s: string) => new Uint8Array(Buffer.from(s));
 
-describe("detect: the FORMATS.md reference bytes", () => {
+describe("detect: the docs/formats.md reference bytes", () => {
   it.each<[string, Uint8Array, ValueFormat, string]>([
     ["stdlib json.dumps", text('{"a": 1, "b": [1, 2]}'), "json", "JSON (Python json.dumps)"],
     ["compact JSON", text('{"a":1,"b":[1,2]}'), "json", "JSON (compact)"],

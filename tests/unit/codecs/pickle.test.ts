@@ -77,7 +77,7 @@ describe("pickle vectors from CPython", () => {
 });
 
 describe("pickle decoding details", () => {
-  it("reads the FORMATS.md reference bytes", () => {
+  it("reads the docs/formats.md reference bytes", () => {
     const d = Buffer.from("80049517000000000000007d94288c016194 4b018c0162945d94284b014b026575 2e".replace(/ /g, ""), "hex");
     const decoded = decodePickle(d);
     expect(renderPickle(decoded.root)).toBe("{'a': 1, 'b': [1, 2]}");

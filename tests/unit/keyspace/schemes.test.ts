@@ -3,7 +3,7 @@ import { isAiocacheLockValue, recognizeKey } from "@/lib/keyspace";
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
-describe("recognizeKey on real key shapes (FORMATS.md)", () => {
+describe("recognizeKey on real key shapes (docs/formats.md)", () => {
   it.each([
     [":1:user:42", "django", "Django v1", "user:42"],
     [":1:django.contrib.sessions.cacheabc123", "django", "Django v1 · session", "django.contrib.sessions.cacheabc123"],
