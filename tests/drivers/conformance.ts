@@ -130,8 +130,8 @@ export function runDriverConformance(
       expect((await target.rawGet(k))?.equals(ALL_BYTES)).toBe(true);
     });
 
-    it("lists, describes, expires and deletes a binary key", async () => {
-      if (!caps.listKeys) return;
+    it("lists, describes, expires and deletes a binary key", async (ctx) => {
+      if (!caps.listKeys) ctx.skip("needs capabilities.listKeys");
       const ns = unique("binlist");
       const k = key(ns, BINARY_KEY_TAIL);
       await target.rawSet(k, Buffer.from("v"));
@@ -193,8 +193,8 @@ export function runDriverConformance(
       if (caps.persist) await expectCode(driver.persist(k), "NOT_FOUND");
     });
 
-    it("keeps the TTL across edits unless a new one is given", async () => {
-      if (!caps.ttl) return;
+    it("keeps the TTL across edits unless a new one is given", async (ctx) => {
+      if (!caps.ttl) ctx.skip("needs capabilities.ttl");
       const k = key(unique("ttl"), BINARY_KEY_TAIL);
       await driver.write(k, Buffer.from("one"), { ttlMs: 60_000 });
       await driver.write(k, Buffer.from("two"));
@@ -322,8 +322,8 @@ export function runDriverConformance(
       expect((await target.rawGet(k))?.toString()).toBe("first");
     });
 
-    it("stores an empty value where the backend allows it", async () => {
-      if (!caps.emptyValues) return;
+    it("stores an empty value where the backend allows it", async (ctx) => {
+      if (!caps.emptyValues) ctx.skip("needs capabilities.emptyValues");
       const k = key(unique("empty"), "e");
       await driver.write(k, Buffer.alloc(0));
       const read = asString(await driver.read(k));
@@ -331,13 +331,13 @@ export function runDriverConformance(
       expect(read.value.length).toBe(0);
     });
 
-    it("refuses keys longer than the backend allows with TOO_LARGE", async () => {
-      if (caps.maxKeyBytes === null) return;
+    it("refuses keys longer than the backend allows with TOO_LARGE", async (ctx) => {
+      if (caps.maxKeyBytes === null) return ctx.skip("the backend has no key length limit");
       const k = Buffer.alloc(caps.maxKeyBytes + 1, 0x6b);
       await expectCode(driver.write(k, Buffer.from("v")), "TOO_LARGE");
     });
 
-    it("reads a large value in ranges", async () => {
+    it("reads a large value in ranges", async (ctx) => {
       const k = key(unique("range"), "big");
       const big = payload(maxValue(1024 * 1024));
       await target.rawSet(k, big);
@@ -345,7 +345,7 @@ export function runDriverConformance(
       expect(first.total).toBe(big.length);
       expect(first.offset).toBe(0);
       expect(first.digest).toBe(valueDigest(big));
-      if (!caps.rangeRead) return;
+      if (!caps.rangeRead) ctx.skip("needs capabilities.rangeRead");
       expect(first.value.length).toBe(Math.min(65536, big.length));
       expect(first.value.equals(big.subarray(0, first.value.length))).toBe(true);
       const offset = Math.floor(big.length / 3);
@@ -358,8 +358,8 @@ export function runDriverConformance(
       expect(past.value.length).toBe(0);
     });
 
-    it("scans every key under a prefix exactly once, across pages", async () => {
-      if (!caps.listKeys) return;
+    it("scans every key under a prefix exactly once, across pages", async (ctx) => {
+      if (!caps.listKeys) ctx.skip("needs capabilities.listKeys");
       const ns = unique("scan");
       const keys = Array.from({ length: 120 }, (_, i) => key(ns, `item:${i}`));
       await Promise.all(keys.map((k) => target.rawSet(k, Buffer.from("v"))));
@@ -374,8 +374,8 @@ export function runDriverConformance(
       );
     });
 
-    it("rejects a scan whose signal is already aborted with CANCELLED", async () => {
-      if (!caps.listKeys) return;
+    it("rejects a scan whose signal is already aborted with CANCELLED", async (ctx) => {
+      if (!caps.listKeys) ctx.skip("needs capabilities.listKeys");
       const controller = new AbortController();
       controller.abort();
       await expectCode(driver.scan({ signal: controller.signal }), "CANCELLED");
@@ -405,8 +405,8 @@ export function runDriverConformance(
         await Promise.all([...inside, ...outside].map((k) => target.rawSet(k, Buffer.from("v"))));
       }
 
-      it("counts only keys under the prefix", async () => {
-        if (!caps.listKeys) return;
+      it("counts only keys under the prefix", async (ctx) => {
+        if (!caps.listKeys) ctx.skip("needs capabilities.listKeys");
         await seed(30);
         const progress: number[] = [];
         const result = await driver.countPrefix(prefixOf(), { onProgress: (p) => progress.push(p.matched) });
@@ -415,8 +415,8 @@ export function runDriverConformance(
         expect(progress.at(-1)).toBe(30);
       });
 
-      it("expires only keys under the prefix", async () => {
-        if (!caps.namespaceExpire) return;
+      it("expires only keys under the prefix", async (ctx) => {
+        if (!caps.namespaceExpire) ctx.skip("needs capabilities.namespaceExpire");
         await seed(30);
         const result = await driver.expirePrefix(prefixOf(), 90_000);
         expect(result).toMatchObject({ matched: 30, affected: 30, cancelled: false });
@@ -431,8 +431,8 @@ export function runDriverConformance(
         }
       });
 
-      it("deletes only keys under the prefix, reporting progress", async () => {
-        if (!caps.namespaceDelete) return;
+      it("deletes only keys under the prefix, reporting progress", async (ctx) => {
+        if (!caps.namespaceDelete) ctx.skip("needs capabilities.namespaceDelete");
         await seed(250);
         const progress: { scanned: number; matched: number; affected: number }[] = [];
         const result = await driver.deletePrefix(prefixOf(), { batchSize: 50, onProgress: (p) => progress.push(p) });
@@ -445,8 +445,8 @@ export function runDriverConformance(
         expect(left.matched).toBe(outside.length);
       });
 
-      it("stops a namespace delete when its signal is aborted", async () => {
-        if (!caps.namespaceDelete) return;
+      it("stops a namespace delete when its signal is aborted", async (ctx) => {
+        if (!caps.namespaceDelete) ctx.skip("needs capabilities.namespaceDelete");
         await seed(400);
         const controller = new AbortController();
         const result = await driver.deletePrefix(prefixOf(), {
@@ -465,16 +465,16 @@ export function runDriverConformance(
     });
 
     describe("counters", () => {
-      it("increments integers", async () => {
-        if (!caps.counters) return;
+      it("increments integers", async (ctx) => {
+        if (!caps.counters) ctx.skip("needs capabilities.counters");
         const k = key(unique("incr"), BINARY_KEY_TAIL);
         await target.rawSet(k, Buffer.from("10"));
         expect(await driver.increment(k, 5)).toBe("15");
         if (caps.negativeCounters) expect(await driver.increment(k, -20)).toBe("-5");
       });
 
-      it("keeps the TTL of a counter", async () => {
-        if (!caps.counters || !caps.ttl) return;
+      it("keeps the TTL of a counter", async (ctx) => {
+        if (!caps.counters || !caps.ttl) return ctx.skip("needs capabilities.counters and .ttl");
         const k = key(unique("incrttl"), "c");
         await target.rawSet(k, Buffer.from("1"), 120_000);
         await driver.increment(k, 1);
@@ -482,16 +482,16 @@ export function runDriverConformance(
         expect(meta.ttlMs).toBeGreaterThan(100_000);
       });
 
-      it("increments floats", async () => {
-        if (!caps.counters || !caps.floatCounters) return;
+      it("increments floats", async (ctx) => {
+        if (!caps.counters || !caps.floatCounters) return ctx.skip("needs capabilities.counters and .floatCounters");
         const k = key(unique("incrf"), "f");
         await target.rawSet(k, Buffer.from("1.5"));
         expect(Number(await driver.increment(k, 0.25))).toBe(1.75);
         expect(Number(await driver.increment(k, 1))).toBe(2.75);
       });
 
-      it("reports WRONG_TYPE for non-numbers", async () => {
-        if (!caps.counters) return;
+      it("reports WRONG_TYPE for non-numbers", async (ctx) => {
+        if (!caps.counters) ctx.skip("needs capabilities.counters");
         const k = key(unique("incrbad"), "s");
         await target.rawSet(k, Buffer.from("not a number"));
         await expectCode(driver.increment(k, 1), "WRONG_TYPE");
@@ -499,8 +499,8 @@ export function runDriverConformance(
       });
     });
 
-    it("renames a binary key, refusing to overwrite with ifAbsent", async () => {
-      if (!caps.rename) return;
+    it("renames a binary key, refusing to overwrite with ifAbsent", async (ctx) => {
+      if (!caps.rename) ctx.skip("needs capabilities.rename");
       const ns = unique("rename");
       const from = key(ns, BINARY_KEY_TAIL);
       const to = key(ns, Buffer.concat([BINARY_KEY_TAIL, Buffer.from("-new")]));
@@ -516,8 +516,8 @@ export function runDriverConformance(
       await expectCode(driver.rename(key(ns, "missing"), key(ns, "x")), "NOT_FOUND");
     });
 
-    it("dumps and restores a key with its TTL", async () => {
-      if (!caps.dumpRestore || !driver.dump || !driver.restore) return;
+    it("dumps and restores a key with its TTL", async (ctx) => {
+      if (!caps.dumpRestore || !driver.dump || !driver.restore) return ctx.skip("needs capabilities.dumpRestore");
       const k = key(unique("dump"), BINARY_KEY_TAIL);
       await driver.write(k, ALL_BYTES, { ttlMs: 60_000 });
       const dumped = await driver.dump(k);
@@ -532,9 +532,9 @@ export function runDriverConformance(
     });
 
     describe("collections", () => {
-      it("creates, pages and edits a hash", async () => {
+      it("creates, pages and edits a hash", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("hash"), BINARY_KEY_TAIL);
         const entries = Array.from({ length: 250 }, (_, i) => ({ field: Buffer.from(`f${i}`), value: Buffer.from(`v${i}`) }));
         entries.push({ field: BINARY_KEY_TAIL, value: ALL_BYTES });
@@ -563,9 +563,9 @@ export function runDriverConformance(
         await expectCode(driver.increment(k, 1), "WRONG_TYPE");
       });
 
-      it("creates, pages and edits a list", async () => {
+      it("creates, pages and edits a list", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("list"), "l");
         await ops.create(k, { type: "list", items: ["a", "b", "c", "d"].map((s) => Buffer.from(s)) });
         expect(await ops.listPush(k, [Buffer.from("z")], "head")).toBe(5);
@@ -583,9 +583,9 @@ export function runDriverConformance(
         await expectCode(ops.listSet(k, 99, Buffer.from("x")), "INVALID_ARGUMENT");
       });
 
-      it("creates, pages and edits a set", async () => {
+      it("creates, pages and edits a set", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("set"), "s");
         await ops.create(k, { type: "set", members: Array.from({ length: 300 }, (_, i) => Buffer.from(`m${i}`)) });
         expect(await ops.setAdd(k, [Buffer.from("m0"), BINARY_KEY_TAIL])).toBe(1);
@@ -604,9 +604,9 @@ export function runDriverConformance(
         expect(members.has(BINARY_KEY_TAIL.toString("hex"))).toBe(true);
       });
 
-      it("creates, pages and edits a sorted set", async () => {
+      it("creates, pages and edits a sorted set", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("zset"), "z");
         await ops.create(k, { type: "zset", members: [{ member: Buffer.from("a"), score: 1 }, { member: Buffer.from("b"), score: 2 }] });
         expect(await ops.zsetAdd(k, [{ member: BINARY_KEY_TAIL, score: 1.5 }, { member: Buffer.from("a"), score: 3 }])).toBe(1);
@@ -620,9 +620,9 @@ export function runDriverConformance(
         ]);
       });
 
-      it("refuses hash edits with CONFLICT when the field changed since it was read, writing nothing", async () => {
+      it("refuses hash edits with CONFLICT when the field changed since it was read, writing nothing", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("hashcas"), BINARY_KEY_TAIL);
         const f = Buffer.from("f");
         await ops.create(k, { type: "hash", entries: [{ field: f, value: Buffer.from("seen") }, { field: Buffer.from("g"), value: ALL_BYTES }] });
@@ -649,9 +649,9 @@ export function runDriverConformance(
         expect(page.entries.map((e) => `${e.field}=${e.value}`)).toEqual(["h=edited"]);
       });
 
-      it("refuses list edits at an index whose element changed since it was read", async () => {
+      it("refuses list edits at an index whose element changed since it was read", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("listcas"), "l");
         const items = (list: string[]) => list.map((s) => Buffer.from(s));
         await ops.create(k, { type: "list", items: items(["a", "b", "a", "c"]) });
@@ -668,9 +668,9 @@ export function runDriverConformance(
         expect(page.items.map((b) => b.toString())).toEqual(["B", "a", "c"]);
       });
 
-      it("refuses to rename a set member another session removed", async () => {
+      it("refuses to rename a set member another session removed", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("setcas"), "s");
         await ops.create(k, { type: "set", members: [Buffer.from("a"), Buffer.from("b")] });
         await ops.setRemove(k, [Buffer.from("a")]);
@@ -681,9 +681,9 @@ export function runDriverConformance(
         expect(page.members.map((m) => m.toString("hex"))).toEqual([BINARY_KEY_TAIL.toString("hex")]);
       });
 
-      it("refuses sorted-set edits when the member's score changed since it was read", async () => {
+      it("refuses sorted-set edits when the member's score changed since it was read", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("zsetcas"), "z");
         const a = Buffer.from("a");
         await ops.create(k, { type: "zset", members: [{ member: a, score: 1.1 }, { member: Buffer.from("b"), score: -Infinity }] });
@@ -700,9 +700,9 @@ export function runDriverConformance(
         expect(page.members.map((m) => [m.member.toString(), m.score])).toEqual([["d", 9]]);
       });
 
-      it("creates, pages and edits a stream", async () => {
+      it("creates, pages and edits a stream", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("stream"), "x");
         await ops.create(k, { type: "stream", fields: [{ field: Buffer.from("f"), value: Buffer.from("0") }] });
         const ids: string[] = [];
@@ -720,9 +720,9 @@ export function runDriverConformance(
         expect(rest.entries[0].fields[0].field.equals(BINARY_KEY_TAIL)).toBe(true);
       });
 
-      it("reports WRONG_TYPE when a string edit hits a collection", async () => {
+      it("reports WRONG_TYPE when a string edit hits a collection", async (ctx) => {
         const ops = driver.collections;
-        if (!caps.types || !ops) return;
+        if (!caps.types || !ops) return ctx.skip("needs capabilities.types");
         const k = key(unique("wrong"), "w");
         await target.rawSet(k, Buffer.from("plain"));
         await expectCode(ops.hashSet(k, Buffer.from("f"), Buffer.from("v")), "WRONG_TYPE");
@@ -751,8 +751,8 @@ export function runDriverConformance(
       }
     });
 
-    it("answers TIMEOUT within the limit while the server is paused, and recovers", async () => {
-      if (!target.pause || !target.resume) return;
+    it("answers TIMEOUT within the limit while the server is paused, and recovers", async (ctx) => {
+      if (!target.pause || !target.resume) return ctx.skip("this target cannot pause its server");
       const limit = options.pauseTimeoutMs ?? 800;
       const short = target.connect({ timeoutMs: limit });
       const k = key(unique("pause"), "k");
