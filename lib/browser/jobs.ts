@@ -3,17 +3,17 @@ import { randomUUID } from "node:crypto";
 import { isDriverError } from "../drivers/errors";
 
 /**
- * Long operations of the key browser (the namespace tree scan; count, expire and delete by prefix) run as
- * in-process jobs. A server action or POST only starts one and returns its id; the page polls
- * GET /api/c/[id]/jobs/[jobId] and can cancel it. Why not stream the progress from the action itself:
- * an action's response cannot be aborted from the client without abandoning it (the walk would keep
- * deleting with nobody watching and nobody able to stop it), and a 10M-key delete outlives any request
- * timeout. The registry lives on globalThis so it survives module reloads; finished jobs are kept a few
- * minutes for the page to read the outcome, then dropped. Jobs are per process: with several app
- * processes behind a balancer, the one that started a job is the one that answers for it.
+ * Long operations of the key browser (count, expire and delete by prefix) run as in-process jobs. A server
+ * action or POST only starts one and returns its id; the page polls GET /api/c/[id]/jobs/[jobId] and can
+ * cancel it. Why not stream the progress from the action itself: an action's response cannot be aborted
+ * from the client without abandoning it (the walk would keep deleting with nobody watching and nobody able
+ * to stop it), and a 10M-key delete outlives any request timeout. The registry lives on globalThis so it
+ * survives module reloads; finished jobs are kept a few minutes for the page to read the outcome, then
+ * dropped. Jobs are per process: with several app processes behind a balancer, the one that started a job
+ * is the one that answers for it. (The namespace tree scan is not a job of one user: see ./keyspace-index.)
  */
 
-export type JobKind = "tree" | "count" | "expire" | "delete";
+export type JobKind = "count" | "expire" | "delete";
 export type JobStatus = "running" | "done" | "cancelled" | "error";
 
 export interface JobProgress {
@@ -32,7 +32,7 @@ export interface JobView<R = unknown> {
   kind: JobKind;
   status: JobStatus;
   progress: JobProgress;
-  /** What the job produced so far (the tree scan publishes partial trees while it runs). */
+  /** What the job produced so far. */
   result: R | null;
   error: { code: string; message: string } | null;
   startedAt: number;
@@ -46,10 +46,9 @@ interface Job<R> {
   controller: AbortController;
 }
 
-export interface JobControl<R> {
+export interface JobControl {
   signal: AbortSignal;
   progress(update: Partial<JobProgress>): void;
-  publish(result: R): void;
 }
 
 const KEEP_FINISHED_MS = 10 * 60_000;
@@ -72,7 +71,7 @@ export function startJob<R>(options: {
   connectionId: string;
   userId: string;
   total: number | null;
-  work: (control: JobControl<R>) => Promise<R>;
+  work: (control: JobControl) => Promise<R>;
   finish?: (view: JobView<R>) => Promise<void>;
 }): string {
   const now = Date.now();
@@ -94,12 +93,9 @@ export function startJob<R>(options: {
     },
   };
   jobs.set(job.view.id, job as Job<unknown>);
-  const control: JobControl<R> = {
+  const control: JobControl = {
     signal: controller.signal,
     progress: (update) => Object.assign(job.view.progress, update),
-    publish: (result) => {
-      job.view.result = result;
-    },
   };
   void (async () => {
     try {

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { indexKeysRemoved } from "../../browser/keyspace-index";
 import { changeKey } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
@@ -16,6 +17,7 @@ export const deleteKey = defineAction({
   connection: "write",
   run: async ({ key }, ctx) => {
     const removed = await changeKey(ctx, key, (driver) => driver.delete([key]));
+    if (removed > 0) indexKeysRemoved(ctx.connection.profile.id, [key]);
     return { removed };
   },
 });
