@@ -57,6 +57,13 @@ export async function fetchTreeChildren(
   return json<TreeChildren>(await fetch(`${treeUrl(connectionId)}/children?${search}`, { cache: "no-store", signal }));
 }
 
+/** Fills in a level the index capped, by a scan of only the keys under `prefix` (base64url). */
+export async function fillTreeLevel(connectionId: string, prefix: string): Promise<void> {
+  await json<{ started: boolean }>(
+    await fetch(`${treeUrl(connectionId)}/children`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prefix }) }),
+  );
+}
+
 export async function rescanTree(connectionId: string): Promise<TreeState> {
   return json<TreeState>(await fetch(treeUrl(connectionId), { method: "POST" }));
 }

@@ -7,7 +7,7 @@ import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/browser/tree-view";
 import { queryKeys } from "@/lib/query-keys";
-import { cancelTreeScan, fetchTreeChildren, fetchTreeState, rescanTree } from "./api";
+import { cancelTreeScan, fetchTreeChildren, fetchTreeState, fillTreeLevel, rescanTree } from "./api";
 import { formatBytes, formatCount } from "./format";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
 import { useNow } from "./use-now";
@@ -37,7 +37,8 @@ type Row =
   | { kind: "node"; node: TreeNodeView; depth: number }
   | { kind: "filter"; prefix: string; depth: number }
   | { kind: "more"; prefix: string; depth: number; shown: number; total: number }
-  | { kind: "note"; depth: number; text: string };
+  | { kind: "note"; depth: number; text: string }
+  | { kind: "capped"; prefix: string; depth: number; overflow: number; filling: boolean };
 
 interface Level {
   filter: string;
@@ -115,6 +116,7 @@ export function NamespaceTree(props: Props) {
         queryFn: ({ signal }: { signal: AbortSignal }) => fetchTreeChildren(connectionId, { prefix, offset: 0, limit: level.limit, filter: level.filter }, signal),
         enabled: index !== null,
         placeholderData: keepPreviousData,
+        refetchInterval: (query: { state: { data?: TreeChildren } }) => (query.state.data?.filling ? POLL_SCANNING_MS * 2 : false),
       };
     }),
   });
@@ -136,9 +138,7 @@ export function NamespaceTree(props: Props) {
         }
         walk(page.children, depth + 1);
         if (page.total > page.children.length) out.push({ kind: "more", prefix: node.prefix, depth: depth + 1, shown: page.children.length, total: page.total });
-        if (page.overflow > 0) {
-          out.push({ kind: "note", depth: depth + 1, text: `+${formatCount(page.overflow)} keys in namespaces past the index's limit per level: filter the key list to reach them` });
-        }
+        if (page.overflow > 0) out.push({ kind: "capped", prefix: node.prefix, depth: depth + 1, overflow: page.overflow, filling: page.filling });
         if (page.direct > 0 && page.children.length > 0) out.push({ kind: "note", depth: depth + 1, text: `${formatCount(page.direct)} keys directly under ${node.label}` });
       }
     };
@@ -321,6 +321,24 @@ export function NamespaceTree(props: Props) {
                     </button>
                   ) : (
                     <span className="text-xs text-slate-500">{formatCount(row.total - row.shown)} smaller not shown: filter to reach them</span>
+                  )}
+                </div>
+              );
+            }
+            if (row.kind === "capped") {
+              return (
+                <div key={`c:${row.prefix}`} style={{ ...style, ...indent }} className="flex items-center gap-1 text-[11px] text-slate-500" role="none">
+                  <span className="truncate">+{formatCount(row.overflow)} keys in more namespaces than the index keeps.</span>
+                  {row.filling ? (
+                    <span className="shrink-0">Scanning this level…</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="shrink-0 text-indigo-700 hover:underline dark:text-indigo-300"
+                      onClick={() => void fillTreeLevel(connectionId, row.prefix).then(refresh, refresh)}
+                    >
+                      Scan this level
+                    </button>
                   )}
                 </div>
               );

@@ -20,6 +20,8 @@ import type { TreeChildren, TreeNodeView, TreeState } from "./tree-view";
 
 const MAX_ROOTS = 200_000;
 const MAX_CHILDREN = 2_000;
+/** The cap per level of a prefix-scoped scan that fills in a level the index capped. */
+const MAX_FILLED = 50_000;
 /** First-level nodes sent in one full answer; the rest are reached by the children endpoint (filter, paging). */
 const ROOTS_PER_ANSWER = 5_000;
 
@@ -41,6 +43,8 @@ interface Running {
 interface Index {
   connectionId: string;
   kind: DriverKind;
+  /** Prefixes (base64url) whose capped level a prefix-scoped scan is filling in. */
+  filling: Set<string>;
   current: Built | null;
   running: Running | null;
   outcome: TreeState["outcome"];
@@ -78,7 +82,15 @@ export async function ensureIndex(options: {
   const existing = indexes.get(key);
   if (existing?.running) return;
   if (existing && !options.rescan && existing.current && existing.outcome !== "error") return;
-  const index: Index = existing ?? { connectionId: options.connectionId, kind: options.kind, current: null, running: null, outcome: "running", error: null };
+  const index: Index = existing ?? {
+    connectionId: options.connectionId,
+    kind: options.kind,
+    filling: new Set(),
+    current: null,
+    running: null,
+    outcome: "running",
+    error: null,
+  };
   indexes.set(key, index);
   const pace = scanPace(options.environment);
   const tree = new NamespaceTree({ delimiter: options.delimiter, driver: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
@@ -203,7 +215,37 @@ export function readChildren(
     children: matching.slice(page.offset, page.offset + page.limit).map((child) => view(built, child, index.kind)),
     overflow: node.overflow,
     direct: node.direct,
+    filling: index.filling.has(keyToParam(node.prefix)),
   };
+}
+
+/**
+ * Where the index capped a namespace's children (too many to keep for every namespace), walks only the
+ * keys under that prefix with a much higher cap and puts the complete level into the index. Returns at
+ * once; false when there is nothing to fill (no index, no such namespace, or its level is complete).
+ */
+export function fillLevel(options: { driver: Driver; connectionId: string; delimiter: string; environment: string; prefix: Buffer }): boolean {
+  const index = indexes.get(slot(options.connectionId, options.delimiter));
+  const built = index?.current;
+  const node = built?.tree.find(options.prefix);
+  if (!index || !built || !node || node.overflow === 0) return false;
+  const param = keyToParam(options.prefix);
+  if (index.filling.has(param)) return true;
+  index.filling.add(param);
+  const pace = scanPace(options.environment);
+  const tree = new NamespaceTree({ delimiter: options.delimiter, driver: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
+  void (async () => {
+    try {
+      const { complete } = await scanInto(options.driver, tree, { ...pace, prefix: options.prefix, signal: new AbortController().signal, onPage: () => undefined });
+      // A rescan that replaced the index meanwhile made this level's walk moot.
+      if (complete && index.current === built) built.tree.graft(options.prefix, tree);
+    } catch (error) {
+      if (!isDriverError(error)) console.error(error);
+    } finally {
+      index.filling.delete(param);
+    }
+  })();
+  return true;
 }
 
 /** The finished trees of a connection (one per delimiter in use), which writes through the app adjust. */

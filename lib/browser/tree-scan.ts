@@ -39,26 +39,26 @@ export function scanPace(environment: string): ScanPace {
 }
 
 /**
- * Walks the whole keyspace once, folding each page into `tree`. Only one key in `sampleEvery` is described
+ * Walks the whole keyspace (or the keys under `prefix`) once, folding each page into `tree`. Only one key in `sampleEvery` is described
  * (TYPE/PTTL/size), in a round trip that overlaps the next SCAN, so sizes and TTL shares are estimates
  * from a sample; backends that list metadata for free (memcached) give it for every key.
  */
 export async function scanInto(
   driver: Driver,
   tree: NamespaceTree,
-  options: ScanPace & { signal: AbortSignal; onPage: (scanned: number) => void },
+  options: ScanPace & { signal: AbortSignal; onPage: (scanned: number) => void; prefix?: Buffer },
 ): Promise<{ scanned: number; complete: boolean }> {
-  const { signal, sampleEvery, count } = options;
+  const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;
   let ahead: Promise<ScanPage> | null = null;
   try {
     let cursor = "";
     for (;;) {
-      const page = await (ahead ?? driver.scan({ cursor, count, signal }));
+      const page = await (ahead ?? driver.scan({ cursor, count, signal, prefix }));
       ahead = null;
       cursor = page.cursor;
       // Without a pause the next SCAN goes out now and overlaps the sample's describe and the folding.
-      if (!page.done && !signal.aborted && options.pauseMs === 0) ahead = driver.scan({ cursor, count, signal });
+      if (!page.done && !signal.aborted && options.pauseMs === 0) ahead = driver.scan({ cursor, count, signal, prefix });
       tree.add(await entriesOf(driver, page, scanned, sampleEvery));
       scanned += page.keys.length;
       options.onPage(scanned);

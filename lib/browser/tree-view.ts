@@ -63,4 +63,6 @@ export interface TreeChildren {
   overflow: number;
   /** Keys whose namespace is exactly this prefix. */
   direct: number;
+  /** A prefix-scoped scan is filling in this level (it had more children than the index keeps). */
+  filling: boolean;
 }

@@ -222,6 +222,26 @@ export class NamespaceTree {
     }
   }
 
+  /**
+   * Replaces the children of the namespace at `prefix` by those of the same namespace in `other` (a tree
+   * of a prefix-scoped scan with a higher cap per level), so a level this tree capped becomes complete.
+   */
+  graft(prefix: Uint8Array | string, other: NamespaceTree): boolean {
+    const node = this.find(prefix);
+    const source = other.find(prefix);
+    if (!node || !source) return false;
+    this.version++;
+    for (const child of node.children.values()) this.nodes -= this.sizeOf(child);
+    node.children.clear();
+    for (const [id, child] of source.children) {
+      node.children.set(id, child);
+      this.nodes += this.sizeOf(child);
+    }
+    node.overflow = source.overflow;
+    node.changed = this.version;
+    return true;
+  }
+
   /** Takes one key out of the counts (a delete, or the old name of a rename). */
   remove(key: Uint8Array): void {
     const { nodes, missing } = this.pathTo(key, true);
