@@ -98,6 +98,10 @@ export function NamespaceTree(props: Props) {
     const timer = setTimeout(() => setRootFilterApplied(rootFilter.trim()), 250);
     return () => clearTimeout(timer);
   }, [rootFilter]);
+  // A new filter shows its matches from the top, wherever the long list was scrolled to.
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [rootFilterApplied]);
 
   // The first level beyond what the index answers with at once, and filtered first levels, come page by page.
   const rootPages = useQuery({

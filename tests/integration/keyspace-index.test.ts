@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cancelScan,
   ensureIndex,
+  fillLevel,
   indexKeyAdded,
   indexKeyRenamed,
   indexKeysRemoved,
@@ -174,6 +175,34 @@ describe("keyspace index", () => {
     cancelScan(id, ":");
     const kept = await settled(id);
     expect(kept).toMatchObject({ outcome: "cancelled", count: total, generation: full.generation });
+  });
+
+  it("fills in a level the index capped with a scan of only that prefix", async () => {
+    id = "fill";
+    const pipeline = redis.raw().pipeline();
+    for (let i = 0; i < 2_500; i++) pipeline.set(`wide:${i}:x`, "v");
+    await pipeline.exec();
+    try {
+      await start(true);
+      await settled(id);
+      const before = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
+      expect(before.total).toBe(2_000);
+      expect(before.overflow).toBe(500);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(true);
+      expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!.filling).toBe(true);
+      let after = before;
+      while (after.filling || after.overflow > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        after = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
+      }
+      expect(after).toMatchObject({ total: 2_500, overflow: 0 });
+      expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "2499" })!.children.map((n) => n.label)).toEqual(["2499"]);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(false);
+    } finally {
+      const raw = redis.raw();
+      const wide = await raw.keys("wide:*");
+      if (wide.length) await raw.del(...wide);
+    }
   });
 
   it("paces production connections by default, and the environment overrides it", () => {

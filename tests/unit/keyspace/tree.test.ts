@@ -116,6 +116,20 @@ describe("NamespaceTree", () => {
     expect(tree.find("big:")).toMatchObject({ count: 6, direct: 6 });
   });
 
+  it("grafts a complete level from a prefix-scoped tree over a capped one", () => {
+    const keys = Array.from({ length: 50 }, (_, i) => k(`session:${i}:data`));
+    const capped = new NamespaceTree({ maxChildren: 10 });
+    capped.add([...keys, k("other:1")]);
+    const scoped = new NamespaceTree({ maxChildren: 1000 });
+    scoped.add(keys);
+    expect(capped.graft("session:", scoped)).toBe(true);
+    expect(capped.find("session:")).toMatchObject({ count: 50, overflow: 0 });
+    expect(capped.find("session:")!.children.size).toBe(50);
+    expect(capped.find("session:49:")!.count).toBe(1);
+    expect(capped.namespaceCount).toBe(1 + 2 + 50);
+    expect(capped.graft("missing:", scoped)).toBe(false);
+  });
+
   it("keeps non-UTF-8 segments apart and byte-exact", () => {
     const tree = new NamespaceTree();
     tree.add([Uint8Array.from([0xff, 0x3a, 0x31]), Uint8Array.from([0xfe, 0x3a, 0x31]), Uint8Array.from([0xff, 0x3a, 0x32])]);
