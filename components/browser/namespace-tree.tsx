@@ -106,7 +106,7 @@ export function NamespaceTree(props: Props) {
   // The first level beyond what the index answers with at once, and filtered first levels, come page by page.
   const rootPages = useQuery({
     queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "roots", rootFilterApplied, rootLimit, stamp],
-    queryFn: ({ signal }) => fetchTreeChildren(connectionId, { prefix: "", offset: 0, limit: rootLimit, filter: rootFilterApplied }, signal),
+    queryFn: ({ signal }) => fetchTreeChildren(connectionId, { prefix: "", offset: 0, limit: rootLimit || PAGE, filter: rootFilterApplied }, signal),
     enabled: index !== null && (rootFilterApplied !== "" || rootLimit > 0),
     placeholderData: keepPreviousData,
   });
