@@ -1,5 +1,6 @@
 import type { JobView } from "@/lib/browser/jobs";
 import type { KeyPage, KeyPageError } from "@/lib/browser/key-row";
+import type { TreeChildren, TreeState } from "@/lib/browser/tree-view";
 
 /** An error the route handlers answered with; `code` is the stable driver or app error code. */
 export class ApiError extends Error {
@@ -39,9 +40,36 @@ export async function fetchKeyPage(connectionId: string, query: KeyPageQuery, si
   return { ...page, receivedAt: Date.now() };
 }
 
-export async function startTreeScan(connectionId: string): Promise<string> {
-  const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/keys/tree`, { method: "POST" });
-  return (await json<{ jobId: string }>(response)).jobId;
+const treeUrl = (connectionId: string) => `/api/c/${encodeURIComponent(connectionId)}/keys/tree`;
+
+/** The shared namespace index (started by the first call); with `since`, only the first-level nodes that changed. */
+export async function fetchTreeState(connectionId: string, since?: { generation: number; version: number }): Promise<TreeState> {
+  const query = since ? `?generation=${since.generation}&version=${since.version}` : "";
+  return json<TreeState>(await fetch(`${treeUrl(connectionId)}${query}`, { cache: "no-store" }));
+}
+
+export async function fetchTreeChildren(
+  connectionId: string,
+  query: { prefix: string; offset: number; limit: number; filter: string },
+  signal?: AbortSignal,
+): Promise<TreeChildren> {
+  const search = new URLSearchParams({ prefix: query.prefix, offset: String(query.offset), limit: String(query.limit), filter: query.filter });
+  return json<TreeChildren>(await fetch(`${treeUrl(connectionId)}/children?${search}`, { cache: "no-store", signal }));
+}
+
+/** Fills in a level the index capped, by a scan of only the keys under `prefix` (base64url). */
+export async function fillTreeLevel(connectionId: string, prefix: string): Promise<void> {
+  await json<{ started: boolean }>(
+    await fetch(`${treeUrl(connectionId)}/children`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prefix }) }),
+  );
+}
+
+export async function rescanTree(connectionId: string): Promise<TreeState> {
+  return json<TreeState>(await fetch(treeUrl(connectionId), { method: "POST" }));
+}
+
+export async function cancelTreeScan(connectionId: string): Promise<void> {
+  await json<{ cancelled: boolean }>(await fetch(treeUrl(connectionId), { method: "DELETE" }));
 }
 
 export async function fetchJob<R>(connectionId: string, jobId: string): Promise<JobView<R>> {

@@ -1,17 +1,17 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef, useState } from "react";
+import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
-import type { TreeNodeView, TreeResult } from "@/lib/browser/key-row";
+import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/browser/tree-view";
 import { queryKeys } from "@/lib/query-keys";
-import { startTreeScan } from "./api";
+import { cancelTreeScan, fetchTreeChildren, fetchTreeState, fillTreeLevel, rescanTree } from "./api";
 import { formatBytes, formatCount } from "./format";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
-import { JobProgressBar } from "./job-progress-bar";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
-import { useJob } from "./use-job";
+import { useNow } from "./use-now";
 
 interface Props {
   connectionId: string;
@@ -24,93 +24,337 @@ interface Props {
   canPersist: boolean;
 }
 
-/** The namespace tree: filled in by a background scan, with its progress, a cancel button and node actions. */
+/** Children asked for per "show more" below an open namespace. */
+const PAGE = 200;
+/** The most one level lists; past it the level's filter box reaches the rest (the children endpoint's limit). */
+const MOST = 10_000;
+const POLL_SCANNING_MS = 500;
+/** While idle, a cheap check for changes others made (a diff of nothing is a few hundred bytes). */
+const POLL_IDLE_MS = 5000;
+const NODE_HEIGHT = 44;
+const LINE_HEIGHT = 28;
+
+type Row =
+  | { kind: "node"; node: TreeNodeView; depth: number }
+  | { kind: "filter"; prefix: string; depth: number }
+  | { kind: "more"; prefix: string; depth: number; shown: number; total: number }
+  | { kind: "note"; depth: number; text: string }
+  | { kind: "capped"; prefix: string; depth: number; overflow: number; filling: boolean };
+
+interface Level {
+  filter: string;
+  limit: number;
+}
+
+const biggestFirst = (a: TreeNodeView, b: TreeNodeView) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+
+/**
+ * The shared namespace index of the connection, polled as a diff: the first answer carries the whole first
+ * level, later ones only the namespaces whose counts changed since the version this page holds.
+ */
+function useTreeIndex(connectionId: string, delimiter: string) {
+  const held = useRef<{ generation: number; version: number; roots: Map<string, TreeNodeView> } | null>(null);
+  return useQuery({
+    queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "state"],
+    queryFn: async (): Promise<TreeState> => {
+      const before = held.current;
+      const state = await fetchTreeState(connectionId, before ? { generation: before.generation, version: before.version } : undefined);
+      const roots = state.full || !before ? new Map<string, TreeNodeView>() : new Map(before.roots);
+      for (const node of state.roots) roots.set(node.prefix, node);
+      held.current = { generation: state.generation, version: state.version, roots };
+      return { ...state, roots: [...roots.values()].sort(biggestFirst) };
+    },
+    refetchInterval: (query) => (query.state.data?.scan || query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS),
+    retry: false,
+  });
+}
+
+function age(now: number, at: number): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+/**
+ * The namespace tree, from the connection's shared index: every first-level namespace, biggest first,
+ * virtualised; deeper levels load when opened, a page at a time, with a filter where a level is long.
+ */
 export function NamespaceTree(props: Props) {
   const { connectionId, delimiter } = props;
   const queryClient = useQueryClient();
-  const scan = useQuery({
-    queryKey: queryKeys.namespaceTree(connectionId, delimiter),
-    queryFn: () => startTreeScan(connectionId),
-    staleTime: Infinity,
-    retry: false,
-  });
-  const job = useJob<TreeResult>(connectionId, scan.data ?? null);
-  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const state = useTreeIndex(connectionId, delimiter);
+  const index = state.data ?? null;
+  const now = useNow();
+  const [expanded, setExpanded] = useState<Map<string, Level>>(new Map());
+  const [rootFilter, setRootFilter] = useState("");
+  const [rootFilterApplied, setRootFilterApplied] = useState("");
+  const [rootLimit, setRootLimit] = useState(0);
   const [operation, setOperation] = useState<{ prefix: string; op: NamespaceOperation } | null>(null);
-  const tree = job.data?.result ?? null;
-  const rescan = () => void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
-  const error = scan.error ?? job.error;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stamp = index ? `${index.generation}.${index.version}` : "";
+
+  useEffect(() => {
+    const timer = setTimeout(() => setRootFilterApplied(rootFilter.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [rootFilter]);
+  // A new filter shows its matches from the top, wherever the long list was scrolled to.
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [rootFilterApplied]);
+
+  // The first level beyond what the index answers with at once, and filtered first levels, come page by page.
+  const rootPages = useQuery({
+    queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "roots", rootFilterApplied, rootLimit, stamp],
+    queryFn: ({ signal }) => fetchTreeChildren(connectionId, { prefix: "", offset: 0, limit: rootLimit || PAGE, filter: rootFilterApplied }, signal),
+    enabled: index !== null && (rootFilterApplied !== "" || rootLimit > 0),
+    placeholderData: keepPreviousData,
+  });
+
+  const openPrefixes = [...expanded.keys()];
+  const levels = useQueries({
+    queries: openPrefixes.map((prefix) => {
+      const level = expanded.get(prefix)!;
+      return {
+        queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "children", prefix, level.filter, level.limit, stamp],
+        queryFn: ({ signal }: { signal: AbortSignal }) => fetchTreeChildren(connectionId, { prefix, offset: 0, limit: level.limit, filter: level.filter }, signal),
+        enabled: index !== null,
+        placeholderData: keepPreviousData,
+        refetchInterval: (query: { state: { data?: TreeChildren } }) => (query.state.data?.filling ? POLL_SCANNING_MS * 2 : false),
+      };
+    }),
+  });
+  const childrenOf = new Map<string, TreeChildren | undefined>(openPrefixes.map((prefix, i) => [prefix, levels[i].data]));
+
+  const rows: Row[] = [];
+  if (index) {
+    const out = rows;
+    const walk = (nodes: TreeNodeView[], depth: number) => {
+      for (const node of nodes) {
+        out.push({ kind: "node", node, depth });
+        const level = expanded.get(node.prefix);
+        if (!level) continue;
+        const page = childrenOf.get(node.prefix);
+        if (node.childCount > PAGE || level.filter) out.push({ kind: "filter", prefix: node.prefix, depth: depth + 1 });
+        if (!page) {
+          out.push({ kind: "note", depth: depth + 1, text: "Loading…" });
+          continue;
+        }
+        walk(page.children, depth + 1);
+        if (page.total > page.children.length) out.push({ kind: "more", prefix: node.prefix, depth: depth + 1, shown: page.children.length, total: page.total });
+        if (page.overflow > 0) out.push({ kind: "capped", prefix: node.prefix, depth: depth + 1, overflow: page.overflow, filling: page.filling });
+        if (page.direct > 0 && page.children.length > 0) out.push({ kind: "note", depth: depth + 1, text: `${formatCount(page.direct)} keys directly under ${node.label}` });
+      }
+    };
+    const filtered = rootFilterApplied !== "" || rootLimit > 0;
+    const roots = filtered && rootPages.data ? rootPages.data.children : index.roots;
+    walk(roots, 0);
+    const total = filtered && rootPages.data ? rootPages.data.total : index.rootCount;
+    if (total > roots.length) out.push({ kind: "more", prefix: "", depth: 0, shown: roots.length, total });
+    if (rootFilterApplied && total === 0) out.push({ kind: "note", depth: 0, text: `No namespace contains “${rootFilterApplied}”.` });
+    if (index.overflow > 0) out.push({ kind: "note", depth: 0, text: `+${formatCount(index.overflow)} keys in first-level namespaces past the index's limit` });
+    if (index.ungrouped > 0) out.push({ kind: "note", depth: 0, text: `${formatCount(index.ungrouped)} keys outside any namespace` });
+  }
+
+  // The virtualizer is mutable by design; the tree re-renders on scroll through it, not through memoisation.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i].kind === "node" ? NODE_HEIGHT : LINE_HEIGHT),
+    overscan: 12,
+  });
 
   const toggle = (prefix: string) =>
     setExpanded((current) => {
-      const next = new Set(current);
+      const next = new Map(current);
       if (next.has(prefix)) next.delete(prefix);
-      else next.add(prefix);
+      else next.set(prefix, { filter: "", limit: PAGE });
       return next;
     });
+  const setLevel = (prefix: string, patch: Partial<Level>) =>
+    setExpanded((current) => new Map(current).set(prefix, { ...current.get(prefix)!, ...patch }));
+
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
+  const rescan = async () => {
+    await rescanTree(connectionId).catch(() => undefined);
+    refresh();
+  };
+  const cancel = async () => {
+    await cancelTreeScan(connectionId).catch(() => undefined);
+    refresh();
+  };
+
+  const scan = index?.scan ?? null;
+  const scanned = scan ? (scan.total !== null ? Math.min(scan.scanned, scan.total) : scan.scanned) : (index?.count ?? 0);
+  const share = scan ? (scan.total ? Math.min(1, scan.scanned / scan.total) : null) : 1;
+  const actions = { write: props.canWrite, delete: props.canDelete, expire: props.canExpire };
 
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="namespace-tree">
       <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
         <div className="flex items-center justify-between">
           <h2 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Namespaces</h2>
-          {job.data?.status === "running" ? (
-            <Button size="sm" variant="ghost" onClick={() => scan.data && void cancelJob({ connectionId, jobId: scan.data })}>
+          {scan ? (
+            <Button size="sm" variant="ghost" onClick={() => void cancel()}>
               Cancel scan
             </Button>
           ) : (
-            <Button size="sm" variant="ghost" onClick={rescan}>
-              Rescan
-            </Button>
+            index && (
+              <Button size="sm" variant="ghost" onClick={() => void rescan()}>
+                Rescan
+              </Button>
+            )
           )}
         </div>
-        {job.data && <JobProgressBar job={job.data} label="keys" />}
-        {error && (
+        {index && (
+          <div className="space-y-1">
+            {(scan || index.scannedAt === null) && (
+              <div
+                role="progressbar"
+                aria-label="tree scan progress"
+                aria-valuemin={0}
+                aria-valuemax={scan?.total ?? undefined}
+                aria-valuenow={scan?.scanned ?? index.count}
+                className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+              >
+                <div
+                  className={`h-full rounded-full bg-indigo-500 ${share === null ? "w-1/3 animate-pulse" : ""}`}
+                  style={share === null ? undefined : { width: `${Math.round(share * 100)}%` }}
+                />
+              </div>
+            )}
+            <div className="flex justify-between gap-2 text-xs text-slate-500 tabular-nums">
+              <span data-testid="index-status">
+                {index.scannedAt !== null ? `Scanned ${age(now, index.scannedAt)}` : "Scanning"}
+                {scan && index.scannedAt !== null ? " · rescanning" : ""}
+              </span>
+              <span>
+                {scan
+                  ? `${formatCount(scanned)}${scan.total !== null ? ` / ${formatCount(scan.total)}` : ""} scanned`
+                  : `${formatCount(index.count)} keys${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
+              </span>
+            </div>
+            {index.sampleEvery > 1 && index.count > 0 && (
+              <p className="text-[11px] text-slate-500">Sizes and TTL shares are sampled: 1 key in {formatCount(index.sampleEvery)} was measured.</p>
+            )}
+          </div>
+        )}
+        {state.error && (
           <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-            {"code" in error ? `${String(error.code)}: ` : ""}
-            {error.message}
+            {"code" in state.error ? `${String(state.error.code)}: ` : ""}
+            {state.error.message}
           </p>
         )}
-        {job.data?.status === "error" && (
+        {index?.error && (
           <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-            {job.data.error?.code}: {job.data.error?.message}
+            {index.error.code}: {index.error.message}
           </p>
         )}
+        <input
+          type="search"
+          aria-label="Filter namespaces"
+          placeholder={index && index.rootCount > 0 ? `Filter ${formatCount(index.rootCount)} namespaces` : "Filter namespaces"}
+          className={`${inputClass} py-1 text-xs`}
+          value={rootFilter}
+          onChange={(e) => setRootFilter(e.target.value)}
+        />
       </div>
-      <div className="min-h-0 flex-1 overflow-y-auto p-1.5 text-sm" role="tree" aria-label="Namespaces">
-        <button
-          type="button"
-          role="treeitem"
-          aria-selected={props.selected === ""}
-          onClick={() => props.onSelect("")}
-          className={`flex w-full items-center rounded px-2 py-1 text-left ${props.selected === "" ? "bg-indigo-50 font-medium text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
-        >
-          All keys
-          {job.data?.status === "done" && <span className="ml-auto text-xs text-slate-500 tabular-nums">{formatCount(job.data.progress.scanned)}</span>}
-        </button>
-        {!tree && !error && job.data?.status !== "error" && <p className="px-2 py-3 text-xs text-slate-500">Scanning…</p>}
-        {tree?.roots.map((node) => (
-          <TreeNode
-            key={node.prefix}
-            node={node}
-            depth={0}
-            expanded={expanded}
-            onToggle={toggle}
-            selected={props.selected}
-            onSelect={props.onSelect}
-            onOperation={(prefix, op) => setOperation({ prefix, op })}
-            actions={{ write: props.canWrite, delete: props.canDelete, expire: props.canExpire }}
-          />
-        ))}
-        {tree && tree.ungrouped > 0 && (
-          <p className="px-2 py-1 text-xs text-slate-500">
-            {formatCount(tree.ungrouped)} keys outside any namespace
-          </p>
-        )}
-        {tree && tree.omitted > 0 && <p className="px-2 py-1 text-xs text-slate-500">{formatCount(tree.omitted)} smaller namespaces not shown</p>}
-        {tree && tree.roots.length === 0 && tree.ungrouped === 0 && job.data?.status === "done" && (
-          <p className="px-2 py-3 text-xs text-slate-500">No namespaces: the database is empty.</p>
-        )}
+      <button
+        type="button"
+        aria-pressed={props.selected === ""}
+        onClick={() => props.onSelect("")}
+        className={`mx-1.5 mt-1.5 flex items-center rounded px-2 py-1 text-left text-sm ${props.selected === "" ? "bg-indigo-50 font-medium text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+      >
+        All keys
+        {index?.scannedAt != null && !scan && <span className="ml-auto text-xs text-slate-500 tabular-nums">{formatCount(index.count)}</span>}
+      </button>
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto px-1.5 pb-1.5 text-sm" role="tree" aria-label="Namespaces">
+        {!index && !state.error && <p className="px-2 py-3 text-xs text-slate-500">Scanning…</p>}
+        {index && index.count === 0 && !scan && index.outcome === "done" && <p className="px-2 py-3 text-xs text-slate-500">No namespaces: the database is empty.</p>}
+        <div role="none" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            const style = { position: "absolute" as const, top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start}px)` };
+            const indent = { paddingLeft: `${row.depth * 12 + 22}px` };
+            if (row.kind === "node") {
+              return (
+                <div key={`n:${row.node.prefix}`} style={style} className="focus-within:z-10" role="none">
+                  <TreeNode
+                    node={row.node}
+                    depth={row.depth}
+                    index={item.index}
+                    open={expanded.has(row.node.prefix)}
+                    onToggle={toggle}
+                    selected={props.selected}
+                    onSelect={props.onSelect}
+                    onOperation={(prefix, op) => setOperation({ prefix, op })}
+                    actions={actions}
+                  />
+                </div>
+              );
+            }
+            if (row.kind === "filter") {
+              const level = expanded.get(row.prefix)!;
+              return (
+                <div key={`f:${row.prefix}`} style={{ ...style, ...indent }} className="flex items-center pr-1" role="none">
+                  <input
+                    type="search"
+                    aria-label="Filter this level"
+                    placeholder="Filter this level"
+                    className={`${inputClass} py-0.5 text-xs`}
+                    value={level.filter}
+                    onChange={(e) => setLevel(row.prefix, { filter: e.target.value, limit: PAGE })}
+                  />
+                </div>
+              );
+            }
+            if (row.kind === "more") {
+              return (
+                <div key={`m:${row.prefix}`} style={{ ...style, ...indent }} className="flex items-center" role="none">
+                  {row.shown < MOST ? (
+                    <button
+                      type="button"
+                      className="text-xs text-indigo-700 hover:underline dark:text-indigo-300"
+                      onClick={() => {
+                        if (row.prefix === "") setRootLimit(Math.min(MOST, row.shown + PAGE * 5));
+                        else setLevel(row.prefix, { limit: Math.min(MOST, row.shown + PAGE) });
+                      }}
+                    >
+                      Show more ({formatCount(row.total - row.shown)} smaller not shown)
+                    </button>
+                  ) : (
+                    <span className="text-xs text-slate-500">{formatCount(row.total - row.shown)} smaller not shown: filter to reach them</span>
+                  )}
+                </div>
+              );
+            }
+            if (row.kind === "capped") {
+              return (
+                <div key={`c:${row.prefix}`} style={{ ...style, ...indent }} className="flex items-center gap-1 text-[11px] text-slate-500" role="none">
+                  <span className="truncate">+{formatCount(row.overflow)} keys in more namespaces than the index keeps.</span>
+                  {row.filling ? (
+                    <span className="shrink-0">Scanning this level…</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="shrink-0 text-indigo-700 hover:underline dark:text-indigo-300"
+                      onClick={() => void fillTreeLevel(connectionId, row.prefix).then(refresh, refresh)}
+                    >
+                      Scan this level
+                    </button>
+                  )}
+                </div>
+              );
+            }
+            return (
+              <p key={`t:${item.index}`} style={{ ...style, ...indent }} className="truncate py-1.5 text-[11px] text-slate-500" title={row.text}>
+                {row.text}
+              </p>
+            );
+          })}
+        </div>
       </div>
       {operation && (
         <NamespaceDialog
@@ -129,7 +373,8 @@ export function NamespaceTree(props: Props) {
 function TreeNode({
   node,
   depth,
-  expanded,
+  index,
+  open,
   onToggle,
   selected,
   onSelect,
@@ -138,115 +383,100 @@ function TreeNode({
 }: {
   node: TreeNodeView;
   depth: number;
-  expanded: Set<string>;
+  index: number;
+  open: boolean;
   onToggle: (prefix: string) => void;
   selected: string;
   onSelect: (prefix: string) => void;
   onOperation: (prefix: string, op: NamespaceOperation) => void;
   actions: { write: boolean; delete: boolean; expire: boolean };
 }) {
-  const open = expanded.has(node.prefix);
   const isSelected = selected === node.prefix;
-  const withTtl = node.count > 0 ? (node.count - node.noTtl) / node.count : 0;
+  const expandable = node.childCount > 0 || node.overflow > 0;
+  const withTtl = node.noTtl !== null && node.count > 0 ? (node.count - node.noTtl) / node.count : null;
   const [menu, setMenu] = useState(false);
   return (
-    <div role="none">
-      <div
-        role="treeitem"
-        aria-selected={isSelected}
-        aria-expanded={node.children.length > 0 ? open : undefined}
-        aria-label={node.label}
-        className={`group relative flex items-center gap-1 rounded py-0.5 pr-1 ${isSelected ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
-        style={{ paddingLeft: `${depth * 12 + 2}px` }}
+    <div
+      role="treeitem"
+      aria-level={depth + 1}
+      aria-selected={isSelected}
+      aria-expanded={expandable ? open : undefined}
+      aria-label={node.label}
+      data-count={node.count}
+      data-index={index}
+      className={`group relative flex h-full items-center gap-1 rounded pr-1 ${isSelected ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+      style={{ paddingLeft: `${depth * 12 + 2}px` }}
+    >
+      <button
+        type="button"
+        aria-label={open ? `Collapse ${node.label}` : `Expand ${node.label}`}
+        className={`h-5 w-4 shrink-0 text-xs text-slate-400 ${expandable ? "" : "invisible"}`}
+        onClick={() => onToggle(node.prefix)}
       >
-        <button
-          type="button"
-          aria-label={open ? `Collapse ${node.label}` : `Expand ${node.label}`}
-          className={`h-5 w-4 shrink-0 text-xs text-slate-400 ${node.children.length ? "" : "invisible"}`}
-          onClick={() => onToggle(node.prefix)}
-        >
-          {open ? "▾" : "▸"}
-        </button>
-        <button type="button" className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)} title={node.scheme ?? undefined}>
-          <span className="flex items-center gap-1.5">
-            <span className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>{node.label}</span>
-            {node.hidden && <HiddenCharactersBadge small />}
-            {node.scheme && (
-              <span data-testid="scheme-label" className="shrink-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-                {node.scheme}
-              </span>
-            )}
-          </span>
-          <span className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-500 tabular-nums">
-            <span>{formatCount(node.count)} keys</span>
-            <span>{formatBytes(node.size)}</span>
+        {open ? "▾" : "▸"}
+      </button>
+      <button type="button" className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)} title={node.scheme ?? undefined}>
+        <span className="flex items-center gap-1.5">
+          <span className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>{node.label}</span>
+          {node.hidden && <HiddenCharactersBadge small />}
+          {node.scheme && (
+            <span data-testid="scheme-label" className="shrink-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+              {node.scheme}
+            </span>
+          )}
+        </span>
+        <span className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-500 tabular-nums">
+          <span>{formatCount(node.count)} keys</span>
+          {node.size !== null && <span title={node.sampled ? "Estimated from a sample of the keys" : undefined}>{node.sampled ? "≈ " : ""}{formatBytes(node.size)}</span>}
+          {withTtl !== null && (
             <span
               className="h-1 w-10 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
-              title={`${formatCount(node.noTtl)} of ${formatCount(node.count)} keys never expire`}
+              title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${formatCount(node.count)} keys never expire${node.sampled ? " (sampled)" : ""}`}
             >
               <span className="block h-full bg-sky-500" style={{ width: `${Math.round(withTtl * 100)}%` }} />
             </span>
-          </span>
-        </button>
-        <button
-          type="button"
-          aria-label={`Actions for ${node.label}`}
-          aria-haspopup="menu"
-          aria-expanded={menu}
-          className="rounded px-1 text-slate-400 opacity-0 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
-          onClick={() => setMenu((m) => !m)}
+          )}
+        </span>
+      </button>
+      <button
+        type="button"
+        aria-label={`Actions for ${node.label}`}
+        aria-haspopup="menu"
+        aria-expanded={menu}
+        className="rounded px-1 text-slate-400 opacity-0 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
+        onClick={() => setMenu((m) => !m)}
+      >
+        ⋯
+      </button>
+      {menu && (
+        <div
+          role="menu"
+          className="absolute top-full right-1 z-20 w-44 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          onMouseLeave={() => setMenu(false)}
         >
-          ⋯
-        </button>
-        {menu && (
-          <div
-            role="menu"
-            className="absolute top-full right-1 z-20 w-44 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
-            onMouseLeave={() => setMenu(false)}
-          >
-            {(
-              [
-                ["count", "Count keys", true],
-                ["expire", "Set TTL on all…", actions.write && actions.expire],
-                ["delete", "Delete all…", actions.write && actions.delete],
-              ] as const
-            )
-              .filter(([, , shown]) => shown)
-              .map(([op, label]) => (
-                <button
-                  key={op}
-                  type="button"
-                  role="menuitem"
-                  className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800 ${op === "delete" ? "text-red-700 dark:text-red-300" : ""}`}
-                  onClick={() => {
-                    setMenu(false);
-                    onOperation(node.prefix, op);
-                  }}
-                >
-                  {label}
-                </button>
-              ))}
-          </div>
-        )}
-      </div>
-      {open &&
-        node.children.map((child) => (
-          <TreeNode
-            key={child.prefix}
-            node={child}
-            depth={depth + 1}
-            expanded={expanded}
-            onToggle={onToggle}
-            selected={selected}
-            onSelect={onSelect}
-            onOperation={onOperation}
-            actions={actions}
-          />
-        ))}
-      {open && node.overflow > 0 && (
-        <p className="py-0.5 text-[11px] text-slate-500" style={{ paddingLeft: `${(depth + 1) * 12 + 20}px` }}>
-          +{formatCount(node.overflow)} keys in more namespaces
-        </p>
+          {(
+            [
+              ["count", "Count keys", true],
+              ["expire", "Set TTL on all…", actions.write && actions.expire],
+              ["delete", "Delete all…", actions.write && actions.delete],
+            ] as const
+          )
+            .filter(([, , shown]) => shown)
+            .map(([op, label]) => (
+              <button
+                key={op}
+                type="button"
+                role="menuitem"
+                className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800 ${op === "delete" ? "text-red-700 dark:text-red-300" : ""}`}
+                onClick={() => {
+                  setMenu(false);
+                  onOperation(node.prefix, op);
+                }}
+              >
+                {label}
+              </button>
+            ))}
+        </div>
       )}
     </div>
   );

@@ -3,17 +3,17 @@ import { randomUUID } from "node:crypto";
 import { isDriverError } from "../drivers/errors";
 
 /**
- * Long operations of the key browser (the namespace tree scan; count, expire and delete by prefix) run as
- * in-process jobs. A server action or POST only starts one and returns its id; the page polls
- * GET /api/c/[id]/jobs/[jobId] and can cancel it. Why not stream the progress from the action itself:
- * an action's response cannot be aborted from the client without abandoning it (the walk would keep
- * deleting with nobody watching and nobody able to stop it), and a 10M-key delete outlives any request
- * timeout. The registry lives on globalThis so it survives module reloads; finished jobs are kept a few
- * minutes for the page to read the outcome, then dropped. Jobs are per process: with several app
- * processes behind a balancer, the one that started a job is the one that answers for it.
+ * Long operations of the key browser (count, expire and delete by prefix) run as in-process jobs. A server
+ * action or POST only starts one and returns its id; the page polls GET /api/c/[id]/jobs/[jobId] and can
+ * cancel it. Why not stream the progress from the action itself: an action's response cannot be aborted
+ * from the client without abandoning it (the walk would keep deleting with nobody watching and nobody able
+ * to stop it), and a 10M-key delete outlives any request timeout. The registry lives on globalThis so it
+ * survives module reloads; finished jobs are kept a few minutes for the page to read the outcome, then
+ * dropped. Jobs are per process: with several app processes behind a balancer, the one that started a job
+ * is the one that answers for it. (The namespace tree scan is not a job of one user: see ./keyspace-index.)
  */
 
-export type JobKind = "tree" | "count" | "expire" | "delete" | "top";
+export type JobKind = "count" | "expire" | "delete" | "top";
 export type JobStatus = "running" | "done" | "cancelled" | "error";
 
 export interface JobProgress {
@@ -32,7 +32,7 @@ export interface JobView<R = unknown> {
   kind: JobKind;
   status: JobStatus;
   progress: JobProgress;
-  /** What the job produced so far (the tree scan publishes partial trees while it runs). */
+  /** What the job produced so far (the top-N pass publishes its partial ranking while it runs). */
   result: R | null;
   error: { code: string; message: string } | null;
   startedAt: number;

@@ -45,32 +45,6 @@ export interface KeyPageError {
   message: string;
 }
 
-export interface TreeNodeView {
-  /** base64url of the node's prefix, delimiter included (`LITESTAR:`), so siblings such as `LITESTARX:` never match. */
-  prefix: string;
-  /** The segment shown for this node. */
-  label: string;
-  /** The segment holds invisible or bidi characters, shown escaped in `label`. */
-  hidden: boolean;
-  /** Scheme recognised for the prefix (`Django v1`, `Litestar namespace`…), if any. */
-  scheme: string | null;
-  count: number;
-  size: number;
-  /** Keys without an expiry, for the TTL bar. */
-  noTtl: number;
-  children: TreeNodeView[];
-  /** Keys under namespaces the tree stopped making (too many siblings); counted in this node only. */
-  overflow: number;
-}
-
-export interface TreeResult {
-  roots: TreeNodeView[];
-  /** Keys with no delimiter at all (not in any namespace). */
-  ungrouped: number;
-  /** Nodes left out of this snapshot to keep it small; their keys are still counted in their parents. */
-  omitted: number;
-}
-
 /** base64url (URL parameter) to standard base64 (request bodies, the actions' `bytesSchema`). */
 export function paramToBase64(param: string): string {
   const base64 = param.replace(/-/g, "+").replace(/_/g, "/");

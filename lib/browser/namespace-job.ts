@@ -5,6 +5,7 @@ import type { LoadedConnection } from "../connections/load";
 import type { PrefixResult } from "../drivers/types";
 import { keyText } from "../key-text";
 import { startJob, type JobView } from "./jobs";
+import { indexPrefixRemoved } from "./keyspace-index";
 
 export type NamespaceOperation = { kind: "count" } | { kind: "expire"; ttlMs: number | null } | { kind: "delete" };
 
@@ -78,6 +79,7 @@ export async function startNamespaceJob(options: {
       return result;
     },
     finish: async (view: JobView<PrefixResult>) => {
+      if (operation.kind === "delete") indexPrefixRemoved(connection.profile.id, prefix, view.progress.affected, view.status === "done");
       if (entryId === null || operation.kind === "count") return;
       await record(() =>
         completeAudit(entryId, {

@@ -1,91 +1,88 @@
 import "server-only";
-import type { Driver, DriverKind } from "../drivers/types";
-import { keyText, keyToParam } from "../key-text";
-import { NamespaceTree, type NamespaceNode } from "../keyspace";
-import { startJob } from "./jobs";
-import type { TreeNodeView, TreeResult } from "./key-row";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Driver, KeyMeta, ScanPage } from "../drivers/types";
+import type { KeyEntry, NamespaceTree } from "../keyspace";
 
-const SCAN_COUNT = 1000;
-/** The page polls about twice a second; a snapshot more often than that would only be thrown away. */
-const PUBLISH_EVERY_MS = 400;
-/** Nodes sent to the browser per snapshot, biggest namespaces first; the tree itself may hold more. */
-const SNAPSHOT_NODES = 2000;
+export interface ScanPace {
+  /** SCAN COUNT: how much work Redis does per call. */
+  count: number;
+  /** Pause between two calls, leaving the server to other clients. */
+  pauseMs: number;
+  /** Read size and TTL of one key in this many; the rest are only counted. */
+  sampleEvery: number;
+}
 
-/** The tree as JSON for the browser: biggest namespaces first, at most SNAPSHOT_NODES of them. */
-function snapshot(tree: NamespaceTree, kind: DriverKind): TreeResult {
-  let budget = SNAPSHOT_NODES;
-  let omitted = 0;
-  const view = (node: NamespaceNode): TreeNodeView => {
-    const children: TreeNodeView[] = [];
-    for (const child of tree.childrenOf(node)) {
-      if (budget <= 0) {
-        omitted += 1;
-        continue;
-      }
-      budget -= 1;
-      children.push(view(child));
-    }
-    return {
-      prefix: keyToParam(node.prefix),
-      label: node.label,
-      hidden: keyText(node.segment).hidden,
-      scheme: node.scheme ?? (kind === "uwsgi" && node.depth === 1 ? "uWSGI cache" : null),
-      count: node.count,
-      size: node.bytes,
-      noTtl: node.ttl.none,
-      overflow: node.overflow,
-      children,
-    };
-  };
-  const root = view(tree.root);
-  return { roots: root.children, ungrouped: tree.root.direct, omitted };
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    console.warn(`${name}=${raw} is not an integer ≥ ${min}; using ${fallback}.`);
+    return fallback;
+  }
+  return value;
 }
 
 /**
- * Walks the whole keyspace once in the background, folding each page (keys plus size and TTL from one
- * describe round trip) into the namespace tree of lib/keyspace, and publishes partial trees as it goes so
- * the tree fills in while the list is already usable.
+ * How fast a tree scan walks the keyspace. A production connection pauses between calls by default so a
+ * scan of millions of keys never holds Redis back from its real clients for long; the environment
+ * variables CACHEBOARD_SCAN_COUNT, CACHEBOARD_SCAN_PAUSE_MS (all connections) and
+ * CACHEBOARD_SCAN_SAMPLE_EVERY override the defaults.
  */
-export async function startTreeScan(options: {
-  driver: Driver;
-  kind: DriverKind;
-  connectionId: string;
-  userId: string;
-  delimiter: string;
-}): Promise<string> {
-  const { driver, kind } = options;
-  const total = await driver.keyCount();
-  return startJob<TreeResult>({
-    kind: "tree",
-    connectionId: options.connectionId,
-    userId: options.userId,
-    total,
-    work: async (control) => {
-      const tree = new NamespaceTree({ delimiter: options.delimiter, driver: kind });
-      let cursor = "";
-      let scanned = 0;
-      let published = 0;
-      for (;;) {
-        if (control.signal.aborted) break;
-        const page = await driver.scan({ cursor, count: SCAN_COUNT, signal: control.signal });
-        const metas = page.meta ?? (await driver.describe(page.keys));
-        tree.add(
-          page.keys.map((key, i) => {
-            const meta = metas[i];
-            if (!meta?.exists) return { key };
-            return { key, size: meta.size ?? undefined, ttl: meta.ttlMs === null ? null : meta.ttlMs / 1000 };
-          }),
-        );
-        scanned += page.keys.length;
-        control.progress({ scanned, matched: scanned });
-        if (Date.now() - published > PUBLISH_EVERY_MS) {
-          control.publish(snapshot(tree, kind));
-          published = Date.now();
-        }
-        if (page.done) break;
-        cursor = page.cursor;
+export function scanPace(environment: string): ScanPace {
+  const production = environment === "production";
+  return {
+    count: envNumber("CACHEBOARD_SCAN_COUNT", 1000, 1),
+    pauseMs: envNumber("CACHEBOARD_SCAN_PAUSE_MS", production ? 5 : 0, 0),
+    sampleEvery: envNumber("CACHEBOARD_SCAN_SAMPLE_EVERY", 50, 1),
+  };
+}
+
+/**
+ * Walks the whole keyspace (or the keys under `prefix`) once, folding each page into `tree`. Only one key in `sampleEvery` is described
+ * (TYPE/PTTL/size), in a round trip that overlaps the next SCAN, so sizes and TTL shares are estimates
+ * from a sample; backends that list metadata for free (memcached) give it for every key.
+ */
+export async function scanInto(
+  driver: Driver,
+  tree: NamespaceTree,
+  options: ScanPace & { signal: AbortSignal; onPage: (scanned: number) => void; prefix?: Buffer },
+): Promise<{ scanned: number; complete: boolean }> {
+  const { signal, sampleEvery, count, prefix } = options;
+  let scanned = 0;
+  let ahead: Promise<ScanPage> | null = null;
+  try {
+    let cursor = "";
+    for (;;) {
+      const page = await (ahead ?? driver.scan({ cursor, count, signal, prefix }));
+      ahead = null;
+      cursor = page.cursor;
+      // Without a pause the next SCAN goes out now and overlaps the sample's describe and the folding.
+      if (!page.done && !signal.aborted && options.pauseMs === 0) ahead = driver.scan({ cursor, count, signal, prefix });
+      tree.add(await entriesOf(driver, page, scanned, sampleEvery));
+      scanned += page.keys.length;
+      options.onPage(scanned);
+      if (page.done || signal.aborted) return { scanned, complete: page.done };
+      if (!ahead) {
+        await sleep(options.pauseMs, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) return { scanned, complete: false };
       }
-      return snapshot(tree, kind);
-    },
-  });
+    }
+  } finally {
+    // A SCAN sent ahead of an abort or a failed describe: nobody reads its answer.
+    (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
+  }
+}
+
+function entryOf(meta: KeyMeta): KeyEntry | Buffer {
+  return meta.exists ? { key: meta.key, size: meta.size ?? undefined, ttl: meta.ttlMs === null ? null : meta.ttlMs / 1000 } : meta.key;
+}
+
+async function entriesOf(driver: Driver, page: ScanPage, before: number, sampleEvery: number): Promise<(KeyEntry | Buffer)[]> {
+  if (page.meta) return page.meta.map(entryOf);
+  const entries: (KeyEntry | Buffer)[] = [];
+  const sample: Buffer[] = [];
+  page.keys.forEach((key, i) => ((before + i) % sampleEvery === 0 ? sample : entries).push(key));
+  if (sample.length > 0) for (const meta of await driver.describe(sample)) entries.push(entryOf(meta));
+  return entries;
 }

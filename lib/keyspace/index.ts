@@ -5,6 +5,7 @@
 export { recognizeKey, isAiocacheLockValue, litestarNamespace, type KeyScheme, type KeyContext, type SchemeId } from "./schemes";
 export {
   NamespaceTree,
+  biggestFirst,
   namespaceMatchPattern,
   ttlBucket,
   type KeyEntry,

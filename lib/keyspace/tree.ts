@@ -9,13 +9,14 @@ import { litestarNamespace } from "./schemes";
  * high, which is the price of not remembering keys.
  */
 
-/** Remaining time to live in seconds; `null`, `undefined` or a negative number mean no expiry. */
+/** Remaining time to live in seconds; `null` or a negative number mean no expiry, `undefined` that it was not read. */
 export type Ttl = number | null | undefined;
 
 export interface KeyEntry {
   readonly key: Uint8Array;
   /** Bytes used by the value, when the scan page fetched it. */
   readonly size?: number;
+  /** Left out when the TTL was not read (the key is only counted, not in the TTL histogram). */
   readonly ttl?: Ttl;
 }
 
@@ -44,10 +45,13 @@ export interface NamespaceNode {
   /** Total value size of the keys whose size is known, and how many those are. */
   bytes: number;
   sized: number;
+  /** Keys whose TTL was read, by bucket (all keys, or a sample of them). */
   readonly ttl: TtlHistogram;
   readonly children: Map<string, NamespaceNode>;
   /** Keys under child namespaces that were not created because the node hit `maxChildren`. */
   overflow: number;
+  /** The tree's `version` when a key was last added to or removed from this node. */
+  changed: number;
 }
 
 export interface TreeOptions {
@@ -57,6 +61,8 @@ export interface TreeOptions {
   readonly maxDepth?: number;
   /** Children per node before further namespaces are only counted (guards against ids used as namespaces). */
   readonly maxChildren?: number;
+  /** The same for the first level, which a tree view must show whole: by default no limit. */
+  readonly maxRootChildren?: number;
   /** Label the root for a uWSGI cache. */
   readonly driver?: string;
   readonly uwsgiCache?: string;
@@ -109,13 +115,19 @@ export class NamespaceTree {
   private readonly delimiter: Uint8Array;
   private readonly maxDepth: number;
   private readonly maxChildren: number;
+  private readonly maxRootChildren: number;
   private readonly labels: Readonly<Record<string, string>>;
   private nodes = 1;
+  /** Bumped by every change, so a reader can ask for the nodes changed since the version it last saw. */
+  version = 0;
+  /** The version at which a namespace last disappeared (a diff of changed nodes cannot say that). */
+  removedAt = 0;
 
   constructor(options: TreeOptions = {}) {
     this.delimiter = asBytes(options.delimiter ?? ":");
     this.maxDepth = options.maxDepth ?? 8;
     this.maxChildren = options.maxChildren ?? 5000;
+    this.maxRootChildren = options.maxRootChildren ?? Number.POSITIVE_INFINITY;
     this.labels = options.labels ?? {};
     const scheme = options.driver === "uwsgi" ? `uWSGI cache ${options.uwsgiCache ?? "(default)"}` : undefined;
     this.root = this.node(new Uint8Array(0), new Uint8Array(0), 0, "(all keys)", scheme);
@@ -127,12 +139,13 @@ export class NamespaceTree {
   }
 
   private node(segment: Uint8Array, prefix: Uint8Array, depth: number, label: string, scheme?: string): NamespaceNode {
-    return { segment, prefix, depth, label, scheme, count: 0, direct: 0, bytes: 0, sized: 0, ttl: emptyHistogram(), children: new Map(), overflow: 0 };
+    return { segment, prefix, depth, label, scheme, count: 0, direct: 0, bytes: 0, sized: 0, ttl: emptyHistogram(), children: new Map(), overflow: 0, changed: this.version };
   }
 
-  private bump(n: NamespaceNode, entry: KeyEntry, bucket: keyof TtlHistogram): void {
+  private bump(n: NamespaceNode, entry: KeyEntry, bucket: keyof TtlHistogram | null): void {
     n.count++;
-    n.ttl[bucket]++;
+    n.changed = this.version;
+    if (bucket) n.ttl[bucket]++;
     if (entry.size !== undefined) {
       n.bytes += entry.size;
       n.sized++;
@@ -141,11 +154,12 @@ export class NamespaceTree {
 
   /** Adds one page of keys (plain byte keys or entries with size and TTL). */
   add(page: Iterable<KeyEntry | Uint8Array>): void {
+    this.version++;
     for (const item of page) this.addOne(item instanceof Uint8Array ? { key: item } : item);
   }
 
   private addOne(entry: KeyEntry): void {
-    const bucket = ttlBucket(entry.ttl);
+    const bucket = entry.ttl === undefined ? null : ttlBucket(entry.ttl);
     const key = entry.key;
     let current = this.root;
     this.bump(current, entry, bucket);
@@ -159,7 +173,7 @@ export class NamespaceTree {
       path.push(segment);
       let child = current.children.get(id);
       if (!child) {
-        if (current.children.size >= this.maxChildren) {
+        if (current.children.size >= (current === this.root ? this.maxRootChildren : this.maxChildren)) {
           current.overflow++;
           return;
         }
@@ -185,7 +199,121 @@ export class NamespaceTree {
 
   /** Children, biggest first (ties by label) — the order a tree view wants. */
   childrenOf(node: NamespaceNode): NamespaceNode[] {
-    return [...node.children.values()].sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    return [...node.children.values()].sort(biggestFirst);
+  }
+
+  /**
+   * Takes `count` keys under `prefix` out of the counts (a namespace delete through the app). With
+   * `whole`, every key under a namespace prefix went and its subtree is dropped. Sizes and TTL shares are
+   * estimates and stay as they are: a node's average per key does not change when keys leave it.
+   */
+  removeUnder(prefix: Uint8Array | string, count: number, whole: boolean): void {
+    const { nodes, exact } = this.pathTo(asBytes(prefix), false);
+    const target = nodes[nodes.length - 1];
+    const dropped = exact && whole;
+    const removed = Math.min(dropped ? target.count : count, target.count);
+    if (removed <= 0) return;
+    this.touch(nodes, removed);
+    if (dropped) {
+      this.forget(nodes);
+    } else {
+      target.direct = Math.max(0, target.direct - removed);
+      this.prune(nodes);
+    }
+  }
+
+  /**
+   * Replaces the children of the namespace at `prefix` by those of the same namespace in `other` (a tree
+   * of a prefix-scoped scan with a higher cap per level), so a level this tree capped becomes complete.
+   */
+  graft(prefix: Uint8Array | string, other: NamespaceTree): boolean {
+    const node = this.find(prefix);
+    const source = other.find(prefix);
+    if (!node || !source) return false;
+    this.version++;
+    for (const child of node.children.values()) this.nodes -= this.sizeOf(child);
+    node.children.clear();
+    for (const [id, child] of source.children) {
+      node.children.set(id, child);
+      this.nodes += this.sizeOf(child);
+    }
+    node.overflow = source.overflow;
+    node.changed = this.version;
+    return true;
+  }
+
+  /** Takes one key out of the counts (a delete, or the old name of a rename). */
+  remove(key: Uint8Array): void {
+    const { nodes, missing } = this.pathTo(key, true);
+    const target = nodes[nodes.length - 1];
+    if ((missing ? target.overflow : target.direct) <= 0) return;
+    this.touch(nodes, 1);
+    if (missing) target.overflow--;
+    else target.direct--;
+    this.prune(nodes);
+  }
+
+  private touch(nodes: NamespaceNode[], removed: number): void {
+    this.version++;
+    for (const node of nodes) {
+      node.count -= removed;
+      node.changed = this.version;
+    }
+  }
+
+  /**
+   * The nodes from the root down to the deepest existing namespace of `bytes`: `exact` when a prefix ends
+   * at that node, `missing` when a key's next namespace is not in the tree (counted as overflow).
+   */
+  private pathTo(bytes: Uint8Array, isKey: boolean): { nodes: NamespaceNode[]; exact: boolean; missing: boolean } {
+    const nodes = [this.root];
+    let current = this.root;
+    let start = 0;
+    while (current.depth < this.maxDepth) {
+      const at = indexOf(bytes, this.delimiter, start);
+      if (at < 0) break;
+      const child = current.children.get(byteKey(bytes.subarray(start, at)));
+      if (!child) return { nodes, exact: false, missing: true };
+      nodes.push(child);
+      current = child;
+      start = at + this.delimiter.length;
+    }
+    return { nodes, exact: !isKey && start === bytes.length, missing: false };
+  }
+
+  private forget(path: NamespaceNode[]): void {
+    const target = path[path.length - 1];
+    if (target === this.root) {
+      this.root.children.clear();
+      this.root.direct = 0;
+      this.root.overflow = 0;
+      this.nodes = 1;
+      this.removedAt = this.version;
+      return;
+    }
+    for (const node of path.slice(0, -1)) {
+      node.bytes = Math.max(0, node.bytes - target.bytes);
+      node.sized = Math.max(0, node.sized - target.sized);
+      for (const bucket of Object.keys(node.ttl) as (keyof TtlHistogram)[]) node.ttl[bucket] = Math.max(0, node.ttl[bucket] - target.ttl[bucket]);
+    }
+    path[path.length - 2].children.delete(byteKey(target.segment));
+    this.nodes -= this.sizeOf(target);
+    this.removedAt = this.version;
+  }
+
+  /** Drops the nodes of `path` that no key is left under, deepest first. */
+  private prune(path: NamespaceNode[]): void {
+    for (let i = path.length - 1; i > 0 && path[i].count <= 0; i--) {
+      path[i - 1].children.delete(byteKey(path[i].segment));
+      this.nodes -= this.sizeOf(path[i]);
+      this.removedAt = this.version;
+    }
+  }
+
+  private sizeOf(node: NamespaceNode): number {
+    let n = 1;
+    for (const child of node.children.values()) n += this.sizeOf(child);
+    return n;
   }
 
   /** The node whose prefix is exactly `prefix`, if the scan has seen it. */
@@ -203,6 +331,10 @@ export class NamespaceTree {
     }
     return current;
   }
+}
+
+export function biggestFirst(a: NamespaceNode, b: NamespaceNode): number {
+  return b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
 }
 
 /**

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { indexKeyAdded } from "../../browser/keyspace-index";
 import { changeKey, collectionsOf } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
@@ -40,6 +41,7 @@ export const createKey = defineAction({
         await collectionsOf(driver).create(key, content, { ttlMs, ifAbsent: true });
       }
     });
+    indexKeyAdded(ctx.connection.profile.id, key);
     return { created: true };
   },
 });

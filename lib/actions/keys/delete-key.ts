@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { indexKeysRemoved } from "../../browser/keyspace-index";
 import { changeKey } from "../../browser/value-action";
 import { keyConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
@@ -19,6 +20,7 @@ export const deleteKey = defineAction({
   run: async ({ key, confirm }, ctx) => {
     requireConfirmation(ctx, confirm, keyConfirmation(key));
     const removed = await changeKey(ctx, key, (driver) => driver.delete([key]));
+    if (removed > 0) indexKeysRemoved(ctx.connection.profile.id, [key]);
     return { removed };
   },
 });

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { snapshotKey } from "../../audit/snapshot";
+import { indexKeysRemoved } from "../../browser/keyspace-index";
 import { keysConfirmation } from "../../confirmation";
 import { keyText } from "../../key-text";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
@@ -40,6 +41,7 @@ export const deleteKeys = defineAction({
     };
     const deleted = await driver.delete(keys);
     ctx.audit.detail.deleted = deleted;
+    if (deleted === keys.length) indexKeysRemoved(ctx.connection.profile.id, keys);
     return { deleted };
   },
 });

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { indexKeyRenamed } from "../../browser/keyspace-index";
 import { changeKey } from "../../browser/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
@@ -21,6 +22,7 @@ export const renameKey = defineAction({
   run: async ({ key, newKey }, ctx) => {
     ctx.audit.detail = { newKey: newKey.toString("base64") };
     await changeKey(ctx, key, (driver) => driver.rename(key, newKey, { ifAbsent: true }));
+    indexKeyRenamed(ctx.connection.profile.id, key, newKey);
     return { renamed: true };
   },
 });

@@ -14,7 +14,8 @@ describe("NamespaceTree", () => {
     tree.add([{ key: k("LITESTAR_sessions:abc"), size: 100, ttl: 14 * 86400 }, k("plain"), { key: k(":1:user:3"), ttl: 7200 }]);
 
     expect(tree.root).toMatchObject({ count: 6, direct: 1, bytes: 135, sized: 4 });
-    expect(tree.root.ttl).toEqual({ none: 2, underMinute: 1, underHour: 1, underDay: 1, longer: 1 });
+    // `plain` came without a TTL read: counted, but not in the histogram.
+    expect(tree.root.ttl).toEqual({ none: 1, underMinute: 1, underHour: 1, underDay: 1, longer: 1 });
     const django = tree.find(":1:")!;
     expect(django).toMatchObject({ scheme: "Django v1", count: 4, direct: 1, bytes: 35 });
     const users = tree.find(":1:user:")!;
@@ -42,6 +43,91 @@ describe("NamespaceTree", () => {
     expect(session.children.size).toBe(10);
     expect(session.overflow).toBe(90);
     expect(session.count).toBe(100);
+  });
+
+  it("keeps every first-level namespace by default, however many, next to one that holds most keys", () => {
+    const tree = new NamespaceTree({ maxChildren: 100 });
+    tree.add(Array.from({ length: 60_000 }, (_, i) => k(`myapp:user:${i}`)));
+    tree.add(Array.from({ length: 5_000 }, (_, i) => k(`myapp:counter:${i}`)));
+    tree.add(Array.from({ length: 6_000 }, (_, i) => k(`tiny${i}:only`)));
+    tree.add(Array.from({ length: 15_000 }, (_, i) => k(`LITESTAR:${i}`)));
+    const roots = tree.childrenOf(tree.root);
+    expect(roots).toHaveLength(6_002);
+    expect(tree.root.overflow).toBe(0);
+    expect(roots.slice(0, 2).map((n) => [n.label, n.count])).toEqual([
+      ["myapp", 65_000],
+      ["LITESTAR", 15_000],
+    ]);
+    expect(tree.childrenOf(tree.find("myapp:")!).map((n) => n.label)).toEqual(["user", "counter"]);
+    expect(tree.namespaceCount).toBe(1 + 6_002 + 2);
+  });
+
+  it("caps the first level only when asked, and counts what it left out", () => {
+    const tree = new NamespaceTree({ maxRootChildren: 3 });
+    tree.add(["a:1", "b:1", "c:1", "d:1", "d:2"].map(k));
+    expect(tree.root.children.size).toBe(3);
+    expect(tree.root.overflow).toBe(2);
+  });
+
+  it("stamps changed nodes with a version, so readers can ask what changed", () => {
+    const tree = new NamespaceTree();
+    tree.add([k("a:1"), k("b:1")]);
+    const seen = tree.version;
+    tree.add([k("b:2"), k("c:1")]);
+    const changed = tree.childrenOf(tree.root).filter((n) => n.changed > seen).map((n) => n.label);
+    expect(changed.sort()).toEqual(["b", "c"]);
+  });
+
+  it("takes deleted keys and namespaces out of the counts", () => {
+    const tree = new NamespaceTree({ maxChildren: 2 });
+    tree.add([
+      { key: k("myapp:user:1"), size: 10, ttl: null },
+      { key: k("myapp:user:2"), size: 30, ttl: 60 },
+      k("myapp:counter:1"),
+      k("myapp:x:1"),
+      k("solo:1"),
+    ]);
+    expect(tree.find("myapp:")!.overflow).toBe(1);
+    const before = tree.version;
+
+    tree.remove(k("myapp:user:1"));
+    expect(tree.find("myapp:user:")).toMatchObject({ count: 1, direct: 1 });
+    expect(tree.find("myapp:")!.count).toBe(3);
+    expect(tree.find("myapp:")!.changed).toBeGreaterThan(before);
+    tree.remove(k("myapp:x:1"));
+    expect(tree.find("myapp:")).toMatchObject({ count: 2, overflow: 0 });
+    tree.remove(k("not-in-tree"));
+    expect(tree.root.count).toBe(3);
+
+    const removedBefore = tree.removedAt;
+    tree.removeUnder(k("myapp:user:"), 1, true);
+    expect(tree.find("myapp:user:")).toBeUndefined();
+    expect(tree.find("myapp:")!.count).toBe(1);
+    expect(tree.root.count).toBe(2);
+    expect(tree.removedAt).toBeGreaterThan(removedBefore);
+
+    tree.remove(k("solo:1"));
+    expect(tree.find("solo:")).toBeUndefined();
+    expect(tree.namespaceCount).toBe(3);
+
+    // A cancelled namespace delete: only the keys it reached leave the counts.
+    tree.add(Array.from({ length: 10 }, (_, i) => k(`big:${i}`)));
+    tree.removeUnder(k("big:"), 4, false);
+    expect(tree.find("big:")).toMatchObject({ count: 6, direct: 6 });
+  });
+
+  it("grafts a complete level from a prefix-scoped tree over a capped one", () => {
+    const keys = Array.from({ length: 50 }, (_, i) => k(`session:${i}:data`));
+    const capped = new NamespaceTree({ maxChildren: 10 });
+    capped.add([...keys, k("other:1")]);
+    const scoped = new NamespaceTree({ maxChildren: 1000 });
+    scoped.add(keys);
+    expect(capped.graft("session:", scoped)).toBe(true);
+    expect(capped.find("session:")).toMatchObject({ count: 50, overflow: 0 });
+    expect(capped.find("session:")!.children.size).toBe(50);
+    expect(capped.find("session:49:")!.count).toBe(1);
+    expect(capped.namespaceCount).toBe(1 + 2 + 50);
+    expect(capped.graft("missing:", scoped)).toBe(false);
   });
 
   it("keeps non-UTF-8 segments apart and byte-exact", () => {

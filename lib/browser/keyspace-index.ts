@@ -1,0 +1,280 @@
+import "server-only";
+import { isDriverError } from "../drivers/errors";
+import type { Driver, DriverKind } from "../drivers/types";
+import { keyText, keyToParam } from "../key-text";
+import { biggestFirst, NamespaceTree, type NamespaceNode } from "../keyspace";
+import { scanInto, scanPace } from "./tree-scan";
+import type { TreeChildren, TreeNodeView, TreeState } from "./tree-view";
+
+/**
+ * One namespace index per connection and delimiter, shared by every page load, tab and user of this
+ * process: the first visit starts a scan, later visits read the index at once. A rescan builds a new tree
+ * beside the old one and replaces it when done, so the tree never empties meanwhile. Changes made through
+ * the app adjust the counts (see the `index…` functions below). Like the jobs of ./jobs, the registry lives
+ * on globalThis and is per process: with several app processes, each keeps its own index.
+ *
+ * Memory grows with namespaces, not keys: the tree keeps counters per namespace, every first-level
+ * namespace (up to MAX_ROOTS, beyond which the rest is counted as overflow and said so), and up to
+ * MAX_CHILDREN per deeper level.
+ */
+
+const MAX_ROOTS = 200_000;
+const MAX_CHILDREN = 2_000;
+/** The cap per level of a prefix-scoped scan that fills in a level the index capped. */
+const MAX_FILLED = 50_000;
+/** First-level nodes sent in one full answer; the rest are reached by the children endpoint (filter, paging). */
+const ROOTS_PER_ANSWER = 5_000;
+
+interface Built {
+  tree: NamespaceTree;
+  generation: number;
+  scannedAt: number | null;
+  sampleEvery: number;
+}
+
+interface Running {
+  built: Built;
+  controller: AbortController;
+  scanned: number;
+  total: number | null;
+  startedAt: number;
+}
+
+interface Index {
+  connectionId: string;
+  kind: DriverKind;
+  /** Prefixes (base64url) whose capped level a prefix-scoped scan is filling in. */
+  filling: Set<string>;
+  current: Built | null;
+  running: Running | null;
+  outcome: TreeState["outcome"];
+  error: TreeState["error"];
+}
+
+const holder = globalThis as unknown as { cacheboardIndexes?: Map<string, Index>; cacheboardIndexGeneration?: number };
+const indexes = (holder.cacheboardIndexes ??= new Map());
+
+const slot = (connectionId: string, delimiter: string) => `${connectionId}\n${delimiter}`;
+
+function nextGeneration(): number {
+  holder.cacheboardIndexGeneration = (holder.cacheboardIndexGeneration ?? 0) + 1;
+  return holder.cacheboardIndexGeneration;
+}
+
+/** The tree the pages show: the finished index, or the first scan's tree while it fills in. */
+function shown(index: Index): Built | null {
+  return index.current ?? index.running?.built ?? null;
+}
+
+/**
+ * Makes sure the connection has an index: starts the first scan, or a rescan when asked and none runs.
+ * Returns at once; the scan goes on in the background.
+ */
+export async function ensureIndex(options: {
+  driver: Driver;
+  kind: DriverKind;
+  connectionId: string;
+  delimiter: string;
+  environment: string;
+  rescan?: boolean;
+}): Promise<void> {
+  const key = slot(options.connectionId, options.delimiter);
+  const existing = indexes.get(key);
+  if (existing?.running) return;
+  if (existing && !options.rescan && existing.current && existing.outcome !== "error") return;
+  const index: Index = existing ?? {
+    connectionId: options.connectionId,
+    kind: options.kind,
+    filling: new Set(),
+    current: null,
+    running: null,
+    outcome: "running",
+    error: null,
+  };
+  indexes.set(key, index);
+  const pace = scanPace(options.environment);
+  const tree = new NamespaceTree({ delimiter: options.delimiter, driver: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
+  const running: Running = {
+    built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
+    controller: new AbortController(),
+    scanned: 0,
+    total: null,
+    startedAt: Date.now(),
+  };
+  index.running = running;
+  index.outcome = "running";
+  index.error = null;
+  void (async () => {
+    try {
+      running.total = await options.driver.keyCount();
+      const { complete } = await scanInto(options.driver, tree, {
+        ...pace,
+        signal: running.controller.signal,
+        onPage: (scanned) => (running.scanned = scanned),
+      });
+      index.outcome = complete ? "done" : "cancelled";
+      running.built.scannedAt = Date.now();
+      // A cancelled rescan keeps the index it was to replace; a cancelled first scan leaves what it found.
+      if (complete || !index.current) index.current = running.built;
+    } catch (error) {
+      index.outcome = running.controller.signal.aborted ? "cancelled" : "error";
+      if (index.outcome === "error") {
+        index.error = isDriverError(error)
+          ? { code: error.code, message: error.message }
+          : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
+        if (!isDriverError(error)) console.error(error);
+      }
+      if (!index.current) {
+        running.built.scannedAt = Date.now();
+        index.current = running.built;
+      }
+    } finally {
+      index.running = null;
+    }
+  })();
+}
+
+/** Stops the connection's running scan; true when there was one. */
+export function cancelScan(connectionId: string, delimiter: string): boolean {
+  const running = indexes.get(slot(connectionId, delimiter))?.running;
+  if (!running) return false;
+  running.controller.abort();
+  return true;
+}
+
+function view(built: Built, node: NamespaceNode, kind: DriverKind): TreeNodeView {
+  const timed = node.ttl.none + node.ttl.underMinute + node.ttl.underHour + node.ttl.underDay + node.ttl.longer;
+  return {
+    prefix: keyToParam(node.prefix),
+    label: node.label,
+    hidden: keyText(node.segment).hidden,
+    scheme: node.scheme ?? (kind === "uwsgi" && node.depth === 1 ? "uWSGI cache" : null),
+    count: node.count,
+    size: node.sized > 0 ? Math.round((node.bytes / node.sized) * node.count) : null,
+    noTtl: timed > 0 ? Math.round((node.ttl.none / timed) * node.count) : null,
+    sampled: built.sampleEvery > 1 && node.sized < node.count,
+    childCount: node.children.size,
+    overflow: node.overflow,
+  };
+}
+
+/**
+ * The index as the tree view needs it: status and the first level. With `since` (the generation and
+ * version the page already has) only the first-level nodes changed after it, unless the tree was replaced
+ * or lost a namespace meanwhile; then the whole first level again. Null when the connection has no index.
+ */
+export function readIndex(connectionId: string, delimiter: string, since?: { generation: number; version: number }): TreeState | null {
+  const index = indexes.get(slot(connectionId, delimiter));
+  if (!index) return null;
+  const built = shown(index);
+  const tree = built?.tree;
+  const after = built && since && since.generation === built.generation && since.version >= built.tree.removedAt ? since.version : null;
+  let roots: NamespaceNode[] = [];
+  if (tree) {
+    const all = [...tree.root.children.values()];
+    roots = after === null ? all.sort(biggestFirst).slice(0, ROOTS_PER_ANSWER) : all.filter((node) => node.changed > after);
+  }
+  return {
+    generation: built?.generation ?? 0,
+    version: tree?.version ?? 0,
+    scannedAt: built?.scannedAt ?? null,
+    outcome: index.outcome,
+    scan: index.running ? { scanned: index.running.scanned, total: index.running.total, startedAt: index.running.startedAt } : null,
+    error: index.error,
+    count: tree?.root.count ?? 0,
+    ungrouped: tree?.root.direct ?? 0,
+    overflow: tree?.root.overflow ?? 0,
+    sampleEvery: built?.sampleEvery ?? 1,
+    rootCount: tree?.root.children.size ?? 0,
+    full: after === null,
+    roots: built ? roots.map((node) => view(built, node, index.kind)) : [],
+  };
+}
+
+/**
+ * One page of a namespace's children from the index, biggest first, optionally only those whose label
+ * contains `filter` (case-insensitive). Null when there is no index or the index has no such namespace.
+ */
+export function readChildren(
+  connectionId: string,
+  delimiter: string,
+  prefix: Uint8Array,
+  page: { offset: number; limit: number; filter: string },
+): TreeChildren | null {
+  const index = indexes.get(slot(connectionId, delimiter));
+  const built = index && shown(index);
+  if (!index || !built) return null;
+  const node = built.tree.find(prefix);
+  if (!node) return null;
+  const needle = page.filter.toLowerCase();
+  const matching = [...node.children.values()].filter((child) => !needle || child.label.toLowerCase().includes(needle)).sort(biggestFirst);
+  return {
+    generation: built.generation,
+    version: built.tree.version,
+    prefix: keyToParam(node.prefix),
+    total: matching.length,
+    children: matching.slice(page.offset, page.offset + page.limit).map((child) => view(built, child, index.kind)),
+    overflow: node.overflow,
+    direct: node.direct,
+    filling: index.filling.has(keyToParam(node.prefix)),
+  };
+}
+
+/**
+ * Where the index capped a namespace's children (too many to keep for every namespace), walks only the
+ * keys under that prefix with a much higher cap and puts the complete level into the index. Returns at
+ * once; false when there is nothing to fill (no index, no such namespace, or its level is complete).
+ */
+export function fillLevel(options: { driver: Driver; connectionId: string; delimiter: string; environment: string; prefix: Buffer }): boolean {
+  const index = indexes.get(slot(options.connectionId, options.delimiter));
+  const built = index?.current;
+  const node = built?.tree.find(options.prefix);
+  if (!index || !built || !node || node.overflow === 0) return false;
+  const param = keyToParam(options.prefix);
+  if (index.filling.has(param)) return true;
+  index.filling.add(param);
+  const pace = scanPace(options.environment);
+  const tree = new NamespaceTree({ delimiter: options.delimiter, driver: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
+  void (async () => {
+    try {
+      const { complete } = await scanInto(options.driver, tree, { ...pace, prefix: options.prefix, signal: new AbortController().signal, onPage: () => undefined });
+      // A rescan that replaced the index meanwhile made this level's walk moot.
+      if (complete && index.current === built) built.tree.graft(options.prefix, tree);
+    } catch (error) {
+      if (!isDriverError(error)) console.error(error);
+    } finally {
+      index.filling.delete(param);
+    }
+  })();
+  return true;
+}
+
+/** The finished trees of a connection (one per delimiter in use), which writes through the app adjust. */
+function treesOf(connectionId: string): NamespaceTree[] {
+  const trees: NamespaceTree[] = [];
+  for (const index of indexes.values()) if (index.connectionId === connectionId && index.current) trees.push(index.current.tree);
+  return trees;
+}
+
+/** Keys deleted through the app. */
+export function indexKeysRemoved(connectionId: string, keys: readonly Uint8Array[]): void {
+  for (const tree of treesOf(connectionId)) for (const key of keys) tree.remove(key);
+}
+
+/** A key created through the app. */
+export function indexKeyAdded(connectionId: string, key: Uint8Array): void {
+  for (const tree of treesOf(connectionId)) tree.add([key]);
+}
+
+/** A key renamed through the app. */
+export function indexKeyRenamed(connectionId: string, from: Uint8Array, to: Uint8Array): void {
+  for (const tree of treesOf(connectionId)) {
+    tree.remove(from);
+    tree.add([to]);
+  }
+}
+
+/** A namespace delete through the app ended: `removed` keys went, all of them unless it was cancelled or failed. */
+export function indexPrefixRemoved(connectionId: string, prefix: Uint8Array, removed: number, whole: boolean): void {
+  for (const tree of treesOf(connectionId)) tree.removeUnder(prefix, removed, whole);
+}

@@ -1,0 +1,196 @@
+/**
+ * The namespace tree end to end: the built app's HTTP API with a signed-in session against a Redis of 100k
+ * and 1M mixed keys, next to a raw ioredis SCAN COUNT 1000 + first-level grouping in the same run. Reports
+ * the time to a complete first level (cold index, rescan, warm index), the bytes the progress polls sent,
+ * and the app server's peak RSS. Needs the production build (`npm run build`, or any e2e run).
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import type { TreeState } from "@/lib/browser/tree-view";
+import { startRedis } from "@/tests/support/redis";
+import { startApp, type RunningApp } from "../e2e/support/app";
+import { type BenchFigure, figure } from "./report";
+
+const SIZES = [100_000, 1_000_000];
+const TINY = 3_000;
+/** The browser's poll interval while a scan runs. */
+const BROWSER_POLL_MS = 500;
+
+/** The share of each namespace in the mix; 3,000 one-key namespaces come on top. */
+const MIX: [string, number][] = [
+  ["myapp:user:", 0.61],
+  ["myapp:counter:", 0.05],
+  ["LITESTAR:", 0.15],
+  [":1:views:", 0.05],
+  ["cache:", 0.04],
+  ["bull:mail:", 0.03],
+  ["logs:", 0.02],
+  ["ratelimit:", 0.02],
+];
+
+async function seed(raw: Redis, total: number): Promise<void> {
+  await raw.flushdb();
+  const names: string[] = [];
+  for (let i = 0; i < TINY; i++) names.push(`tiny${i}:only`);
+  let left = total - TINY;
+  for (const [index, [prefix, share]] of MIX.entries()) {
+    const count = index === MIX.length - 1 ? left : Math.floor((total - TINY) * share);
+    left -= count;
+    for (let start = 0; start < count; start += 20_000) {
+      const pipeline = raw.pipeline();
+      for (let i = start; i < Math.min(count, start + 20_000); i++) pipeline.set(`${prefix}${i}`, "v");
+      await pipeline.exec();
+    }
+  }
+  const pipeline = raw.pipeline();
+  for (const name of names) pipeline.set(name, "x");
+  await pipeline.exec();
+}
+
+async function rawFirstLevel(raw: Redis): Promise<Map<string, number>> {
+  const groups = new Map<string, number>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await raw.scanBuffer(cursor, "COUNT", 1000);
+    cursor = next.toString();
+    for (const key of keys) {
+      // Keys without a delimiter are outside any namespace, as in the tree.
+      const colon = key.indexOf(0x3a);
+      if (colon === -1) continue;
+      const name = key.toString("latin1", 0, colon);
+      groups.set(name, (groups.get(name) ?? 0) + 1);
+    }
+  } while (cursor !== "0");
+  return groups;
+}
+
+/** RSS of a process and its descendants, in bytes (Linux /proc). */
+function treeRss(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let sum = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    sum += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return sum;
+}
+
+async function signedInCookie(app: RunningApp): Promise<string> {
+  const user = await app.db.user.create({ data: { email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", role: "admin", passwordHash: "x" } });
+  const token = randomBytes(32).toString("base64url");
+  await app.db.session.create({ data: { id: createHash("sha256").update(token).digest("hex"), userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) } });
+  return `cb_session=${token}`;
+}
+
+/**
+ * Polls the tree endpoint like the browser does (diffs after the first answer) until no scan runs; returns
+ * the time, the bytes received and the number of polls.
+ */
+async function pollUntilDone(url: string, cookie: string, intervalMs: number, onPoll: () => void): Promise<{ ms: number; bytes: number; polls: number; state: TreeState }> {
+  const started = performance.now();
+  let bytes = 0;
+  let polls = 0;
+  let since = "";
+  for (;;) {
+    const response = await fetch(`${url}${since}`, { headers: { cookie } });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${response.status}: ${body}`);
+    bytes += Buffer.byteLength(body);
+    polls += 1;
+    onPoll();
+    const state = JSON.parse(body) as TreeState;
+    if (!state.scan) return { ms: performance.now() - started, bytes, polls, state };
+    since = `?generation=${state.generation}&version=${state.version}`;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export default async function run(report: (figure: BenchFigure) => void): Promise<void> {
+  const root = path.resolve(import.meta.dirname, "../..");
+  execFileSync(process.execPath, ["--input-type=module", "-e", "const s = await import('./scripts/lib/setup.mjs'); s.ensureBuild();"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const server = await startRedis();
+  const raw = new Redis({ host: "127.0.0.1", port: server.port, protocol: 2 });
+  const app = await startApp();
+  try {
+    const cookie = await signedInCookie(app);
+    for (const size of SIZES) {
+      const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
+      await seed(raw, size);
+      // A connection per size: each gets its own index, so the first visit is a cold one.
+      const connection = await app.db.connectionProfile.create({
+        data: { name: `bench ${label}`, kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: server.port }), environment: "development" },
+      });
+      const url = `${app.url}/api/c/${connection.id}/keys/tree`;
+      const idleRss = treeRss(app.process.pid);
+      let peakRss = idleRss;
+      const sample = () => (peakRss = Math.max(peakRss, treeRss(app.process.pid)));
+
+      const rawStarted = performance.now();
+      const groups = await rawFirstLevel(raw);
+      const rawMs = performance.now() - rawStarted;
+
+      const cold = await pollUntilDone(url, cookie, BROWSER_POLL_MS, sample);
+      const complete = cold.state.rootCount === groups.size && cold.state.count === size;
+      report(
+        figure(`tree: complete first level, cold index, ${label} keys (HTTP, polled every ${BROWSER_POLL_MS} ms)`, cold.ms, "ms", {
+          baseline: { name: "ioredis SCAN COUNT 1000 + grouping", value: rawMs },
+          note: `${cold.state.rootCount} first-level namespaces${complete ? ", same as raw" : ", DIFFERENT from raw"}`,
+        }),
+      );
+      report(figure(`tree: bytes sent by progress polls, ${label} keys`, cold.bytes / 1024, "KiB", { note: `${cold.polls} polls, first one carries the whole first level` }));
+
+      await fetch(url, { method: "POST", headers: { cookie } });
+      const rescan = await pollUntilDone(url, cookie, 50, sample);
+      report(
+        figure(`tree: rescan to a complete first level, ${label} keys (polled every 50 ms)`, rescan.ms, "ms", {
+          baseline: { name: "ioredis SCAN COUNT 1000 + grouping", value: rawMs },
+          target: 1.3,
+        }),
+      );
+
+      const warmStarted = performance.now();
+      const warm = await fetch(url, { headers: { cookie } });
+      const warmBody = await warm.text();
+      report(
+        figure(`tree: first level from the warm index, ${label} keys`, performance.now() - warmStarted, "ms", {
+          limit: 1000,
+          target: 1,
+          note: `${(Buffer.byteLength(warmBody) / 1024).toFixed(0)} KiB`,
+        }),
+      );
+      report(
+        figure(`tree: app server peak RSS during the ${label} scans`, peakRss / 1024 / 1024, "MB", {
+          limit: 300,
+          target: 1,
+          note: `idle before ${(idleRss / 1024 / 1024).toFixed(0)} MB`,
+        }),
+      );
+    }
+  } finally {
+    raw.disconnect();
+    await app.stop();
+    await server.stop();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The namespace tree of a 100k-key Redis: one shared index per connection, every first-level namespace in
+ * the (virtualised) tree, deeper levels on demand, and no second scan for a new tab or another user.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import { keyToParam } from "@/lib/key-text";
+import { startRedis, type RedisServer } from "../support/redis";
+import { startApp, type RunningApp } from "./support/app";
+import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
+
+const admin = { email: "admin@example.test", password: "correct horse battery" };
+const viewer = { email: "viewer@example.test", password: "another horse battery" };
+
+/** 100,000 keys: a few big namespaces plus 3,000 one-key namespaces that must not crowd them out. */
+const MIX: [string, number][] = [
+  ["myapp:user:", 61_000],
+  ["myapp:counter:", 5_000],
+  ["LITESTAR:", 15_000],
+  [":1:views:", 5_000],
+  ["cache:", 4_000],
+  ["bull:mail:", 3_000],
+  ["logs:", 2_000],
+  ["ratelimit:", 2_000],
+];
+const TINY = 3_000;
+const FIRST_LEVEL = ["myapp", "LITESTAR", "(empty)", "cache", "bull", "logs", "ratelimit", ...Array.from({ length: TINY }, (_, i) => `tiny${i}`)];
+
+async function scanCalls(server: RedisServer): Promise<number> {
+  const stats = await server.raw().info("commandstats");
+  return Number(/cmdstat_scan:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+}
+
+interface TreeState {
+  generation: number;
+  scannedAt: number | null;
+}
+
+async function treeState(page: Page, url: string): Promise<TreeState> {
+  const response = await page.request.get(url);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as TreeState;
+}
+
+/** Scrolls the virtualised tree from top to bottom, collecting each first-level row (label and count). */
+async function firstLevelRows(page: Page): Promise<{ label: string; count: number }[]> {
+  const scroller = page.getByTestId("namespace-tree").getByRole("tree");
+  await scroller.evaluate((el) => (el.scrollTop = 0));
+  const seen = new Map<string, number>();
+  const order: string[] = [];
+  for (;;) {
+    const rows = await scroller.locator("[role=treeitem][aria-level='1']").evaluateAll((els) =>
+      els.map((el) => ({ label: el.getAttribute("aria-label") ?? "", count: Number(el.getAttribute("data-count")), index: Number(el.getAttribute("data-index")) })),
+    );
+    for (const row of rows.sort((a, b) => a.index - b.index)) {
+      if (!seen.has(row.label)) order.push(row.label);
+      seen.set(row.label, row.count);
+    }
+    const done = await scroller.evaluate(async (el) => {
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return true;
+      el.scrollTop += el.clientHeight - 40;
+      // Two frames: the virtualiser renders the rows of the new scroll position.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return false;
+    });
+    if (done) break;
+  }
+  return order.map((label) => ({ label, count: seen.get(label)! }));
+}
+
+describe("keyspace index on a 100k-key Redis", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let redis: RedisServer;
+  let id: string;
+
+  beforeAll(async () => {
+    [app, redis] = await Promise.all([startApp(), startRedis()]);
+    const raw = redis.raw();
+    for (const [prefix, count] of MIX) {
+      for (let start = 0; start < count; start += 10_000) {
+        const pipeline = raw.pipeline();
+        for (let i = start; i < Math.min(count, start + 10_000); i++) pipeline.set(`${prefix}${i}`, "v");
+        await pipeline.exec();
+      }
+    }
+    const tiny = raw.pipeline();
+    for (let i = 0; i < TINY; i++) tiny.set(`tiny${i}:only`, "x");
+    await tiny.exec();
+    expect(await raw.dbsize()).toBe(100_000);
+    await app.db.user.create({ data: { email: admin.email, name: "Ada", role: "admin", passwordHash: await hashPassword(admin.password) } });
+    await app.db.user.create({ data: { email: viewer.email, name: "Vic", role: "viewer", passwordHash: await hashPassword(viewer.password) } });
+    const row = await app.db.connectionProfile.create({
+      data: { name: "big mix", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }), environment: "development" },
+    });
+    id = row.id;
+    browser = await openBrowser();
+    await signInAs(browser.page, app.url, admin.email, admin.password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await redis?.stop();
+    await app?.stop();
+  });
+
+  it("shows every first-level namespace, biggest first, and expands myapp into user and counter", async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/c/${id}`);
+    const tree = page.getByTestId("namespace-tree");
+    await tree.getByTestId("index-status").filter({ hasText: /Scanned/ }).waitFor({ timeout: 90_000 });
+    await screenshot(page, "keyspace-index-done");
+
+    const rows = await firstLevelRows(page);
+    expect(rows.map((r) => r.label).sort()).toEqual([...FIRST_LEVEL].sort());
+    const counts = rows.map((r) => r.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(rows.slice(0, 3)).toEqual([
+      { label: "myapp", count: 66_000 },
+      { label: "LITESTAR", count: 15_000 },
+      { label: "(empty)", count: 5_000 },
+    ]);
+
+    await tree.getByLabel("Filter namespaces").fill("tiny2999");
+    await tree.getByRole("treeitem", { name: "tiny2999", exact: true }).waitFor();
+    expect(await tree.locator("[role=treeitem][aria-level='1']").count()).toBe(1);
+    await tree.getByLabel("Filter namespaces").fill("");
+
+    await tree.getByRole("button", { name: "Expand myapp", exact: true }).click();
+    const user = tree.locator("[role=treeitem][aria-level='2'][aria-label='user']");
+    const counter = tree.locator("[role=treeitem][aria-level='2'][aria-label='counter']");
+    await user.waitFor();
+    await counter.waitFor();
+    expect(await user.getAttribute("data-count")).toBe("61000");
+    expect(await counter.getAttribute("data-count")).toBe("5000");
+    await screenshot(page, "keyspace-index-myapp");
+  }, 300_000);
+
+  it("serves a deep link in a new tab and a second user from the same index, without scanning again", async () => {
+    const api = `${app.url}/api/c/${id}/keys/tree`;
+    const before = await treeState(browser.page, api);
+    expect(before.scannedAt).not.toBeNull();
+    const scansBefore = await scanCalls(redis);
+
+    const tab = await browser.context.newPage();
+    await tab.goto(`${app.url}/c/${id}?ns=${keyToParam(Buffer.from("myapp:"))}&key=${keyToParam(Buffer.from("myapp:user:7"))}`);
+    await tab.getByTestId("key-name").filter({ hasText: "myapp:user:7" }).waitFor();
+    const tabTree = tab.getByTestId("namespace-tree");
+    await tabTree.getByRole("treeitem", { name: "LITESTAR", exact: true }).waitFor();
+    expect(await tabTree.getByTestId("index-status").textContent()).toMatch(/Scanned/);
+
+    const second = await openBrowser();
+    try {
+      await signInAs(second.page, app.url, viewer.email, viewer.password);
+      await second.page.goto(`${app.url}/c/${id}`);
+      const secondTree = second.page.getByTestId("namespace-tree");
+      await secondTree.getByRole("treeitem", { name: "ratelimit", exact: true }).waitFor();
+      expect(await secondTree.getByTestId("index-status").textContent()).toMatch(/Scanned/);
+      await screenshot(second.page, "keyspace-index-second-user");
+      const after = await treeState(second.page, api);
+      expect(after.generation).toBe(before.generation);
+      expect(after.scannedAt).toBe(before.scannedAt);
+    } finally {
+      await second.close();
+      await tab.close();
+    }
+    // The key lists of the two pages scan a page or two; a whole-keyspace walk would be at least 100 SCANs.
+    expect((await scanCalls(redis)) - scansBefore).toBeLessThan(50);
+  }, 300_000);
+});

@@ -1,0 +1,220 @@
+/**
+ * The shared namespace index against a real Redis: one scan per connection however many readers, the whole
+ * first level, diffs for pollers, sampled sizes, a rescan that keeps the old tree until it is done, and
+ * writes through the app reflected in the counts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cancelScan,
+  ensureIndex,
+  fillLevel,
+  indexKeyAdded,
+  indexKeyRenamed,
+  indexKeysRemoved,
+  indexPrefixRemoved,
+  readChildren,
+  readIndex,
+} from "@/lib/browser/keyspace-index";
+import { scanPace } from "@/lib/browser/tree-scan";
+import type { TreeState } from "@/lib/browser/tree-view";
+import { createDriver } from "@/lib/drivers/registry";
+import type { Driver } from "@/lib/drivers/types";
+import { keyFromParam } from "@/lib/key-text";
+import { startRedis, type RedisServer } from "@/tests/support/redis";
+
+const k = (s: string) => Buffer.from(s);
+const TINY = 3_000;
+
+async function commandCalls(server: RedisServer, command: string): Promise<number> {
+  const stats = await server.raw().info("commandstats");
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+}
+
+async function settled(id: string): Promise<TreeState> {
+  for (;;) {
+    const state = readIndex(id, ":");
+    if (state && !state.scan) return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("keyspace index", () => {
+  let redis: RedisServer;
+  let driver: Driver;
+  let total = 0;
+  let id = "";
+  const start = (rescan = false) => ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", environment: "development", rescan });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const raw = redis.raw();
+    const pipeline = raw.pipeline();
+    const mix: [string, number][] = [
+      ["myapp:user:", 12_000],
+      ["myapp:counter:", 1_000],
+      ["LITESTAR:", 3_000],
+      [":1:views:", 1_000],
+      ["logs:", 500],
+    ];
+    for (const [prefix, count] of mix) for (let i = 0; i < count; i++) pipeline.set(`${prefix}${i}`, "0123456789", "EX", 3600 + i);
+    for (let i = 0; i < TINY; i++) pipeline.set(`tiny${i}:only`, "x");
+    pipeline.set("plain", "x");
+    await pipeline.exec();
+    total = await raw.dbsize();
+    driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
+  });
+  afterAll(async () => {
+    await driver?.dispose();
+    await redis?.stop();
+  });
+
+  it("holds every first-level namespace after one scan, shared by every reader, with sampled sizes", async () => {
+    id = "complete";
+    const scansBefore = await commandCalls(redis, "scan");
+    const describedBefore = await commandCalls(redis, "evalsha");
+    await start();
+    await start();
+    const state = await settled(id);
+    expect(state).toMatchObject({ outcome: "done", count: total, ungrouped: 1, overflow: 0, rootCount: 4 + TINY, full: true });
+    expect(state.scannedAt).not.toBeNull();
+    expect(state.roots).toHaveLength(4 + TINY);
+    expect(state.roots.slice(0, 4).map((n) => [n.label, n.count])).toEqual([
+      ["myapp", 13_000],
+      ["LITESTAR", 3_000],
+      ["(empty)", 1_000],
+      ["logs", 500],
+    ]);
+    const counts = state.roots.map((n) => n.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    const myapp = state.roots[0];
+    expect(myapp.sampled).toBe(true);
+    expect(myapp.noTtl).toBe(0);
+    expect(myapp.size).toBeGreaterThan(0);
+
+    const children = readChildren(id, ":", keyFromParam(myapp.prefix), { offset: 0, limit: 10, filter: "" })!;
+    expect(children.children.map((n) => [n.label, n.count])).toEqual([
+      ["user", 12_000],
+      ["counter", 1_000],
+    ]);
+    const found = readChildren(id, ":", new Uint8Array(0), { offset: 0, limit: 10, filter: "TINY299" })!;
+    expect(found.total).toBe(11);
+    expect(readChildren(id, ":", new Uint8Array(0), { offset: 4, limit: 2, filter: "" })!.children.map((n) => n.count)).toEqual([1, 1]);
+
+    // A later visit reads the index: no second walk.
+    const scans = (await commandCalls(redis, "scan")) - scansBefore;
+    await start();
+    expect(readIndex(id, ":")!.generation).toBe(state.generation);
+    expect((await commandCalls(redis, "scan")) - scansBefore).toBe(scans);
+    // One key in 50 described, not every key.
+    const described = (await commandCalls(redis, "evalsha")) - describedBefore;
+    expect(described).toBeLessThanOrEqual(Math.ceil(total / 50) + scans);
+    expect(described).toBeGreaterThan(0);
+  });
+
+  it("answers a poll with only the namespaces that changed, and a full first level after one disappeared", async () => {
+    id = "diff";
+    await start();
+    const base = await settled(id);
+    const since = { generation: base.generation, version: base.version };
+    expect(readIndex(id, ":", since)).toMatchObject({ full: false, roots: [] });
+
+    indexKeyAdded(id, k("logs:new"));
+    const added = readIndex(id, ":", since)!;
+    expect(added.full).toBe(false);
+    expect(added.roots.map((n) => [n.label, n.count])).toEqual([["logs", 501]]);
+
+    indexKeysRemoved(id, [k("myapp:counter:1"), k("myapp:counter:2")]);
+    indexKeyRenamed(id, k("LITESTAR:1"), k("cache:1"));
+    const next = readIndex(id, ":", { generation: added.generation, version: added.version })!;
+    expect(next.full).toBe(false);
+    expect(next.roots.map((n) => [n.label, n.count]).sort()).toEqual([
+      ["LITESTAR", 2_999],
+      ["cache", 1],
+      ["myapp", 12_998],
+    ]);
+    expect(readIndex(id, ":", { generation: next.generation, version: next.version })!.roots).toEqual([]);
+    expect(readChildren(id, ":", k("myapp:"), { offset: 0, limit: 10, filter: "counter" })!.children[0].count).toBe(998);
+
+    indexPrefixRemoved(id, k("LITESTAR:"), 2_999, true);
+    const removed = readIndex(id, ":", { generation: next.generation, version: next.version })!;
+    expect(removed.full).toBe(true);
+    expect(removed.roots.some((n) => n.label === "LITESTAR")).toBe(false);
+    expect(removed.count).toBe(total - 2 - 2_999 + 1);
+  });
+
+  it("keeps showing the old index while a rescan runs, then replaces it", async () => {
+    id = "rescan";
+    await start();
+    const first = await settled(id);
+    await redis.raw().set("fresh:1", "x");
+    try {
+      await start(true);
+      const during = readIndex(id, ":")!;
+      expect(during.scan).not.toBeNull();
+      expect(during.generation).toBe(first.generation);
+      expect(during.roots.length).toBe(first.roots.length);
+      const after = await settled(id);
+      expect(after.generation).toBeGreaterThan(first.generation);
+      expect(after.roots.some((n) => n.label === "fresh")).toBe(true);
+    } finally {
+      await redis.raw().del("fresh:1");
+    }
+  });
+
+  it("keeps what a cancelled first scan found, and a cancelled rescan keeps the old index", async () => {
+    id = "cancel";
+    await start();
+    expect(cancelScan(id, ":")).toBe(true);
+    const partial = await settled(id);
+    expect(partial.outcome).toBe("cancelled");
+    expect(partial.count).toBeLessThan(total);
+    await start(true);
+    const full = await settled(id);
+    expect(full).toMatchObject({ outcome: "done", count: total });
+    await start(true);
+    cancelScan(id, ":");
+    const kept = await settled(id);
+    expect(kept).toMatchObject({ outcome: "cancelled", count: total, generation: full.generation });
+  });
+
+  it("fills in a level the index capped with a scan of only that prefix", async () => {
+    id = "fill";
+    const pipeline = redis.raw().pipeline();
+    for (let i = 0; i < 2_500; i++) pipeline.set(`wide:${i}:x`, "v");
+    await pipeline.exec();
+    try {
+      await start(true);
+      await settled(id);
+      const before = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
+      expect(before.total).toBe(2_000);
+      expect(before.overflow).toBe(500);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(true);
+      expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!.filling).toBe(true);
+      let after = before;
+      while (after.filling || after.overflow > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        after = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
+      }
+      expect(after).toMatchObject({ total: 2_500, overflow: 0 });
+      expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "2499" })!.children.map((n) => n.label)).toEqual(["2499"]);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(false);
+    } finally {
+      const raw = redis.raw();
+      const wide = await raw.keys("wide:*");
+      if (wide.length) await raw.del(...wide);
+    }
+  });
+
+  it("paces production connections by default, and the environment overrides it", () => {
+    expect(scanPace("development")).toEqual({ count: 1000, pauseMs: 0, sampleEvery: 50 });
+    expect(scanPace("production").pauseMs).toBeGreaterThan(0);
+    process.env.CACHEBOARD_SCAN_COUNT = "200";
+    process.env.CACHEBOARD_SCAN_PAUSE_MS = "0";
+    try {
+      expect(scanPace("production")).toMatchObject({ count: 200, pauseMs: 0 });
+    } finally {
+      delete process.env.CACHEBOARD_SCAN_COUNT;
+      delete process.env.CACHEBOARD_SCAN_PAUSE_MS;
+    }
+  });
+});
