@@ -72,7 +72,7 @@ describe("route handlers and the Origin of a request", () => {
     for (const headers of attempts) {
       const response = await post(headers);
       expect(response.status).toBe(200);
-      expect(await response.json()).toHaveProperty("jobId");
+      expect(await response.json()).toHaveProperty("generation");
     }
   });
 

@@ -86,41 +86,50 @@ export async function api<T>(cb: Cacheboard, route: string, init: { method?: str
 export interface TreeLevel {
   /** First-level prefixes (delimiter included) the tree shows, as latin1 text. */
   prefixes: Set<string>;
-  /** Namespaces the tree says it left out. */
+  /** Keys in first-level namespaces the index did not make (more than it holds). */
   omitted: number;
   polls: number;
   /** Bytes of progress the client downloaded while waiting. */
   bytes: number;
 }
 
-interface TreeNode {
-  prefix: string;
+interface TreeStateBody {
+  generation: number;
+  version: number;
+  outcome: "running" | "done" | "cancelled" | "error";
+  scan: unknown;
+  error: { message: string } | null;
+  overflow: number;
+  full: boolean;
+  roots: { prefix: string }[];
 }
 
 /**
- * The complete first level of the namespace tree, as the page gets it: start the tree scan, then poll its
- * job until it is done. The shared keyspace index (issue 10) changes this route: adapt here only.
+ * The complete first level of the namespace tree, as the page gets it: ask for the connection's shared
+ * index (the first request starts its scan), poll for what changed until the scan is done, then read the
+ * whole first level. A second call finds the index already built and answers at once.
  */
 export async function completeFirstLevel(cb: Cacheboard): Promise<TreeLevel> {
-  const { jobId } = await api<{ jobId: string }>(cb, "/keys/tree", { method: "POST" });
   let polls = 0;
   let bytes = 0;
-  for (;;) {
-    const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/jobs/${encodeURIComponent(jobId)}`, {
-      headers: { cookie: cb.cookie },
-    });
+  const read = async (query: string): Promise<TreeStateBody> => {
+    const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/keys/tree${query}`, { headers: { cookie: cb.cookie } });
     const text = await response.text();
     polls += 1;
     bytes += text.length;
-    const job = JSON.parse(text) as { status: string; error: { message: string } | null; result: { roots: TreeNode[]; omitted: number } | null };
-    if (job.status === "error" || job.status === "cancelled") throw new Error(`The tree scan ended ${job.status}: ${job.error?.message ?? ""}`);
-    if (job.status === "done") {
-      const roots = job.result?.roots ?? [];
-      const prefixes = new Set(roots.map((node) => Buffer.from(keyFromParam(node.prefix)).toString("latin1")));
-      return { prefixes, omitted: job.result?.omitted ?? 0, polls, bytes };
-    }
+    if (!response.ok) throw new Error(`GET /keys/tree answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as TreeStateBody;
+  };
+  let state = await read("");
+  while (state.scan || state.outcome === "running") {
+    if (state.outcome === "error") throw new Error(`The tree scan failed: ${state.error?.message ?? ""}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    state = await read(`?generation=${state.generation}&version=${state.version}`);
   }
+  if (state.outcome !== "done") throw new Error(`The tree scan ended ${state.outcome}: ${state.error?.message ?? ""}`);
+  if (!state.full) state = await read("");
+  const prefixes = new Set(state.roots.map((node) => Buffer.from(keyFromParam(node.prefix)).toString("latin1")));
+  return { prefixes, omitted: state.overflow, polls, bytes };
 }
 
 interface KeyPageBody {
@@ -150,7 +159,7 @@ export async function openKey(cb: Cacheboard, key: string, cookie?: string): Pro
 
 /**
  * One navigation to the connection's page: when the first key rows are painted, and when the tree's first
- * level is complete (its scan says done; adapt here with the shared index).
+ * level is complete (its status line says done).
  */
 export async function browserNavigation(cb: Cacheboard, timeoutMs: number): Promise<{ firstRowsMs: number; treeMs: number }> {
   const { page } = cb.browser;
