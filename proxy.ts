@@ -38,6 +38,7 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Built assets are immutable files: they carry the fixed headers from next.config.ts, not a policy.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Pages only. Built assets and route handlers (JSON, downloads) carry the fixed headers from next.config.ts:
+  // a policy is for documents, and a 50 MB download through the proxy did not start within 30 s.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -487,7 +487,7 @@ const KeyListRow = memo(function KeyListRow({
     >
       <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} readOnly />
       <span role="gridcell" className="flex min-w-0 items-center gap-1.5 font-mono text-[13px]" title={row.text}>
-        <span className="truncate">{name}</span>
+        <span className={`truncate ${row.hidden ? "min-w-12" : ""}`}>{name}</span>
         {row.binary && !hex && <span className="shrink-0 rounded bg-amber-100 px-1 text-[10px] text-amber-900 dark:bg-amber-950 dark:text-amber-200">bytes</span>}
         {row.hidden && !hex && <HiddenCharactersBadge small />}
       </span>
