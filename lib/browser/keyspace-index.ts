@@ -18,6 +18,8 @@ import type { TreeChildren, TreeNodeView, TreeState } from "./tree-view";
  * MAX_CHILDREN per deeper level.
  */
 
+/** Keyspaces up to this many keys get every key described during the tree scan, not one in `sampleEvery`. */
+const DESCRIBE_ALL_UP_TO = 10_000;
 const MAX_ROOTS = 200_000;
 const MAX_CHILDREN = 2_000;
 /** The cap per level of a prefix-scoped scan that fills in a level the index capped. */
@@ -107,8 +109,11 @@ export async function ensureIndex(options: {
   void (async () => {
     try {
       running.total = await options.driver.keyCount();
+      // Sampling saves work on big keyspaces; a small one is described whole, so its sizes are exact.
+      if (running.total !== null && running.total <= DESCRIBE_ALL_UP_TO && !process.env.CACHEBOARD_SCAN_SAMPLE_EVERY) running.built.sampleEvery = 1;
       const { complete } = await scanInto(options.driver, tree, {
         ...pace,
+        sampleEvery: running.built.sampleEvery,
         signal: running.controller.signal,
         onPage: (scanned) => (running.scanned = scanned),
       });

@@ -218,3 +218,30 @@ describe("keyspace index", () => {
     }
   });
 });
+
+describe("keyspace index of a small database", () => {
+  let redis: RedisServer;
+  let driver: Driver;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const pipeline = redis.raw().pipeline();
+    for (let i = 0; i < 120; i++) pipeline.set(`small:${i}`, "x".repeat(i + 1), "EX", 3600);
+    for (let i = 0; i < 30; i++) pipeline.set(`other:${i}`, "y");
+    await pipeline.exec();
+    driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
+  });
+  afterAll(async () => {
+    await driver?.dispose();
+    await redis?.stop();
+  });
+
+  it("describes every key of a small keyspace, so its sizes and TTL shares are exact, not sampled", async () => {
+    await ensureIndex({ driver, kind: "redis", connectionId: "small", delimiter: ":", environment: "development", rescan: false });
+    const state = await settled("small");
+    expect(state.sampleEvery).toBe(1);
+    const byLabel = Object.fromEntries(state.roots.map((n) => [n.label, n]));
+    expect(byLabel.small).toMatchObject({ count: 120, sampled: false, noTtl: 0, size: (120 * 121) / 2 });
+    expect(byLabel.other).toMatchObject({ count: 30, sampled: false, noTtl: 30, size: 30 });
+  });
+});
