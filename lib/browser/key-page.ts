@@ -167,21 +167,26 @@ async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | u
     heads = await Promise.all(metas.map((meta) => readHead(driver, meta)));
   }
   return metas.map((meta, i) => {
-    const shown = keyText(meta.key);
     const head = heads[i];
-    return {
-      param: keyToParam(meta.key),
-      text: shown.text,
-      binary: shown.binary,
-      hidden: shown.hidden,
-      exists: meta.exists,
-      type: meta.type,
-      ttlMs: meta.ttlMs,
-      size: meta.size,
-      length: meta.length,
-      format: head ? detectFormat(driver, head) : null,
-    };
+    return keyRowOf(meta, head ? detectFormat(driver, head) : null);
   });
+}
+
+/** A described key as the key list shows it. */
+export function keyRowOf(meta: KeyMeta, format: string | null): KeyRow {
+  const shown = keyText(meta.key);
+  return {
+    param: keyToParam(meta.key),
+    text: shown.text,
+    binary: shown.binary,
+    hidden: shown.hidden,
+    exists: meta.exists,
+    type: meta.type,
+    ttlMs: meta.ttlMs,
+    size: meta.size,
+    length: meta.length,
+    format,
+  };
 }
 
 /** A string's head by a ranged read, for backends without `describeHeads`. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Driver, KeyMeta, KeyType } from "../drivers/types";
-import { keyText, keyToParam } from "../key-text";
 import { startJob } from "./jobs";
+import { keyRowOf } from "./key-page";
 import type { KeyRow } from "./key-row";
 
 export type TopBy = "size" | "ttl";
@@ -82,21 +82,6 @@ class TopHeap {
   }
 }
 
-function toRow(meta: KeyMeta): KeyRow {
-  const shown = keyText(meta.key);
-  return {
-    param: keyToParam(meta.key),
-    text: shown.text,
-    binary: shown.binary,
-    hidden: shown.hidden,
-    exists: meta.exists,
-    type: meta.type,
-    ttlMs: meta.ttlMs,
-    size: meta.size,
-    length: meta.length,
-    format: null,
-  };
-}
 
 /**
  * Sorts a whole namespace (or filter) by size or TTL without holding it: one background pass scans it,
@@ -122,7 +107,7 @@ export async function startTopKeys(options: {
     if (a.value !== b.value) return desc ? a.value > b.value : a.value < b.value;
     return text(a.meta) < text(b.meta);
   };
-  const result = (metas: KeyMeta[]): TopKeysResult => ({ by, desc, limit, rows: metas.filter((m) => m.exists).map(toRow), readAt: Date.now() });
+  const result = (metas: KeyMeta[]): TopKeysResult => ({ by, desc, limit, rows: metas.filter((m) => m.exists).map((meta) => keyRowOf(meta, null)), readAt: Date.now() });
   return startJob<TopKeysResult>({
     kind: "top",
     connectionId: options.connectionId,
