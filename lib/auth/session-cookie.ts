@@ -19,12 +19,14 @@ export function sessionExpiry(from = Date.now()): Date {
 
 /**
  * The session slides (lib/auth/session.ts moves the row's expiry while it is used), so the cookie must
- * slide with it: every page or data request that carries the cookie gets it back with a fresh expiry.
- * Server actions are left alone: sign-in and sign-out set or delete the cookie themselves, and a second
- * Set-Cookie with the old token must not race theirs.
+ * slide with it: every page the browser navigates to with the cookie gets it back with a fresh expiry.
+ * Only top-level navigations: a router prefetch or RSC fetch sent just before sign-out would otherwise
+ * answer after it and put the deleted cookie back. Server actions are left alone for the same reason:
+ * sign-in and sign-out set or delete the cookie themselves.
  */
 export function refreshSessionCookie(request: NextRequest, response: NextResponse): void {
   if (request.method !== "GET" && request.method !== "HEAD") return;
+  if (request.headers.get("sec-fetch-mode") !== "navigate") return;
   const token = request.cookies.get(SESSION_COOKIE)?.value;
   if (!token) return;
   response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(request.headers, sessionExpiry()));
