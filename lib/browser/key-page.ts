@@ -23,6 +23,11 @@ export interface KeyPageRequest {
 const SCAN_COUNT = 500;
 /** A page stops scanning after this long even with few matches, so a sparse filter still answers promptly. */
 const PAGE_BUDGET_MS = 400;
+/**
+ * A page also stops after looking at this many keys, whatever the clock says: a sparse search then reports
+ * its progress, and can be stopped, every few thousand keys on a fast server as on a slow one.
+ */
+const PAGE_EXAMINE_LIMIT = 10_000;
 /** Bytes read from each string to detect its format; enough for every header docs/formats.md lists. */
 const HEAD_BYTES = 1024;
 /**
@@ -111,7 +116,7 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   let estimated = false;
   let covered: number | null = null;
   const total = driver.keyCount().catch(() => null);
-  while (!done && keys.length < limit && Date.now() - started < PAGE_BUDGET_MS) {
+  while (!done && keys.length < limit && scanned < PAGE_EXAMINE_LIMIT && Date.now() - started < PAGE_BUDGET_MS) {
     const page = await driver.scan({
       cursor,
       match: request.match,
