@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { db, type User } from "../db";
+import { cachedRead } from "../read-cache";
 import { clientAddressOf } from "./request-origin";
 import type { Role } from "./roles";
 import { SESSION_COOKIE, sessionCookieOptions, sessionExpiry } from "./session-cookie";
@@ -51,7 +52,8 @@ export const currentUser = cache(async (): Promise<SignedIn | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
   const id = sessionIdOf(token);
-  const session = await db().session.findUnique({ where: { id }, include: { user: true } });
+  // Memoised across the requests of a burst; any write to sessions or users drops it (../read-cache).
+  const session = await cachedRead("auth", id, () => db().session.findUnique({ where: { id }, include: { user: true } }));
   if (!session || session.expiresAt.getTime() < Date.now() || session.user.disabled) return null;
   if (Date.now() - session.lastSeenAt.getTime() > REFRESH_AFTER_MS) {
     // Sliding expiry, written at most hourly; proxy.ts slides the cookie along with it.

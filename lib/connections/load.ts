@@ -3,6 +3,7 @@ import { db, type ConnectionProfile } from "../db";
 import { createDriver, driverCapabilities } from "../drivers/registry";
 import type { Driver, DriverKind } from "../drivers/types";
 import { DriverError } from "../drivers/errors";
+import { cachedRead } from "../read-cache";
 import { tryOpenSecrets } from "../secrets";
 
 /** A profile as the browser may see it: no secret values, only which secrets are set. */
@@ -88,10 +89,16 @@ function pooledDriver(row: ConnectionProfile): Driver {
   return driver;
 }
 
+/**
+ * The profile and pooled driver of a connection. Memoised across the requests of a burst (opening keys,
+ * paging, polling); any write to a profile drops the memo (../read-cache), so an edit is seen at once.
+ */
 export async function loadConnection(id: string): Promise<LoadedConnection | null> {
-  const row = await db().connectionProfile.findUnique({ where: { id } });
-  if (!row) return null;
-  return { profile: toPublicProfile(row), driver: () => pooledDriver(row) };
+  return cachedRead("connections", id, async () => {
+    const row = await db().connectionProfile.findUnique({ where: { id } });
+    if (!row) return null;
+    return { profile: toPublicProfile(row), driver: () => pooledDriver(row) };
+  });
 }
 
 export async function disposeConnection(id: string): Promise<void> {

@@ -12,6 +12,7 @@ import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { z } from "zod";
 import { DIGEST_MAX_BYTES, SAMPLE_BYTES, sampledDigest, stringDigest, valueDigest } from "./digest";
 import { ConflictError, DriverError } from "./errors";
+import { KnownTypes } from "./known-types";
 import { prefixPattern } from "./glob";
 import { toDriverError } from "./redis-errors";
 import {
@@ -192,6 +193,14 @@ function pairs(flat: Reply[]): { field: Buffer; value: Buffer }[] {
   return out;
 }
 
+/** A read result before its TTL is added (distributes over the union of result shapes). */
+type Untimed<T> = T extends unknown ? Omit<T, "ttlMs"> : never;
+
+function ttlOf(reply: unknown): number | null {
+  const ttl = num(reply);
+  return ttl >= 0 ? ttl : null;
+}
+
 function keyType(name: string): KeyType {
   return name === "string" || name === "hash" || name === "list" || name === "set" || name === "zset" || name === "stream"
     ? name
@@ -229,6 +238,8 @@ export class RedisDriver implements Driver {
   readonly collections: CollectionOps;
 
   private client: Client | null = null;
+  /** Types of keys listed or read lately: a collection's page then needs one round trip, not two. */
+  private readonly knownTypes = new KnownTypes();
   private opening: Promise<Client> | null = null;
   private lastClientError: Error | null = null;
   private disposed = false;
@@ -564,6 +575,7 @@ export class RedisDriver implements Driver {
         const [type, ttl, size, length, prefix] = reply as Reply[];
         const name = text(type);
         if (name === "none") return { key: keys[i], exists: false, type: "unknown", ttlMs: null, size: null, length: null, head: null };
+        this.knownTypes.note(keys[i], name);
         const ttlMs = num(ttl);
         const sizeNum = num(size);
         const lengthNum = num(length);
@@ -583,12 +595,23 @@ export class RedisDriver implements Driver {
   async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
     const offset = Math.max(0, Math.floor(request.offset ?? 0));
     return this.run(async (client) => {
-      const stringLimit = Math.max(0, Math.floor(request.bytes ?? request.limit ?? DEFAULT_STRING_PAGE));
-      // One round trip whatever the type: a collection answers WRONGTYPE to the two string commands.
       const notString = (error: unknown) => {
         if (error instanceof Error && error.message.startsWith("WRONGTYPE")) return null;
         throw error;
       };
+      // A key listed or read lately is a collection of a known type: its page goes out with TYPE and PTTL in
+      // the same round trip, and TYPE confirms the guess (a key that changed type falls through to below).
+      const known = this.knownTypes.get(key);
+      if (known && known !== "string") {
+        const [typeReply, ttlReply, page] = await Promise.all([
+          this.call(client, "TYPE", key),
+          this.call(client, "PTTL", key),
+          this.collectionPage(client, known, key, offset, request).catch(notString),
+        ]);
+        if (text(typeReply) === known && page) return { ...page, ttlMs: ttlOf(ttlReply) };
+      }
+      const stringLimit = Math.max(0, Math.floor(request.bytes ?? request.limit ?? DEFAULT_STRING_PAGE));
+      // One round trip for a string: a collection answers WRONGTYPE to the two string commands.
       const [typeReply, ttlReply, lengthReply, rangeReply] = await Promise.all([
         this.call(client, "TYPE", key),
         this.call(client, "PTTL", key),
@@ -596,61 +619,70 @@ export class RedisDriver implements Driver {
         stringLimit > 0 ? this.call(client, "GETRANGE", key, offset, offset + stringLimit - 1).catch(notString) : Buffer.alloc(0),
       ]);
       const type = text(typeReply);
-      const ttl = num(ttlReply);
-      const ttlMs = ttl >= 0 ? ttl : null;
-      if (type === "none") throw new DriverError("NOT_FOUND", "The key does not exist");
+      const ttlMs = ttlOf(ttlReply);
+      if (type === "none") {
+        this.knownTypes.forget(key);
+        throw new DriverError("NOT_FOUND", "The key does not exist");
+      }
+      this.knownTypes.note(key, type);
       if (type === "string" && lengthReply !== null && rangeReply !== null) {
         return this.stringPage(client, key, ttlMs, offset, stringLimit, num(lengthReply), buf(rangeReply));
       }
-      const limit = Math.max(1, Math.floor(request.limit ?? DEFAULT_COLLECTION_PAGE));
-      const cursor = request.cursor || "0";
-      switch (type) {
-        case "hash": {
-          const [scan, total] = await Promise.all([
-            this.call(client, "HSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
-            this.call(client, "HLEN", key),
-          ]);
-          const next = text(scan[0]);
-          return { type, key, ttlMs, entries: pairs(scan[1]), cursor: next, done: next === "0", total: num(total) };
-        }
-        case "set": {
-          const [scan, total] = await Promise.all([
-            this.call(client, "SSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
-            this.call(client, "SCARD", key),
-          ]);
-          const next = text(scan[0]);
-          return { type, key, ttlMs, members: scan[1].map(buf), cursor: next, done: next === "0", total: num(total) };
-        }
-        case "list": {
-          const [items, total] = await Promise.all([
-            this.call(client, "LRANGE", key, offset, offset + limit - 1) as Promise<Reply[]>,
-            this.call(client, "LLEN", key),
-          ]);
-          return { type, key, ttlMs, items: items.map(buf), offset, total: num(total) };
-        }
-        case "zset": {
-          const [flat, total] = await Promise.all([
-            this.call(client, "ZRANGE", key, offset, offset + limit - 1, "WITHSCORES") as Promise<Reply[]>,
-            this.call(client, "ZCARD", key),
-          ]);
-          const members: { member: Buffer; score: number }[] = [];
-          for (let i = 0; i + 1 < flat.length; i += 2) members.push({ member: buf(flat[i]), score: parseScore(text(flat[i + 1])) });
-          return { type, key, ttlMs, members, offset, total: num(total) };
-        }
-        case "stream": {
-          const start = request.cursor ? `(${request.cursor}` : "-";
-          const [entries, total] = await Promise.all([
-            this.call(client, "XRANGE", key, start, "+", "COUNT", limit + 1) as Promise<[Buffer, Reply[]][]>,
-            this.call(client, "XLEN", key),
-          ]);
-          const page = entries.slice(0, limit).map(([id, fields]) => ({ id: text(id), fields: pairs(fields) }));
-          const nextCursor = entries.length > limit ? page[page.length - 1].id : null;
-          return { type, key, ttlMs, entries: page, total: num(total), nextCursor };
-        }
-        default:
-          throw new DriverError("UNSUPPORTED", `Keys of type ${type} cannot be read`);
-      }
+      const page = await this.collectionPage(client, type, key, offset, request);
+      return { ...page, ttlMs };
     });
+  }
+
+  /** One page of a collection of a known type, without its TTL: two commands sent together. */
+  private async collectionPage(client: Client, type: string, key: Buffer, offset: number, request: ReadRequest): Promise<Untimed<ReadResult>> {
+    const limit = Math.max(1, Math.floor(request.limit ?? DEFAULT_COLLECTION_PAGE));
+    const cursor = request.cursor || "0";
+    switch (type) {
+      case "hash": {
+        const [scan, total] = await Promise.all([
+          this.call(client, "HSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
+          this.call(client, "HLEN", key),
+        ]);
+        const next = text(scan[0]);
+        return { type, key, entries: pairs(scan[1]), cursor: next, done: next === "0", total: num(total) };
+      }
+      case "set": {
+        const [scan, total] = await Promise.all([
+          this.call(client, "SSCAN", key, cursor, "COUNT", limit) as Promise<[Buffer, Reply[]]>,
+          this.call(client, "SCARD", key),
+        ]);
+        const next = text(scan[0]);
+        return { type, key, members: scan[1].map(buf), cursor: next, done: next === "0", total: num(total) };
+      }
+      case "list": {
+        const [items, total] = await Promise.all([
+          this.call(client, "LRANGE", key, offset, offset + limit - 1) as Promise<Reply[]>,
+          this.call(client, "LLEN", key),
+        ]);
+        return { type, key, items: items.map(buf), offset, total: num(total) };
+      }
+      case "zset": {
+        const [flat, total] = await Promise.all([
+          this.call(client, "ZRANGE", key, offset, offset + limit - 1, "WITHSCORES") as Promise<Reply[]>,
+          this.call(client, "ZCARD", key),
+        ]);
+        const members: { member: Buffer; score: number }[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) members.push({ member: buf(flat[i]), score: parseScore(text(flat[i + 1])) });
+        return { type, key, members, offset, total: num(total) };
+      }
+      case "stream": {
+        const start = request.cursor ? `(${request.cursor}` : "-";
+        const [entries, total] = await Promise.all([
+          this.call(client, "XRANGE", key, start, "+", "COUNT", limit + 1) as Promise<[Buffer, Reply[]][]>,
+          this.call(client, "XLEN", key),
+        ]);
+        const page = entries.slice(0, limit).map(([id, fields]) => ({ id: text(id), fields: pairs(fields) }));
+        const nextCursor = entries.length > limit ? page[page.length - 1].id : null;
+        return { type, key, entries: page, total: num(total), nextCursor };
+      }
+      default:
+        throw new DriverError("UNSUPPORTED", `Keys of type ${type} cannot be read`);
+    }
   }
 
   /**

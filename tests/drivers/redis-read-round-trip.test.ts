@@ -1,0 +1,61 @@
+/**
+ * Opening a collection the driver has just listed costs one round trip: its page goes out beside TYPE and
+ * PTTL, and no string command is tried on it (Redis counts every WRONGTYPE in its error stats, which an
+ * operator watches). A key that changed type since it was listed is still read right.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDriver } from "@/lib/drivers/registry";
+import type { Driver } from "@/lib/drivers/types";
+import { startRedis, type RedisServer } from "../support/redis";
+
+async function counters(server: RedisServer): Promise<{ wrongType: number; strlen: number; hscan: number; type: number }> {
+  const [errors, commands] = await Promise.all([server.raw().info("errorstats"), server.raw().info("commandstats")]);
+  const count = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    wrongType: count(errors, /errorstat_WRONGTYPE:count=(\d+)/),
+    strlen: count(commands, /cmdstat_strlen:calls=(\d+)/),
+    hscan: count(commands, /cmdstat_hscan:calls=(\d+)/),
+    type: count(commands, /cmdstat_type:calls=(\d+)/),
+  };
+}
+
+describe("redis: reading a key the driver has listed", () => {
+  let server: RedisServer;
+  let driver: Driver;
+  beforeAll(async () => {
+    server = await startRedis();
+    await server.raw().hset("profile:1", { name: "Ada", lang: "en" });
+    await server.raw().rpush("queue", "a", "b", "c");
+    await server.raw().set("plain", "text");
+    driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: server.port }, secrets: {}, timeoutMs: 10_000 });
+  });
+  afterAll(async () => {
+    await driver?.dispose();
+    await server?.stop();
+  });
+
+  it("sends a listed hash's page with TYPE and tries no string command on it", async () => {
+    await driver.describeHeads([Buffer.from("profile:1"), Buffer.from("queue")], 0);
+    const before = await counters(server);
+    const read = await driver.read(Buffer.from("profile:1"), { limit: 100 });
+    const after = await counters(server);
+    expect(read).toMatchObject({ type: "hash", total: 2, ttlMs: null });
+    expect(after.wrongType - before.wrongType).toBe(0);
+    expect(after.strlen - before.strlen).toBe(0);
+    expect(after.type - before.type).toBe(1);
+    expect(after.hscan - before.hscan).toBe(1);
+  });
+
+  it("reads a key that changed type since it was listed, and a string as before", async () => {
+    await driver.describeHeads([Buffer.from("queue")], 0);
+    await server.raw().del("queue");
+    await server.raw().set("queue", "now a string");
+    await expect(driver.read(Buffer.from("queue"))).resolves.toMatchObject({ type: "string", total: 12 });
+    await server.raw().del("queue");
+    await server.raw().sadd("queue", "x");
+    await expect(driver.read(Buffer.from("queue"))).resolves.toMatchObject({ type: "set", total: 1 });
+    await expect(driver.read(Buffer.from("plain"))).resolves.toMatchObject({ type: "string", total: 4 });
+    await server.raw().del("plain");
+    await expect(driver.read(Buffer.from("plain"))).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
