@@ -4,8 +4,6 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Lets parallel test runs build into their own folders instead of fighting over .next.
   distDir: process.env.CACHEBOARD_DIST_DIR || ".next",
-  // `npm test` type-checks the whole tree as its own step; the build need not do it a second time.
-  typescript: { ignoreBuildErrors: true },
   // Native and server-only packages stay outside the bundle.
   serverExternalPackages: ["better-sqlite3", "ioredis", "pg"],
   experimental: {

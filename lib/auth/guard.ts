@@ -59,6 +59,7 @@ export function withUser<Args extends unknown[]>(
   handler: (signedIn: SignedIn, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
+    const started = performance.now();
     if (args[0] instanceof Request && crossOriginRequest(args[0])) {
       return NextResponse.json({ ok: false, code: "CROSS_ORIGIN", message: "Requests from other sites are refused." }, { status: 403 });
     }
@@ -75,7 +76,17 @@ export function withUser<Args extends unknown[]>(
     if (!roleAllows(signedIn.user.role, needed)) {
       return NextResponse.json({ ok: false, code: "FORBIDDEN", message: `This needs the ${needed} role.` }, { status: 403 });
     }
-    return handler(signedIn, ...args);
+    const response = await handler(signedIn, ...args);
+    // The server's own share of the request (session check, handler, serialising the reply), for the
+    // browser's network panel and the bench; streamed bodies are timed to their first byte.
+    if (!response.headers.has("server-timing")) {
+      try {
+        response.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
+      } catch {
+        // A response with immutable headers (e.g. a fetched one passed through) keeps its own.
+      }
+    }
+    return response;
   };
 }
 

@@ -35,7 +35,7 @@ describe("redis: reading a key the driver has listed", () => {
   });
 
   it("sends a listed hash's page with TYPE and tries no string command on it", async () => {
-    await driver.describeHeads([Buffer.from("profile:1"), Buffer.from("queue")], 0);
+    await driver.describe([Buffer.from("profile:1"), Buffer.from("queue")]);
     const before = await counters(server);
     const read = await driver.read(Buffer.from("profile:1"), { limit: 100 });
     const after = await counters(server);
@@ -47,7 +47,7 @@ describe("redis: reading a key the driver has listed", () => {
   });
 
   it("reads a key that changed type since it was listed, and a string as before", async () => {
-    await driver.describeHeads([Buffer.from("queue")], 0);
+    await driver.describe([Buffer.from("queue")]);
     await server.raw().del("queue");
     await server.raw().set("queue", "now a string");
     await expect(driver.read(Buffer.from("queue"))).resolves.toMatchObject({ type: "string", total: 12 });

@@ -102,6 +102,7 @@ describe("memoised session and connection lookups", () => {
     );
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ ok: true, read: { type: "string" } });
+    expect(read.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d\d$/);
 
     await db().connectionProfile.delete({ where: { id: connectionId } });
     expect(await loadConnection(connectionId)).toBeNull();
