@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
 import { applyMigrations } from "@/lib/db-migrate";
 import { removeDir, tempDir } from "../support/process";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
@@ -25,32 +24,19 @@ process.env.CACHEBOARD_SECRET_KEY = "44".repeat(32);
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
 const { db } = await import("@/lib/db");
-const { defineAction } = await import("@/lib/actions/define-action");
 const { writeValue } = await import("@/lib/actions/keys/write-value");
 const { setTtl } = await import("@/lib/actions/keys/set-ttl");
 const { undoAuditEntry } = await import("@/lib/actions/audit/undo-audit-entry");
-const { snapshotKey } = await import("@/lib/audit/snapshot");
 const { presentEntry } = await import("@/lib/audit/present");
 const { valueDigest } = await import("@/lib/drivers/digest");
 const { createProfile } = await import("@/lib/connections/store");
 const { loadConnection } = await import("@/lib/connections/load");
 
-/** What the key browser's delete does: snapshot, delete, snapshot, in one audited action. */
-const deleteKey = defineAction({
-  name: "keys.delete",
-  input: z.object({ connectionId: z.string(), key: z.string() }),
-  role: "editor",
-  audited: true,
-  connection: "write",
-  run: async ({ key }, ctx) => {
-    const driver = ctx.connection.driver();
-    const bytes = Buffer.from(key);
-    ctx.audit.targetKey = bytes;
-    ctx.audit.before = await snapshotKey(driver, bytes);
-    await driver.delete([bytes]);
-    ctx.audit.after = await snapshotKey(driver, bytes);
-  },
-});
+const { deleteKey: deleteKeyAction } = await import("@/lib/actions/keys/delete-key");
+
+/** The key pane's delete action, called with a text key. */
+const deleteKey = ({ connectionId, key }: { connectionId: string; key: string }) =>
+  deleteKeyAction({ connectionId, key: Buffer.from(key).toString("base64") });
 
 async function signIn(role: string) {
   const user = await db().user.create({ data: { email: `${role}@example.test`, passwordHash: "x", role } });
