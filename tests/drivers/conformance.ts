@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ABSENT_DIGEST, DIGEST_MAX_BYTES, SAMPLE_BYTES, stringDigest, valueDigest } from "@/lib/drivers/digest";
-import { type DriverErrorCode, type StoredVersion, isConflictError, isDriverError } from "@/lib/drivers/errors";
+import { type DriverErrorCode, type StoredVersion, DriverError, isConflictError, isDriverError } from "@/lib/drivers/errors";
 import type { Capabilities, Driver, KeyMeta, ReadResult, StringRead } from "@/lib/drivers/types";
 
 export interface ConformanceTarget {
@@ -115,6 +115,32 @@ export function runDriverConformance(
       const result = await driver.ping();
       expect(result.latencyMs).toBeGreaterThanOrEqual(0);
       expect(result.latencyMs).toBeLessThan(5000);
+    });
+
+    it("refuses what its capabilities say it cannot do with UNSUPPORTED, changing nothing", async (ctx) => {
+      const ns = unique("unsupported");
+      const k = key(ns, "k");
+      await driver.write(k, Buffer.from("7"));
+      const refusals: [keyof Capabilities, () => Promise<unknown>][] = [
+        ["listKeys", () => driver.scan({ prefix: Buffer.from(ns) })],
+        ["ttl", () => driver.expire(k, 60_000)],
+        ["persist", () => driver.persist(k)],
+        ["counters", () => driver.increment(k, 1)],
+        ["rename", () => driver.rename(k, key(ns, "renamed"))],
+        ["namespaceDelete", () => driver.deletePrefix(Buffer.from(ns))],
+        ["namespaceExpire", () => driver.expirePrefix(Buffer.from(ns), 60_000)],
+        ["dumpRestore", async () => (driver.dump ? driver.dump(k) : Promise.reject(new DriverError("UNSUPPORTED", "no dump method")))],
+        ["flush", async () => (driver.flush ? driver.flush() : Promise.reject(new DriverError("UNSUPPORTED", "no flush method")))],
+      ];
+      const lacking = refusals.filter(([capability]) => !caps[capability]);
+      if (lacking.length === 0) ctx.skip("every capability with a refusal contract is present");
+      for (const [capability, call] of lacking) {
+        await expect(call(), `capabilities.${capability} is false`).rejects.toMatchObject({ code: "UNSUPPORTED" });
+      }
+      const read = asString(await driver.read(k));
+      expect(read.value.toString()).toBe("7");
+      expect(read.ttlMs).toBeNull();
+      await driver.delete([k]);
     });
 
     it("writes and reads binary keys and values byte for byte", async () => {
