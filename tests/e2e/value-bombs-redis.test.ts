@@ -16,6 +16,12 @@ import { openBrowser, screenshot, signInAs, type Browser } from "./support/brows
 const viewer = { email: "viewer@example.test", password: "viewer password 1" };
 const BOMBS = 200;
 const LABEL = "zlib → too large to inspect";
+/**
+ * Inspecting 200 bombs is real work for the server (each row inflates up to its budget): on a machine running
+ * two suites at once it takes minutes, not seconds. These waits bound a hang, not a speed.
+ */
+const HEAVY_TEST_MS = 600_000;
+const HEAVY_WAIT_MS = 480_000;
 
 describe("value bombs on Redis", () => {
   let redis: RedisServer;
@@ -39,6 +45,7 @@ describe("value bombs on Redis", () => {
       await app.db.connectionProfile.create({ data: { name: "planted cache", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }) } })
     ).id;
     browser = await openBrowser();
+    browser.page.setDefaultTimeout(HEAVY_WAIT_MS);
     await signInAs(browser.page, app.url, viewer.email, viewer.password);
   });
   afterAll(async () => {
@@ -54,7 +61,7 @@ describe("value bombs on Redis", () => {
     const session = await context.request.get(`${app.url}/api/session`);
     expect(session.ok()).toBe(true);
     expect(await session.json()).toMatchObject({ user: { email: viewer.email } });
-    await page.getByTestId("key-count").filter({ hasText: `${BOMBS} keys loaded` }).waitFor({ timeout: 60_000 });
+    await page.getByTestId("key-count").filter({ hasText: `${BOMBS} keys loaded` }).waitFor({ timeout: HEAVY_WAIT_MS });
     // The list is virtualised and in scan order: check the rows it rendered, whichever they are.
     const rows = page.locator('[role=row][data-key^="bombs:"]');
     await rows.first().waitFor();
@@ -63,7 +70,7 @@ describe("value bombs on Redis", () => {
     expect(labels.length).toBeGreaterThan(0);
     for (const text of labels) expect(text).toContain(LABEL);
     await screenshot(page, "value-bombs-list");
-  });
+  }, HEAVY_TEST_MS);
 
   it("opens a bomb key with a notice and its raw bytes", async () => {
     const { page } = browser;
@@ -71,7 +78,7 @@ describe("value bombs on Redis", () => {
     await page.getByTestId("key-detail").waitFor();
     await page.getByTestId("too-large-notice").waitFor();
     await expect(page.getByTestId("format-label").textContent()).resolves.toBe(LABEL);
-  });
+  }, HEAVY_TEST_MS);
 
   it("renders the audit page when entries hold bomb snapshots", async () => {
     const { page } = browser;
@@ -111,13 +118,13 @@ describe("value bombs on Redis", () => {
     // The server still answers after rendering them.
     expect((await browser.context.request.get(`${app.url}/api/session`)).ok()).toBe(true);
     await screenshot(page, "value-bombs-audit");
-  });
+  }, HEAVY_TEST_MS);
 
   it("opens the memo-bomb pickle with the tab responsive and a small tree", async () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${connectionId}?key=${keyToParam(Buffer.from("memo:bomb"))}`);
     const tree = page.getByTestId("value-tree");
-    await tree.waitFor();
+    await tree.waitFor({ timeout: HEAVY_WAIT_MS });
     await expect(page.getByTestId("format-label").textContent()).resolves.toBe("pickle protocol 4");
     await expect(page.evaluate(() => 6 * 7)).resolves.toBe(42);
     const nodes = () => page.evaluate(() => document.querySelectorAll('[data-testid="value-tree"] *').length);
@@ -130,5 +137,5 @@ describe("value bombs on Redis", () => {
     expect(await nodes()).toBeLessThan(600);
     await expect(page.evaluate(() => document.title.length >= 0)).resolves.toBe(true);
     await screenshot(page, "value-bombs-memo-pickle");
-  });
+  }, HEAVY_TEST_MS);
 });
