@@ -4,7 +4,7 @@ import { bytesSchema } from "@/lib/actions/schemas";
 import { withUser } from "@/lib/auth/guard";
 import { toWire, COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/browser/value-wire";
 import { loadConnection } from "@/lib/connections/load";
-import { isDriverError } from "@/lib/drivers/errors";
+import { errorResponse, failureResponse } from "@/lib/browser/respond";
 
 const MAX_STRING_PAGE = 4 * 1024 * 1024;
 const MAX_COLLECTION_PAGE = 1000;
@@ -16,8 +16,8 @@ const body = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-function reply(payload: WireReply, status = 200): NextResponse {
-  return NextResponse.json(payload, { status, headers: { "cache-control": "no-store" } });
+function reply(payload: WireReply): NextResponse {
+  return NextResponse.json(payload, { headers: { "cache-control": "no-store" } });
 }
 
 /**
@@ -27,9 +27,9 @@ function reply(payload: WireReply, status = 200): NextResponse {
 export const POST = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const parsed = body.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return reply({ ok: false, code: "INVALID_ARGUMENT", message: "The request names no valid key." }, 400);
+  if (!parsed.success) return errorResponse("INVALID_ARGUMENT", "The request names no valid key.");
   const connection = await loadConnection(id);
-  if (!connection) return reply({ ok: false, code: "NOT_FOUND", message: "That connection does not exist." }, 404);
+  if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
   const { key, offset, cursor } = parsed.data;
   const driver = connection.driver();
   try {
@@ -44,8 +44,6 @@ export const POST = withUser("viewer", async (_signedIn, request: Request, conte
     });
     return reply({ ok: true, read: toWire(read) });
   } catch (error) {
-    if (!isDriverError(error)) throw error;
-    const driverError = error;
-    return reply({ ok: false, code: driverError.code, message: driverError.message }, driverError.code === "NOT_FOUND" ? 404 : 502);
+    return failureResponse(error);
   }
 });

@@ -1,12 +1,8 @@
-import { NextResponse } from "next/server";
+import { bytesSchema } from "@/lib/actions/schemas";
 import { withUser } from "@/lib/auth/guard";
+import { errorResponse, failureResponse } from "@/lib/browser/respond";
 import { loadConnection } from "@/lib/connections/load";
 import { openValueDownload } from "@/lib/browser/value-download";
-import { isDriverError } from "@/lib/drivers/errors";
-
-function failure(code: string, message: string, status: number): NextResponse {
-  return NextResponse.json({ ok: false, code, message }, { status });
-}
 
 /** A filename a browser accepts for any key: the key's printable ASCII, everything else replaced. */
 function filenameFor(key: Buffer): string {
@@ -21,19 +17,17 @@ function filenameFor(key: Buffer): string {
 export const POST = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const form = await request.formData().catch(() => null);
-  const keyField = form?.get("key");
-  if (typeof keyField !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(keyField)) return failure("INVALID_ARGUMENT", "The request names no valid key.", 400);
-  const key = Buffer.from(keyField, "base64");
+  const keyField = bytesSchema.safeParse(form?.get("key"));
+  if (!keyField.success) return errorResponse("INVALID_ARGUMENT", "The request names no valid key.");
+  const key = keyField.data;
   const connection = await loadConnection(id);
-  if (!connection) return failure("NOT_FOUND", "That connection does not exist.", 404);
+  if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
 
   let download;
   try {
     download = await openValueDownload(connection.driver(), key);
   } catch (error) {
-    if (!isDriverError(error)) throw error;
-    const status = error.code === "NOT_FOUND" ? 404 : error.code === "WRONG_TYPE" ? 409 : 502;
-    return failure(error.code, error.message, status);
+    return failureResponse(error);
   }
 
   return new Response(download.stream, {
