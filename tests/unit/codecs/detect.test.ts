@@ -91,8 +91,13 @@ describe("editability", () => {
     expect(editability(analyze(text("{'a': 1}")).value).editable).toBe(false);
   });
 
-  it("objects are editable only when they round-trip exactly", () => {
-    const dt = pickles.find((v) => v.id === "pickle-p4-mixed")!;
+  it("allow-listed stdlib objects are editable as data", () => {
+    const mixed = pickles.find((v) => v.id === "pickle-p4-mixed")!;
+    expect(editability(analyze(mixed.bytes).value).editable).toBe(true);
+  });
+
+  it("other objects are editable only when they round-trip exactly", () => {
+    const dt = pickles.find((v) => v.id === "pickle-p4-point")!;
     const { value } = analyze(dt.bytes);
     expect(editability(value).editable).toBe(false);
     expect(editability(value, dt.bytes).editable).toBe(true);
