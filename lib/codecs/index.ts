@@ -56,7 +56,10 @@ function headerCandidates(bytes: Uint8Array): Candidate[] {
   return out;
 }
 
-/** Ranked formats that fit the bytes, best first; `binary` always comes last as the fallback. */
+/**
+ * Ranked formats that fit the bytes, best first; `binary` is always among them as the fallback (and ranks
+ * above text made of control characters).
+ */
 export function detect(bytes: Uint8Array, hints: DetectHints = {}, budget = new Budget(DISPLAY_BUDGET)): Candidate[] {
   try {
     return findCandidates(bytes, hints, 0, budget).map(({ format, confidence, reason }) => ({ format, confidence, reason }));

@@ -27,6 +27,16 @@ describe("detect: the docs/formats.md reference bytes", () => {
     expect(candidates.at(-1)!.format).toBe("binary");
   });
 
+  it("short bytes of control characters are binary, not text that looks empty", () => {
+    for (const bytes of [hexBytes("000102"), hexBytes("0001"), hexBytes("1b5b306d07")]) {
+      const { candidates, value } = analyze(bytes);
+      expect(value.format).toBe("binary");
+      expect(candidates.map((c) => c.format)).toContain("text");
+    }
+    expect(analyze(text("line one\nline two\ttabbed")).value.format).toBe("text");
+    expect(analyze(new Uint8Array(0)).value.format).toBe("text");
+  });
+
   it("renders the reference dict the same in every format", () => {
     const forms = [
       text('{"a": 1, "b": [1, 2]}'),
