@@ -54,6 +54,11 @@ const DJANGO_KINDS: [RegExp, string][] = [
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `prefix:version:` is written by Django (and django-redis) and by async-caches alike. */
+export function djangoOrAsyncCaches(version: string): string {
+  return `Django / async-caches, version ${version}`;
+}
+
 /** Litestar's namespace part (`LITESTAR`, `LITESTAR_sessions`) and what it is. */
 export function litestarNamespace(ns: string): { path: string[]; label: string } | undefined {
   const m = /^(LITESTAR)(?:_(\w+))?$/.exec(ns);
@@ -119,9 +124,10 @@ export function recognizeKey(keyInput: Uint8Array | string, context: KeyContext 
         }
         const kind = DJANGO_KINDS.find(([re]) => re.test(restText))?.[1];
         const prefixPart = text === "" ? "" : ` ${text}`;
+        // async-caches with a prefix and a version writes this same shape; only Django's own keys tell them apart.
         return {
           scheme: "django",
-          label: `Django${prefixPart} v${version}${kind ? ` · ${kind}` : ""}`,
+          label: kind ? `Django${prefixPart} v${version} · ${kind}` : djangoOrAsyncCaches(version),
           prefix: text,
           version: Number(version),
           prefixLength: secondColon + 1,
