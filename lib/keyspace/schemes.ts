@@ -67,6 +67,17 @@ export function litestarNamespace(ns: string): { path: string[]; label: string }
   return { path: ["LITESTAR", m[2]], label: LITESTAR_CHILDREN[m[2]] ?? `Litestar ${m[2]}` };
 }
 
+/**
+ * Whether `childPrefix` (`LITESTAR_sessions:`) is a Litestar child store of the store at `storePrefix`
+ * (`LITESTAR:`): the namespaces Litestar nests with `_`, which its own `delete_all()` also deletes.
+ */
+export function isLitestarChildStore(storePrefix: string, childPrefix: string): boolean {
+  const store = /^(\w+):$/.exec(storePrefix);
+  if (!store || litestarNamespace(store[1])?.path.length !== 1) return false;
+  const child = /^(\w+):$/.exec(childPrefix);
+  return child !== null && child[1].startsWith(`${store[1]}_`) && child[1].length > store[1].length + 1;
+}
+
 /** Recognises the scheme of one key. `plain` when no library shape fits. */
 export function recognizeKey(keyInput: Uint8Array | string, context: KeyContext = {}): KeyScheme {
   const key = asBytes(keyInput);
