@@ -153,7 +153,7 @@ class Parser {
       return allowedCall(m[0], positional, keywords);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
-      return { kind: "opaque", text, node: null, reason: e.message };
+      return { kind: "opaque", text, node: null, reason: e.reason };
     }
   }
 
