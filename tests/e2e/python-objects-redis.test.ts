@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keyToParam } from "@/lib/key-text";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
-import { openBrowser, screenshot, type Browser } from "./support/browser";
+import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
 
 const admin = { email: "admin@example.test", password: "correct horse battery" };
 const PRELUDE =
@@ -174,6 +174,21 @@ describe("Python objects on Redis", () => {
     await open("bin:short");
     await page.getByTestId("format-label").waitFor();
     expect(await page.getByTestId("key-scheme").count()).toBe(0);
+  });
+
+  it("shows the objects and control characters readably in dark mode", async () => {
+    const dark = await openBrowser({ colorScheme: "dark" });
+    try {
+      await signInAs(dark.page, app.url, admin.email, admin.password);
+      await dark.page.goto(`${app.url}/c/${connectionId}?key=${keyToParam(Buffer.from(":1:order:7"))}`);
+      await dark.page.getByTestId("value-tree").filter({ hasText: "Decimal('10.50')" }).waitFor();
+      await screenshot(dark.page, "python-objects-pickle-1280-dark");
+      await dark.page.goto(`${app.url}/c/${connectionId}?key=${keyToParam(Buffer.from("text:nul"))}`);
+      await dark.page.getByTestId("text-view").locator("[data-control-char]").waitFor();
+      await screenshot(dark.page, "python-objects-control-chars-1280-dark");
+    } finally {
+      await dark.close();
+    }
   });
 
   it("deleting the LITESTAR store lists its child stores and deletes them only when asked", async () => {
