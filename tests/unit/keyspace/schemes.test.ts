@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAiocacheLockValue, recognizeKey } from "@/lib/keyspace";
+import { isAiocacheLockValue, isLitestarChildStore, recognizeKey } from "@/lib/keyspace";
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
@@ -58,5 +58,18 @@ describe("recognizeKey on real key shapes (docs/formats.md)", () => {
   it("checks aiocache lock values are UUIDs", () => {
     expect(isAiocacheLockValue(Buffer.from("4b0e3c1e-5a8b-4f4e-9a57-0f3b5c2d9e11"))).toBe(true);
     expect(isAiocacheLockValue(Buffer.from("1"))).toBe(false);
+  });
+});
+
+describe("Litestar child stores", () => {
+  it("are the LITESTAR_<name> siblings of the LITESTAR store, and nothing else", () => {
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_sessions:")).toBe(true);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_rate_limit:")).toBe(true);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTARX:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_sessions:x:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "user:")).toBe(false);
+    expect(isLitestarChildStore("user:", "user_profile:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR_sessions:", "LITESTAR_sessions_x:")).toBe(false);
   });
 });
