@@ -3,17 +3,16 @@ import { Fragment, type ReactNode } from "react";
 /** Control characters other than newline and tab, DEL, C1 controls, and invisible format characters. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
+/** Python's escape for the character; Unicode's control pictures (`␀`) are missing from many monospace fonts. */
 function symbol(ch: string): string {
   const cp = ch.charCodeAt(0);
-  if (cp < 0x20) return String.fromCharCode(0x2400 + cp);
-  if (cp === 0x7f) return "\u2421";
   return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
 }
 
 /**
- * Text with its invisible characters made visible: C0 controls as their Unicode control pictures (`␀`, `␛`),
- * others as escapes, each on a tinted background with the code point on hover, so `␀` the byte is never
- * mistaken for `␀` the character or for nothing at all.
+ * Text with its invisible characters made visible: each control or invisible format character is shown as
+ * its escape (`\x00`, `\u200b`) on a tinted background, with the code point on hover, so the byte is never
+ * mistaken for those four typed characters, nor for nothing at all.
  */
 export function VisibleText({ text }: { text: string }) {
   const parts: ReactNode[] = [];
