@@ -153,6 +153,10 @@ describe("stdlib objects in pickles, against CPython", () => {
     }
   });
 
+  it("says which object JSON and msgpack cannot hold", () => {
+    expect(() => newValueBytes("msgpack", "datetime.date(2024, 1, 1)")).toThrow(/msgpack cannot hold a Python date/);
+  });
+
   it("keeps a datetime with a tzinfo outside the allow-list view-only", () => {
     const bytes = execFileSync(PYTHON, ["-c", "import pickle,sys,datetime,zoneinfo; sys.stdout.buffer.write(pickle.dumps({'at': datetime.datetime(2024, 1, 2, tzinfo=zoneinfo.ZoneInfo('UTC'))}, 5))"]);
     const { value } = analyze(bytes);
