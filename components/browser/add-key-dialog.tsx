@@ -160,6 +160,12 @@ export function AddKeyDialog({
             {type === "string" ? (format.startsWith("pickle") || format === "msgpack" ? "Value (Python literal)" : "Value") : type === "hash" || type === "stream" ? "First value" : type === "list" ? "First item" : "First member"}
           </span>
           <textarea className={`${inputClass} font-mono`} rows={6} value={value} onChange={(e) => setValue(e.target.value)} aria-label="Value" spellCheck={false} />
+          {type === "string" && format.startsWith("pickle") && (
+            <span className="block text-xs text-slate-500">
+              Besides literals: <code>datetime.datetime(…)</code>, <code>date</code>, <code>time</code>, <code>timedelta</code>, <code>timezone.utc</code>,{" "}
+              <code>Decimal(&apos;…&apos;)</code>, <code>UUID(&apos;…&apos;)</code>, <code>OrderedDict([…])</code>, <code>set(…)</code>, <code>frozenset(…)</code>; nothing else is called.
+            </span>
+          )}
         </label>
         {error && (
           <p role="alert" className="text-red-600 dark:text-red-400">

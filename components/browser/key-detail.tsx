@@ -15,6 +15,7 @@ import type { Capabilities } from "@/lib/drivers/types";
 import { keyConfirmation } from "@/lib/confirmation";
 import { bytesToBase64, keyFromParam, keyHex, keyText, keyToParam } from "@/lib/key-text";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
+import { KeySchemeBadge } from "./key-scheme-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
 import { formatBytes } from "./value-view/format";
@@ -192,6 +193,7 @@ export function KeyDetail({
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
           {shownKey.binary && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-100">binary key</span>}
           {shownKey.hidden && <HiddenCharactersBadge />}
+          <KeySchemeBadge keyBytes={keyBytes} kind={profile.kind} />
           {read && (
             <span>
               <span className="text-slate-500">Type</span> <span className="font-medium" data-testid="key-type">{typeLabel[read.type]}</span>

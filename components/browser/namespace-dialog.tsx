@@ -1,6 +1,6 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -12,8 +12,10 @@ import { deleteNamespace } from "@/lib/actions/namespaces/delete-namespace";
 import { expireNamespace } from "@/lib/actions/namespaces/expire-namespace";
 import type { PrefixResult } from "@/lib/drivers/types";
 import { keyFromParam, keyText } from "@/lib/key-text";
+import { isLitestarChildStore } from "@/lib/keyspace";
 import { queryKeys } from "@/lib/query-keys";
 import { paramToBase64 } from "@/lib/browser/key-row";
+import { fetchTreeChildren } from "./api";
 import { formatCount } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { useJob } from "./use-job";
@@ -48,19 +50,27 @@ export function NamespaceDialog({
   const [typed, setTyped] = useState("");
   const [ttlSeconds, setTtlSeconds] = useState("3600");
   const [persist, setPersist] = useState(false);
+  const [includeChildren, setIncludeChildren] = useState(false);
   const started = useRef(false);
+  const childStores = useLitestarChildStores(connectionId, prefixText, delimiter, operation === "delete");
+  const alsoPrefixes = includeChildren ? childStores.map((c) => paramToBase64(c.prefix)) : [];
   const count = useJob<PrefixResult>(connectionId, countJob);
   const write = useJob<PrefixResult>(connectionId, writeJob);
   const active = writeJob ? write.data : count.data;
   const running = active?.status === "running" || (writeJob === null && countJob === null && !failure);
 
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    void countNamespace({ connectionId, prefix: paramToBase64(prefixParam) }).then((result) => {
+  const startCount = (also: string[]) =>
+    void countNamespace({ connectionId, prefix: paramToBase64(prefixParam), alsoPrefixes: also }).then((result) => {
       if (result.ok) setCountJob(result.data.jobId);
       else setFailure(`${result.code}: ${result.message}`);
     });
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    startCount([]);
+    // Counted once on opening; toggling the child stores counts again from the checkbox.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connectionId, prefixParam]);
 
   const writeStatus = write.data?.status;
@@ -80,7 +90,7 @@ export function NamespaceDialog({
     const prefix = paramToBase64(prefixParam);
     const result =
       operation === "delete"
-        ? await deleteNamespace({ connectionId, prefix, confirm: typed })
+        ? await deleteNamespace({ connectionId, prefix, confirm: typed, alsoPrefixes })
         : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
     else setFailure(`${result.code}: ${result.message}`);
@@ -125,6 +135,33 @@ export function NamespaceDialog({
                 )}
               </div>
             )}
+            {childStores.length > 0 && (
+              <div className="space-y-1.5 rounded-md border border-amber-300/70 bg-amber-50 px-3 py-2 dark:border-amber-700/60 dark:bg-amber-950/30" data-testid="child-stores">
+                <p>
+                  Litestar keeps {childStores.length === 1 ? "a child store" : `${childStores.length} child stores`} beside this one, which{" "}
+                  {includeChildren ? "will also be deleted" : "are not touched"}:
+                </p>
+                <ul className="list-inside list-disc font-mono text-xs">
+                  {childStores.map((c) => (
+                    <li key={c.prefix}>
+                      {c.label} <span className="font-sans text-slate-500">({formatCount(c.count)} {c.count === 1 ? "key" : "keys"})</span>
+                    </li>
+                  ))}
+                </ul>
+                <label className="flex items-center gap-1.5">
+                  <input
+                    type="checkbox"
+                    checked={includeChildren}
+                    onChange={(e) => {
+                      setIncludeChildren(e.target.checked);
+                      setCountJob(null);
+                      startCount(e.target.checked ? childStores.map((c) => paramToBase64(c.prefix)) : []);
+                    }}
+                  />
+                  Also delete the child stores
+                </label>
+              </div>
+            )}
             <label className="block space-y-1">
               <span>
                 Type <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{prefixText}</code> to confirm
@@ -154,4 +191,18 @@ export function NamespaceDialog({
       </div>
     </Dialog>
   );
+}
+
+/**
+ * The Litestar child stores (`LITESTAR_sessions`, …) of a store namespace (`LITESTAR:`): siblings that
+ * Litestar's own `delete_all()` would take along, and that this dialog deletes only when asked.
+ */
+function useLitestarChildStores(connectionId: string, prefixText: string, delimiter: string, enabled: boolean) {
+  const store = /^(\w+):$/.exec(prefixText)?.[1];
+  const query = useQuery({
+    queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "child-stores", prefixText],
+    queryFn: ({ signal }) => fetchTreeChildren(connectionId, { prefix: "", offset: 0, limit: 64, filter: `${store}_` }, signal),
+    enabled: enabled && delimiter === ":" && store !== undefined && isLitestarChildStore(prefixText, `${store}_x:`),
+  });
+  return (query.data?.children ?? []).filter((c) => isLitestarChildStore(prefixText, keyText(keyFromParam(c.prefix)).text));
 }

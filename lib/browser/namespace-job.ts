@@ -24,9 +24,12 @@ export async function startNamespaceJob(options: {
   connection: LoadedConnection;
   ctx: ActionContext;
   prefix: Buffer;
+  /** More prefixes treated as part of this one (a Litestar store's child stores), walked after it. */
+  alsoPrefixes?: Buffer[];
   operation: NamespaceOperation;
 }): Promise<string> {
   const { connection, ctx, prefix, operation } = options;
+  const alsoPrefixes = options.alsoPrefixes ?? [];
   const driver = connection.driver();
   const total = await driver.keyCount();
   const actor = { id: ctx.user.id, email: ctx.user.email };
@@ -38,6 +41,7 @@ export async function startNamespaceJob(options: {
     count: progress.affected,
     matched: progress.matched,
     cancelled,
+    ...(alsoPrefixes.length > 0 ? { alsoPrefixes: alsoPrefixes.map((p) => keyText(p).text) } : {}),
     ...(operation.kind === "expire" ? { ttlMs: operation.ttlMs } : {}),
   });
 
@@ -59,27 +63,41 @@ export async function startNamespaceJob(options: {
     userId: ctx.user.id,
     total,
     work: async (control) => {
+      // Several prefixes add up: progress is the finished ones' totals plus the current one's.
+      const done = { scanned: 0, matched: 0, affected: 0 };
       const prefixOptions = {
         signal: control.signal,
         onProgress: (p: { scanned: number; matched: number; affected: number }) => {
-          control.progress(p);
+          const sum = { scanned: done.scanned + p.scanned, matched: done.matched + p.matched, affected: done.affected + p.affected };
+          control.progress(sum);
           const now = Date.now();
           if (entryId === null || now - lastWrite < PROGRESS_EVERY_MS) return;
           lastWrite = now;
-          void record(() => progressAudit(entryId, detail(p, false)));
+          void record(() => progressAudit(entryId, detail(sum, false)));
         },
       };
-      const result =
-        operation.kind === "count"
-          ? await driver.countPrefix(prefix, prefixOptions)
-          : operation.kind === "expire"
-            ? await driver.expirePrefix(prefix, operation.ttlMs, prefixOptions)
-            : await driver.deletePrefix(prefix, prefixOptions);
-      control.progress({ matched: result.matched, affected: result.affected });
+      let result: PrefixResult = { matched: 0, affected: 0, cancelled: false };
+      for (const p of [prefix, ...alsoPrefixes]) {
+        const one =
+          operation.kind === "count"
+            ? await driver.countPrefix(p, prefixOptions)
+            : operation.kind === "expire"
+              ? await driver.expirePrefix(p, operation.ttlMs, prefixOptions)
+              : await driver.deletePrefix(p, prefixOptions);
+        done.matched += one.matched;
+        done.affected += one.affected;
+        result = { ...one, matched: done.matched, affected: done.affected };
+        control.progress({ matched: done.matched, affected: done.affected });
+        if (control.signal.aborted) break;
+      }
       return result;
     },
     finish: async (view: JobView<PrefixResult>) => {
-      if (operation.kind === "delete") indexPrefixRemoved(connection.profile.id, prefix, view.progress.affected, view.status === "done");
+      if (operation.kind === "delete") {
+        // A finished job removed every namespace whole; a cancelled one's count is charged to the first.
+        indexPrefixRemoved(connection.profile.id, prefix, view.progress.affected, view.status === "done");
+        for (const p of alsoPrefixes) indexPrefixRemoved(connection.profile.id, p, 0, view.status === "done");
+      }
       if (entryId === null || operation.kind === "count") return;
       await record(() =>
         completeAudit(entryId, {

@@ -6,6 +6,8 @@ export class CodecError extends Error {
   readonly format: string;
   /** Byte offset into the input where decoding gave up, when it is known. */
   readonly position: number | undefined;
+  /** The message without the format and position, to put inside another sentence. */
+  readonly reason: string;
 
   constructor(format: string, message: string, position?: number) {
     // Detection tries formats by decoding and expects most tries to fail: a failure is an answer, not a bug,
@@ -20,5 +22,6 @@ export class CodecError extends Error {
     this.name = "CodecError";
     this.format = format;
     this.position = position;
+    this.reason = message;
   }
 }

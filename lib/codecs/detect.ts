@@ -110,7 +110,9 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
   }
 
   if (text !== undefined) {
-    add("text", printable ? 0.5 : 0.2, "valid UTF-8", { format: "text", text });
+    add("text", printable ? 0.5 : 0.1, "valid UTF-8", { format: "text", text });
+    // Control characters (`b"\x00\x01\x02"` is valid UTF-8) mean bytes, which text would show as nothing.
+    if (!printable && text.length > 0) add("binary", 0.15, "control characters: raw bytes", { format: "binary", bytes });
     if (depth < MAX_NESTING && bytes.length >= 16 && bytes.length % 4 === 0 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
       const decoded = attempt("base64", bytes, depth, hints, budget);
       if (decoded?.format === "base64" && decoded.value.format !== "binary" && decoded.value.format !== "text") {

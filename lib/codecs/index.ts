@@ -21,6 +21,7 @@ import { renderPickle } from "./pickle/render";
 import type { PlainValue } from "./plain";
 import { pythonFloatRepr } from "./python-float";
 import { pyBytesRepr, pyStrRepr } from "./python-repr-text";
+import { pyObjectRepr } from "./python-stdlib";
 import { counterText } from "./scalars";
 import type { Candidate, DecodedValue, DetectHints, ValueFormat } from "./value";
 
@@ -39,6 +40,7 @@ export type { DecodedCounter, DecodedInt64, DecodedText } from "./scalars";
 export { renderPickle } from "./pickle/render";
 export { pythonFloatRepr } from "./python-float";
 export { pyStrRepr, pyBytesRepr } from "./python-repr-text";
+export { pyObjectRepr, type PyStdlibValue } from "./python-stdlib";
 
 /**
  * What the headers alone say, for a value too large to inspect: the formats worth offering to try
@@ -54,7 +56,10 @@ function headerCandidates(bytes: Uint8Array): Candidate[] {
   return out;
 }
 
-/** Ranked formats that fit the bytes, best first; `binary` always comes last as the fallback. */
+/**
+ * Ranked formats that fit the bytes, best first; `binary` is always among them as the fallback (and ranks
+ * above text made of control characters).
+ */
 export function detect(bytes: Uint8Array, hints: DetectHints = {}, budget = new Budget(DISPLAY_BUDGET)): Candidate[] {
   try {
     return findCandidates(bytes, hints, 0, budget).map(({ format, confidence, reason }) => ({ format, confidence, reason }));
@@ -168,7 +173,7 @@ export function toPlain(value: DecodedValue): PlainValue {
 export function fromPlain(original: DecodedValue, plain: PlainValue): DecodedValue {
   switch (original.format) {
     case "pickle":
-      return { ...original, root: plainToPickle(plain, original.root) };
+      return { ...original, root: plainToPickle(plain, original.root, original.protocol) };
     case "json":
       return { ...original, root: plainToJson(plain, original.root as JsonNode) };
     case "msgpack":
@@ -305,6 +310,18 @@ function plainText(v: PlainValue, budget: number): string {
     else {
       switch (x.kind) {
         case "dict":
+          if (x.ordered) {
+            emit("OrderedDict([");
+            x.entries.forEach(([k, val], i) => {
+              emit(i > 0 ? ", (" : "(");
+              walk(k);
+              emit(", ");
+              walk(val);
+              emit(")");
+            });
+            emit("])");
+            break;
+          }
           emit("{");
           x.entries.forEach(([k, val], i) => {
             if (i > 0) emit(", ");
@@ -313,6 +330,9 @@ function plainText(v: PlainValue, budget: number): string {
             walk(val);
           });
           emit("}");
+          break;
+        case "pyobject":
+          emit(pyObjectRepr(x));
           break;
         case "tuple":
           list("(", x.items, x.items.length === 1 ? ",)" : ")");

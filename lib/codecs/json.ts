@@ -373,6 +373,6 @@ export function plainToJson(v: PlainValue, orig?: JsonNode): JsonNode {
     case "float32":
       return { t: "float", v: v.value };
     default:
-      throw new CodecError("json", `JSON cannot hold a ${v.kind}`);
+      throw new CodecError("json", `JSON cannot hold a ${v.kind === "pyobject" ? `Python ${v.type}` : v.kind}`);
   }
 }

@@ -407,6 +407,6 @@ export function plainToMsgpack(v: PlainValue, orig?: MsgpackNode): MsgpackNode {
     case "timestamp":
       return { t: "timestamp", seconds: v.seconds, nanoseconds: v.nanoseconds, size: orig?.t === "timestamp" ? orig.size : undefined };
     default:
-      throw new CodecError("msgpack", `msgpack cannot hold a ${v.kind}`);
+      throw new CodecError("msgpack", `msgpack cannot hold a ${v.kind === "pyobject" ? `Python ${v.type}` : v.kind}`);
   }
 }

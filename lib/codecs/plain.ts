@@ -1,3 +1,5 @@
+import type { PyStdlibValue } from "./python-stdlib";
+
 /**
  * The editable form of a decoded value, shared by every structured format so one editor component can edit
  * pickle, JSON and msgpack alike. Ints are `bigint` and floats are `number`, because Python (and so JSON and
@@ -18,6 +20,7 @@ export type PlainValue =
   | PlainFloat32
   | PlainExt
   | PlainTimestamp
+  | PlainPyObject
   | PlainOpaque;
 
 export interface PlainTuple {
@@ -34,6 +37,8 @@ export interface PlainSet {
 export interface PlainDict {
   readonly kind: "dict";
   entries: [PlainValue, PlainValue][];
+  /** A `collections.OrderedDict` (pickle only; JSON and msgpack write it as a plain map). */
+  readonly ordered?: true;
 }
 
 export interface PlainBytearray {
@@ -61,6 +66,12 @@ export interface PlainTimestamp {
 }
 
 /**
+ * One of the few Python standard-library objects the editor can write (`datetime`, `Decimal`, `UUID`…): an
+ * immutable value, spelled as its constructor call. See `python-stdlib.ts`.
+ */
+export type PlainPyObject = { readonly kind: "pyobject" } & PyStdlibValue;
+
+/**
  * Something that can be shown but not edited (a pickled class instance, a datetime…). It carries the
  * original node so an edit elsewhere in the value writes it back unchanged.
  */
@@ -68,6 +79,8 @@ export interface PlainOpaque {
   readonly kind: "opaque";
   readonly text: string;
   readonly node: unknown;
+  /** Why typed text could not be read as a value (an unknown call, a month 13…), for the editor's message. */
+  readonly reason?: string;
 }
 
 export function isPlainKind<K extends string>(v: PlainValue, kind: K): v is Extract<PlainValue, { kind: K }> {

@@ -2,11 +2,13 @@ import type { Budget } from "./budget";
 import { CodecError } from "./codec-error";
 import type { PlainValue } from "./plain";
 import { parsePythonFloat } from "./python-float";
+import { allowedAttribute, allowedCall, isAllowedCall } from "./python-stdlib";
 
 /**
  * Python `repr`/`str` of containers, as aiocache's `StringSerializer` and uwsgiconf's `str(v)` store them
  * (`{'a': 1, 'b': [1, 2]}`). Read-only: `str()` is not a serialization, so nothing is ever written back in
- * this form. Calls such as `datetime.date(2026, 1, 2)` are kept as opaque text.
+ * this form. The allow-listed stdlib calls (`datetime.date(2026, 1, 2)`, `Decimal('1.5')`…) are read as those
+ * values; other calls are kept as opaque text. The editor parses Python literals with this parser too.
  */
 export interface DecodedRepr {
   readonly format: "repr";
@@ -84,29 +86,17 @@ class Parser {
       if (items.length > 0 && entries.length > 0) this.fail("mixed set and dict items");
       return items.length > 0 ? { kind: "set", items } : { kind: "dict", entries };
     }
-    if (c === "'" || c === '"') return this.string();
+    if (c === "'" || c === '"') return this.string(false);
     if (c === "b" && (s[this.pos + 1] === "'" || s[this.pos + 1] === '"')) {
       this.pos++;
-      const text = this.string();
-      return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+      const text = this.string(true);
+      return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
     }
     for (const [word, v] of [["None", null], ["True", true], ["False", false]] as const) {
       if (s.startsWith(word, this.pos) && !/\w/.test(s[this.pos + word.length] ?? "")) {
         this.pos += word.length;
         return v;
       }
-    }
-    if (s.startsWith("set()", this.pos)) {
-      this.pos += 5;
-      return { kind: "set", items: [] };
-    }
-    if (s.startsWith("frozenset(", this.pos)) {
-      this.pos += 10;
-      if (this.eat(")")) return { kind: "frozenset", items: [] };
-      const inner = this.value(depth + 1);
-      if (!this.eat(")")) this.fail("expected ')'");
-      const items = typeof inner === "object" && inner !== null && "kind" in inner && inner.kind === "set" ? inner.items : [];
-      return { kind: "frozenset", items };
     }
     const num = /[+-]?(\d[\d_]*\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf|nan)(?![\w.])/iy;
     num.lastIndex = this.pos;
@@ -121,7 +111,10 @@ class Parser {
     return this.call(depth);
   }
 
-  /** `name(...)` or `<object at 0x…>`: shown as text, never interpreted. */
+  /**
+   * `name(...)` or `<object at 0x…>`. The allow-listed stdlib constructors (`python-stdlib.ts`) become values;
+   * anything else is kept as text, never interpreted.
+   */
   private call(depth: number): PlainValue {
     const s = this.s;
     const start = this.pos;
@@ -136,20 +129,36 @@ class Parser {
     const m = name.exec(s);
     if (!m) this.fail("unexpected character");
     this.pos += m[0].length;
-    if (s[this.pos] === "(") {
-      this.pos++;
-      this.seq(")", () => {
-        const kw = /\s*[A-Za-z_]\w*=/y;
-        kw.lastIndex = this.pos;
-        const k = kw.exec(s);
-        if (k) this.pos += k[0].length;
-        this.value(depth + 1);
-      });
+    if (s[this.pos] !== "(") {
+      return allowedAttribute(m[0]) ?? { kind: "opaque", text: m[0], node: null, reason: `${m[0]} is not a value that can be written` };
     }
-    return { kind: "opaque", text: s.slice(start, this.pos), node: null };
+    this.pos++;
+    const positional: PlainValue[] = [];
+    const keywords: [string, PlainValue][] = [];
+    this.seq(")", () => {
+      const kw = /\s*([A-Za-z_]\w*)\s*=(?!=)/y;
+      kw.lastIndex = this.pos;
+      const k = kw.exec(s);
+      if (k) {
+        this.pos += k[0].length;
+        keywords.push([k[1], this.value(depth + 1)]);
+      } else {
+        if (keywords.length > 0) this.fail("positional argument follows keyword argument");
+        positional.push(this.value(depth + 1));
+      }
+    });
+    const text = s.slice(start, this.pos);
+    if (!isAllowedCall(m[0])) return { kind: "opaque", text, node: null, reason: `${m[0]}() is not one of the objects that can be written` };
+    try {
+      return allowedCall(m[0], positional, keywords);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      return { kind: "opaque", text, node: null, reason: e.reason };
+    }
   }
 
-  private string(): string {
+  /** A quoted string; for a bytes literal (`bytes`) only ASCII, and `\\u` is not an escape. */
+  private string(bytes: boolean): string {
     const s = this.s;
     const q = s[this.pos++];
     let out = "";
@@ -158,10 +167,23 @@ class Parser {
       const c = s[this.pos++];
       if (c === q) return out;
       if (c !== "\\") {
+        if (bytes && c.charCodeAt(0) > 0x7f) this.fail("bytes can only contain ASCII characters; write others as \\xNN");
         out += c;
         continue;
       }
       const e = s[this.pos++];
+      const octal = /[0-7]{1,3}/y;
+      octal.lastIndex = this.pos - 1;
+      const o = e !== undefined && /[0-7]/.test(e) ? octal.exec(s) : null;
+      if (o) {
+        out += String.fromCharCode(parseInt(o[0], 8) & (bytes ? 0xff : 0x1ff));
+        this.pos += o[0].length - 1;
+        continue;
+      }
+      if (bytes && (e === "u" || e === "U")) {
+        out += `\\${e}`;
+        continue;
+      }
       const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", v: "\v", "0": "\0" };
       if (e === "x" || e === "u" || e === "U") {
         const width = e === "x" ? 2 : e === "u" ? 4 : 8;

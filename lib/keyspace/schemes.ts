@@ -54,12 +54,28 @@ const DJANGO_KINDS: [RegExp, string][] = [
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `prefix:version:` is written by Django (and django-redis) and by async-caches alike. */
+export function djangoOrAsyncCaches(version: string): string {
+  return `Django / async-caches, version ${version}`;
+}
+
 /** Litestar's namespace part (`LITESTAR`, `LITESTAR_sessions`) and what it is. */
 export function litestarNamespace(ns: string): { path: string[]; label: string } | undefined {
   const m = /^(LITESTAR)(?:_(\w+))?$/.exec(ns);
   if (!m) return undefined;
   if (!m[2]) return { path: ["LITESTAR"], label: "Litestar store" };
   return { path: ["LITESTAR", m[2]], label: LITESTAR_CHILDREN[m[2]] ?? `Litestar ${m[2]}` };
+}
+
+/**
+ * Whether `childPrefix` (`LITESTAR_sessions:`) is a Litestar child store of the store at `storePrefix`
+ * (`LITESTAR:`): the namespaces Litestar nests with `_`, which its own `delete_all()` also deletes.
+ */
+export function isLitestarChildStore(storePrefix: string, childPrefix: string): boolean {
+  const store = /^(\w+):$/.exec(storePrefix);
+  if (!store || litestarNamespace(store[1])?.path.length !== 1) return false;
+  const child = /^(\w+):$/.exec(childPrefix);
+  return child !== null && child[1].startsWith(`${store[1]}_`) && child[1].length > store[1].length + 1;
 }
 
 /** Recognises the scheme of one key. `plain` when no library shape fits. */
@@ -119,9 +135,10 @@ export function recognizeKey(keyInput: Uint8Array | string, context: KeyContext 
         }
         const kind = DJANGO_KINDS.find(([re]) => re.test(restText))?.[1];
         const prefixPart = text === "" ? "" : ` ${text}`;
+        // async-caches with a prefix and a version writes this same shape; only Django's own keys tell them apart.
         return {
           scheme: "django",
-          label: `Django${prefixPart} v${version}${kind ? ` · ${kind}` : ""}`,
+          label: kind ? `Django${prefixPart} v${version} · ${kind}` : djangoOrAsyncCaches(version),
           prefix: text,
           version: Number(version),
           prefixLength: secondColon + 1,

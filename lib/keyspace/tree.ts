@@ -1,6 +1,6 @@
 import { keyText } from "@/lib/key-text";
 import { asBytes, byteKey, indexOf } from "./bytes";
-import { litestarNamespace } from "./schemes";
+import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
 
 /**
  * A namespace tree built from pages of scanned keys. Keys themselves are never stored: each key only bumps
@@ -36,7 +36,7 @@ export interface NamespaceNode {
   readonly depth: number;
   /** Display text: escaped when the segment is not UTF-8, `(empty)` for an empty segment. */
   readonly label: string;
-  /** A recognised scheme, e.g. `Django v1`, `Litestar sessions`, `aiocache namespace`, `uWSGI cache mycache`. */
+  /** A recognised scheme, e.g. `Django / async-caches, version 1`, `Litestar sessions`, `aiocache namespace`, `uWSGI cache mycache`. */
   scheme?: string;
   /** Keys at or below this node. */
   count: number;
@@ -104,7 +104,7 @@ function schemeFor(path: Uint8Array[], delimiter: Uint8Array): string | undefine
     return litestarNamespace(text[0])?.label;
   }
   if (path.length === 2 && /^\d+$/.test(text[1])) {
-    return text[0] === "" ? `Django v${text[1]}` : `Django ${text[0]} v${text[1]}`;
+    return djangoOrAsyncCaches(text[1]);
   }
   if (path.length === 2 && text[1] === "") return text[0] === "" ? "async-caches (no prefix)" : `async-caches ${text[0]}`;
   return undefined;

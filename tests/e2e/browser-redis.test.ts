@@ -55,14 +55,14 @@ describe("key browser on Redis", () => {
     const tree = page.getByTestId("namespace-tree");
     await tree.getByText("Litestar store").first().waitFor();
     await tree.getByRole("button", { name: "Expand (empty)" }).click();
-    await tree.getByText("Django v1").waitFor();
+    await tree.getByText("Django / async-caches, version 1").waitFor();
     // 71 or up to 75: the seed's lock and rate-limit keys live 10 and 60 seconds.
     await tree.getByText("75 keys · done").waitFor();
     await screenshot(page, "browser-tree-list");
     await page.setViewportSize({ width: 1920, height: 1080 });
     await screenshot(page, "browser-tree-list-1920");
     await page.setViewportSize({ width: 1280, height: 800 });
-    await tree.getByText("Django v1").click();
+    await tree.getByText("Django / async-caches, version 1").click();
     await page.waitForURL(/ns=/);
     await page.keyboard.press("/");
     await page.keyboard.type(":1:[ru]*");

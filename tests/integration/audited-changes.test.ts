@@ -168,6 +168,22 @@ describe("audited changes", () => {
       expect(detailOf(done)).toMatchObject({ count: total, matched: total });
       expect(await db().auditEntry.count({ where: { action: "namespaces.delete" } })).toBe(1);
     });
+
+    it("takes a Litestar store's child stores along when asked, and refuses any other prefix", async () => {
+      const raw = redis.raw();
+      await raw.mset("LITESTAR:a", "1", "LITESTAR_sessions:s", "2", "LITESTARX:k", "3");
+      const refused = await deleteNamespace({ connectionId: devId, prefix: b64("LITESTAR:"), alsoPrefixes: [b64("LITESTARX:")] });
+      expect(refused).toMatchObject({ ok: false, code: "INVALID_ARGUMENT" });
+      expect(await raw.exists("LITESTAR:a", "LITESTAR_sessions:s", "LITESTARX:k")).toBe(3);
+
+      expect(await deleteNamespace({ connectionId: devId, prefix: b64("LITESTAR:"), alsoPrefixes: [b64("LITESTAR_sessions:")] })).toMatchObject({ ok: true });
+      const done = await until(async () => {
+        const entry = await lastEntry();
+        return entry.action === "namespaces.delete" && entry.status === "done" && entry;
+      }, "the job to finish");
+      expect(detailOf(done)).toMatchObject({ prefix: "LITESTAR:", count: 2, alsoPrefixes: ["LITESTAR_sessions:"] });
+      expect(await raw.exists("LITESTAR:a", "LITESTAR_sessions:s", "LITESTARX:k")).toBe(1);
+    });
   });
 
   describe("on a production connection", () => {

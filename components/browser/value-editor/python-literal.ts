@@ -1,21 +1,23 @@
-import { pyBytesRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
+import { pyBytesRepr, pyObjectRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
 
 const WIDTH = 72;
 const INDENT = "    ";
 
 /**
  * Why a value cannot be written as a Python literal that parses back to the same value, or null when it
- * can. Objects (opaque nodes), msgpack extensions and shared or recursive containers have no literal form.
+ * can. Objects other than the allow-listed stdlib ones (opaque nodes), msgpack extensions and shared or
+ * recursive containers have no literal form.
  */
 export function literalProblem(value: PlainValue): string | null {
   const open = new Set<object>();
   const seen = new Set<object>();
   const walk = (v: PlainValue): string | null => {
     if (v === null || typeof v !== "object" || v instanceof Uint8Array) return null;
+    if (!Array.isArray(v) && v.kind === "pyobject") return null;
     if (open.has(v)) return "it contains itself";
     if (seen.has(v)) return "it shares one container in two places";
     if (!Array.isArray(v)) {
-      if (v.kind === "opaque") return `it contains an object (${v.text.slice(0, 60)})`;
+      if (v.kind === "opaque") return v.reason ?? `it contains an object (${v.text.slice(0, 60)})`;
       if (v.kind === "ext" || v.kind === "timestamp") return "it contains a msgpack extension";
       if (v.kind === "bytearray" || v.kind === "float32") return `it contains a ${v.kind}`;
     }
@@ -39,6 +41,7 @@ function scalar(v: PlainValue): string | undefined {
   if (typeof v === "number") return pythonFloatRepr(v);
   if (typeof v === "string") return pyStrRepr(v);
   if (v instanceof Uint8Array) return pyBytesRepr(v);
+  if (!Array.isArray(v) && v.kind === "pyobject") return pyObjectRepr(v);
   return undefined;
 }
 
@@ -56,6 +59,9 @@ export function pythonLiteral(value: PlainValue, depth = 0): string {
   let parts: string[];
   if (Array.isArray(v)) {
     [open, close, parts] = ["[", "]", v.map((item) => pythonLiteral(item, depth + 1))];
+  } else if (v.kind === "dict" && v.ordered) {
+    if (v.entries.length === 0) return "OrderedDict()";
+    [open, close, parts] = ["OrderedDict([", "])", v.entries.map(([k, val]) => `(${pythonLiteral(k, depth + 1)}, ${pythonLiteral(val, depth + 1)})`)];
   } else if (v.kind === "dict") {
     [open, close, parts] = ["{", "}", v.entries.map(([k, val]) => `${pythonLiteral(k, depth + 1)}: ${pythonLiteral(val, depth + 1)}`)];
   } else if (v.kind === "tuple") {

@@ -18,6 +18,7 @@ import { HexDump } from "./hex-dump";
 import { base64Bytes, fetchKeyPage } from "./key-queries";
 import { runAction } from "./run-action";
 import { ValueTree } from "./value-tree";
+import { VisibleText } from "./visible-text";
 
 const formatName: Record<ValueFormat, string> = {
   pickle: "Pickle",
@@ -69,7 +70,7 @@ function DecodedView({ value }: { value: DecodedValue }) {
     case "text":
       return (
         <pre className="font-mono text-sm leading-6 break-all whitespace-pre-wrap" data-testid="text-view">
-          {value.text.length > MAX_TEXT_CHARS ? `${value.text.slice(0, MAX_TEXT_CHARS)}…` : value.text}
+          <VisibleText text={value.text.length > MAX_TEXT_CHARS ? `${value.text.slice(0, MAX_TEXT_CHARS)}…` : value.text} />
         </pre>
       );
     case "binary":
@@ -297,7 +298,7 @@ export function StringValue({
             <div className="overflow-auto rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="value-view">
               {truncatedText ? (
                 <pre className="font-mono text-sm leading-6 break-all whitespace-pre-wrap" data-testid="text-view">
-                  {lossy.decode(bytes)}
+                  <VisibleText text={lossy.decode(bytes)} />
                 </pre>
               ) : (
                 <DecodedView value={shown.value} />

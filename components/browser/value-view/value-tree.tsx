@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo, useState, type ReactNode } from "react";
-import { pyBytesRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
+import { pyBytesRepr, pyObjectRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
 
 const MAX_CHILDREN = 500;
 /** Containers opened by default stop once this many rows would show; the rest open on a click. */
@@ -50,6 +50,8 @@ function leafOf(value: Container) {
           <span className="break-all">{value.text}</span>
         </span>
       );
+    case "pyobject":
+      return <span className="break-all text-sky-700 dark:text-sky-300">{pyObjectRepr(value)}</span>;
     case "bytearray":
       return <span className="text-amber-700 dark:text-amber-300">bytearray({pyBytesRepr(value.bytes)})</span>;
     case "float32":
@@ -64,8 +66,8 @@ function leafOf(value: Container) {
 }
 
 const kindLabel = (value: Container, count: number): string => {
-  const name = Array.isArray(value) ? "list" : value.kind;
-  return `${name} · ${count} ${name === "dict" ? (count === 1 ? "entry" : "entries") : count === 1 ? "item" : "items"}`;
+  const name = Array.isArray(value) ? "list" : value.kind === "dict" && value.ordered ? "OrderedDict" : value.kind;
+  return `${name} · ${count} ${name === "dict" || name === "OrderedDict" ? (count === 1 ? "entry" : "entries") : count === 1 ? "item" : "items"}`;
 };
 
 /** A child's place in its parent: the label of entry i is slot 2i, its value 2i + 1. */

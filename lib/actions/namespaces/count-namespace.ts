@@ -3,16 +3,17 @@
 import { z } from "zod";
 import { startNamespaceJob } from "../../browser/namespace-job";
 import { defineAction } from "../define-action";
+import { alsoPrefixesSchema, childStores } from "../child-stores";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
 /** Starts counting the keys under a namespace prefix; poll the returned job for progress. */
 export const countNamespace = defineAction({
   name: "namespaces.count",
-  input: z.object({ connectionId: connectionIdSchema, prefix: bytesSchema }),
+  input: z.object({ connectionId: connectionIdSchema, prefix: bytesSchema, alsoPrefixes: alsoPrefixesSchema }),
   role: "viewer",
   audited: false,
   connection: "read",
-  run: async ({ prefix }, ctx) => ({
-    jobId: await startNamespaceJob({ connection: ctx.connection, ctx, prefix, operation: { kind: "count" } }),
+  run: async ({ prefix, alsoPrefixes }, ctx) => ({
+    jobId: await startNamespaceJob({ connection: ctx.connection, ctx, prefix, alsoPrefixes: childStores(prefix, alsoPrefixes), operation: { kind: "count" } }),
   }),
 });

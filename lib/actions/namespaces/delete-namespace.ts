@@ -5,11 +5,12 @@ import { startNamespaceJob } from "../../browser/namespace-job";
 import { namespaceConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { ActionRefusal, defineAction } from "../define-action";
+import { alsoPrefixesSchema, childStores } from "../child-stores";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
 /**
  * Starts deleting every key that starts with exactly `prefix` (delimiter included, so `LITESTAR:` leaves
- * `LITESTARX:` alone). The job takes over this call's audit entry: running with the count so far while it
+ * `LITESTARX:` alone), and, when asked, a Litestar store's child stores (`LITESTAR_sessions:`…). The job takes over this call's audit entry: running with the count so far while it
  * works, completed with the count and whether it was cancelled when it ends.
  */
 export const deleteNamespace = defineAction({
@@ -18,17 +19,19 @@ export const deleteNamespace = defineAction({
     connectionId: connectionIdSchema,
     prefix: bytesSchema.refine((prefix) => prefix.length > 0, "Choose a namespace"),
     confirm: confirmationSchema,
+    alsoPrefixes: alsoPrefixesSchema,
   }),
   role: "editor",
   audited: true,
   connection: "write",
-  run: async ({ prefix, confirm }, ctx) => {
+  run: async ({ prefix, confirm, alsoPrefixes }, ctx) => {
     ctx.audit.detail = { prefixBase64: prefix.toString("base64") };
+    const also = childStores(prefix, alsoPrefixes);
     requireConfirmation(ctx, confirm, namespaceConfirmation(prefix));
     if (!ctx.connection.driver().capabilities.namespaceDelete) {
       throw new ActionRefusal("UNSUPPORTED", "This connection cannot delete a namespace.");
     }
-    const jobId = await startNamespaceJob({ connection: ctx.connection, ctx, prefix, operation: { kind: "delete" } });
+    const jobId = await startNamespaceJob({ connection: ctx.connection, ctx, prefix, alsoPrefixes: also, operation: { kind: "delete" } });
     return { jobId };
   },
 });

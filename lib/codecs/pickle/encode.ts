@@ -72,6 +72,8 @@ class Pickler {
   private readonly memo = new Map<PickleNode, number>();
   private readonly freshGlobals = new Map<string, PickleGlobal>();
   private readonly freshStrings = new Map<string, PickleStr>();
+  /** Module name strings already written by `STACK_GLOBAL` (protocol 4+), which CPython shares per module. */
+  private readonly moduleStrings = new Map<string, PickleStr>();
   private depth = 0;
 
   constructor(private readonly proto: number) {}
@@ -260,7 +262,9 @@ class Pickler {
 
   private saveBytes(node: PickleBytes): void {
     if (this.proto < 3) {
-      if (node.origin) return this.saveCall(node, node.origin);
+      // CPython's own spelling (with its one shared `'latin1'` string) is rebuilt, so that bytes read and bytes
+      // added by an edit share it as they would in Python; any other call is written as it was read.
+      if (node.origin && !isLatin1Call(node.origin)) return this.saveCall(node, node.origin);
       if (node.v.length === 0) return this.saveCall(node, { func: this.builtin("bytes"), args: { t: "tuple", items: [] } });
       const text = latin1String(node.v);
       const func = this.fresh("_codecs", "encode");
@@ -419,8 +423,16 @@ class Pickler {
   }
 
   private saveGlobal(node: PickleGlobal): void {
+    const key = `${node.module}\n${node.name}`;
+    // One class is one object to CPython, memoized when first written: any later mention of it is a reference.
+    const known = this.freshGlobals.get(key);
+    if (known && known !== node) return this.save(known);
+    if (!known) this.freshGlobals.set(key, node);
     if (this.proto >= 4) {
-      this.save(node.moduleNode ?? { t: "str", v: node.module });
+      let moduleNode = node.moduleNode ?? (node.fresh ? this.moduleStrings.get(node.module) : undefined);
+      if (!moduleNode) moduleNode = { t: "str", v: node.module };
+      if (!this.moduleStrings.has(node.module)) this.moduleStrings.set(node.module, moduleNode);
+      this.save(moduleNode);
       this.save(node.nameNode ?? { t: "str", v: node.name });
       this.write([0x93]);
     } else {
@@ -522,7 +534,7 @@ class Pickler {
     const key = `${module}\n${name}`;
     let g = this.freshGlobals.get(key);
     if (!g) {
-      g = { t: "global", module, name };
+      g = { t: "global", module, name, fresh: true };
       this.freshGlobals.set(key, g);
     }
     return g;
@@ -536,6 +548,13 @@ class Pickler {
     }
     return s;
   }
+}
+
+function isLatin1Call(call: PickleCall): boolean {
+  const { func, args } = call;
+  if (func.t !== "global" || func.module !== "_codecs" || func.name !== "encode" || args.t !== "tuple" || args.items.length !== 2) return false;
+  const [text, encoding] = args.items;
+  return text.t === "str" && !text.legacy && encoding.t === "str" && encoding.v === "latin1" && !encoding.legacy;
 }
 
 function latin1String(bytes: Uint8Array): string {

@@ -53,6 +53,11 @@ export interface PickleGlobal {
   /** Protocol 4+ writes the names as memoized strings (`STACK_GLOBAL`); these are those string nodes. */
   readonly moduleNode?: PickleStr;
   readonly nameNode?: PickleStr;
+  /**
+   * Made by Cacheboard for an edited value rather than read: it stands for the class itself, so the pickler
+   * writes it as a reference to the same class written earlier, as CPython's memo does for one class object.
+   */
+  readonly fresh?: true;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { bytesEqual } from "../bytes";
 import { CodecError } from "../codec-error";
 import type { PlainValue } from "../plain";
+import { pyObjectRepr } from "../python-stdlib";
 import type { PickleNode } from "./nodes";
 import { renderPickle } from "./render";
+import { isOrderedDictNode, pickleToStdlib, StdlibNodes } from "./stdlib";
 
 /**
  * Tree → editable value. Shared nodes stay shared and cycles stay cycles (containers are registered before
@@ -49,6 +51,20 @@ export function pickleToPlain(root: PickleNode): PlainValue {
         for (const [k, v] of node.entries) out.entries.push([walk(k, depth + 1), walk(v, depth + 1)]);
         return out;
       }
+      case "object": {
+        // Immutable values: a new plain value per place, so an unedited one maps back to this same node.
+        const std = pickleToStdlib(node);
+        if (std) return { kind: "pyobject", ...std };
+        if (isOrderedDictNode(node)) {
+          const out = { kind: "dict" as const, entries: [] as [PlainValue, PlainValue][], ordered: true as const };
+          done.set(node, out);
+          for (const [k, v] of node.dictItems) out.entries.push([walk(k, depth + 1), walk(v, depth + 1)]);
+          return out;
+        }
+        const out: PlainValue = { kind: "opaque", text: renderPickle(node, 2000), node };
+        done.set(node, out);
+        return out;
+      }
       default: {
         const out: PlainValue = { kind: "opaque", text: renderPickle(node, 2000), node };
         done.set(node, out);
@@ -63,8 +79,10 @@ export function pickleToPlain(root: PickleNode): PlainValue {
  * Editable value → tree. Where the edited value still equals the original at the same place, the original
  * node is reused, so untouched parts (and their memo references) are written back exactly as they were read.
  */
-export function plainToPickle(value: PlainValue, original?: PickleNode): PickleNode {
+export function plainToPickle(value: PlainValue, original?: PickleNode, protocol = 4): PickleNode {
   const building = new Map<object, PickleNode>();
+  let stdlib: StdlibNodes | undefined;
+  const stdlibNodes = () => (stdlib ??= new StdlibNodes(protocol, original));
   /** Later references to the same plain object get the same node, so shared values stay memo references. */
   const settle = (v: object, node: PickleNode): PickleNode => {
     building.set(v, node);
@@ -99,6 +117,16 @@ export function plainToPickle(value: PlainValue, original?: PickleNode): PickleN
         return settle(v, orig?.t === v.kind && sameChildren(node.items, orig.items) ? orig : node);
       }
       case "dict": {
+        if (v.ordered) {
+          const node = stdlibNodes().orderedDict();
+          building.set(v, node);
+          const origEntries = orig && isOrderedDictNode(orig) ? orig.dictItems : [];
+          v.entries.forEach(([k, val], i) => {
+            const o = origEntries[i];
+            node.dictItems.push([build(k, o?.[0], depth + 1), build(val, o?.[1], depth + 1)]);
+          });
+          return settle(v, orig && isOrderedDictNode(orig) && sameChildren(node.dictItems.flat(), orig.dictItems.flat()) ? orig : node);
+        }
         const node: PickleNode & { t: "dict" } = { t: "dict", entries: [] };
         building.set(v, node);
         const origEntries = orig?.t === "dict" ? orig.entries : [];
@@ -112,6 +140,11 @@ export function plainToPickle(value: PlainValue, original?: PickleNode): PickleN
         return orig?.t === "bytearray" && bytesEqual(orig.v, v.bytes) ? orig : { t: "bytearray", v: v.bytes };
       case "opaque":
         return v.node as PickleNode;
+      case "pyobject": {
+        const known = orig && pickleToStdlib(orig);
+        if (known && pyObjectRepr(known) === pyObjectRepr(v)) return orig!;
+        return stdlibNodes().node(v);
+      }
       case "float32":
         return { t: "float", v: v.value };
       case "ext":
@@ -126,7 +159,10 @@ function sameChildren(a: readonly PickleNode[], b: readonly PickleNode[]): boole
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-/** True when the tree holds only the types the editor can write (no class instances or other calls). */
+/**
+ * True when the tree holds only the types the editor can write: no class instances or other calls beyond the
+ * allow-listed stdlib objects.
+ */
 export function isPlainPickle(root: PickleNode): boolean {
   const seen = new Set<PickleNode>();
   const work = [root];
@@ -136,6 +172,12 @@ export function isPlainPickle(root: PickleNode): boolean {
     seen.add(n);
     switch (n.t) {
       case "object":
+        if (pickleToStdlib(n)) break;
+        if (isOrderedDictNode(n)) {
+          for (const [k, v] of n.dictItems) work.push(k, v);
+          break;
+        }
+        return false;
       case "global":
       case "opaque":
         return false;

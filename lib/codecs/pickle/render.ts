@@ -1,6 +1,8 @@
 import { pythonFloatRepr } from "../python-float";
 import { pyBytesRepr, pyStrRepr } from "../python-repr-text";
+import { pyObjectRepr } from "../python-stdlib";
 import type { PickleGlobal, PickleNode, PickleObject } from "./nodes";
+import { pickleToStdlib } from "./stdlib";
 
 /**
  * Python-`repr`-like text of a pickle tree, for display only. Common stdlib types read as Python prints them
@@ -34,6 +36,8 @@ function intArg(node: PickleNode | undefined): bigint | undefined {
 
 /** The readable Python repr of well-known stdlib objects, or `undefined` to fall back to the generic form. */
 export function knownObjectRepr(obj: PickleObject, inner: (n: PickleNode) => string): string | undefined {
+  const std = pickleToStdlib(obj);
+  if (std) return pyObjectRepr(std);
   const name = globalName(reconstructorClass(obj) ?? obj.callable);
   const args = tupleItems(obj.args) ?? [];
   const simple = obj.listItems.length === 0 && obj.states.length === 0;

@@ -38,11 +38,18 @@ describe("editing a value as text", () => {
     expect(Buffer.from(edit(json, (text) => text.replace('"a": 1', '"a": 7'))).toString()).toBe('{"a":7,"b":[1,2]}');
   });
 
-  it("refuses pickled objects with the reason", () => {
-    const bytes = execFileSync("/usr/bin/python3", ["-c", "import pickle,sys,datetime; sys.stdout.buffer.write(pickle.dumps({'at': datetime.date(2026, 1, 2)}, 4))"]);
+  it("refuses pickled objects outside the stdlib allow-list, with the reason", () => {
+    const bytes = execFileSync("/usr/bin/python3", ["-c", "import pickle,sys,fractions; sys.stdout.buffer.write(pickle.dumps({'at': fractions.Fraction(1, 3)}, 4))"]);
     const { value } = analyze(bytes);
     const editable = editableText(value, bytes);
     expect(editable.mode).toBeNull();
+    if (!editable.mode) expect(editable.reason).toMatch(/fractions\.Fraction/);
+  });
+
+  it("edits a pickled date as a Python literal", () => {
+    const bytes = execFileSync("/usr/bin/python3", ["-c", "import pickle,sys,datetime; sys.stdout.buffer.write(pickle.dumps({'at': datetime.date(2026, 1, 2)}, 4))"]);
+    const edited = edit(bytes, (text) => text.replace("datetime.date(2026, 1, 2)", "datetime.date(2027, 3, 4)"));
+    expect(python("import pickle,sys; print(repr(pickle.loads(sys.stdin.buffer.read())))", edited)).toBe("{'at': datetime.date(2027, 3, 4)}");
   });
 
   it("sets counters in their own format", () => {

@@ -27,6 +27,16 @@ describe("detect: the docs/formats.md reference bytes", () => {
     expect(candidates.at(-1)!.format).toBe("binary");
   });
 
+  it("short bytes of control characters are binary, not text that looks empty", () => {
+    for (const bytes of [hexBytes("000102"), hexBytes("0001"), hexBytes("1b5b306d07")]) {
+      const { candidates, value } = analyze(bytes);
+      expect(value.format).toBe("binary");
+      expect(candidates.map((c) => c.format)).toContain("text");
+    }
+    expect(analyze(text("line one\nline two\ttabbed")).value.format).toBe("text");
+    expect(analyze(new Uint8Array(0)).value.format).toBe("text");
+  });
+
   it("renders the reference dict the same in every format", () => {
     const forms = [
       text('{"a": 1, "b": [1, 2]}'),
@@ -91,8 +101,13 @@ describe("editability", () => {
     expect(editability(analyze(text("{'a': 1}")).value).editable).toBe(false);
   });
 
-  it("objects are editable only when they round-trip exactly", () => {
-    const dt = pickles.find((v) => v.id === "pickle-p4-mixed")!;
+  it("allow-listed stdlib objects are editable as data", () => {
+    const mixed = pickles.find((v) => v.id === "pickle-p4-mixed")!;
+    expect(editability(analyze(mixed.bytes).value).editable).toBe(true);
+  });
+
+  it("other objects are editable only when they round-trip exactly", () => {
+    const dt = pickles.find((v) => v.id === "pickle-p4-point")!;
     const { value } = analyze(dt.bytes);
     expect(editability(value).editable).toBe(false);
     expect(editability(value, dt.bytes).editable).toBe(true);

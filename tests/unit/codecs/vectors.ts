@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { pyObjectRepr, type PyStdlibValue } from "@/lib/codecs/python-stdlib";
 
 /** A tagged description of a Python value, as `generate-vectors.py` writes it. */
 export type Desc = [string, ...unknown[]];
@@ -59,6 +60,8 @@ export function plainDesc(v: unknown, path: Set<object> = new Set()): Desc {
       return ["timestamp", k.seconds!.toString(), k.nanoseconds];
     case "bytearray":
       return ["bytearray", Buffer.from(k.bytes!).toString("hex")];
+    case "pyobject":
+      return ["repr", pyObjectRepr(v as PyStdlibValue)];
     default:
       return ["repr", k.text];
   }

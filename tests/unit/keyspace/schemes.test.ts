@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isAiocacheLockValue, recognizeKey } from "@/lib/keyspace";
+import { isAiocacheLockValue, isLitestarChildStore, recognizeKey } from "@/lib/keyspace";
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
 describe("recognizeKey on real key shapes (docs/formats.md)", () => {
   it.each([
-    [":1:user:42", "django", "Django v1", "user:42"],
+    [":1:user:42", "django", "Django / async-caches, version 1", "user:42"],
     [":1:django.contrib.sessions.cacheabc123", "django", "Django v1 · session", "django.contrib.sessions.cacheabc123"],
     [
       ":1:views.decorators.cache.cache_page.site.GET.0a1b2c3d4e5f60718293a4b5c6d7e8f9.d41d8cd98f00b204e9800998ecf8427e.en-us.UTC",
@@ -13,7 +13,7 @@ describe("recognizeKey on real key shapes (docs/formats.md)", () => {
       "Django v1 · cache_page",
       "views.decorators.cache.cache_page.site.GET.0a1b2c3d4e5f60718293a4b5c6d7e8f9.d41d8cd98f00b204e9800998ecf8427e.en-us.UTC",
     ],
-    ["myapp:2:user:42", "django", "Django myapp v2", "user:42"],
+    ["myapp:2:user:42", "django", "Django / async-caches, version 2", "user:42"],
     ["::user:42", "async-caches", "async-caches (no prefix)", "user:42"],
     ["LITESTAR:greeting", "litestar", "Litestar store", "greeting"],
     ["LITESTAR_sessions:" + "ab".repeat(32), "litestar", "Litestar sessions", "ab".repeat(32)],
@@ -58,5 +58,18 @@ describe("recognizeKey on real key shapes (docs/formats.md)", () => {
   it("checks aiocache lock values are UUIDs", () => {
     expect(isAiocacheLockValue(Buffer.from("4b0e3c1e-5a8b-4f4e-9a57-0f3b5c2d9e11"))).toBe(true);
     expect(isAiocacheLockValue(Buffer.from("1"))).toBe(false);
+  });
+});
+
+describe("Litestar child stores", () => {
+  it("are the LITESTAR_<name> siblings of the LITESTAR store, and nothing else", () => {
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_sessions:")).toBe(true);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_rate_limit:")).toBe(true);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTARX:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "LITESTAR_sessions:x:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR:", "user:")).toBe(false);
+    expect(isLitestarChildStore("user:", "user_profile:")).toBe(false);
+    expect(isLitestarChildStore("LITESTAR_sessions:", "LITESTAR_sessions_x:")).toBe(false);
   });
 });

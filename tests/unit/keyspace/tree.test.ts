@@ -17,7 +17,7 @@ describe("NamespaceTree", () => {
     // `plain` came without a TTL read: counted, but not in the histogram.
     expect(tree.root.ttl).toEqual({ none: 1, underMinute: 1, underHour: 1, underDay: 1, longer: 1 });
     const django = tree.find(":1:")!;
-    expect(django).toMatchObject({ scheme: "Django v1", count: 4, direct: 1, bytes: 35 });
+    expect(django).toMatchObject({ scheme: "Django / async-caches, version 1", count: 4, direct: 1, bytes: 35 });
     const users = tree.find(":1:user:")!;
     expect(users).toMatchObject({ label: "user", count: 3, direct: 3, bytes: 30, sized: 2 });
     expect(users.ttl).toEqual({ none: 0, underMinute: 1, underHour: 1, underDay: 1, longer: 0 });

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { keyText } from "../key-text";
+import { isLitestarChildStore } from "../keyspace";
+import { ActionRefusal } from "./define-action";
+import { bytesSchema } from "./schemas";
+
+/** Extra prefixes a namespace job may take with it: only a Litestar store's child stores, never any prefix. */
+export const alsoPrefixesSchema = z.array(bytesSchema).max(64).default([]);
+
+/** The child-store prefixes, checked to be `<store>_<name>:` siblings of `prefix`; refuses anything else. */
+export function childStores(prefix: Buffer, alsoPrefixes: Buffer[]): Buffer[] {
+  const store = keyText(prefix).text;
+  for (const p of alsoPrefixes) {
+    if (!isLitestarChildStore(store, keyText(p).text)) {
+      throw new ActionRefusal("INVALID_ARGUMENT", `${keyText(p).text} is not a child store of ${store}.`);
+    }
+  }
+  return alsoPrefixes;
+}
