@@ -23,10 +23,18 @@ import { runAction } from "./run-action";
 
 type CollectionRead = Exclude<WireRead, { type: "string" }>;
 
-/** A byte string as the table shows it: text when it is text, escaped bytes otherwise. */
-function Cell({ value }: { value: string }) {
+/**
+ * A byte string as the table shows it: text when it is text, escaped bytes otherwise. A `name` (hash field,
+ * stream field) stays on one line, so "timestamp" never reads "times tamp"; values wrap at spaces and break
+ * inside a word only when a word alone is wider than the pane.
+ */
+function Cell({ value, name = false }: { value: string; name?: boolean }) {
   const shown = keyText(base64Bytes(value));
-  return <span className={`font-mono break-all ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`}>{shown.text}</span>;
+  return (
+    <span className={`font-mono ${name ? "whitespace-nowrap" : "wrap-anywhere"} ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`} data-cell={name ? "name" : "value"}>
+      {shown.text}
+    </span>
+  );
 }
 
 /** Text, or hex for bytes that are not UTF-8 text; gives the bytes as base64, or null while the hex is invalid. */
@@ -166,7 +174,7 @@ export function CollectionTable({
         return read.entries.map((e) => ({
           id: e.field,
           text: `${shownText(e.field)} = ${shownText(e.value)}`,
-          cells: [<Cell key="f" value={e.field} />, <Cell key="v" value={e.value} />],
+          cells: [<Cell key="f" value={e.field} name />, <Cell key="v" value={e.value} />],
           edit: {
             fields: [
               { label: "Field", initial: e.field },
@@ -235,10 +243,10 @@ export function CollectionTable({
           text: e.id,
           cells: [
             <span key="i" className="font-mono text-slate-500">{e.id}</span>,
-            <span key="f" className="space-x-3">
+            <span key="f" className="flex flex-wrap gap-x-3">
               {e.fields.map((f, i) => (
-                <span key={i}>
-                  <Cell value={f.field} />
+                <span key={i} className="min-w-0">
+                  <Cell value={f.field} name />
                   <span className="text-slate-400">=</span>
                   <Cell value={f.value} />
                 </span>
