@@ -76,6 +76,8 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
   const [panes, setPanes] = usePaneLayout();
   const [editRequest, setEditRequest] = useState<{ param: string; count: number } | null>(null);
   const filterRef = useRef<HTMLInputElement>(null);
+  const treePane = useRef<HTMLElement>(null);
+  const detailPane = useRef<HTMLElement>(null);
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState(filter.q);
   const [lastQ, setLastQ] = useState(filter.q);
@@ -169,7 +171,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     // From `md` up the panes sit side by side, resizable; below it they stack and an open key covers the page.
     <div
       className="flex h-full min-h-0 flex-col md:flex-row"
-      style={{ "--tree-w": `${panes.tree}px`, "--detail-w": `${panes.detail}px` } as React.CSSProperties}
+      style={{ "--tree-w": `${panes.tree}px`, "--detail-w": panes.detail === null ? "min(40rem, 40%)" : `${panes.detail}px` } as React.CSSProperties}
       data-testid="key-browser"
     >
       {panes.treeCollapsed ? (
@@ -179,6 +181,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
       ) : (
         <>
           <aside
+            ref={treePane}
             className="h-[40dvh] shrink-0 border-b border-slate-200 bg-white md:h-auto md:w-[min(var(--tree-w),40%)] md:border-r md:border-b-0 dark:border-slate-800 dark:bg-slate-900/50"
             data-testid="tree-pane"
           >
@@ -201,7 +204,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
               </div>
             )}
           </aside>
-          <PaneHandle label="Resize namespaces" value={panes.tree} range={TREE_WIDTH} grows="right" onChange={(tree) => setPanes({ tree })} testId="tree-handle" />
+          <PaneHandle label="Resize namespaces" value={panes.tree} range={TREE_WIDTH} grows="right" pane={() => treePane.current} onChange={(tree) => setPanes({ tree })} testId="tree-handle" />
         </>
       )}
       <section className="min-h-0 min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
@@ -223,15 +226,15 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
         />
       </section>
       {open && (
-        <PaneHandle label="Resize key detail" value={panes.detail} range={DETAIL_WIDTH} grows="left" onChange={(detail) => setPanes({ detail })} testId="detail-handle" />
+        <PaneHandle label="Resize key detail" value={panes.detail} range={DETAIL_WIDTH} grows="left" pane={() => detailPane.current} onChange={(detail) => setPanes({ detail })} testId="detail-handle" />
       )}
       {open && "unknownHandle" in open && (
-        <aside className={`${detailPaneClass} p-4 text-sm`} aria-label="Key detail">
+        <aside ref={detailPane} className={`${detailPaneClass} p-4 text-sm`} aria-label="Key detail">
           <p role="status">This link points at a key whose name is too long for a URL; it can only be opened in the tab that opened it. Find the key in the list to open it here.</p>
         </aside>
       )}
       {openKey && (
-        <aside className={detailPaneClass} aria-label="Key detail" data-testid="detail-pane">
+        <aside ref={detailPane} className={detailPaneClass} aria-label="Key detail" data-testid="detail-pane">
           <KeyDetail
             key={openKey}
             connectionId={profile.id}

@@ -515,8 +515,9 @@ function TreeNode({
       >
         {open ? "▾" : "▸"}
       </button>
-      {/* The name has the first line to itself (the scheme sits with the counts below), the hover title has
-          name and scheme in full, and the tree pane can be dragged wider. */}
+      {/* The name has the first line to itself (the scheme sits with the counts below, the actions button
+          floats over the row's edge only while wanted), the hover title has name and scheme in full, and the
+          tree pane can be dragged wider. */}
       <button type="button" tabIndex={-1} className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)}>
         <span className="flex items-center gap-1.5">
           <span data-testid="namespace-name" className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>
@@ -524,20 +525,25 @@ function TreeNode({
           </span>
           {node.hidden && <HiddenCharactersBadge small />}
         </span>
-        <span className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] text-slate-500 tabular-nums">
-          {node.scheme && (
-            <span data-testid="scheme-label" className="min-w-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-              {node.scheme}
+        <span className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
+          <span className="shrink-0">{formatCount(node.count)} keys</span>
+          {node.size !== null && (
+            <span className="shrink-0" title={node.sampled ? "Estimated from a sample of the keys" : undefined}>
+              {node.sampled ? "≈ " : ""}
+              {formatBytes(node.size)}
             </span>
           )}
-          <span className="shrink-0">{formatCount(node.count)} keys</span>
-          {node.size !== null && <span title={node.sampled ? "Estimated from a sample of the keys" : undefined}>{node.sampled ? "≈ " : ""}{formatBytes(node.size)}</span>}
           {withTtl !== null && (
             <span
-              className="h-1 w-10 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
+              className="h-1 w-10 shrink-0 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
               title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${formatCount(node.count)} keys never expire${node.sampled ? " (sampled)" : ""}`}
             >
               <span className="block h-full bg-sky-500" style={{ width: `${Math.round(withTtl * 100)}%` }} />
+            </span>
+          )}
+          {node.scheme && (
+            <span data-testid="scheme-label" className="min-w-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+              {node.scheme}
             </span>
           )}
         </span>
@@ -549,7 +555,7 @@ function TreeNode({
         aria-expanded={menuOpen}
         tabIndex={tabStop ? 0 : -1}
         ref={menuButton}
-        className="shrink-0 rounded px-1 text-slate-400 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
+        className="absolute top-1 right-1 rounded bg-inherit px-1 text-slate-400 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
         onClick={() => onMenu(!menuOpen)}
       >
         ⋯

@@ -2,17 +2,20 @@
 
 import { useRef, useSyncExternalStore } from "react";
 
-/** Widths of the key browser's panes (px, from `md` up) and whether the namespace tree is folded away. */
+/**
+ * Widths of the key browser's panes (px, from `md` up) and whether the namespace tree is folded away. The
+ * key detail is `null` until someone resizes it: then it takes a share of the page that suits every width.
+ */
 export interface PaneLayout {
   tree: number;
-  detail: number;
+  detail: number | null;
   treeCollapsed: boolean;
 }
 
 const STORAGE_KEY = "cacheboard:panes";
-export const TREE_WIDTH = { min: 180, max: 560, initial: 240 };
-export const DETAIL_WIDTH = { min: 320, max: 1200, initial: 440 };
-const defaults: PaneLayout = { tree: TREE_WIDTH.initial, detail: DETAIL_WIDTH.initial, treeCollapsed: false };
+export const TREE_WIDTH = { min: 180, max: 560, initial: 256 };
+export const DETAIL_WIDTH = { min: 320, max: 1200 };
+const defaults: PaneLayout = { tree: TREE_WIDTH.initial, detail: null, treeCollapsed: false };
 
 const listeners = new Set<() => void>();
 const clamp = (value: number, range: { min: number; max: number }) => Math.round(Math.min(range.max, Math.max(range.min, value)));
@@ -70,24 +73,29 @@ export function PaneHandle({
   value,
   range,
   grows,
+  pane,
   onChange,
   testId,
 }: {
   label: string;
-  value: number;
+  /** The remembered width, or null while the pane keeps its default share. */
+  value: number | null;
   range: { min: number; max: number };
   grows: "right" | "left";
+  /** The pane it sizes: a resize starts from its width on screen (the default share, or a cap on a small window). */
+  pane: () => HTMLElement | null;
   onChange: (value: number) => void;
   testId?: string;
 }) {
   const drag = useRef<{ x: number; value: number } | null>(null);
   const sign = grows === "right" ? 1 : -1;
+  const shown = () => Math.round(pane()?.getBoundingClientRect().width ?? value ?? range.min);
   return (
     <div
       role="separator"
       aria-orientation="vertical"
       aria-label={label}
-      aria-valuenow={value}
+      aria-valuenow={value ?? undefined}
       aria-valuemin={range.min}
       aria-valuemax={range.max}
       tabIndex={0}
@@ -96,7 +104,7 @@ export function PaneHandle({
       onPointerDown={(event) => {
         event.preventDefault();
         event.currentTarget.setPointerCapture(event.pointerId);
-        drag.current = { x: event.clientX, value };
+        drag.current = { x: event.clientX, value: shown() };
       }}
       onPointerMove={(event) => {
         if (!drag.current) return;
@@ -107,8 +115,8 @@ export function PaneHandle({
       onKeyDown={(event) => {
         const step = event.shiftKey ? 64 : 16;
         let next: number | null = null;
-        if (event.key === "ArrowRight") next = value + sign * step;
-        else if (event.key === "ArrowLeft") next = value - sign * step;
+        if (event.key === "ArrowRight") next = shown() + sign * step;
+        else if (event.key === "ArrowLeft") next = shown() - sign * step;
         else if (event.key === "Home") next = range.min;
         else if (event.key === "End") next = range.max;
         if (next === null) return;

@@ -353,7 +353,7 @@ export function CollectionTable({
                   {c}
                 </th>
               ))}
-              {writable && <th className="w-36 px-3 py-2" aria-label="Actions" />}
+              {writable && <th className="w-px px-3 py-2" aria-label="Actions" />}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 bg-white dark:divide-slate-800 dark:bg-slate-950">
@@ -394,7 +394,8 @@ export function CollectionTable({
                     </td>
                   ))}
                   {writable && (
-                    <td className="px-3 py-1 text-right whitespace-nowrap">
+                    <td className="px-2 py-1 text-right">
+                      <div className="flex flex-wrap justify-end gap-x-1">
                       {row.edit && (
                         <Button
                           size="sm"
@@ -418,6 +419,7 @@ export function CollectionTable({
                       >
                         Remove
                       </Button>
+                      </div>
                     </td>
                   )}
                 </tr>
