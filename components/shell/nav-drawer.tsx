@@ -27,8 +27,9 @@ export function NavDrawer({ children }: { children: React.ReactNode }) {
       setOpen(false);
       buttonRef.current?.focus();
     };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // Capturing, so the page under the drawer (the key browser closes its open key on Esc) never sees this Esc.
+    document.addEventListener("keydown", onKey, true);
+    return () => document.removeEventListener("keydown", onKey, true);
   }, [open]);
 
   return (
