@@ -171,7 +171,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     // From `md` up the panes sit side by side, resizable; below it they stack and an open key covers the page.
     <div
       className="flex h-full min-h-0 flex-col md:flex-row"
-      style={{ "--tree-w": `${panes.tree}px`, "--detail-w": panes.detail === null ? "min(40rem, 40%)" : `${panes.detail}px` } as React.CSSProperties}
+      style={{ "--tree-w": `${panes.tree}px`, "--detail-w": panes.detail === null ? "min(36rem, 36%)" : `${panes.detail}px` } as React.CSSProperties}
       data-testid="key-browser"
     >
       {panes.treeCollapsed ? (

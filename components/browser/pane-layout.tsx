@@ -13,8 +13,8 @@ export interface PaneLayout {
 }
 
 const STORAGE_KEY = "cacheboard:panes";
-export const TREE_WIDTH = { min: 180, max: 560, initial: 256 };
-export const DETAIL_WIDTH = { min: 320, max: 1200 };
+export const TREE_WIDTH = { min: 180, max: 560, initial: 240 };
+export const DETAIL_WIDTH = { min: 360, max: 1200 };
 const defaults: PaneLayout = { tree: TREE_WIDTH.initial, detail: null, treeCollapsed: false };
 
 const listeners = new Set<() => void>();

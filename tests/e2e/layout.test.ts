@@ -124,18 +124,18 @@ describe("layout and navigation", () => {
 
     // Narrow the key detail from the keyboard: ←/→ on its handle, Shift for big steps.
     const detailHandle = page.getByRole("separator", { name: "Resize key detail" });
-    expect((await box(page, "[data-testid=detail-pane]")).width).toBeGreaterThan(400);
+    expect((await box(page, "[data-testid=detail-pane]")).width).toBeGreaterThan(360);
     await detailHandle.focus();
     await page.keyboard.press("Shift+ArrowRight");
     await page.keyboard.press("Shift+ArrowRight");
-    await expect.poll(async () => (await box(page, "[data-testid=detail-pane]")).width).toBe(320);
+    await expect.poll(async () => (await box(page, "[data-testid=detail-pane]")).width).toBe(360);
     // Fold the namespace tree away: the key names are whole and the Size column is back.
     await page.getByRole("button", { name: "Hide namespaces" }).click();
     await page.getByTestId("tree-rail").waitFor();
     const list = page.locator("section[aria-label='Key list']");
     await list.getByRole("button", { name: "Sort by Size" }).waitFor();
     const after = (await keyCell())!.width;
-    expect(after).toBeGreaterThan(before + 150);
+    expect(after).toBeGreaterThan(before + 100);
     const whole = () => row(page, LONG_KEY).locator("[role=gridcell] span").first().evaluate((el) => el.scrollWidth <= el.clientWidth);
     expect(await whole()).toBe(true);
     await screenshot(page, "layout-1280-key-open-resized");
@@ -149,7 +149,7 @@ describe("layout and navigation", () => {
     await page.reload();
     await page.getByTestId("key-detail").getByTestId("key-name").filter({ hasText: LONG_KEY }).waitFor();
     await page.getByTestId("tree-rail").waitFor();
-    expect((await box(page, "[data-testid=detail-pane]")).width).toBe(320);
+    expect((await box(page, "[data-testid=detail-pane]")).width).toBe(360);
 
     // Unfold, then drag the tree's handle 100 px to the right.
     await page.getByRole("button", { name: "Show namespaces" }).click();
@@ -165,12 +165,12 @@ describe("layout and navigation", () => {
     await page.getByTestId("tree-pane").waitFor();
     expect(Math.round((await box(page, "[data-testid=tree-pane]")).width)).toBe(Math.round(treeBefore + 100));
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("cacheboard:panes") ?? "{}"));
-    expect(stored).toMatchObject({ treeCollapsed: false, detail: 320 });
+    expect(stored).toMatchObject({ treeCollapsed: false, detail: 360 });
   });
 
   it("keeps hash and stream field names whole in a narrow key pane", async () => {
     const page = await browserAt(1280, 800);
-    await page.evaluate(() => localStorage.setItem("cacheboard:panes", JSON.stringify({ detail: 320, tree: 240 })));
+    await page.evaluate(() => localStorage.setItem("cacheboard:panes", JSON.stringify({ detail: 360, tree: 240 })));
     for (const [key, name] of [
       [HASH, "timestamp"],
       [HASH, "user_agent"],

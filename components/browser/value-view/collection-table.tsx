@@ -242,7 +242,7 @@ export function CollectionTable({
           id: e.id,
           text: e.id,
           cells: [
-            <span key="i" className="font-mono text-slate-500">{e.id}</span>,
+            <span key="i" className="font-mono whitespace-nowrap text-slate-500">{e.id}</span>,
             <span key="f" className="flex flex-wrap gap-x-3">
               {e.fields.map((f, i) => (
                 <span key={i} className="min-w-0">
@@ -389,7 +389,7 @@ export function CollectionTable({
               ) : (
                 <tr key={row.id} className="align-top hover:bg-slate-50 dark:hover:bg-slate-900">
                   {row.cells.map((cell, i) => (
-                    <td key={i} className="px-3 py-1.5">
+                    <td key={i} className="px-2.5 py-1.5">
                       {cell}
                     </td>
                   ))}
