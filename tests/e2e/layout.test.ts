@@ -106,6 +106,7 @@ describe("layout and navigation", () => {
     const sheet = page.getByTestId("detail-pane");
     await sheet.getByTestId("key-name").filter({ hasText: LONG_KEY }).waitFor();
     expect(await sheet.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    await sheet.getByTestId("json-view").waitFor();
     await screenshot(page, "layout-390-key-sheet");
     await sheet.getByRole("button", { name: "Back to keys" }).click();
     await sheet.waitFor({ state: "detached" });
