@@ -248,6 +248,8 @@ export function CollectionTable({
                 <span key={i} className="min-w-0">
                   <Cell value={f.field} name />
                   <span className="text-slate-400">=</span>
+                  {/* A narrow pane wraps after "=" first, so a short value moves down whole instead of splitting. */}
+                  <wbr />
                   <Cell value={f.value} />
                 </span>
               ))}
