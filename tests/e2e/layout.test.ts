@@ -172,15 +172,17 @@ describe("layout and navigation", () => {
   it("keeps hash and stream field names whole in a narrow key pane", async () => {
     const page = await browserAt(1280, 800);
     await page.evaluate(() => localStorage.setItem("cacheboard:panes", JSON.stringify({ detail: 360, tree: 240 })));
-    for (const [key, name] of [
-      [HASH, "timestamp"],
-      [HASH, "user_agent"],
-      [STREAM, "timestamp"],
+    for (const [key, name, kind] of [
+      [HASH, "timestamp", "name"],
+      [HASH, "user_agent", "name"],
+      [STREAM, "timestamp", "name"],
+      // A short stream value moves below its field name whole rather than splitting.
+      [STREAM, "signed_in", "value"],
     ] as const) {
       await openList(page, key);
       await row(page, key).click();
       const table = page.getByTestId("collection-table");
-      const cell = table.locator("[data-cell=name]", { hasText: name }).first();
+      const cell = table.locator(`[data-cell=${kind}]`, { hasText: name }).first();
       await cell.waitFor();
       // One line box for the whole name: it was never broken inside the word.
       const lines = await cell.evaluate((el) => {
