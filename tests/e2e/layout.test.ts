@@ -101,6 +101,7 @@ describe("layout and navigation", () => {
     const list = await box(page, "section[aria-label='Key list']");
     expect(list.y).toBeGreaterThanOrEqual(tree.y + tree.height - 1);
     expect(list.width).toBeGreaterThan(380);
+    await screenshot(page, "layout-390-list");
     await row(page, LONG_KEY).click();
     await page.waitForURL(/key=/);
     const sheet = page.getByTestId("detail-pane");
