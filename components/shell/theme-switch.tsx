@@ -77,12 +77,29 @@ export function ThemeSwitch() {
     return () => media.removeEventListener("change", onChange);
   }, [choice]);
   return (
-    <div role="radiogroup" aria-label="Theme" className="flex items-center rounded-md border border-slate-200 p-0.5 dark:border-slate-700" data-testid="theme-switch">
+    <div
+      role="radiogroup"
+      aria-label="Theme"
+      className="flex items-center rounded-md border border-slate-200 p-0.5 dark:border-slate-700"
+      data-testid="theme-switch"
+      onKeyDown={(event) => {
+        // A radio group is one tab stop; the arrow keys choose (WAI-ARIA radio group pattern).
+        const step = event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : event.key === "ArrowLeft" || event.key === "ArrowUp" ? -1 : 0;
+        if (!step) return;
+        event.preventDefault();
+        const at = options.findIndex((option) => option.value === choice);
+        const next = options[(at + step + options.length) % options.length];
+        choose(next.value);
+        event.currentTarget.querySelector<HTMLElement>(`[data-value="${next.value}"]`)?.focus();
+      }}
+    >
       {options.map((option) => (
         <button
           key={option.value}
           type="button"
           role="radio"
+          data-value={option.value}
+          tabIndex={choice === option.value ? 0 : -1}
           aria-checked={choice === option.value}
           aria-label={option.label}
           title={option.label}

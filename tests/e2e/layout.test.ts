@@ -225,7 +225,11 @@ describe("layout and navigation", () => {
     await switcher.getByRole("radio", { name: "Light theme" }).click();
     await page.reload();
     expect(await isDark()).toBe(false);
-    await switcher.getByRole("radio", { name: "System theme" }).click();
+    // One tab stop; the arrow keys choose, as in any radio group.
+    await switcher.getByRole("radio", { name: "Light theme" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect(switcher.getByRole("radio", { name: "System theme" }).getAttribute("aria-checked")).resolves.toBe("true");
+    expect(await switcher.locator("[tabindex='0']").count()).toBe(1);
     expect(await isDark()).toBe(true);
     await page.emulateMedia({ colorScheme: "light" });
     await expect.poll(isDark).toBe(false);
