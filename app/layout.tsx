@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import localFont from "next/font/local";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { Providers } from "@/components/providers";
+import { themeBootScript } from "@/lib/ui/theme";
 import "./globals.css";
 
 const inter = localFont({
@@ -18,8 +20,13 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page renders per request, so each carries the nonce of its own Content-Security-Policy (proxy.ts).
   await connection();
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en" className={inter.variable}>
+    // The boot script sets the theme class before React hydrates, hence the warning suppression.
+    <html lang="en" className={inter.variable} suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeBootScript }} />
+      </head>
       <body className="min-h-screen font-sans">
         <Providers>{children}</Providers>
       </body>

@@ -11,10 +11,15 @@ import { KeyDetail } from "./key-detail";
 import { KeyList, type KeyFilter } from "./key-list";
 import { keyFromUrlParam, keyToUrlParam } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
+import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layout";
 
 const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
 const noSubscription = () => () => undefined;
+
+/** Beside the list from `md` up (its width is the remembered one); below it a sheet over the whole screen. */
+const detailPaneClass =
+  "fixed inset-0 z-30 overflow-hidden bg-white md:static md:z-auto md:w-[min(var(--detail-w),60%)] md:shrink-0 md:border-l md:border-slate-200 dark:bg-slate-900 md:dark:border-slate-800";
 
 /**
  * One connection's key browser. The URL is the state: `ns` (base64url prefix), `q` (glob, or an exact key
@@ -68,7 +73,11 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     else sessionStorage.removeItem(storageKey);
   }, [search, storageKey, pathname, router]);
 
+  const [panes, setPanes] = usePaneLayout();
+  const [editRequest, setEditRequest] = useState<{ param: string; count: number } | null>(null);
   const filterRef = useRef<HTMLInputElement>(null);
+  const treePane = useRef<HTMLElement>(null);
+  const detailPane = useRef<HTMLElement>(null);
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState(filter.q);
   const [lastQ, setLastQ] = useState(filter.q);
@@ -141,30 +150,73 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     </>
   );
 
+  const treeToggle = (collapsed: boolean) => (
+    <button
+      type="button"
+      aria-label={collapsed ? "Show namespaces" : "Hide namespaces"}
+      aria-expanded={!collapsed}
+      title={collapsed ? "Show namespaces" : "Hide namespaces"}
+      data-testid="tree-toggle"
+      onClick={() => setPanes({ treeCollapsed: !collapsed })}
+      className="flex items-center gap-1.5 rounded p-1 text-xs text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+    >
+      <svg viewBox="0 0 16 16" className={`h-4 w-4 ${collapsed ? "max-md:rotate-90" : "rotate-180 max-md:-rotate-90"}`} aria-hidden>
+        <path d="M6 3.5 10.5 8 6 12.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+      {collapsed && <span className="md:sr-only">Namespaces</span>}
+    </button>
+  );
+
   return (
-    <div className="flex h-full min-h-0">
-      <aside className="w-64 shrink-0 border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900/50">
-        {capabilities.listKeys ? (
-          <NamespaceTree
-            connectionId={profile.id}
-            delimiter={profile.keyDelimiter}
-            selected={filter.ns}
-            onSelect={(prefix) => navigate({ ns: prefix || null })}
-            canWrite={canWrite}
-            canDelete={capabilities.namespaceDelete}
-            canExpire={capabilities.namespaceExpire}
-            canPersist={capabilities.persist}
-          />
-        ) : (
-          <p className="p-4 text-sm text-slate-500">This connection cannot list its keys: open one by its exact name.</p>
-        )}
-      </aside>
-      <section className="min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
+    // From `md` up the panes sit side by side, resizable; below it they stack and an open key covers the page.
+    <div
+      className="flex h-full min-h-0 flex-col md:flex-row"
+      style={{ "--tree-w": `${panes.tree}px`, "--detail-w": panes.detail === null ? "min(36rem, 36%)" : `${panes.detail}px` } as React.CSSProperties}
+      data-testid="key-browser"
+    >
+      {panes.treeCollapsed ? (
+        <div className="flex shrink-0 items-center border-b border-slate-200 bg-white px-2 py-1 md:flex-col md:border-r md:border-b-0 md:px-1 md:py-2 dark:border-slate-800 dark:bg-slate-900/50" data-testid="tree-rail">
+          {treeToggle(true)}
+        </div>
+      ) : (
+        <>
+          <aside
+            ref={treePane}
+            className="h-[40dvh] shrink-0 border-b border-slate-200 bg-white md:h-auto md:w-[min(var(--tree-w),40%)] md:border-r md:border-b-0 dark:border-slate-800 dark:bg-slate-900/50"
+            data-testid="tree-pane"
+          >
+            {capabilities.listKeys ? (
+              <NamespaceTree
+                connectionId={profile.id}
+                delimiter={profile.keyDelimiter}
+                selected={filter.ns}
+                onSelect={(prefix) => navigate({ ns: prefix || null })}
+                canWrite={canWrite}
+                canDelete={capabilities.namespaceDelete}
+                canExpire={capabilities.namespaceExpire}
+                canPersist={capabilities.persist}
+                headerAction={treeToggle(false)}
+              />
+            ) : (
+              <div className="flex items-start gap-2 p-4">
+                <p className="flex-1 text-sm text-slate-500">This connection cannot list its keys: open one by its exact name.</p>
+                {treeToggle(false)}
+              </div>
+            )}
+          </aside>
+          <PaneHandle label="Resize namespaces" value={panes.tree} range={TREE_WIDTH} grows="right" pane={() => treePane.current} onChange={(tree) => setPanes({ tree })} testId="tree-handle" />
+        </>
+      )}
+      <section className="min-h-0 min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
         <KeyList
           connectionId={profile.id}
           filter={filter}
           openKey={openKey}
           onOpen={(param) => navigate({ key: keyToUrlParam(param) })}
+          onEdit={(param) => {
+            setEditRequest((current) => ({ param, count: (current?.count ?? 0) + 1 }));
+            if (param !== openKey) navigate({ key: keyToUrlParam(param) });
+          }}
           onKeysDeleted={(deleted) => {
             if (openKey && deleted.includes(openKey)) navigate({ key: null }, "replace");
           }}
@@ -173,13 +225,16 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           filterInput={filterInput}
         />
       </section>
+      {open && (
+        <PaneHandle label="Resize key detail" value={panes.detail} range={DETAIL_WIDTH} grows="left" pane={() => detailPane.current} onChange={(detail) => setPanes({ detail })} testId="detail-handle" />
+      )}
       {open && "unknownHandle" in open && (
-        <aside className="w-[min(44%,40rem)] shrink-0 border-l border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Key detail">
+        <aside ref={detailPane} className={`${detailPaneClass} p-4 text-sm`} aria-label="Key detail">
           <p role="status">This link points at a key whose name is too long for a URL; it can only be opened in the tab that opened it. Find the key in the list to open it here.</p>
         </aside>
       )}
       {openKey && (
-        <aside className="w-[min(44%,40rem)] shrink-0 border-l border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" aria-label="Key detail">
+        <aside ref={detailPane} className={detailPaneClass} aria-label="Key detail" data-testid="detail-pane">
           <KeyDetail
             key={openKey}
             connectionId={profile.id}
@@ -187,6 +242,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
             capabilities={capabilities}
             canWrite={canWrite}
             keyParam={openKey}
+            editRequest={editRequest?.param === openKey ? editRequest.count : 0}
             onClose={() => navigate({ key: null })}
             onDeleted={() => navigate({ key: null }, "replace")}
             onRenamed={(_old, next) => navigate({ key: keyToUrlParam(next) }, "replace")}

@@ -74,6 +74,7 @@ export function KeyDetail({
   profile,
   capabilities,
   canWrite,
+  editRequest = 0,
   onClose,
   onDeleted,
   onRenamed,
@@ -84,6 +85,8 @@ export function KeyDetail({
   capabilities: Capabilities;
   /** The person may change keys here: an editor or admin on a connection that is not read-only. */
   canWrite: boolean;
+  /** Raised each time `e` is pressed on this key in the list: start editing as soon as the value is loaded. */
+  editRequest?: number;
   onClose: () => void;
   onDeleted: (keyParam: string) => void;
   onRenamed: (oldParam: string, newParam: string) => void;
@@ -112,6 +115,15 @@ export function KeyDetail({
     if (!writable || !live) return;
     setFrozen(live);
     setEditing(true);
+  }
+
+  const [editHandled, setEditHandled] = useState(0);
+  if (editRequest > editHandled && live) {
+    setEditHandled(editRequest);
+    if (writable && live.read.type === "string" && !editing) {
+      setFrozen(live);
+      setEditing(true);
+    }
   }
 
   function changeEditing(next: boolean) {
@@ -166,6 +178,15 @@ export function KeyDetail({
         }
       }}
     >
+      {/* On a narrow screen the detail covers the list: a way back to it, where a thumb reaches. */}
+      <div className="flex shrink-0 items-center border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
+        <Button size="sm" variant="ghost" onClick={onClose} data-testid="key-back">
+          <svg viewBox="0 0 16 16" className="h-4 w-4" aria-hidden>
+            <path d="M10 3.5 5.5 8l4.5 4.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          Back to keys
+        </Button>
+      </div>
       <header className="space-y-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
         <div className="flex items-start gap-2">
           <h2 className="min-w-0 flex-1 font-mono text-sm font-semibold break-all" data-testid="key-name" title={keyHex(keyBytes)}>
@@ -186,7 +207,7 @@ export function KeyDetail({
           >
             Copy name
           </Button>
-          <Button size="sm" variant="ghost" aria-label="Close key" onClick={onClose}>
+          <Button size="sm" variant="ghost" aria-label="Close key" className="max-md:hidden" onClick={onClose}>
             ✕
           </Button>
         </div>

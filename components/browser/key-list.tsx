@@ -49,6 +49,7 @@ export function KeyList({
   filter,
   openKey,
   onOpen,
+  onEdit,
   onKeysDeleted,
   canWrite,
   production,
@@ -58,6 +59,8 @@ export function KeyList({
   filter: KeyFilter;
   openKey: string | null;
   onOpen: (param: string) => void;
+  /** `e` on the focused row: open the key with its editor. */
+  onEdit?: (param: string) => void;
   onKeysDeleted: (params: string[]) => void;
   canWrite: boolean;
   production: boolean;
@@ -200,6 +203,9 @@ export function KeyList({
       event.preventDefault();
       const params = selected.size ? [...selected] : active < sorted.length ? [sorted.at(active).param] : [];
       if (params.length) setConfirm({ params, pattern: selected.size ? matchingPattern : undefined });
+    } else if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && onEdit && active < sorted.length) {
+      event.preventDefault();
+      onEdit(sorted.at(active).param);
     } else if (event.key === " " && active < sorted.length) {
       event.preventDefault();
       toggleSelected(sorted.at(active).param);
@@ -337,7 +343,7 @@ export function KeyList({
           )}
         </div>
       )}
-      <div className="grid grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900">
+      <div className="grid grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @md:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_5rem_4.5rem] @3xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-xs font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900">
         <input
           type="checkbox"
           aria-label="Select all loaded keys"
@@ -346,10 +352,10 @@ export function KeyList({
         />
         {header("name", "Key", "")}
         <span>Type</span>
-        <span className="hidden @2xl:block">Format</span>
+        <span className="hidden @3xl:block">Format</span>
         {header("ttl", "TTL", "")}
-        {header("size", "Size", "hidden text-right @2xl:block")}
-        <span className="hidden text-right @2xl:block">Items</span>
+        {header("size", "Size", "hidden text-right @md:block")}
+        <span className="hidden text-right @3xl:block">Items</span>
       </div>
       <div
         ref={scrollRef}
@@ -482,7 +488,7 @@ const KeyListRow = memo(function KeyListRow({
       aria-selected={checked}
       data-key={row.text}
       data-index={index}
-      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @2xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
+      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @md:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_5rem_4.5rem] @3xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
     >
       <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} readOnly />
@@ -494,16 +500,16 @@ const KeyListRow = memo(function KeyListRow({
       <span role="gridcell" className="text-xs text-slate-600 dark:text-slate-300">
         {row.type}
       </span>
-      <span role="gridcell" className="hidden truncate text-xs text-slate-600 @2xl:block dark:text-slate-300" title={row.format ?? undefined}>
+      <span role="gridcell" className="hidden truncate text-xs text-slate-600 @3xl:block dark:text-slate-300" title={row.format ?? undefined}>
         {row.format ?? "—"}
       </span>
       <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300">
         {left === null ? "∞" : left <= 0 ? "expired" : formatTtl(left)}
       </span>
-      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @2xl:block dark:text-slate-300">
+      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @md:block dark:text-slate-300">
         {formatBytes(row.size)}
       </span>
-      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @2xl:block dark:text-slate-300">
+      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @3xl:block dark:text-slate-300">
         {row.length === null ? "" : formatCount(row.length)}
       </span>
     </div>

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/browser/tree-view";
@@ -22,6 +22,8 @@ interface Props {
   canDelete: boolean;
   canExpire: boolean;
   canPersist: boolean;
+  /** Beside the "Namespaces" heading: the key browser's button that folds the tree away. */
+  headerAction?: React.ReactNode;
 }
 
 /** Children asked for per "show more" below an open namespace. */
@@ -92,6 +94,10 @@ export function NamespaceTree(props: Props) {
   const [rootFilterApplied, setRootFilterApplied] = useState("");
   const [rootLimit, setRootLimit] = useState(0);
   const [operation, setOperation] = useState<{ prefix: string; op: NamespaceOperation } | null>(null);
+  // Roving focus: one tree item is the tree's tab stop; the arrow keys move it (WAI-ARIA tree view pattern).
+  const [focused, setFocused] = useState<string | null>(null);
+  const [menuFor, setMenuFor] = useState<string | null>(null);
+  const focusWanted = useRef(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const stamp = index ? `${index.generation}.${index.version}` : "";
 
@@ -176,6 +182,53 @@ export function NamespaceTree(props: Props) {
   const setLevel = (prefix: string, patch: Partial<Level>) =>
     setExpanded((current) => new Map(current).set(prefix, { ...current.get(prefix)!, ...patch }));
 
+  const nodeRows = rows.flatMap((row, i) => (row.kind === "node" ? [{ i, node: row.node, depth: row.depth }] : []));
+  const rendered = virtualizer.getVirtualItems().filter((item) => rows[item.index]?.kind === "node");
+  const renderedPrefixes = rendered.map((item) => (rows[item.index] as { node: TreeNodeView }).node.prefix);
+  // The tab stop is the focused item while it is rendered, else the selected one, else the first one on screen.
+  const tabStop =
+    focused !== null && renderedPrefixes.includes(focused) ? focused : renderedPrefixes.includes(props.selected) ? props.selected : (renderedPrefixes[0] ?? null);
+
+  const moveFocus = (target: { i: number; node: TreeNodeView } | undefined) => {
+    if (!target) return;
+    focusWanted.current = true;
+    setFocused(target.node.prefix);
+    virtualizer.scrollToIndex(target.i);
+  };
+  useLayoutEffect(() => {
+    if (!focusWanted.current || focused === null) return;
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[role=treeitem][data-prefix="${CSS.escape(focused)}"]`);
+    if (element) {
+      focusWanted.current = false;
+      element.focus({ preventScroll: true });
+    }
+  });
+
+  const onTreeKeyDown = (event: React.KeyboardEvent) => {
+    const item = event.target as HTMLElement;
+    if (item.getAttribute("role") !== "treeitem" || event.altKey || event.ctrlKey || event.metaKey) return;
+    const at = nodeRows.findIndex((row) => row.node.prefix === item.dataset.prefix);
+    if (at < 0) return;
+    const current = nodeRows[at];
+    const expandable = current.node.childCount > 0 || current.node.overflow > 0;
+    const isOpen = expanded.has(current.node.prefix);
+    let handled = true;
+    if (event.key === "ArrowDown") moveFocus(nodeRows[at + 1]);
+    else if (event.key === "ArrowUp") moveFocus(nodeRows[at - 1]);
+    else if (event.key === "Home") moveFocus(nodeRows[0]);
+    else if (event.key === "End") moveFocus(nodeRows[nodeRows.length - 1]);
+    else if (event.key === "ArrowRight") {
+      if (expandable && !isOpen) toggle(current.node.prefix);
+      else if (isOpen && nodeRows[at + 1]?.depth === current.depth + 1) moveFocus(nodeRows[at + 1]);
+    } else if (event.key === "ArrowLeft") {
+      if (isOpen) toggle(current.node.prefix);
+      else moveFocus(nodeRows.slice(0, at).findLast((row) => row.depth === current.depth - 1));
+    } else if (event.key === "Enter" || event.key === " ") props.onSelect(current.node.prefix);
+    else if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) setMenuFor(current.node.prefix);
+    else handled = false;
+    if (handled) event.preventDefault();
+  };
+
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
   const rescan = async () => {
     await rescanTree(connectionId).catch(() => undefined);
@@ -194,8 +247,9 @@ export function NamespaceTree(props: Props) {
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="namespace-tree">
       <div className="space-y-2 border-b border-slate-200 p-3 dark:border-slate-800">
-        <div className="flex items-center justify-between">
-          <h2 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Namespaces</h2>
+        <div className="flex items-center gap-1">
+          {props.headerAction}
+          <h2 className="mr-auto text-xs font-semibold tracking-wide text-slate-500 uppercase">Namespaces</h2>
           {scan ? (
             <Button size="sm" variant="ghost" onClick={() => void cancel()}>
               Cancel scan
@@ -270,7 +324,7 @@ export function NamespaceTree(props: Props) {
         All keys
         {index?.scannedAt != null && !scan && <span className="ml-auto text-xs text-slate-500 tabular-nums">{formatCount(index.count)}</span>}
       </button>
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto px-1.5 pb-1.5 text-sm" role="tree" aria-label="Namespaces">
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto px-1.5 pb-1.5 text-sm" role="tree" aria-label="Namespaces" onKeyDown={onTreeKeyDown}>
         {!index && !state.error && <p className="px-2 py-3 text-xs text-slate-500">Scanning…</p>}
         {index && index.count === 0 && !scan && index.outcome === "done" && <p className="px-2 py-3 text-xs text-slate-500">No namespaces: the database is empty.</p>}
         <div role="none" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
@@ -291,6 +345,10 @@ export function NamespaceTree(props: Props) {
                     onSelect={props.onSelect}
                     onOperation={(prefix, op) => setOperation({ prefix, op })}
                     actions={actions}
+                    tabStop={tabStop === row.node.prefix}
+                    onFocused={setFocused}
+                    menuOpen={menuFor === row.node.prefix}
+                    onMenu={(open) => setMenuFor(open ? row.node.prefix : null)}
                   />
                 </div>
               );
@@ -380,6 +438,10 @@ function TreeNode({
   onSelect,
   onOperation,
   actions,
+  tabStop,
+  onFocused,
+  menuOpen,
+  onMenu,
 }: {
   node: TreeNodeView;
   depth: number;
@@ -390,50 +452,98 @@ function TreeNode({
   onSelect: (prefix: string) => void;
   onOperation: (prefix: string, op: NamespaceOperation) => void;
   actions: { write: boolean; delete: boolean; expire: boolean };
+  tabStop: boolean;
+  onFocused: (prefix: string) => void;
+  menuOpen: boolean;
+  onMenu: (open: boolean) => void;
 }) {
   const isSelected = selected === node.prefix;
   const expandable = node.childCount > 0 || node.overflow > 0;
   const withTtl = node.noTtl !== null && node.count > 0 ? (node.count - node.noTtl) / node.count : null;
-  const [menu, setMenu] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const items = (
+    [
+      ["count", "Count keys", true],
+      ["expire", "Set TTL on all…", actions.write && actions.expire],
+      ["delete", "Delete all…", actions.write && actions.delete],
+    ] as const
+  ).filter(([, , shown]) => shown);
+
+  useEffect(() => {
+    if (menuOpen) menuRef.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+  }, [menuOpen]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    // A press anywhere outside the menu and its button closes it.
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (menuRef.current?.contains(target) || menuButton.current?.contains(target)) return;
+      onMenu(false);
+    };
+    document.addEventListener("pointerdown", onPointerDown);
+    return () => document.removeEventListener("pointerdown", onPointerDown);
+  }, [menuOpen, onMenu]);
+
+  const closeMenu = (refocus: HTMLElement | null) => {
+    onMenu(false);
+    refocus?.focus();
+  };
+
   return (
     <div
       role="treeitem"
+      tabIndex={tabStop ? 0 : -1}
+      data-prefix={node.prefix}
+      onFocus={() => onFocused(node.prefix)}
       aria-level={depth + 1}
       aria-selected={isSelected}
       aria-expanded={expandable ? open : undefined}
       aria-label={node.label}
       data-count={node.count}
       data-index={index}
-      className={`group relative flex h-full items-center gap-1 rounded pr-1 ${isSelected ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+      title={node.scheme ? `${node.label} — ${node.scheme}` : node.label}
+      className={`group relative flex h-full items-center gap-1 rounded pr-1 focus-visible:outline-offset-[-2px] ${isSelected ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
       style={{ paddingLeft: `${depth * 12 + 2}px` }}
     >
       <button
         type="button"
         aria-label={open ? `Collapse ${node.label}` : `Expand ${node.label}`}
+        tabIndex={-1}
         className={`h-5 w-4 shrink-0 text-xs text-slate-400 ${expandable ? "" : "invisible"}`}
         onClick={() => onToggle(node.prefix)}
       >
         {open ? "▾" : "▸"}
       </button>
-      <button type="button" className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)} title={node.scheme ?? undefined}>
+      {/* The name has the first line to itself (the scheme sits with the counts below, the actions button
+          floats over the row's edge only while wanted), the hover title has name and scheme in full, and the
+          tree pane can be dragged wider. */}
+      <button type="button" tabIndex={-1} className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)}>
         <span className="flex items-center gap-1.5">
-          <span className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>{node.label}</span>
+          <span data-testid="namespace-name" className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>
+            {node.label}
+          </span>
           {node.hidden && <HiddenCharactersBadge small />}
-          {node.scheme && (
-            <span data-testid="scheme-label" className="shrink-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-              {node.scheme}
+        </span>
+        <span className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
+          <span className="shrink-0">{formatCount(node.count)} keys</span>
+          {node.size !== null && (
+            <span className="shrink-0" title={node.sampled ? "Estimated from a sample of the keys" : undefined}>
+              {node.sampled ? "≈ " : ""}
+              {formatBytes(node.size)}
             </span>
           )}
-        </span>
-        <span className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-500 tabular-nums">
-          <span>{formatCount(node.count)} keys</span>
-          {node.size !== null && <span title={node.sampled ? "Estimated from a sample of the keys" : undefined}>{node.sampled ? "≈ " : ""}{formatBytes(node.size)}</span>}
           {withTtl !== null && (
             <span
-              className="h-1 w-10 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
+              className="h-1 w-10 shrink-0 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
               title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${formatCount(node.count)} keys never expire${node.sampled ? " (sampled)" : ""}`}
             >
               <span className="block h-full bg-sky-500" style={{ width: `${Math.round(withTtl * 100)}%` }} />
+            </span>
+          )}
+          {node.scheme && (
+            <span data-testid="scheme-label" className="min-w-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+              {node.scheme}
             </span>
           )}
         </span>
@@ -442,40 +552,58 @@ function TreeNode({
         type="button"
         aria-label={`Actions for ${node.label}`}
         aria-haspopup="menu"
-        aria-expanded={menu}
-        className="rounded px-1 text-slate-400 opacity-0 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
-        onClick={() => setMenu((m) => !m)}
+        aria-expanded={menuOpen}
+        tabIndex={tabStop ? 0 : -1}
+        ref={menuButton}
+        className="absolute top-1 right-1 rounded bg-inherit px-1 text-slate-400 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
+        onClick={() => onMenu(!menuOpen)}
       >
         ⋯
       </button>
-      {menu && (
+      {menuOpen && (
         <div
+          ref={menuRef}
           role="menu"
+          aria-label={`Actions for ${node.label}`}
           className="absolute top-full right-1 z-20 w-44 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
-          onMouseLeave={() => setMenu(false)}
+          onKeyDown={(event) => {
+            const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
+            const at = entries.indexOf(document.activeElement as HTMLElement);
+            let next: HTMLElement | undefined;
+            if (event.key === "ArrowDown") next = entries[(at + 1) % entries.length];
+            else if (event.key === "ArrowUp") next = entries[(at - 1 + entries.length) % entries.length];
+            else if (event.key === "Home") next = entries[0];
+            else if (event.key === "End") next = entries[entries.length - 1];
+            else if (event.key === "Escape") {
+              event.preventDefault();
+              // The key browser closes the open key on Esc: this one only closes the menu.
+              event.stopPropagation();
+              closeMenu(menuButton.current);
+              return;
+            } else if (event.key === "Tab") {
+              onMenu(false);
+              return;
+            } else return;
+            event.preventDefault();
+            event.stopPropagation();
+            next?.focus();
+          }}
         >
-          {(
-            [
-              ["count", "Count keys", true],
-              ["expire", "Set TTL on all…", actions.write && actions.expire],
-              ["delete", "Delete all…", actions.write && actions.delete],
-            ] as const
-          )
-            .filter(([, , shown]) => shown)
-            .map(([op, label]) => (
-              <button
-                key={op}
-                type="button"
-                role="menuitem"
-                className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800 ${op === "delete" ? "text-red-700 dark:text-red-300" : ""}`}
-                onClick={() => {
-                  setMenu(false);
-                  onOperation(node.prefix, op);
-                }}
-              >
-                {label}
-              </button>
-            ))}
+          {items.map(([op, label]) => (
+            <button
+              key={op}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:hover:bg-slate-800 dark:focus:bg-slate-800 ${op === "delete" ? "text-red-700 dark:text-red-300" : ""}`}
+              onClick={() => {
+                onMenu(false);
+                onOperation(node.prefix, op);
+              }}
+            >
+              {label}
+            </button>
+          ))}
         </div>
       )}
     </div>

@@ -23,10 +23,18 @@ import { runAction } from "./run-action";
 
 type CollectionRead = Exclude<WireRead, { type: "string" }>;
 
-/** A byte string as the table shows it: text when it is text, escaped bytes otherwise. */
-function Cell({ value }: { value: string }) {
+/**
+ * A byte string as the table shows it: text when it is text, escaped bytes otherwise. A `name` (hash field,
+ * stream field) stays on one line, so "timestamp" never reads "times tamp"; values wrap at spaces and break
+ * inside a word only when a word alone is wider than the pane.
+ */
+function Cell({ value, name = false }: { value: string; name?: boolean }) {
   const shown = keyText(base64Bytes(value));
-  return <span className={`font-mono break-all ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`}>{shown.text}</span>;
+  return (
+    <span className={`font-mono ${name ? "whitespace-nowrap" : "wrap-anywhere"} ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`} data-cell={name ? "name" : "value"}>
+      {shown.text}
+    </span>
+  );
 }
 
 /** Text, or hex for bytes that are not UTF-8 text; gives the bytes as base64, or null while the hex is invalid. */
@@ -166,7 +174,7 @@ export function CollectionTable({
         return read.entries.map((e) => ({
           id: e.field,
           text: `${shownText(e.field)} = ${shownText(e.value)}`,
-          cells: [<Cell key="f" value={e.field} />, <Cell key="v" value={e.value} />],
+          cells: [<Cell key="f" value={e.field} name />, <Cell key="v" value={e.value} />],
           edit: {
             fields: [
               { label: "Field", initial: e.field },
@@ -234,12 +242,14 @@ export function CollectionTable({
           id: e.id,
           text: e.id,
           cells: [
-            <span key="i" className="font-mono text-slate-500">{e.id}</span>,
-            <span key="f" className="space-x-3">
+            <span key="i" className="font-mono whitespace-nowrap text-slate-500">{e.id}</span>,
+            <span key="f" className="flex flex-wrap gap-x-3">
               {e.fields.map((f, i) => (
-                <span key={i}>
-                  <Cell value={f.field} />
+                <span key={i} className="min-w-0">
+                  <Cell value={f.field} name />
                   <span className="text-slate-400">=</span>
+                  {/* A narrow pane wraps after "=" first, so a short value moves down whole instead of splitting. */}
+                  <wbr />
                   <Cell value={f.value} />
                 </span>
               ))}
@@ -345,7 +355,7 @@ export function CollectionTable({
                   {c}
                 </th>
               ))}
-              {writable && <th className="w-36 px-3 py-2" aria-label="Actions" />}
+              {writable && <th className="w-px px-3 py-2" aria-label="Actions" />}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 bg-white dark:divide-slate-800 dark:bg-slate-950">
@@ -381,12 +391,13 @@ export function CollectionTable({
               ) : (
                 <tr key={row.id} className="align-top hover:bg-slate-50 dark:hover:bg-slate-900">
                   {row.cells.map((cell, i) => (
-                    <td key={i} className="px-3 py-1.5">
+                    <td key={i} className="px-2.5 py-1.5">
                       {cell}
                     </td>
                   ))}
                   {writable && (
-                    <td className="px-3 py-1 text-right whitespace-nowrap">
+                    <td className="px-2 py-1 text-right">
+                      <div className="flex flex-wrap justify-end gap-x-1">
                       {row.edit && (
                         <Button
                           size="sm"
@@ -410,6 +421,7 @@ export function CollectionTable({
                       >
                         Remove
                       </Button>
+                      </div>
                     </td>
                   )}
                 </tr>

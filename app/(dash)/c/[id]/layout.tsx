@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { ConnectionTabs } from "@/components/browser/connection-tabs";
+import { ConnectionStatus } from "@/components/connections/connection-status";
 import { requirePageUser } from "@/lib/auth/guard";
 import { loadConnection } from "@/lib/connections/load";
 
@@ -32,8 +33,12 @@ export default async function ConnectionLayout({ children, params }: { children:
       )}
       <header className="flex shrink-0 flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 bg-white px-4 pt-2 dark:border-slate-800 dark:bg-slate-900">
         <div className="flex min-w-0 items-center gap-2 pb-2">
-          <span className="h-2.5 w-2.5 shrink-0 rounded-full bg-slate-300 dark:bg-slate-600" style={profile.color ? { backgroundColor: profile.color } : undefined} />
+          {/* The same health query as the sidebar's dot, so the two always agree; the profile colour is the swatch. */}
+          <span data-testid="connection-header-status">
+            <ConnectionStatus id={profile.id} compact />
+          </span>
           <h1 className="truncate text-base font-semibold">{profile.name}</h1>
+          {profile.color && <span className="h-2.5 w-2.5 shrink-0 rounded-sm" style={{ backgroundColor: profile.color }} title="Connection colour" aria-hidden />}
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{kindLabel[profile.kind] ?? profile.kind}</span>
           <span
             className={`rounded px-1.5 py-0.5 text-xs ${production ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300"}`}
