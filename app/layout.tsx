@@ -3,7 +3,6 @@ import localFont from "next/font/local";
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import { Providers } from "@/components/providers";
-import { themeBootScript } from "@/lib/ui/theme";
 import "./globals.css";
 
 const inter = localFont({
@@ -25,7 +24,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     // The boot script sets the theme class before React hydrates, hence the warning suppression.
     <html lang="en" className={inter.variable} suppressHydrationWarning>
       <head>
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeBootScript }} />
+        {/* Render-blocking on purpose: the theme class must be set before the first paint (public/theme-boot.js). */}
+        {/* eslint-disable-next-line @next/next/no-sync-scripts */}
+        <script nonce={nonce} src="/theme-boot.js" />
       </head>
       <body className="min-h-screen font-sans">
         <Providers>{children}</Providers>
