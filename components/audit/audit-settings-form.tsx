@@ -5,6 +5,7 @@ import { updateAuditSettings } from "@/lib/actions/audit/update-audit-settings";
 import type { AppSettings } from "@/lib/settings";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
+import { plural } from "@/lib/plural";
 
 function numberOrNull(value: FormDataEntryValue | null): number | null {
   const text = String(value ?? "").trim();
@@ -44,7 +45,7 @@ export function AuditSettingsForm({ settings, snapshotCapFromEnv }: { settings: 
         </Button>
         {state?.ok && (
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-            Saved{state.data.pruned ? `; ${state.data.pruned} old entries pruned` : ""}.
+            Saved{state.data.pruned ? `; ${plural(state.data.pruned, "old entry", "old entries")} pruned` : ""}.
           </p>
         )}
         {state && !state.ok && !errors && (

@@ -21,6 +21,8 @@ import { formatBytes } from "./value-view/format";
 import { KeyReadError, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
 import { runAction } from "./value-view/run-action";
 import { StringValue } from "./value-view/string-value";
+import { plural } from "@/lib/plural";
+import { ErrorText } from "@/components/ui/error-text";
 
 const typeLabel: Record<WireRead["type"], string> = { string: "string", hash: "hash", list: "list", set: "set", zset: "sorted set", stream: "stream" };
 
@@ -144,7 +146,7 @@ export function KeyDetail({
   }
 
   const read = current?.read;
-  const size = read ? (read.type === "string" ? formatBytes(read.total) : `${read.total} ${read.total === 1 ? "element" : "elements"}`) : null;
+  const size = read ? (read.type === "string" ? formatBytes(read.total) : plural(read.total, "element")) : null;
   const missing = query.error instanceof KeyReadError && query.error.code === "NOT_FOUND";
 
   return (
@@ -243,10 +245,13 @@ export function KeyDetail({
       <div className="min-h-0 flex-1 overflow-auto p-4">
         {query.isPending && <p className="text-sm text-slate-500">Loading…</p>}
         {query.error && !read && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
-            {missing ? "This key does not exist any more (it expired or was deleted)." : query.error.message}
-            {query.error instanceof KeyReadError && ` (${query.error.code})`}
-          </p>
+          <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
+            {missing ? (
+              "This key does not exist any more (it expired or was deleted)."
+            ) : (
+              <ErrorText failure={{ code: query.error instanceof KeyReadError ? query.error.code : "INTERNAL", message: query.error.message }} />
+            )}
+          </div>
         )}
         {read?.type === "string" && (
           <StringValue

@@ -13,6 +13,7 @@ import type { DriverKind } from "@/lib/drivers/types";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { SecretField } from "./secret-field";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
 export type EditableProfile = Omit<PublicProfile, "managed">;
@@ -361,9 +362,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
             </span>
           )}
           {test.state === "failed" && (
-            <span className="text-red-600 dark:text-red-400">
-              <code className="font-mono font-semibold">{test.code}</code> {test.message}
-            </span>
+            <ErrorText className="text-red-600 dark:text-red-400" failure={test} />
           )}
         </div>
       </div>

@@ -34,7 +34,7 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
       if (result.ok) {
         toast(done, "success");
         router.refresh();
-      } else toast(result.message, "error");
+      } else toast({ code: result.code, message: result.message }, "error");
     });
 
   return (

@@ -9,6 +9,7 @@ const STATUS: Record<string, number> = {
   CONNECTION_REFUSED: 502,
   AUTH_FAILED: 502,
   TIMEOUT: 504,
+  PLUGIN_MISSING: 502,
   SECRET_UNREADABLE: 409,
 };
 
