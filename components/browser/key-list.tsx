@@ -20,6 +20,7 @@ import { JobProgressBar } from "./job-progress-bar";
 import { rowArray, rowsOfArray, rowsOfPages, type Row, type RowList } from "./key-rows";
 import { useJob } from "./use-job";
 import { useNow } from "./use-now";
+import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
 
@@ -67,6 +68,7 @@ export function KeyList({
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
+  const forgetKeys = useForgetKeys(connectionId);
   const query: KeyPageQuery = useMemo(
     () => ({
       prefix: filter.ns ? paramToBase64(filter.ns) : undefined,
@@ -242,7 +244,7 @@ export function KeyList({
     toast(`Deleted ${plural(result.data.deleted, "key")}.`, "success");
     setSelected(new Set());
     onKeysDeleted(confirm.params);
-    await queryClient.invalidateQueries({ queryKey: queryKeys.keysOf(connectionId) });
+    forgetKeys(confirm.params);
   };
 
   const confirmRow = confirm && confirm.params.length === 1 ? rowArray(sorted).find((r) => r.param === confirm.params[0]) : undefined;
@@ -317,12 +319,21 @@ export function KeyList({
               Clear
             </Button>
           )}
+          <Button
+            size="sm"
+            variant="ghost"
+            title="Read the list again from the server"
+            disabled={ranked ? topStart.isFetching : pages.isFetching}
+            onClick={() => void (ranked ? topStart.refetch() : pages.refetch())}
+          >
+            {(ranked ? topStart.isFetching : pages.isFetching && !isFetchingNextPage) ? "Refreshing…" : "Refresh"}
+          </Button>
           <Button size="sm" variant="secondary" disabled={selectingAll || sorted.length === 0} onClick={() => void selectAllMatching()}>
             {selectingAll ? "Selecting…" : "Select all matching"}
           </Button>
           {canWrite && selected.size > 0 && (
             <Button size="sm" variant="danger" onClick={() => setConfirm({ params: [...selected], pattern: matchingPattern })}>
-              Delete {formatCount(selected.size)}
+              Delete {plural(selected.size, "key")}
             </Button>
           )}
         </span>

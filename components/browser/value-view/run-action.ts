@@ -11,7 +11,8 @@ export async function runAction<T>(
   toast: Toast,
   call: () => Promise<ActionResult<T>>,
   success: string | ((data: T) => string),
-  quietCodes: string[] = [],
+  /** Failures the caller shows itself ("all": every one, e.g. inside a dialog). */
+  quietCodes: string[] | "all" = [],
 ): Promise<ActionResult<T>> {
   let result: ActionResult<T>;
   try {
@@ -20,6 +21,6 @@ export async function runAction<T>(
     result = { ok: false, code: "NETWORK", message: "The server could not be reached." };
   }
   if (result.ok) toast(typeof success === "string" ? success : success(result.data), "success");
-  else if (!quietCodes.includes(result.code)) toast({ code: result.code, message: result.message }, "error");
+  else if (quietCodes !== "all" && !quietCodes.includes(result.code)) toast({ code: result.code, message: result.message }, "error");
   return result;
 }
