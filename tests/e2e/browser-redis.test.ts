@@ -180,7 +180,7 @@ describe("key browser on Redis", () => {
 
     const refused = await profile(app, "refused", { host: "127.0.0.1", port: await freePort() });
     await page.goto(`${app.url}/c/${refused}`);
-    await page.locator('[data-error-code="CONNECTION_REFUSED"]').filter({ hasText: "Could not reach the server" }).waitFor();
+    await page.locator('[data-error-code="CONNECTION_REFUSED"]').filter({ hasText: "Could not reach the server" }).first().waitFor();
     await screenshot(page, "browser-error-refused");
   });
 
