@@ -67,7 +67,8 @@ const MESSAGE_IS_PROSE = new Set([
 function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
-  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  // "uWSGI …", "iOS …": a name spelled with a small first letter keeps it.
+  const capital = /^[a-z][A-Z]/.test(trimmed) ? trimmed : trimmed[0]!.toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 

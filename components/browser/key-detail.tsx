@@ -169,7 +169,10 @@ export function KeyDetail({
     setBusy(true);
     const result = await runAction(toast, () => renameKey({ connectionId, key: keyBase64, newKey: bytesToBase64(newKey) }), "Key renamed", "all");
     setBusy(false);
-    if (!result.ok) setRenameError({ code: result.code, message: result.message });
+    if (!result.ok) {
+      const taken = result.code === "ALREADY_EXISTS";
+      setRenameError({ code: result.code, message: taken ? "A key with that name exists already; nothing was renamed. Choose another name." : result.message });
+    }
     else {
       setRenaming(false);
       await invalidate();

@@ -8,7 +8,18 @@ export function ErrorText({ failure, className = "" }: { failure: Failure; class
   const { summary, code, raw } = explainFailure(failure);
   return (
     <span className={`block ${className}`} data-error-code={code}>
-      <span className="block">{summary}</span>
+      <span className="block">
+        {/* `command` spans in a message are things to type: shown as code, never broken inside. */}
+        {summary.split("`").map((part, i) =>
+          i % 2 === 1 ? (
+            <code key={i} className="rounded bg-black/5 px-1 font-mono whitespace-nowrap dark:bg-white/10">
+              {part}
+            </code>
+          ) : (
+            part
+          ),
+        )}
+      </span>
       <details className="mt-1 text-xs opacity-80">
         <summary className="cursor-pointer select-none">Details</summary>
         <span className="mt-1 block font-mono break-words">
