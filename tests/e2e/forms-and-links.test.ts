@@ -239,6 +239,28 @@ describe("forms, links and errors", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("explains a value the editor cannot save, keeps the text, and clears the error on edit", async () => {
+    const { page } = browser;
+    await raw.set("json:config", '{"a": 1, "b": [1, 2]}');
+    await page.goto(`${app.url}/c/${redisId}?key=text:json:config`);
+    await page.getByTestId("json-view").waitFor();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const editor = page.getByLabel("Value editor");
+    await editor.fill('{"a": 1,, "b": [1, 2]}');
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const alert = page.getByTestId("key-detail").getByRole("alert");
+    await alert.getByText(/^This is not valid JSON \(.+ at byte \d+\)\. Correct it and try again\.$/).waitFor();
+    await expect(alert.textContent()).resolves.not.toContain("(INVALID_ARGUMENT)");
+    await screenshot(page, "forms-value-editor-json-error");
+    await expect(editor.inputValue()).resolves.toBe('{"a": 1,, "b": [1, 2]}');
+    expect(await raw.get("json:config")).toBe('{"a": 1, "b": [1, 2]}');
+    await editor.fill('{"a": 3, "b": [1, 2]}');
+    await alert.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    expect(await raw.get("json:config")).toBe('{"a": 3, "b": [1, 2]}');
+  });
+
   it("shows a rename conflict inside the rename dialog", async () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${redisId}?key=text:api:mine`);
@@ -313,6 +335,24 @@ describe("forms, links and errors", () => {
     await page.getByRole("button", { name: "Add user" }).click();
     await page.getByRole("cell", { name: "new@example.test" }).waitFor();
     await expect(page.getByLabel("Email").inputValue()).resolves.toBe("");
+  });
+
+  it("keeps the audit retention the admin typed when it is refused", async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/audit`);
+    await page.getByLabel("Keep entries for (days)").fill("30");
+    await page.getByLabel("Keep at most (entries)").fill("5");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    const error = page.getByText("Keep at least 100 entries.");
+    await error.waitFor();
+    await screenshot(page, "forms-audit-settings-error");
+    await expect(page.getByLabel("Keep entries for (days)").inputValue()).resolves.toBe("30");
+    await expect(page.getByLabel("Keep at most (entries)").inputValue()).resolves.toBe("5");
+    await page.getByLabel("Keep at most (entries)").fill("500");
+    await error.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    await expect(page.getByLabel("Keep at most (entries)").inputValue()).resolves.toBe("500");
   });
 
   it("scrubs the password from the paste box once it moved to its write-only field", async () => {
