@@ -76,7 +76,7 @@ export function AddKeyDialog({
   }
 
   async function submit() {
-    if (!keyBytes || keyBytes.length === 0) return setError({ code: "INVALID_ARGUMENT", message: "Enter a key name." });
+    if (!keyBytes || keyBytes.length === 0) return setError({ code: "KEY_REQUIRED", message: "Enter a key name." });
     let body;
     try {
       body = content();
