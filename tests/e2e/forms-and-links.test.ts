@@ -367,6 +367,22 @@ describe("forms, links and errors", () => {
     const html = await page.content();
     expect(html.split("s3cret-pass").length - 1).toBeLessThanOrEqual(1);
     await screenshot(page, "forms-paste-scrubbed");
+
+    // A refused save keeps the form as typed; fixing the field takes its error away.
+    await page.getByLabel("Name", { exact: true }).fill("pasted");
+    await page.getByLabel("Port", { exact: true }).fill("99999");
+    await page.getByRole("button", { name: "Add connection" }).click();
+    const refused = page.getByRole("alert").filter({ hasText: "Some fields are not valid." });
+    await refused.waitFor();
+    const settingsError = page.getByRole("group", { name: "Connection" }).getByRole("alert");
+    await settingsError.waitFor();
+    await screenshot(page, "forms-connection-error");
+    await expect(page.getByLabel("Port", { exact: true }).inputValue()).resolves.toBe("99999");
+    await expect(page.getByLabel("Name", { exact: true }).inputValue()).resolves.toBe("pasted");
+    await page.getByLabel("Port", { exact: true }).fill(String(redis.port));
+    await refused.waitFor({ state: "detached" });
+    await settingsError.waitFor({ state: "detached" });
+    expect(await app.db.connectionProfile.count({ where: { name: "pasted" } })).toBe(0);
   });
 
   it("says a uWSGI lacks its cache plugin in the connection test, the tree, the list and the add-key dialog", async () => {
