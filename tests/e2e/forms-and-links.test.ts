@@ -374,7 +374,7 @@ describe("forms, links and errors", () => {
     await page.getByRole("button", { name: "Add connection" }).click();
     const refused = page.getByRole("alert").filter({ hasText: "Some fields are not valid." });
     await refused.waitFor();
-    const settingsError = page.getByRole("group", { name: "Connection" }).getByRole("alert");
+    const settingsError = page.getByRole("group", { name: "Connection" }).getByRole("alert").filter({ hasText: "Port: use at most 65535." });
     await settingsError.waitFor();
     await screenshot(page, "forms-connection-error");
     await expect(page.getByLabel("Port", { exact: true }).inputValue()).resolves.toBe("99999");
