@@ -8,7 +8,7 @@
 import type { Page, Route } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { keyToParam } from "@/lib/key-text";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startUwsgi, type UwsgiServer } from "../support/uwsgi";
@@ -353,6 +353,24 @@ describe("forms, links and errors", () => {
     await page.getByRole("button", { name: "Save retention" }).click();
     await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
     await expect(page.getByLabel("Keep at most (entries)").inputValue()).resolves.toBe("500");
+  });
+
+  it("keeps the new password typed when the current one is wrong", async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/account`);
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password", { exact: true }).fill("a new password 1");
+    await page.getByLabel("Repeat the new password").fill("a new password 1");
+    await page.getByRole("button", { name: "Change password" }).click();
+    const refused = page.getByRole("alert").filter({ hasText: /current password/i });
+    await refused.waitFor();
+    await screenshot(page, "forms-change-password-error");
+    await expect(page.getByLabel("New password", { exact: true }).inputValue()).resolves.toBe("a new password 1");
+    await expect(page.getByLabel("Repeat the new password").inputValue()).resolves.toBe("a new password 1");
+    await page.getByLabel("Current password").fill(admin.password.slice(0, 5));
+    await refused.waitFor({ state: "detached" });
+    const stored = await app.db.user.findUniqueOrThrow({ where: { email: admin.email } });
+    await expect(verifyPassword(admin.password, stored.passwordHash)).resolves.toBe(true);
   });
 
   it("scrubs the password from the paste box once it moved to its write-only field", async () => {
