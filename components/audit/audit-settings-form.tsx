@@ -25,7 +25,7 @@ export function AuditSettingsForm({ settings, snapshotCapFromEnv }: { settings: 
   );
   const feedback = useFormFeedback(state, submit);
   return (
-    <form ref={feedback.ref} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
+    <form onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-3">
         <Field label="Keep entries for (days)" name="days" inputMode="numeric" defaultValue={settings.auditRetentionDays ?? ""} placeholder="forever" error={feedback.fieldError("auditRetentionDays", "days")} />
         <Field label="Keep at most (entries)" name="count" inputMode="numeric" defaultValue={settings.auditRetentionCount ?? ""} placeholder="no limit" error={feedback.fieldError("auditRetentionCount", "count")} />

@@ -21,7 +21,7 @@ export function SetupForm({ needsToken }: { needsToken: boolean }) {
   );
   const feedback = useFormFeedback(state, submit);
   return (
-    <form ref={feedback.ref} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-4">
+    <form onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-4">
       {needsToken && (
         <Field
           label="Setup token"

@@ -14,7 +14,7 @@ export function SignInForm({ next }: { next?: string }) {
   );
   const feedback = useFormFeedback(state, submit);
   return (
-    <form ref={feedback.ref} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-4">
+    <form onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-4">
       <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={feedback.fieldError("email")} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={feedback.fieldError("password")} />
       {feedback.formError && (

@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useEffect, useRef, useState, type FormEvent } from "react";
+import { startTransition, useEffect, useState, type FormEvent, type RefObject } from "react";
 
 type Outcome = { ok: true } | Refusal;
 type Refusal = { ok: false; message: string; fieldErrors?: Record<string, string[]> };
@@ -12,13 +12,16 @@ type Refusal = { ok: false; message: string; fieldErrors?: Record<string, string
  * runs, which would wipe what was typed whenever the server refused it. And an error belongs to the
  * value it was about: once that field is changed (`onChange` on the form sees every field's change), its
  * error is hidden until the next submission; any change hides the form-wide message. With
- * `resetOnSuccess`, an accepted submission empties the form (pass `ref` to the form) for the next entry.
+ * `resetOnSuccess` (the form's ref), an accepted submission empties the form for the next entry.
  */
-export function useFormFeedback<S extends Outcome | null>(state: S, dispatch: (form: FormData) => void, options: { resetOnSuccess?: boolean } = {}) {
-  const ref = useRef<HTMLFormElement>(null);
-  const resetOnSuccess = options.resetOnSuccess ?? false;
+export function useFormFeedback<S extends Outcome | null>(
+  state: S,
+  dispatch: (form: FormData) => void,
+  options: { resetOnSuccess?: RefObject<HTMLFormElement | null> } = {},
+) {
+  const { resetOnSuccess } = options;
   useEffect(() => {
-    if (resetOnSuccess && state?.ok) ref.current?.reset();
+    if (state?.ok) resetOnSuccess?.current?.reset();
   }, [state, resetOnSuccess]);
   const [seen, setSeen] = useState<{ state: S; edited: ReadonlySet<string> }>({ state, edited: new Set() });
   let edited = seen.edited;
@@ -29,7 +32,6 @@ export function useFormFeedback<S extends Outcome | null>(state: S, dispatch: (f
   }
   const failed: Refusal | null = state && !state.ok ? (state as Refusal) : null;
   return {
-    ref,
     onSubmit(event: FormEvent<HTMLFormElement>) {
       event.preventDefault();
       const form = new FormData(event.currentTarget);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { changePassword } from "@/lib/actions/account/change-password";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
@@ -12,9 +12,10 @@ export function ChangePasswordForm() {
       changePassword({ current: String(form.get("current") ?? ""), password: String(form.get("password") ?? ""), confirm: String(form.get("confirm") ?? "") }),
     null,
   );
-  const feedback = useFormFeedback(state, submit, { resetOnSuccess: true });
+  const form = useRef<HTMLFormElement>(null);
+  const feedback = useFormFeedback(state, submit, { resetOnSuccess: form });
   return (
-    <form ref={feedback.ref} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
+    <form ref={form} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
       <Field label="Current password" name="current" type="password" autoComplete="current-password" required error={feedback.fieldError("current")} />
       <Field label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={feedback.fieldError("password")} />
       <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={feedback.fieldError("confirm")} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { createUser } from "@/lib/actions/users/create-user";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { Button } from "../ui/button";
@@ -18,9 +18,10 @@ export function CreateUserForm() {
       }),
     null,
   );
-  const feedback = useFormFeedback(state, submit, { resetOnSuccess: true });
+  const form = useRef<HTMLFormElement>(null);
+  const feedback = useFormFeedback(state, submit, { resetOnSuccess: form });
   return (
-    <form ref={feedback.ref} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
+    <form ref={form} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
       <Field label="Email" name="email" type="email" required error={feedback.fieldError("email")} />
       <Field label="Name" name="name" error={feedback.fieldError("name")} />
       <SelectField label="Role" name="role" defaultValue="viewer">

@@ -299,6 +299,21 @@ describe("forms, links and errors", () => {
     await page.getByTestId("key-count").filter({ hasText: /^1 key loaded/ }).waitFor();
     await row(page, "ns1:only").click({ modifiers: ["Control"] });
     await page.getByRole("button", { name: "Delete 1 key", exact: true }).waitFor();
+
+    const tree = page.getByTestId("namespace-tree");
+    await tree.getByText("1 key", { exact: true }).first().waitFor();
+    await tree.getByRole("treeitem", { name: "ns1", exact: true }).hover();
+    await tree.getByRole("button", { name: "Actions for ns1", exact: true }).click();
+    await page.getByRole("menuitem", { name: "Delete all…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("namespace-preview").filter({ hasText: /^1 key will be deleted/ }).waitFor();
+    await dialog.getByRole("button", { name: "Delete 1 key", exact: true }).waitFor();
+    await page.emulateMedia({ colorScheme: "dark" });
+    await screenshot(page, "forms-namespace-one-key-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(await raw.exists("ns1:only")).toBe(1);
   });
 
   it("asks before changing a user's role", async () => {
