@@ -5,6 +5,8 @@ import { updateAuditSettings } from "@/lib/actions/audit/update-audit-settings";
 import type { AppSettings } from "@/lib/settings";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
+import { useFormFeedback } from "../ui/use-form-feedback";
+import { plural } from "@/lib/plural";
 
 function numberOrNull(value: FormDataEntryValue | null): number | null {
   const text = String(value ?? "").trim();
@@ -21,12 +23,12 @@ export function AuditSettingsForm({ settings, snapshotCapFromEnv }: { settings: 
       }),
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const feedback = useFormFeedback(state, submit);
   return (
-    <form action={submit} className="space-y-3">
+    <form onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field label="Keep entries for (days)" name="days" inputMode="numeric" defaultValue={settings.auditRetentionDays ?? ""} placeholder="forever" error={errors?.auditRetentionDays?.[0]} />
-        <Field label="Keep at most (entries)" name="count" inputMode="numeric" defaultValue={settings.auditRetentionCount ?? ""} placeholder="no limit" error={errors?.auditRetentionCount?.[0]} />
+        <Field label="Keep entries for (days)" name="days" inputMode="numeric" defaultValue={settings.auditRetentionDays ?? ""} placeholder="forever" error={feedback.fieldError("auditRetentionDays", "days")} />
+        <Field label="Keep at most (entries)" name="count" inputMode="numeric" defaultValue={settings.auditRetentionCount ?? ""} placeholder="no limit" error={feedback.fieldError("auditRetentionCount", "count")} />
         <Field
           label="Snapshot size cap (bytes)"
           name="cap"
@@ -35,7 +37,7 @@ export function AuditSettingsForm({ settings, snapshotCapFromEnv }: { settings: 
           placeholder="1048576"
           disabled={snapshotCapFromEnv !== null}
           hint={snapshotCapFromEnv !== null ? `Set to ${snapshotCapFromEnv} by the environment.` : "Larger before/after values keep only a digest and cannot be undone."}
-          error={errors?.auditSnapshotMaxBytes?.[0]}
+          error={feedback.fieldError("auditSnapshotMaxBytes", "cap")}
         />
       </div>
       <div className="flex items-center gap-3">
@@ -44,12 +46,12 @@ export function AuditSettingsForm({ settings, snapshotCapFromEnv }: { settings: 
         </Button>
         {state?.ok && (
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-            Saved{state.data.pruned ? `; ${state.data.pruned} old entries pruned` : ""}.
+            Saved{state.data.pruned ? `; ${plural(state.data.pruned, "old entry", "old entries")} pruned` : ""}.
           </p>
         )}
-        {state && !state.ok && !errors && (
+        {feedback.formError && (
           <p role="alert" className="text-sm text-red-600">
-            {state.message}
+            {feedback.formError}
           </p>
         )}
       </div>

@@ -1,4 +1,5 @@
 import type { DiffLine, SnapshotView } from "@/lib/audit/present";
+import { plural } from "@/lib/plural";
 
 export function formatTtl(ttlMs: number | null): string {
   if (ttlMs === null) return "no expiry";
@@ -6,12 +7,12 @@ export function formatTtl(ttlMs: number | null): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   if (s < 172800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86400)} days`;
+  return plural(Math.round(s / 86400), "day");
 }
 
 function Facts({ view }: { view: SnapshotView }) {
   if (!view.exists) return <p className="text-sm text-slate-500 italic">The key did not exist.</p>;
-  const facts = [view.type, view.format, formatTtl(view.ttlMs), view.size !== null ? `${view.size} bytes` : null].filter(Boolean);
+  const facts = [view.type, view.format, formatTtl(view.ttlMs), view.size !== null ? plural(view.size, "byte") : null].filter(Boolean);
   return <p className="text-xs text-slate-500">{facts.join(" · ")}</p>;
 }
 

@@ -28,7 +28,7 @@ export function UndoButton({ entryId, connectionId, keyText }: { entryId: number
       } else if (result.code === "CONFLICT") {
         setConflict(result.message);
       } else {
-        toast(`${result.code}: ${result.message}`, "error");
+        toast({ code: result.code, message: result.message }, "error");
       }
     });
 

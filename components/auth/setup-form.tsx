@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { createFirstAdminAccount } from "@/lib/actions/auth/create-first-admin";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
+import { useFormFeedback } from "../ui/use-form-feedback";
 
 /** `needsToken`: the visitor is not on the server's own machine, so the one-time setup token is asked for. */
 export function SetupForm({ needsToken }: { needsToken: boolean }) {
@@ -18,9 +19,9 @@ export function SetupForm({ needsToken }: { needsToken: boolean }) {
       }),
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const feedback = useFormFeedback(state, submit);
   return (
-    <form action={submit} className="space-y-4">
+    <form onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-4">
       {needsToken && (
         <Field
           label="Setup token"
@@ -29,16 +30,16 @@ export function SetupForm({ needsToken }: { needsToken: boolean }) {
           spellCheck={false}
           required
           hint="Printed on the server's console at start, and kept in the file setup-token beside the database."
-          error={errors?.setupToken?.[0]}
+          error={feedback.fieldError("setupToken")}
         />
       )}
-      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={errors?.email?.[0]} />
-      <Field label="Name" name="name" autoComplete="name" error={errors?.name?.[0]} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={errors?.password?.[0]} />
-      <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={errors?.confirm?.[0]} />
-      {state && !state.ok && !errors && (
+      <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={feedback.fieldError("email")} />
+      <Field label="Name" name="name" autoComplete="name" error={feedback.fieldError("name")} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={feedback.fieldError("password")} />
+      <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={feedback.fieldError("confirm")} />
+      {feedback.formError && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {state.message}
+          {feedback.formError}
         </p>
       )}
       <Button type="submit" disabled={pending} className="w-full">

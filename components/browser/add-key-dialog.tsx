@@ -12,6 +12,8 @@ import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64, keyToParam } from "@/lib/key-text";
 import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "./value-editor/new-value";
 import { runAction } from "./value-view/run-action";
+import { ErrorText } from "@/components/ui/error-text";
+import type { Failure } from "@/lib/error-text";
 
 type NewType = "string" | "hash" | "list" | "set" | "zset" | "stream";
 
@@ -44,7 +46,7 @@ export function AddKeyDialog({
   const [member, setMember] = useState("");
   const [score, setScore] = useState("0");
   const [ttl, setTtl] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const types: NewType[] = capabilities.types ? ["string", "hash", "list", "set", "zset", "stream"] : ["string"];
   const keyBytes = hexName ? fromHex(name) : new TextEncoder().encode(name);
@@ -74,23 +76,25 @@ export function AddKeyDialog({
   }
 
   async function submit() {
-    if (!keyBytes || keyBytes.length === 0) return setError("Enter a key name.");
+    if (!keyBytes || keyBytes.length === 0) return setError({ code: "KEY_REQUIRED", message: "Enter a key name." });
     let body;
     try {
       body = content();
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
-      return setError(`${e.message} (INVALID_ARGUMENT)`);
+      return setError({ code: "INVALID_ARGUMENT", message: e.message });
     }
     setError(null);
     setBusy(true);
-    const result = await runAction(toast, () => createKey({ connectionId, key: bytesToBase64(keyBytes), content: body, ttlMs: ttlSeconds === null ? null : ttlSeconds * 1000 }), "Key created", ["ALREADY_EXISTS"]);
+    // Every refusal is shown in the dialog, where the person is looking, not in a toast behind it.
+    const result = await runAction(toast, () => createKey({ connectionId, key: bytesToBase64(keyBytes), content: body, ttlMs: ttlSeconds === null ? null : ttlSeconds * 1000 }), "Key created", "all");
     setBusy(false);
     if (result.ok) {
       setName("");
       setValue("");
       onCreated(keyToParam(keyBytes));
-    } else if (result.code === "ALREADY_EXISTS") setError("A key with this name exists already; it was left as it is. (ALREADY_EXISTS)");
+    } else if (result.code === "ALREADY_EXISTS") setError({ code: result.code, message: "A key with this name exists already; it was left as it is." });
+    else setError({ code: result.code, message: result.message });
   }
 
   const pairLabel = type === "hash" || type === "stream" ? "Field" : null;
@@ -103,6 +107,7 @@ export function AddKeyDialog({
           event.preventDefault();
           void submit();
         }}
+        onChange={() => setError(null)}
       >
         <div className="flex items-end gap-3">
           <label className="block flex-1 space-y-1">
@@ -168,9 +173,9 @@ export function AddKeyDialog({
           )}
         </label>
         {error && (
-          <p role="alert" className="text-red-600 dark:text-red-400">
-            {error}
-          </p>
+          <div role="alert" className="text-red-600 dark:text-red-400">
+            <ErrorText failure={error} />
+          </div>
         )}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>

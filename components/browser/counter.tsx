@@ -84,7 +84,7 @@ export function Counter({
     setBusy(false);
     if (result.ok) onChanged();
     else if (result.code === "CONFLICT") {
-      toast("The counter changed since it was loaded; nothing was written. Showing the current value. (CONFLICT)", "error");
+      toast("The counter changed since it was loaded; nothing was written. Showing the current value.", "error");
       onConflict();
     }
   }

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { AddKeyDialog } from "./add-key-dialog";
 import { KeyDetail } from "./key-detail";
 import { KeyList, type KeyFilter } from "./key-list";
-import { keyFromUrlParam, keyToUrlParam } from "./key-url";
+import { keyFromUrlParam, keyToUrlParam, searchString } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
 import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layout";
 
@@ -39,8 +39,12 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
     exact: params.get("mode") === "exact",
   };
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
-  const open = keyFromUrlParam(params.get("key"), hydrated);
-  const openKey = open && "param" in open ? open.param : null;
+  const urlKey = params.get("key");
+  const open = keyFromUrlParam(urlKey, hydrated);
+  // A key just deleted or expired leaves the screen at once, before the URL change has gone through.
+  const [gone, setGone] = useState<string | null>(null);
+  if (gone !== null && gone !== urlKey) setGone(null);
+  const openKey = open && "param" in open && urlKey !== gone ? open.param : null;
 
   const navigate = useCallback(
     (patch: Record<string, string | null>, mode: "push" | "replace" = "push") => {
@@ -49,7 +53,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
         if (value) next.set(name, value);
         else next.delete(name);
       }
-      const search = next.toString();
+      const search = searchString(next);
       router[mode](search ? `${pathname}?${search}` : pathname, { scroll: false });
     },
     [router, pathname],
@@ -218,7 +222,10 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
             if (param !== openKey) navigate({ key: keyToUrlParam(param) });
           }}
           onKeysDeleted={(deleted) => {
-            if (openKey && deleted.includes(openKey)) navigate({ key: null }, "replace");
+            if (openKey && deleted.includes(openKey)) {
+              setGone(urlKey);
+              navigate({ key: null }, "replace");
+            }
           }}
           canWrite={canWrite}
           production={production}
@@ -244,7 +251,10 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
             keyParam={openKey}
             editRequest={editRequest?.param === openKey ? editRequest.count : 0}
             onClose={() => navigate({ key: null })}
-            onDeleted={() => navigate({ key: null }, "replace")}
+            onDeleted={() => {
+              setGone(urlKey);
+              navigate({ key: null }, "replace");
+            }}
             onRenamed={(_old, next) => navigate({ key: keyToUrlParam(next) }, "replace")}
           />
         </aside>

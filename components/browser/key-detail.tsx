@@ -19,13 +19,36 @@ import { KeySchemeBadge } from "./key-scheme-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
 import { formatBytes } from "./value-view/format";
-import { KeyReadError, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
+import { KeyReadError, useForgetKeys, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
 import { runAction } from "./value-view/run-action";
 import { StringValue } from "./value-view/string-value";
+import { plural } from "@/lib/plural";
+import { ErrorText } from "@/components/ui/error-text";
+import type { Failure } from "@/lib/error-text";
+
+/** Choices of the value's auto-refresh; off unless asked for, so an open pane costs the server nothing. */
+const AUTO_REFRESH_SECONDS = [0, 2, 5, 10, 30];
 
 const typeLabel: Record<WireRead["type"], string> = { string: "string", hash: "hash", list: "list", set: "set", zset: "sorted set", stream: "stream" };
 
-function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boolean; keyBytes: Uint8Array; busy: boolean; onRename: (key: Uint8Array) => void; onClose: () => void }) {
+function RenameDialog({
+  open,
+  keyBytes,
+  busy,
+  error,
+  onRename,
+  onEdit,
+  onClose,
+}: {
+  open: boolean;
+  keyBytes: Uint8Array;
+  busy: boolean;
+  /** Why the last attempt was refused (a taken name): shown in the dialog, where the person is looking. */
+  error: Failure | null;
+  onRename: (key: Uint8Array) => void;
+  onEdit: () => void;
+  onClose: () => void;
+}) {
   const shown = keyText(keyBytes);
   // Escaped text is not the name: edit such names as hex, so saving an unchanged field keeps the bytes.
   const escaped = shown.binary || shown.hidden;
@@ -40,6 +63,7 @@ function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boole
           event.preventDefault();
           if (bytes && bytes.length > 0) onRename(bytes);
         }}
+        onChange={onEdit}
       >
         <label className="block space-y-1">
           <span className="text-slate-600 dark:text-slate-300">New name</span>
@@ -49,6 +73,11 @@ function RenameDialog({ open, keyBytes, busy, onRename, onClose }: { open: boole
           <input type="checkbox" checked={hex} onChange={(e) => setHex(e.target.checked)} /> The name is hex bytes
         </label>
         <p className="text-xs text-slate-500">The value and TTL move with the key. A key that already has the new name is never replaced.</p>
+        {error && (
+          <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800 dark:bg-red-950/40 dark:text-red-200">
+            <ErrorText failure={error} />
+          </div>
+        )}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onClose}>
             Cancel
@@ -104,10 +133,17 @@ export function KeyDetail({
   // While editing, the value the edit started from stays on screen: a refetch must not swap it under the person.
   const [frozen, setFrozen] = useState<{ read: WireRead; readAt: number } | null>(null);
   const [renaming, setRenaming] = useState(false);
+  const [renameError, setRenameError] = useState<Failure | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
-  const query = useKeyPage(connectionId, keyParam, page);
+  const [refreshSeconds, setRefreshSeconds] = useState(0);
+  const query = useKeyPage(connectionId, keyParam, page, refreshSeconds > 0 ? refreshSeconds * 1000 : false);
   const invalidate = useInvalidateKey(connectionId, keyParam);
+  const forgetKeys = useForgetKeys(connectionId);
+  const forget = () => {
+    onDeleted(keyParam);
+    forgetKeys([keyParam]);
+  };
   const live = query.data ? { read: query.data, readAt: query.dataUpdatedAt } : null;
   const current = editing && frozen ? frozen : live;
 
@@ -139,17 +175,18 @@ export function KeyDetail({
     const result = await runAction(toast, () => deleteKey({ connectionId, key: keyBase64, confirm: confirmation }), "Key deleted");
     setBusy(false);
     setDeleting(false);
-    if (result.ok) {
-      await invalidate();
-      onDeleted(keyParam);
-    }
+    if (result.ok) forget();
   }
 
   async function rename(newKey: Uint8Array) {
     setBusy(true);
-    const result = await runAction(toast, () => renameKey({ connectionId, key: keyBase64, newKey: bytesToBase64(newKey) }), "Key renamed");
+    const result = await runAction(toast, () => renameKey({ connectionId, key: keyBase64, newKey: bytesToBase64(newKey) }), "Key renamed", "all");
     setBusy(false);
-    if (result.ok) {
+    if (!result.ok) {
+      const taken = result.code === "ALREADY_EXISTS";
+      setRenameError({ code: result.code, message: taken ? "A key with that name exists already; nothing was renamed. Choose another name." : result.message });
+    }
+    else {
       setRenaming(false);
       await invalidate();
       onRenamed(keyParam, keyToParam(newKey));
@@ -157,7 +194,7 @@ export function KeyDetail({
   }
 
   const read = current?.read;
-  const size = read ? (read.type === "string" ? formatBytes(read.total) : `${read.total} ${read.total === 1 ? "element" : "elements"}`) : null;
+  const size = read ? (read.type === "string" ? formatBytes(read.total) : plural(read.total, "element")) : null;
   const missing = query.error instanceof KeyReadError && query.error.code === "NOT_FOUND";
 
   return (
@@ -226,6 +263,21 @@ export function KeyDetail({
             </span>
           )}
           {profile.readOnly && <span className="rounded bg-slate-200 px-1.5 text-xs dark:bg-slate-800">read-only connection</span>}
+          <label className="ml-auto flex items-center gap-1 text-xs text-slate-500">
+            Auto-refresh
+            <select
+              aria-label="Auto-refresh the value"
+              className={`${inputClass} w-auto! py-0.5! text-xs`}
+              value={refreshSeconds}
+              onChange={(e) => setRefreshSeconds(Number(e.target.value))}
+            >
+              {AUTO_REFRESH_SECONDS.map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  {seconds === 0 ? "off" : `every ${seconds} s`}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         {read && current && (
           <TtlEditor
@@ -238,10 +290,7 @@ export function KeyDetail({
             writable={writable}
             confirmText={confirmation}
             onChanged={() => void invalidate()}
-            onExpired={() => {
-              void invalidate();
-              onDeleted(keyParam);
-            }}
+            onExpired={forget}
           />
         )}
         {writable && read && (
@@ -266,10 +315,13 @@ export function KeyDetail({
       <div className="min-h-0 flex-1 overflow-auto p-4">
         {query.isPending && <p className="text-sm text-slate-500">Loading…</p>}
         {query.error && !read && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
-            {missing ? "This key does not exist any more (it expired or was deleted)." : query.error.message}
-            {query.error instanceof KeyReadError && ` (${query.error.code})`}
-          </p>
+          <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
+            {missing ? (
+              "This key does not exist any more (it expired or was deleted)."
+            ) : (
+              <ErrorText failure={{ code: query.error instanceof KeyReadError ? query.error.code : "INTERNAL", message: query.error.message }} />
+            )}
+          </div>
         )}
         {read?.type === "string" && (
           <StringValue
@@ -299,7 +351,20 @@ export function KeyDetail({
         )}
       </div>
 
-      {renaming && <RenameDialog open keyBytes={keyBytes} busy={busy} onRename={(k) => void rename(k)} onClose={() => setRenaming(false)} />}
+      {renaming && (
+        <RenameDialog
+          open
+          keyBytes={keyBytes}
+          busy={busy}
+          error={renameError}
+          onRename={(k) => void rename(k)}
+          onEdit={() => setRenameError(null)}
+          onClose={() => {
+            setRenaming(false);
+            setRenameError(null);
+          }}
+        />
+      )}
       <ConfirmDialog
         open={deleting}
         title="Delete this key?"

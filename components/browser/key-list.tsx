@@ -20,6 +20,9 @@ import { JobProgressBar } from "./job-progress-bar";
 import { rowArray, rowsOfArray, rowsOfPages, type Row, type RowList } from "./key-rows";
 import { useJob } from "./use-job";
 import { useNow } from "./use-now";
+import { useForgetKeys } from "./value-view/key-queries";
+import { plural } from "@/lib/plural";
+import { ErrorText } from "@/components/ui/error-text";
 
 export interface KeyFilter {
   ns: string;
@@ -68,6 +71,7 @@ export function KeyList({
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
+  const forgetKeys = useForgetKeys(connectionId);
   const query: KeyPageQuery = useMemo(
     () => ({
       prefix: filter.ns ? paramToBase64(filter.ns) : undefined,
@@ -240,13 +244,13 @@ export function KeyList({
     setDeleting(false);
     setConfirm(null);
     if (!result.ok) {
-      toast(`${result.code}: ${result.message}`, "error");
+      toast({ code: result.code, message: result.message }, "error");
       return;
     }
-    toast(`Deleted ${formatCount(result.data.deleted)} ${result.data.deleted === 1 ? "key" : "keys"}.`, "success");
+    toast(`Deleted ${plural(result.data.deleted, "key")}.`, "success");
     setSelected(new Set());
     onKeysDeleted(confirm.params);
-    await queryClient.invalidateQueries({ queryKey: queryKeys.keysOf(connectionId) });
+    forgetKeys(confirm.params);
   };
 
   const confirmRow = confirm && confirm.params.length === 1 ? rowArray(sorted).find((r) => r.param === confirm.params[0]) : undefined;
@@ -295,7 +299,7 @@ export function KeyList({
               : topJob.data?.status === "done"
                 ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${scope}`
                 : `Ranking by ${ranked} over the whole ${scope}: top ${formatCount(sorted.length)} so far`
-            : `${formatCount(loaded.length)} keys loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
+            : `${plural(loaded.length, "key")} loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
         </span>
         {!ranked && pages.isSuccess && (hasNextPage || progress.estimated) && (
           <span data-testid="scan-progress" className="tabular-nums">
@@ -321,12 +325,21 @@ export function KeyList({
               Clear
             </Button>
           )}
+          <Button
+            size="sm"
+            variant="ghost"
+            title="Read the list again from the server"
+            disabled={ranked ? topStart.isFetching : pages.isFetching}
+            onClick={() => void (ranked ? topStart.refetch() : pages.refetch())}
+          >
+            {(ranked ? topStart.isFetching : pages.isFetching && !isFetchingNextPage) ? "Refreshing…" : "Refresh"}
+          </Button>
           <Button size="sm" variant="secondary" disabled={selectingAll || sorted.length === 0} onClick={() => void selectAllMatching()}>
             {selectingAll ? "Selecting…" : "Select all matching"}
           </Button>
           {canWrite && selected.size > 0 && (
             <Button size="sm" variant="danger" onClick={() => setConfirm({ params: [...selected], pattern: matchingPattern })}>
-              Delete {formatCount(selected.size)}
+              Delete {plural(selected.size, "key")}
             </Button>
           )}
         </span>
@@ -371,15 +384,12 @@ export function KeyList({
         {(ranked ? topStart.isPending || (topJob.data?.status === "running" && sorted.length === 0) : pages.isPending) && <ListMessage title="Loading keys…" spinner />}
         {ranked && (topStart.error || topJob.data?.status === "error") && (
           <ListMessage title="Could not sort the keys" tone="error">
-            {topStart.error?.message ?? `${topJob.data?.error?.code}: ${topJob.data?.error?.message}`}
+            <ErrorText failure={topStart.error ? { code: topStart.error instanceof ApiError ? topStart.error.code : "INTERNAL", message: topStart.error.message } : { code: topJob.data?.error?.code ?? "INTERNAL", message: topJob.data?.error?.message ?? "" }} />
           </ListMessage>
         )}
         {!ranked && error && (
           <ListMessage title="Could not list the keys" tone="error">
-            <span data-testid="error-code" className="font-mono">
-              {error.code}
-            </span>
-            : {error.message}
+            <ErrorText failure={error} />
             <Button size="sm" variant="secondary" className="mt-3" onClick={() => void pages.refetch()}>
               Try again
             </Button>
@@ -399,7 +409,7 @@ export function KeyList({
         {(ranked ? topJob.data?.status === "done" : pages.isSuccess && !hasNextPage) && sorted.length === 0 && (
           <ListMessage title={filter.ns || filter.q || filter.type ? "No keys match this filter" : "This database is empty"}>
             {filter.ns || filter.q || filter.type
-              ? `Scanned ${progress.estimated ? "≈" : ""}${formatCount(progress.scanned)} keys. Try another pattern, type or namespace.`
+              ? `Scanned ${progress.estimated ? "≈" : ""}${plural(progress.scanned, "key")}. Try another pattern, type or namespace.`
               : "There are no keys to show yet."}
           </ListMessage>
         )}
@@ -423,7 +433,7 @@ export function KeyList({
       </div>
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm && confirm.params.length === 1 ? "Delete this key?" : `Delete ${formatCount(confirm?.params.length ?? 0)} keys?`}
+        title={confirm && confirm.params.length === 1 ? "Delete this key?" : `Delete ${plural(confirm?.params.length ?? 0, "key")}?`}
         confirmLabel="Delete"
         typed={typed}
         busy={deleting}
@@ -434,7 +444,7 @@ export function KeyList({
           <span className="font-mono break-all">{confirmRow?.text ?? "the selected key"}</span>
         ) : (
           <span>
-            {formatCount(confirm?.params.length ?? 0)} keys{confirm?.pattern ? ` matching ${confirm.pattern}` : ""} will be deleted. This cannot be undone from here;
+            {plural(confirm?.params.length ?? 0, "key")}{confirm?.pattern ? ` matching ${confirm.pattern}` : ""} will be deleted. This cannot be undone from here;
             the audit log keeps one entry for the whole deletion.
           </span>
         )}

@@ -19,6 +19,9 @@ import { fetchTreeChildren } from "./api";
 import { formatCount } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { useJob } from "./use-job";
+import { plural } from "@/lib/plural";
+import type { Failure } from "@/lib/error-text";
+import { ErrorText } from "@/components/ui/error-text";
 
 export type NamespaceOperation = "count" | "expire" | "delete";
 
@@ -46,7 +49,7 @@ export function NamespaceDialog({
   const prefixText = keyText(keyFromParam(prefixParam)).text;
   const [countJob, setCountJob] = useState<string | null>(null);
   const [writeJob, setWriteJob] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const [typed, setTyped] = useState("");
   const [ttlSeconds, setTtlSeconds] = useState("3600");
   const [persist, setPersist] = useState(false);
@@ -62,7 +65,7 @@ export function NamespaceDialog({
   const startCount = (also: string[]) =>
     void countNamespace({ connectionId, prefix: paramToBase64(prefixParam), alsoPrefixes: also }).then((result) => {
       if (result.ok) setCountJob(result.data.jobId);
-      else setFailure(`${result.code}: ${result.message}`);
+      else setFailure({ code: result.code, message: result.message });
     });
 
   useEffect(() => {
@@ -79,8 +82,8 @@ export function NamespaceDialog({
     void queryClient.invalidateQueries({ queryKey: queryKeys.keysOf(connectionId) });
     void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
     const affected = write.data?.progress.affected ?? 0;
-    if (writeStatus === "error") toast(`${write.data?.error?.code}: ${write.data?.error?.message}`, "error");
-    else toast(`${operation === "delete" ? "Deleted" : "Updated the expiry of"} ${formatCount(affected)} keys under ${prefixText}${writeStatus === "cancelled" ? " before it was cancelled" : ""}.`, "success");
+    if (writeStatus === "error") toast({ code: write.data?.error?.code ?? "INTERNAL", message: write.data?.error?.message ?? "" }, "error");
+    else toast(`${operation === "delete" ? "Deleted" : "Updated the expiry of"} ${plural(affected, "key")} under ${prefixText}${writeStatus === "cancelled" ? " before it was cancelled" : ""}.`, "success");
   }, [writeStatus, queryClient, connectionId, delimiter, operation, prefixText, toast, write.data]);
 
   const matched = count.data?.status === "done" ? count.data.progress.matched : null;
@@ -93,7 +96,7 @@ export function NamespaceDialog({
         ? await deleteNamespace({ connectionId, prefix, confirm: typed, alsoPrefixes })
         : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
-    else setFailure(`${result.code}: ${result.message}`);
+    else setFailure({ code: result.code, message: result.message });
   };
 
   const cancel = () => {
@@ -112,15 +115,15 @@ export function NamespaceDialog({
         </p>
         {active && <JobProgressBar job={active} label={writeJob ? (operation === "delete" ? "deleted" : "updated") : "matching"} />}
         {failure && (
-          <p role="alert" className="text-red-700 dark:text-red-300">
-            {failure}
-          </p>
+          <div role="alert" className="text-red-700 dark:text-red-300">
+            <ErrorText failure={failure} />
+          </div>
         )}
-        {!writeJob && count.data?.status === "cancelled" && <p>Counting was cancelled after {formatCount(count.data.progress.matched)} matching keys.</p>}
+        {!writeJob && count.data?.status === "cancelled" && <p>Counting was cancelled after {plural(count.data.progress.matched, "matching key")}.</p>}
         {operation !== "count" && !writeJob && matched !== null && (
           <div className="space-y-3" data-testid="namespace-preview">
             <p className="font-medium">
-              {formatCount(matched)} {matched === 1 ? "key" : "keys"} will be {operation === "delete" ? "deleted" : "changed"}.
+              {plural(matched, "key")} will be {operation === "delete" ? "deleted" : "changed"}.
             </p>
             {operation === "expire" && (
               <div className="flex items-center gap-3">
@@ -144,7 +147,7 @@ export function NamespaceDialog({
                 <ul className="list-inside list-disc font-mono text-xs">
                   {childStores.map((c) => (
                     <li key={c.prefix}>
-                      {c.label} <span className="font-sans text-slate-500">({formatCount(c.count)} {c.count === 1 ? "key" : "keys"})</span>
+                      {c.label} <span className="font-sans text-slate-500">({plural(c.count, "key")})</span>
                     </li>
                   ))}
                 </ul>
@@ -183,7 +186,7 @@ export function NamespaceDialog({
           )}
           {operation !== "count" && !writeJob && (
             <Button variant={operation === "delete" ? "danger" : "primary"} disabled={matched === null || typed !== prefixText || !ttlValid} onClick={() => void start()}>
-              {operation === "delete" ? `Delete ${matched === null ? "" : formatCount(matched)} keys` : "Apply to all"}
+              {operation === "delete" ? matched === null ? "Delete the keys" : `Delete ${plural(matched, "key")}` : "Apply to all"}
             </Button>
           )}
         </div>

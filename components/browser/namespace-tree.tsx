@@ -12,6 +12,8 @@ import { formatBytes, formatCount } from "./format";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
 import { useNow } from "./use-now";
+import { plural } from "@/lib/plural";
+import { ErrorText } from "@/components/ui/error-text";
 
 interface Props {
   connectionId: string;
@@ -150,7 +152,7 @@ export function NamespaceTree(props: Props) {
         walk(page.children, depth + 1);
         if (page.total > page.children.length) out.push({ kind: "more", prefix: node.prefix, depth: depth + 1, shown: page.children.length, total: page.total });
         if (page.overflow > 0) out.push({ kind: "capped", prefix: node.prefix, depth: depth + 1, overflow: page.overflow, filling: page.filling });
-        if (page.direct > 0 && page.children.length > 0) out.push({ kind: "note", depth: depth + 1, text: `${formatCount(page.direct)} keys directly under ${node.label}` });
+        if (page.direct > 0 && page.children.length > 0) out.push({ kind: "note", depth: depth + 1, text: `${plural(page.direct, "key")} directly under ${node.label}` });
       }
     };
     const filtered = rootFilterApplied !== "" || rootLimit > 0;
@@ -159,8 +161,8 @@ export function NamespaceTree(props: Props) {
     const total = filtered && rootPages.data ? rootPages.data.total : index.rootCount;
     if (total > roots.length) out.push({ kind: "more", prefix: "", depth: 0, shown: roots.length, total });
     if (rootFilterApplied && total === 0) out.push({ kind: "note", depth: 0, text: `No namespace contains “${rootFilterApplied}”.` });
-    if (index.overflow > 0) out.push({ kind: "note", depth: 0, text: `+${formatCount(index.overflow)} keys in first-level namespaces past the index's limit` });
-    if (index.ungrouped > 0) out.push({ kind: "note", depth: 0, text: `${formatCount(index.ungrouped)} keys outside any namespace` });
+    if (index.overflow > 0) out.push({ kind: "note", depth: 0, text: `+${plural(index.overflow, "key")} in first-level namespaces past the index's limit` });
+    if (index.ungrouped > 0) out.push({ kind: "note", depth: 0, text: `${plural(index.ungrouped, "key")} outside any namespace` });
   }
 
   // The virtualizer is mutable by design; the tree re-renders on scroll through it, not through memoisation.
@@ -287,7 +289,7 @@ export function NamespaceTree(props: Props) {
               <span>
                 {scan
                   ? `${formatCount(scanned)}${scan.total !== null ? ` / ${formatCount(scan.total)}` : ""} scanned`
-                  : `${formatCount(index.count)} keys${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
+                  : `${plural(index.count, "key")}${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
               </span>
             </div>
             {index.sampleEvery > 1 && index.count > 0 && (
@@ -296,20 +298,19 @@ export function NamespaceTree(props: Props) {
           </div>
         )}
         {state.error && (
-          <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-            {"code" in state.error ? `${String(state.error.code)}: ` : ""}
-            {state.error.message}
-          </p>
+          <div role="alert" className="text-xs text-red-700 dark:text-red-300">
+            <ErrorText failure={{ code: "code" in state.error ? String(state.error.code) : "INTERNAL", message: state.error.message }} />
+          </div>
         )}
         {index?.error && (
-          <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-            {index.error.code}: {index.error.message}
-          </p>
+          <div role="alert" className="text-xs text-red-700 dark:text-red-300">
+            <ErrorText failure={index.error} />
+          </div>
         )}
         <input
           type="search"
           aria-label="Filter namespaces"
-          placeholder={index && index.rootCount > 0 ? `Filter ${formatCount(index.rootCount)} namespaces` : "Filter namespaces"}
+          placeholder={index && index.rootCount > 0 ? `Filter ${plural(index.rootCount, "namespace")}` : "Filter namespaces"}
           className={`${inputClass} py-1 text-xs`}
           value={rootFilter}
           onChange={(e) => setRootFilter(e.target.value)}
@@ -391,7 +392,7 @@ export function NamespaceTree(props: Props) {
             if (row.kind === "capped") {
               return (
                 <div key={`c:${row.prefix}`} style={{ ...style, ...indent }} className="flex items-center gap-1 text-[11px] text-slate-500" role="none">
-                  <span className="truncate">+{formatCount(row.overflow)} keys in more namespaces than the index keeps.</span>
+                  <span className="truncate">+{plural(row.overflow, "key")} in more namespaces than the index keeps.</span>
                   {row.filling ? (
                     <span className="shrink-0">Scanning this level…</span>
                   ) : (
@@ -526,7 +527,7 @@ function TreeNode({
           {node.hidden && <HiddenCharactersBadge small />}
         </span>
         <span className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
-          <span className="shrink-0">{formatCount(node.count)} keys</span>
+          <span className="shrink-0">{plural(node.count, "key")}</span>
           {node.size !== null && (
             <span className="shrink-0" title={node.sampled ? "Estimated from a sample of the keys" : undefined}>
               {node.sampled ? "≈ " : ""}
@@ -536,7 +537,7 @@ function TreeNode({
           {withTtl !== null && (
             <span
               className="h-1 w-10 shrink-0 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
-              title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${formatCount(node.count)} keys never expire${node.sampled ? " (sampled)" : ""}`}
+              title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${plural(node.count, "key")} never expire${node.sampled ? " (sampled)" : ""}`}
             >
               <span className="block h-full bg-sky-500" style={{ width: `${Math.round(withTtl * 100)}%` }} />
             </span>

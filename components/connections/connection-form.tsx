@@ -8,11 +8,12 @@ import { updateConnection } from "@/lib/actions/connections/update-connection";
 import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, KINDS, SECRET_LABELS, SECRET_NAMES, VALUE_FORMATS, type EnvironmentName } from "@/lib/connections/kinds";
 import { draftFromParsed, draftFromSettings, settingsFromDraft, EMPTY_DRAFT, type FormDraft } from "@/lib/connections/form-draft";
 import type { PublicProfile } from "@/lib/connections/load";
-import { parseAddress } from "@/lib/connections/parse-address";
+import { parseAddress, withoutSecrets } from "@/lib/connections/parse-address";
 import type { DriverKind } from "@/lib/drivers/types";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { SecretField } from "./secret-field";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
 export type EditableProfile = Omit<PublicProfile, "managed">;
@@ -88,6 +89,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
     setKind(parsedKind);
     setDraft(draftFromParsed(result.value));
     setSecrets((s) => ({ ...s, ...found }));
+    if (Object.keys(found).length) setPaste(withoutSecrets(paste));
     const label = KINDS.find((k) => k.kind === parsedKind)?.label ?? parsedKind;
     setPasteMessage({ ok: true, text: `Filled in as ${label}${Object.keys(found).length ? "; the password moved to its write-only field" : ""}.` });
   };
@@ -138,6 +140,12 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         event.preventDefault();
         save();
       }}
+      onChange={(event) => {
+        // A field's error goes once that field changes; unnamed fields are the address settings.
+        const field = (event.target as Element).getAttribute("name") || "settings";
+        setErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([name]) => name !== field)) : current));
+        setFormError(null);
+      }}
     >
       {profile?.secretsUnreadable && (
         <p role="alert" className="rounded-md border border-red-300/60 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
@@ -172,7 +180,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
 
       <Section title="Connection">
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} required error={errors.name?.[0]} />
+          <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} required error={errors.name?.[0]} />
           <SelectField label="Kind" value={kind} onChange={(e) => setKind(e.target.value as DriverKind)}>
             {KINDS.map((k) => (
               <option key={k.kind} value={k.kind}>
@@ -215,6 +223,11 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         )}
         {kind === "uwsgi" && (
           <>
+            <p data-testid="uwsgi-plugin-note" className="rounded-md border border-sky-300/60 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
+              Cacheboard reaches the caches through uWSGI&apos;s <code className="font-mono">cache</code> plugin: start uWSGI with{" "}
+              <code className="font-mono">--plugin cache</code> (or <code className="font-mono">--plugins python3,cache</code>). Without it uWSGI answers,
+              but cannot serve its caches to anyone but the app.
+            </p>
             <div className="grid gap-3 sm:grid-cols-2">
               <Field label="uwsgi socket" placeholder="127.0.0.1:3031" value={draft.uwsgiAddress} onChange={(e) => set("uwsgiAddress", e.target.value)} />
               <Field label="Stats server" placeholder="127.0.0.1:9191" value={draft.uwsgiStatsAddress} onChange={(e) => set("uwsgiStatsAddress", e.target.value)} hint="For cache names, geometry and counters." />
@@ -302,11 +315,11 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
               )}
             </span>
           </label>
-          <Field label="Timeout (ms)" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} error={errors.timeoutMs?.[0]} />
+          <Field label="Timeout (ms)" name="timeoutMs" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} error={errors.timeoutMs?.[0]} />
         </div>
         <Check label="Read-only" checked={readOnly} onChange={setReadOnly} hint="Nobody can change keys through Cacheboard on this connection." />
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Key delimiter" value={keyDelimiter} onChange={(e) => setKeyDelimiter(e.target.value)} hint="Splits keys into the namespace tree." error={errors.keyDelimiter?.[0]} />
+          <Field label="Key delimiter" name="keyDelimiter" value={keyDelimiter} onChange={(e) => setKeyDelimiter(e.target.value)} hint="Splits keys into the namespace tree." error={errors.keyDelimiter?.[0]} />
           <SelectField label="Default value format" value={defaultFormat} onChange={(e) => setDefaultFormat(e.target.value)}>
             {VALUE_FORMATS.map((f) => (
               <option key={f} value={f}>
@@ -361,9 +374,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
             </span>
           )}
           {test.state === "failed" && (
-            <span className="text-red-600 dark:text-red-400">
-              <code className="font-mono font-semibold">{test.code}</code> {test.message}
-            </span>
+            <ErrorText className="text-red-600 dark:text-red-400" failure={test} />
           )}
         </div>
       </div>

@@ -27,7 +27,7 @@ export function DeleteConnectionButton({ id, name }: { id: string; name: string 
           start(async () => {
             const result = await deleteConnection({ id });
             setOpen(false);
-            if (!result.ok) toast(result.message, "error");
+            if (!result.ok) toast({ code: result.code, message: result.message }, "error");
             else {
               toast(`Deleted ${name}.`, "success");
               router.refresh();

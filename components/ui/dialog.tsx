@@ -34,7 +34,7 @@ export function Dialog({
         onClose();
       }}
       aria-label={title}
-      className={`m-auto w-full ${wide ? "max-w-4xl" : "max-w-md"} rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
+      className={`m-auto w-full ${wide ? "max-w-4xl" : "max-w-md"} rounded-xl whitespace-normal border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
     >
       {open && (
         <div className="p-5">

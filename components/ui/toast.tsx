@@ -1,15 +1,18 @@
 "use client";
 
 import { createContext, useCallback, useContext, useState } from "react";
+import type { Failure } from "@/lib/error-text";
+import { ErrorText } from "./error-text";
 
 type Tone = "success" | "error" | "info";
 interface Toast {
   id: number;
   tone: Tone;
-  message: string;
+  message: string | Failure;
 }
 
-const ToastContext = createContext<(message: string, tone?: Tone) => void>(() => {});
+/** A toast says a sentence, or explains a failure (a `{ code, message }`) with its code in a detail. */
+const ToastContext = createContext<(message: string | Failure, tone?: Tone) => void>(() => {});
 
 export function useToast() {
   return useContext(ToastContext);
@@ -23,7 +26,7 @@ const toneClass: Record<Tone, string> = {
 
 export function ToastProvider({ children }: { children: React.ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const show = useCallback((message: string, tone: Tone = "info") => {
+  const show = useCallback((message: string | Failure, tone: Tone = "info") => {
     const id = Date.now() + Math.random();
     setToasts((list) => [...list, { id, tone, message }]);
     setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), tone === "error" ? 8000 : 4000);
@@ -38,7 +41,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
             role={toast.tone === "error" ? "alert" : "status"}
             className={`pointer-events-auto rounded-lg border px-4 py-3 text-sm shadow-lg ${toneClass[toast.tone]}`}
           >
-            {toast.message}
+            {typeof toast.message === "string" ? toast.message : <ErrorText failure={toast.message} />}
           </div>
         ))}
       </div>

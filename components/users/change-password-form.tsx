@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { changePassword } from "@/lib/actions/account/change-password";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
+import { useFormFeedback } from "../ui/use-form-feedback";
 
 export function ChangePasswordForm() {
   const [state, submit, pending] = useActionState(
@@ -11,15 +12,16 @@ export function ChangePasswordForm() {
       changePassword({ current: String(form.get("current") ?? ""), password: String(form.get("password") ?? ""), confirm: String(form.get("confirm") ?? "") }),
     null,
   );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const form = useRef<HTMLFormElement>(null);
+  const feedback = useFormFeedback(state, submit, { resetOnSuccess: form });
   return (
-    <form action={submit} className="space-y-3">
-      <Field label="Current password" name="current" type="password" autoComplete="current-password" required error={errors?.current?.[0]} />
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={errors?.password?.[0]} />
-      <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors?.confirm?.[0]} />
-      {state && !state.ok && !errors && (
+    <form ref={form} onSubmit={feedback.onSubmit} onChange={feedback.onChange} className="space-y-3">
+      <Field label="Current password" name="current" type="password" autoComplete="current-password" required error={feedback.fieldError("current")} />
+      <Field label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." error={feedback.fieldError("password")} />
+      <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={feedback.fieldError("confirm")} />
+      {feedback.formError && (
         <p role="alert" className="text-sm text-red-600">
-          {state.message}
+          {feedback.formError}
         </p>
       )}
       {state?.ok && (

@@ -12,6 +12,12 @@ import { Dialog } from "../ui/dialog";
 import { Field, inputClass } from "../ui/field";
 import { useToast } from "../ui/toast";
 
+const ROLE_EFFECTS: Record<Role, string> = {
+  viewer: "A viewer can read keys and values but change nothing.",
+  editor: "An editor can read and change keys on connections that are not read-only.",
+  admin: "An admin can do everything, including managing users, connections and the audit settings.",
+};
+
 interface Row {
   id: string;
   email: string;
@@ -23,6 +29,8 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
   const [pending, start] = useTransition();
   const [resetting, setResetting] = useState(false);
   const [removing, setRemoving] = useState(false);
+  /** A role picked in the menu, applied only once confirmed. */
+  const [newRole, setNewRole] = useState<Role | null>(null);
   const [password, setPassword] = useState("");
   const [passwordError, setPasswordError] = useState<string | null>(null);
   const toast = useToast();
@@ -34,7 +42,7 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
       if (result.ok) {
         toast(done, "success");
         router.refresh();
-      } else toast(result.message, "error");
+      } else toast({ code: result.code, message: result.message }, "error");
     });
 
   return (
@@ -42,11 +50,11 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
       <select
         aria-label={`Role of ${user.email}`}
         className={`${inputClass} max-w-28 py-1`}
-        value={user.role}
+        value={newRole ?? user.role}
         disabled={pending}
         onChange={(e) => {
           const role = e.target.value as Role;
-          run(() => updateUser({ id: user.id, role }), `${user.email} is now ${role}.`);
+          if (role !== user.role) setNewRole(role);
         }}
       >
         {ROLES.map((role) => (
@@ -104,6 +112,21 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
           </div>
         </form>
       </Dialog>
+      <ConfirmDialog
+        open={newRole !== null}
+        title={`Make ${user.email} ${newRole && /^[aeiou]/.test(newRole) ? "an" : "a"} ${newRole ?? ""}?`}
+        confirmLabel="Change role"
+        danger={newRole === "admin" || user.role === "admin"}
+        busy={pending}
+        onCancel={() => setNewRole(null)}
+        onConfirm={() => {
+          const role = newRole!;
+          setNewRole(null);
+          run(() => updateUser({ id: user.id, role }), `${user.email} is now ${role}.`);
+        }}
+      >
+        {newRole ? ROLE_EFFECTS[newRole] : null}
+      </ConfirmDialog>
       <ConfirmDialog
         open={removing}
         title={`Remove ${user.email}?`}

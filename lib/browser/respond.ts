@@ -24,6 +24,7 @@ const STATUS: Record<string, number> = {
   PROTOCOL_ERROR: 502,
   SERVER_ERROR: 502,
   TIMEOUT: 504,
+  PLUGIN_MISSING: 502,
 };
 
 /** `{ ok: false, code, message }` with a status that says whose fault it was, for the browser's error states. */

@@ -73,6 +73,32 @@ interface UrlParts {
   query: URLSearchParams;
 }
 
+/**
+ * `text` with the secrets `parseAddress` took from it removed (`redis://user:pw@h` → `redis://user@h`,
+ * `redis://pw@h` → `redis://h`, `?sentinel_password=` dropped), so the paste box stops showing a password
+ * once it is in its write-only field.
+ */
+export function withoutSecrets(text: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/i.exec(text.trim());
+  if (!match) return text;
+  const [, scheme, authority, path, query, fragment] = match;
+  const at = authority!.lastIndexOf("@");
+  let cleanAuthority = authority!;
+  if (at >= 0) {
+    const userinfo = authority!.slice(0, at);
+    const colon = userinfo.indexOf(":");
+    // Without a colon the userinfo is a password (redis-py's `redis://secret@host`).
+    const user = colon >= 0 ? userinfo.slice(0, colon) : "";
+    cleanAuthority = `${user ? `${user}@` : ""}${authority!.slice(at + 1)}`;
+  }
+  let cleanQuery = "";
+  if (query !== undefined) {
+    const kept = query.split("&").filter((part) => part && !/^sentinel_password=/i.test(part));
+    cleanQuery = kept.length ? `?${kept.join("&")}` : "";
+  }
+  return `${scheme}${cleanAuthority}${path}${cleanQuery}${fragment ?? ""}`;
+}
+
 /** A URL split by hand: `new URL` rejects the comma-separated host lists Sentinel URLs carry. */
 function splitUrl(text: string): UrlParts | null {
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/i.exec(text);

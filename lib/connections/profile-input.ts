@@ -43,7 +43,7 @@ export const profileFields = z
     const parsed = schema.safeParse(value.settings);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["settings"], message: `${issue.path.join(".") || "settings"}: ${issue.message}` });
+        ctx.addIssue({ code: "custom", path: ["settings"], message: settingProblem(issue) });
       }
     }
   })
@@ -51,5 +51,28 @@ export const profileFields = z
     ...value,
     settings: (settingsSchemas as Record<string, z.ZodType>)[value.kind].parse(value.settings) as Record<string, unknown>,
   }));
+
+/** The connection form's names for the settings, so a problem names the field the person sees. */
+const SETTING_LABELS: Record<string, string> = {
+  host: "Host",
+  port: "Port",
+  db: "Database",
+  masterName: "Master name",
+  sentinels: "Sentinels",
+  nodes: "Cluster nodes",
+  servers: "Servers",
+  maxItemBytes: "Item size limit",
+  address: "uwsgi socket",
+  statsAddress: "Stats server",
+  caches: "Caches",
+};
+
+/** `Port: use at most 65535.` rather than zod's `port: Too big: expected number to be <=65535`. */
+function settingProblem(issue: z.core.$ZodIssue): string {
+  const field = SETTING_LABELS[String(issue.path[0])] ?? (issue.path.join(".") || "Settings");
+  if (issue.code === "too_big") return `${field}: use at most ${String(issue.maximum)}.`;
+  if (issue.code === "too_small") return `${field}: use at least ${String(issue.minimum)}.`;
+  return `${field}: ${issue.message}`;
+}
 
 export type ProfileFields = z.output<typeof profileFields>;

@@ -19,6 +19,8 @@ export const DRIVER_ERROR_CODES = [
   "FORBIDDEN",
   "PROTOCOL_ERROR",
   "SERVER_ERROR",
+  /** The server answers but lacks what remote access needs (uWSGI without its `cache` plugin). */
+  "PLUGIN_MISSING",
   /** The profile's stored secrets cannot be opened with the current key; an admin must re-enter them. */
   "SECRET_UNREADABLE",
 ] as const;

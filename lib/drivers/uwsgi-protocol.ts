@@ -3,6 +3,7 @@
  * `modifier2 = 6` region dump read only as far as its item table, and the JSON of the `--stats` server.
  * Every request is one connection: uWSGI answers and closes, and a miss is an empty reply.
  */
+import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import { DriverError } from "./errors";
 import { openSocket } from "./memcached-protocol";
@@ -10,6 +11,8 @@ import { openSocket } from "./memcached-protocol";
 export const CACHE_MODIFIER1 = 111;
 export const MAGIC_INTERFACE = 17;
 export const DUMP_REQUEST = 6;
+/** "get and stream": unlike the magic interface, answers a miss with a bare header instead of silence. */
+export const STREAM_GET = 5;
 /** Bytes of an item header in the table: 11 native-endian u64 (flags … lru_next), then the key. */
 export const ITEM_HEADER_BYTES = 88;
 /** uWSGI's math flag: the value is an int64 written by `cache_inc`/`cache_dec`/… */
@@ -130,6 +133,26 @@ export async function cacheCommand(
   const decoded = decodeVars(reply.subarray(4, 4 + varsLength));
   if (decoded.get("status")?.toString() !== "ok") return null;
   return { vars: decoded, value: reply.subarray(4 + varsLength) };
+}
+
+export const PLUGIN_MISSING_MESSAGE =
+  "uWSGI answered, but its cache plugin is not loaded: start it with `--plugin cache` (or `--plugins python3,cache`).";
+
+/**
+ * Whether the uwsgi socket serves remote cache requests. Every cache request goes to uWSGI's `cache`
+ * plugin (modifier1 111); a uWSGI started without it logs "unavailable modifier requested: 111" and hangs
+ * up, which looks exactly like a miss. A stream-get of a random key tells them apart: the plugin always
+ * answers it with a 4-byte header, found or not. Only the length is checked: uWSGI 2.0 sends the bytes of
+ * its pointer to the header there rather than the header itself.
+ */
+export async function hasCachePlugin(address: string, timeoutMs: number): Promise<boolean> {
+  const reply = await exchange(address, packet(STREAM_GET, Buffer.from(`cacheboard-probe:${randomUUID()}`)), timeoutMs);
+  return reply.length >= 4;
+}
+
+/** Fails with PLUGIN_MISSING when the socket answers but not as the cache plugin. */
+export async function requireCachePlugin(address: string, timeoutMs: number): Promise<void> {
+  if (!(await hasCachePlugin(address, timeoutMs))) throw new DriverError("PLUGIN_MISSING", PLUGIN_MISSING_MESSAGE);
 }
 
 export interface TableItem {

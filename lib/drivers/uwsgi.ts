@@ -25,7 +25,7 @@ import type {
   StringRead,
   WriteOptions,
 } from "./types";
-import { type CacheReply, cacheCommand, fetchStats, readItemTable, type TableItem, type UwsgiStats } from "./uwsgi-protocol";
+import { type CacheReply, cacheCommand as rawCacheCommand, fetchStats, readItemTable as rawReadItemTable, requireCachePlugin, type TableItem, type UwsgiStats } from "./uwsgi-protocol";
 
 /** Settings of a uWSGI profile (it has no secrets: the uwsgi protocol has no authentication). */
 const socketAddress = z.string().regex(/^(\/.+|.+:\d{1,5})$/, "Use host:port or the absolute path of a unix socket");
@@ -149,6 +149,26 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     capabilities.maxValueBytes = Math.max(0, ...caches.map((c) => c.blocksize)) || null;
   }
   if (geometry) applyLimits(geometry);
+
+  /*
+   * Without uWSGI's cache plugin every cache request is answered by a hang-up, which reads as a miss, a
+   * refused write or a dump cut short. Whenever an answer is one of those, the plugin is checked, so each
+   * page says what is really wrong instead of "no such key" or "is the cache full?".
+   */
+  async function cacheCommand(...args: Parameters<typeof rawCacheCommand>): Promise<CacheReply | null> {
+    const reply = await rawCacheCommand(...args);
+    if (reply === null) await requireCachePlugin(address, timeoutMs);
+    return reply;
+  }
+
+  async function readItemTable(...args: Parameters<typeof rawReadItemTable>): Promise<void> {
+    try {
+      await rawReadItemTable(...args);
+    } catch (error) {
+      if (error instanceof DriverError && error.code === "PROTOCOL_ERROR") await requireCachePlugin(address, timeoutMs);
+      throw error;
+    }
+  }
 
   async function caches(): Promise<CacheGeometry[]> {
     if (geometry) return geometry;
@@ -457,7 +477,8 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     async ping(): Promise<PingResult> {
       const all = await caches();
       const started = performance.now();
-      if (all.length) await cacheCommand(address, { cmd: "exists", key: "cacheboard-ping", cache: all[0].name }, null, timeoutMs);
+      await requireCachePlugin(address, timeoutMs);
+      if (all.length) await rawCacheCommand(address, { cmd: "exists", key: "cacheboard-ping", cache: all[0].name }, null, timeoutMs);
       const version = options.statsAddress ? ((await fetchStats(options.statsAddress, timeoutMs)).version ?? null) : null;
       return { latencyMs: performance.now() - started, version };
     },

@@ -209,6 +209,7 @@ describe("connections", () => {
     const { page } = browser;
     await page.goto(`${app.url}/users`);
     await page.getByLabel(`Role of ${admin.email}`).selectOption("editor");
+    await page.getByRole("dialog", { name: `Make ${admin.email} an editor?` }).getByRole("button", { name: "Change role" }).click();
     await page.getByRole("alert").filter({ hasText: "last active admin" }).waitFor();
     await screenshot(page, "connections-users-last-admin");
     expect((await app.db.user.findUniqueOrThrow({ where: { email: admin.email } })).role).toBe("admin");

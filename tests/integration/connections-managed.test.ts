@@ -57,7 +57,7 @@ describe("applyManagedConnections", () => {
 
   it("fails loudly on an invalid declaration", async () => {
     writeFileSync(file, JSON.stringify([{ name: "c", kind: "redis", settings: { port: 99999 } }]));
-    await expect(applyManagedConnections(env())).rejects.toThrow(/connection 1 \(c\) is not valid: settings: port/);
+    await expect(applyManagedConnections(env())).rejects.toThrow(/connection 1 \(c\) is not valid: settings: Port: use at most 65535/);
     writeFileSync(file, JSON.stringify([{ name: "d", kind: "redis", settings: {}, secretsFromEnv: { password: "MISSING_VAR" } }]));
     await expect(applyManagedConnections(env())).rejects.toThrow(/\$MISSING_VAR, which is not set/);
   });

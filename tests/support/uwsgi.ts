@@ -47,14 +47,18 @@ export const UWSGI_TEST_TIMEOUT_MS = 30_000;
 
 const APP = path.resolve(import.meta.dirname, "../fixtures/uwsgi/cache_app.py");
 
-/** Starts uWSGI with `caches`; with `unixSocket` the uwsgi socket is a socket file instead of a TCP port. */
-export async function startUwsgi(caches: UwsgiCacheSpec[], options: { unixSocket?: boolean } = {}): Promise<UwsgiServer> {
+/**
+ * Starts uWSGI with `caches`; with `unixSocket` the uwsgi socket is a socket file instead of a TCP port.
+ * `cachePlugin: false` starts it as `--plugin python3` alone: the caches exist for the app, but the
+ * uwsgi socket cannot serve remote cache requests (uWSGI logs "unavailable modifier requested: 111").
+ */
+export async function startUwsgi(caches: UwsgiCacheSpec[], options: { unixSocket?: boolean; cachePlugin?: boolean } = {}): Promise<UwsgiServer> {
   const binary = requireBinary("uwsgi", "uwsgi uwsgi-plugin-python3");
   const [port, statsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const dir = options.unixSocket ? tempDir("uwsgi") : null;
   const socketAddress = dir ? path.join(dir, "uwsgi.sock") : `127.0.0.1:${port}`;
   const args = [
-    "--plugin", "python3,cache",
+    "--plugin", options.cachePlugin === false ? "python3" : "python3,cache",
     "--master", "--processes", "2", "--die-on-term", "--no-orphans", "--need-app", "--disable-logging",
     "--socket", socketAddress,
     "--stats", `127.0.0.1:${statsPort}`,

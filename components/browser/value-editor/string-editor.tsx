@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CodecError, formatLabel, type DecodedValue } from "@/lib/codecs";
 import { bytesFromText, type EditMode } from "./edit-text";
+import { ErrorText } from "@/components/ui/error-text";
 
 const modeLabel: Record<EditMode, string> = {
   json: "JSON",
@@ -63,7 +64,10 @@ export function StringEditor({
         autoFocus
         aria-label="Value editor"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(null);
+        }}
         onKeyDown={(event) => {
           if (event.key === "Escape") {
             event.preventDefault();
@@ -76,9 +80,9 @@ export function StringEditor({
         }}
       />
       {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {error} (INVALID_ARGUMENT)
-        </p>
+        <div role="alert" className="text-sm text-red-600 dark:text-red-400">
+          <ErrorText failure={{ code: "INVALID_ARGUMENT", message: error }} />
+        </div>
       )}
       <div className="flex gap-2">
         <Button type="submit" disabled={busy}>

@@ -31,8 +31,3 @@ const instantFormat = new Intl.DateTimeFormat(undefined, {
 export function formatInstant(epochMs: number): string {
   return instantFormat.format(epochMs);
 }
-
-/** An action's failure as people read it: what happened, and the code to search for. */
-export function failureText(result: { code: string; message: string }): string {
-  return `${result.message} (${result.code})`;
-}

@@ -1,17 +1,18 @@
 import type { ActionResult } from "@/lib/actions/define-action";
-import { failureText } from "./format";
+import type { Failure } from "@/lib/error-text";
 
-type Toast = (message: string, tone?: "success" | "error" | "info") => void;
+type Toast = (message: string | Failure, tone?: "success" | "error" | "info") => void;
 
 /**
- * Calls a server action and reports the outcome as a toast: the success text, or the failure with its
- * code. Returns the result so the caller can branch on codes it handles itself (CONFLICT).
+ * Calls a server action and reports the outcome as a toast: the success text, or the failure explained
+ * (its code in a detail). Returns the result so the caller can branch on codes it handles itself (CONFLICT).
  */
 export async function runAction<T>(
   toast: Toast,
   call: () => Promise<ActionResult<T>>,
   success: string | ((data: T) => string),
-  quietCodes: string[] = [],
+  /** Failures the caller shows itself ("all": every one, e.g. inside a dialog). */
+  quietCodes: string[] | "all" = [],
 ): Promise<ActionResult<T>> {
   let result: ActionResult<T>;
   try {
@@ -20,6 +21,6 @@ export async function runAction<T>(
     result = { ok: false, code: "NETWORK", message: "The server could not be reached." };
   }
   if (result.ok) toast(typeof success === "string" ? success : success(result.data), "success");
-  else if (!quietCodes.includes(result.code)) toast(failureText(result), "error");
+  else if (quietCodes !== "all" && !quietCodes.includes(result.code)) toast({ code: result.code, message: result.message }, "error");
   return result;
 }

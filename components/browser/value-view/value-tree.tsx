@@ -2,6 +2,7 @@
 
 import { useMemo, useState, type ReactNode } from "react";
 import { pyBytesRepr, pyObjectRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
+import { plural } from "@/lib/plural";
 
 const MAX_CHILDREN = 500;
 /** Containers opened by default stop once this many rows would show; the rest open on a click. */
@@ -67,7 +68,7 @@ function leafOf(value: Container) {
 
 const kindLabel = (value: Container, count: number): string => {
   const name = Array.isArray(value) ? "list" : value.kind === "dict" && value.ordered ? "OrderedDict" : value.kind;
-  return `${name} · ${count} ${name === "dict" || name === "OrderedDict" ? (count === 1 ? "entry" : "entries") : count === 1 ? "item" : "items"}`;
+  return `${name} · ${name === "dict" || name === "OrderedDict" ? plural(count, "entry", "entries") : plural(count, "item")}`;
 };
 
 /** A child's place in its parent: the label of entry i is slot 2i, its value 2i + 1. */
