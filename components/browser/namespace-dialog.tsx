@@ -16,7 +16,6 @@ import { isLitestarChildStore } from "@/lib/keyspace";
 import { queryKeys } from "@/lib/query-keys";
 import { paramToBase64 } from "@/lib/browser/key-row";
 import { fetchTreeChildren } from "./api";
-import { formatCount } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { useJob } from "./use-job";
 import { plural } from "@/lib/plural";
