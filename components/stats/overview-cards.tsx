@@ -111,7 +111,7 @@ function Figure({ label, value, children }: { label: string; value: string; chil
   return (
     <div className="min-w-0">
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className={`truncate tabular-nums ${missing ? "text-xs leading-6 text-slate-400" : "font-medium"}`} title={value}>
+      <dd data-figure={label} className={`truncate tabular-nums ${missing ? "text-xs leading-6 text-slate-400" : "font-medium"}`} title={value}>
         {value}
       </dd>
       {children}

@@ -27,6 +27,7 @@ interface Props {
 }
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const minutes = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /** Axis, grid and tick colours come from CSS, so the chart follows the page's theme when it is redrawn. */
 const cssColor = (u: uPlot, variable: string) => getComputedStyle(u.root).getPropertyValue(variable).trim() || "#64748b";
@@ -49,6 +50,11 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
+    // The tick labels drawn are also written on the figure (data-x-ticks, data-y-ticks) for assistive tech and tests.
+    const record = (side: "x" | "y", labels: string[]) => {
+      element.parentElement?.setAttribute(`data-${side}-ticks`, labels.join(" | "));
+      return labels;
+    };
     const axis = (side: "x" | "y"): uPlot.Axis => ({
       stroke: (u) => cssColor(u, "--chart-text"),
       grid: { stroke: (u) => cssColor(u, "--chart-grid"), width: 1 },
@@ -56,10 +62,16 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
       font: "11px system-ui, sans-serif",
       ...(side === "y"
         ? {
-            values: (_u, splits) => splits.map((v) => (latest.current.tick ?? latest.current.format)(v)),
+            values: (_u, splits) => record("y", splits.map((v) => (latest.current.tick ?? latest.current.format)(v))),
             size: (_u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 6.5 + 14 : 40),
           }
-        : { space: 70 }),
+        : {
+            space: 80,
+            values: (_u, splits) => {
+              const span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+              return record("x", splits.map((t) => (span >= 600 ? minutes : clock).format(t * 1000)));
+            },
+          }),
     });
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 200),
