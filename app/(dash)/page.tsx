@@ -11,7 +11,7 @@ export default async function OverviewPage() {
   const { user } = await requirePageUser();
   const connections = await listConnections();
   return (
-    <div className="mx-auto max-w-7xl p-4 sm:p-6">
+    <div className="mx-auto max-w-[1760px] p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Connections</h1>
       {connections.length === 0 ? (
         <div className="mt-6 rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">

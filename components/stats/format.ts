@@ -9,7 +9,7 @@ export function bytes(n: number | null): string {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(unit && value < 100 ? 1 : 0)} ${units[unit]}`;
+  return `${unit && value < 100 ? +value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 export function duration(seconds: number | null): string {

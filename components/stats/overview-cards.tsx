@@ -38,7 +38,7 @@ export function OverviewCards({ connections }: { connections: OverviewConnection
           {error.message}
         </p>
       )}
-      <ul className="mt-6 grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+      <ul className="mt-6 grid gap-3 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
         {connections.map((c) => (
           <li key={c.id}>
             <Card connection={c} entry={entries.get(c.id)} loaded={data !== undefined} />
@@ -84,11 +84,11 @@ function Card({ connection: c, entry, loaded }: { connection: OverviewConnection
           <p className="text-sm text-slate-500">{loaded ? "Waiting for the server's first answer…" : "Reading counters…"}</p>
         )}
       </div>
-      <div className="flex gap-4 border-t border-slate-100 px-4 py-2 text-sm dark:border-slate-800">
-        <Link href={`/c/${c.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+      <div className="flex flex-wrap gap-x-4 gap-y-1 border-t border-slate-100 px-4 py-2 text-sm dark:border-slate-800">
+        <Link href={`/c/${c.id}`} className="whitespace-nowrap text-indigo-600 hover:underline dark:text-indigo-400">
           Browse keys
         </Link>
-        <Link href={`/c/${c.id}/stats`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+        <Link href={`/c/${c.id}/stats`} className="whitespace-nowrap text-indigo-600 hover:underline dark:text-indigo-400">
           Stats and history
         </Link>
       </div>

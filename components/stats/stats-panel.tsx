@@ -34,13 +34,19 @@ function Tile({ label, value, sub }: { label: string; value: string; sub?: strin
 }
 
 /** A chart card; a figure the backend does not report says so instead of drawing an empty chart. */
-function ChartCard({ title, note, times, series, ...chart }: { title: string; note?: string; times: number[]; series: ChartSeries[] } & Omit<React.ComponentProps<typeof TimeChart>, "title" | "times" | "series">) {
-  const reported = series.some((s) => s.values.some((v) => v !== null));
+function ChartCard({
+  title,
+  note,
+  reported,
+  times,
+  series,
+  ...chart
+}: { title: string; note?: string; reported: boolean; times: number[]; series: ChartSeries[] } & Omit<React.ComponentProps<typeof TimeChart>, "title" | "times" | "series">) {
   return (
     <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label={title}>
       <h3 className="text-sm font-medium">{title}</h3>
       {note && <p className="text-xs text-slate-500">{note}</p>}
-      {reported || times.length < 2 ? (
+      {reported ? (
         <div className="mt-2">
           <TimeChart title={title} times={times} series={series} {...chart} />
         </div>
@@ -223,6 +229,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
         <div className="grid gap-3 lg:grid-cols-2">
           <ChartCard
             title="Memory used"
+            reported={s.memory.used !== null || s.memory.max !== null}
             times={times}
             series={[
               { label: "used", values: points.map((p) => p.memoryUsed), color: COLORS.indigo },
@@ -232,6 +239,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
           />
           <ChartCard
             title={kind === "uwsgi" ? "Worker requests per second" : "Operations per second"}
+            reported={s.totalCommands !== null || s.opsPerSec !== null}
             times={times}
             series={[{ label: kind === "uwsgi" ? "requests" : "ops", values: points.map((p) => p.opsPerSec), color: COLORS.sky }]}
             format={(n) => rate(n)}
@@ -239,6 +247,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
           />
           <ChartCard
             title="Hit ratio"
+            reported={s.hits !== null && s.misses !== null}
             note="Hits over reads in each interval; a gap is an interval without reads."
             times={times}
             series={[{ label: "hit ratio", values: points.map((p) => p.hitRatio), color: COLORS.emerald }]}
@@ -248,6 +257,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
           />
           <ChartCard
             title="Hits and misses per second"
+            reported={s.hits !== null && s.misses !== null}
             times={times}
             series={[
               { label: "hits", values: points.map((p) => p.hitsPerSec), color: COLORS.emerald },
@@ -256,10 +266,11 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
             format={(n) => rate(n)}
             tick={(n) => `${compact(n)}/s`}
           />
-          <ChartCard title="Keys" times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => count(n)} tick={compact} />
-          <ChartCard title="Clients" times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => count(n)} tick={compact} />
+          <ChartCard title="Keys" reported={keys !== null} times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => count(n)} tick={compact} />
+          <ChartCard title="Clients" reported={s.connectedClients !== null} times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => count(n)} tick={compact} />
           <ChartCard
             title={kind === "uwsgi" ? "Refused writes (cache full) per second" : "Evictions per second"}
+            reported={s.evictions !== null}
             times={times}
             series={[{ label: "evictions", values: points.map((p) => p.evictionsPerSec), color: COLORS.rose }]}
             format={(n) => rate(n)}
