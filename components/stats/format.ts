@@ -17,7 +17,8 @@ export function duration(seconds: number | null): string {
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min ${Math.floor(seconds % 60)} s`;
+  const s = Math.floor(seconds % 60);
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : m ? `${m} min${s ? ` ${s} s` : ""}` : `${s} s`;
 }
 
 export const count = (n: number | null) => (n === null ? "—" : Math.round(n).toLocaleString("en-US"));

@@ -32,20 +32,20 @@ export function OverviewCards({ connections }: { connections: OverviewConnection
   });
   const entries = new Map((data?.connections ?? []).map((entry) => [entry.id, entry]));
   return (
-    <>
+    <div className="@container">
       {error && !data && (
         <p role="alert" className="mt-4 text-sm text-red-700 dark:text-red-300">
           {error.message}
         </p>
       )}
-      <ul className="mt-6 grid gap-3 md:grid-cols-2 xl:grid-cols-3 min-[1800px]:grid-cols-4">
+      <ul className="mt-6 grid gap-3 @2xl:grid-cols-2 @5xl:grid-cols-3 @[100rem]:grid-cols-4">
         {connections.map((c) => (
           <li key={c.id}>
             <Card connection={c} entry={entries.get(c.id)} loaded={data !== undefined} />
           </li>
         ))}
       </ul>
-    </>
+    </div>
   );
 }
 

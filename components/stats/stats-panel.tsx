@@ -15,9 +15,13 @@ interface History {
   latest: { at: number; stats: ServerStats } | null;
   failure: SampleFailure | null;
   intervalMs: number;
+  capacity: number;
 }
 
 type ErrorReply = { ok: false; code: string; message: string };
+
+/** Byte-axis steps: 1, 2, 4 … 512 of each binary unit, so ticks read 256 KiB, 512 KiB, 1 MiB. */
+const BINARY_STEPS = [0, 1, 2, 3, 4].flatMap((power) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((n) => n * 1024 ** power));
 
 const COLORS = { indigo: "#6366f1", emerald: "#10b981", rose: "#f43f5e", amber: "#f59e0b", sky: "#0ea5e9", slate: "#94a3b8" };
 
@@ -25,7 +29,7 @@ function Tile({ label, value, sub }: { label: string; value: string; sub?: strin
   return (
     <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</div>
-      <div className={`mt-1 truncate font-semibold tabular-nums ${value === NOT_REPORTED ? "text-base text-slate-400" : "text-2xl"}`} title={value}>
+      <div className={`mt-1 font-semibold tabular-nums ${value === NOT_REPORTED ? "text-base text-slate-400" : "truncate text-2xl"}`} title={value}>
         {value}
       </div>
       {sub && <div className="text-xs text-slate-500">{sub}</div>}
@@ -171,6 +175,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
         latest: reply.latest ?? held?.latest ?? null,
         failure: reply.failure,
         intervalMs: reply.intervalMs,
+        capacity: reply.capacity,
       };
     },
     refetchInterval: (query) => query.state.data?.intervalMs ?? DEFAULT_POLL_MS,
@@ -193,12 +198,12 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
   const hitRatio = lifetimeHitRatio(s.hits, s.misses);
   const why = missing(kind, s.version !== null || s.hits !== null);
   const orMissing = (value: number | null, write: (n: number | null) => string) => (value === null ? NOT_REPORTED : write(value));
-  const span = samples.length ? Math.max(0, Math.round((samples[samples.length - 1].at - samples[0].at) / 60_000)) : 0;
+  const span = samples.length ? (samples[samples.length - 1].at - samples[0].at) / 1000 : 0;
 
   return (
-    <div className="space-y-6">
+    <div className="@container space-y-6">
       {failure && <FailureNotice failure={failure} stale />}
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <div className="grid grid-cols-1 gap-3 @xs:grid-cols-2 @3xl:grid-cols-4">
         <Tile
           label="Memory used"
           value={orMissing(s.memory.used, bytes)}
@@ -223,19 +228,24 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 className="font-semibold">History</h2>
           <p className="text-xs text-slate-500" data-testid="history-span">
-            {samples.length} samples over {span} min, kept on the server for the last {Math.round((720 * data.intervalMs) / 60_000)} min · hover a chart for its values
+            {samples.length} samples over {duration(Math.round(span))}; the server keeps the last {duration(Math.round((data.capacity * data.intervalMs) / 1000))} · hover a chart for its values
           </p>
         </div>
-        <div className="grid gap-3 lg:grid-cols-2">
+        <div className="grid gap-3 @3xl:grid-cols-2">
           <ChartCard
             title="Memory used"
             reported={s.memory.used !== null || s.memory.max !== null}
             times={times}
             series={[
               { label: "used", values: points.map((p) => p.memoryUsed), color: COLORS.indigo },
-              ...(points.some((p) => p.memoryMax !== null) ? [{ label: "max", values: points.map((p) => p.memoryMax), color: COLORS.slate, dashed: true }] : []),
+              // The limit only when usage comes near it: drawn against a far-off limit, usage is a flat line at zero.
+              ...(s.memory.max !== null && s.memory.used !== null && s.memory.used >= s.memory.max / 4
+                ? [{ label: "max", values: points.map((p) => p.memoryMax), color: COLORS.slate, dashed: true }]
+                : []),
             ]}
+            note={s.memory.max !== null ? `Limit ${bytes(s.memory.max)}.` : undefined}
             format={(n) => bytes(n)}
+            incrs={BINARY_STEPS}
           />
           <ChartCard
             title={kind === "uwsgi" ? "Worker requests per second" : "Operations per second"}

@@ -21,6 +21,8 @@ interface Props {
   format: (n: number) => string;
   /** Writes an axis tick; defaults to `format`. */
   tick?: (n: number) => string;
+  /** Tick steps for the value axis (binary ones for bytes); uPlot's decimal steps otherwise. */
+  incrs?: number[];
   /** A fixed value range (a ratio: 0..1); otherwise from 0 to the data's top. */
   range?: [number, number];
   height?: number;
@@ -36,7 +38,7 @@ const cssColor = (u: uPlot, variable: string) => getComputedStyle(u.root).getPro
  * A time-series chart (uPlot, drawn on canvas): time axis, a value axis in the figure's unit, and a legend
  * that shows the values under the pointer. Null values are gaps (a failed reading, or nothing to compute).
  */
-export function TimeChart({ title, times, series, format, tick, range, height = 150 }: Props) {
+export function TimeChart({ title, times, series, format, tick, incrs, range, height = 150 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...series.map((s) => s.values)];
@@ -63,6 +65,7 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
       ...(side === "y"
         ? {
             values: (_u, splits) => record("y", splits.map((v) => (latest.current.tick ?? latest.current.format)(v))),
+            ...(incrs ? { incrs } : {}),
             size: (_u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 6.5 + 14 : 40),
           }
         : {
@@ -90,7 +93,8 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
         },
       },
       series: [
-        { label: "Time", value: (_u, v) => (v === null ? "—" : clock.format(v * 1000)) },
+        // Away from the pointer the legend shows the newest values; under it, the values at the pointer.
+        { label: "Time", value: (u, v, _s, idx) => (idx === null ? newest(u.data[0], (t) => `${clock.format(t * 1000)} (latest)`) : v === null ? "—" : clock.format(v * 1000)) },
         ...series.map(
           (s): uPlot.Series => ({
             label: s.label,
@@ -99,7 +103,7 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
             dash: s.dashed ? [5, 4] : undefined,
             fill: s.dashed ? undefined : `${s.color}22`,
             points: { show: false },
-            value: (_u, v) => (v === null || v === undefined ? "—" : latest.current.format(v)),
+            value: (u, v, seriesIdx, idx) => (idx === null ? newest(u.data[seriesIdx], latest.current.format) : v === null || v === undefined ? "—" : latest.current.format(v)),
           }),
         ),
       ],
@@ -123,7 +127,7 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
     };
     // The chart is rebuilt only when its series change; new data goes through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height, range?.[0], range?.[1]]);
+  }, [shape, height, range?.[0], range?.[1], incrs?.join()]);
 
   useEffect(() => {
     chart.current?.setData(latest.current.data);
@@ -145,9 +149,20 @@ export function TimeChart({ title, times, series, format, tick, range, height = 
       data-samples={times.length}
       data-first-at={first ?? ""}
     >
-      <div ref={host} className="cacheboard-chart w-full text-xs text-slate-600 dark:text-slate-300" />
+      <div
+        ref={host}
+        className="w-full text-xs text-slate-600 dark:text-slate-300 [&_.u-legend]:mt-1 [&_.u-legend]:text-xs [&_.u-legend_.u-label]:font-medium [&_.u-legend_.u-value]:tabular-nums"
+      />
     </figure>
   );
+}
+
+function newest(values: ArrayLike<number | null | undefined>, format: (n: number) => string): string {
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (v !== null && v !== undefined) return format(v);
+  }
+  return "—";
 }
 
 function lastValue(values: (number | null)[], format: (n: number) => string): string {

@@ -102,7 +102,7 @@ describe("overview figures and stats history", () => {
     await expect(figure(page, ids.redis, "Hit ratio").textContent()).resolves.toBe("75.0 %");
     await expect(figure(page, ids.redis, "Memory used / max").textContent()).resolves.toMatch(/^[\d.]+ (KiB|MiB) \/ no limit$/);
     await expect(figure(page, ids.redis, "Clients").textContent()).resolves.toMatch(/^\d+$/);
-    await expect(figure(page, ids.redis, "Uptime").textContent()).resolves.toMatch(/min|h|d/);
+    await expect(figure(page, ids.redis, "Uptime").textContent()).resolves.toMatch(/^\d+ (s|min|h|d)\b/);
     await expect(figure(page, ids.redis, "Ops").textContent()).resolves.toMatch(/\/s$/);
 
     await expect(card(ids.memcached).textContent()).resolves.toMatch(/Memcached 1\.\d+\.\d+/);
@@ -154,12 +154,13 @@ describe("overview figures and stats history", () => {
     await expect(chart(page, "Hit ratio").getAttribute("data-y-ticks")).resolves.toMatch(/^0 %.*100 %$/);
     await expect(chart(page, "Operations per second").getAttribute("data-y-ticks")).resolves.toMatch(/\/s/);
 
-    // Hover: the legend shows the value under the pointer.
-    const over = memory.locator(".u-over");
-    const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
-    await until("the hovered memory value", () => memory.locator(".u-legend .u-series").nth(1).locator(".u-value").textContent(), (text) => /^[\d.]+ (B|KiB|MiB)$/.test(text ?? ""));
-    await expect(memory.locator(".u-legend .u-series").nth(0).locator(".u-value").textContent()).resolves.toMatch(/\d{2}:\d{2}:\d{2}/);
+    // Hover: at rest the legend shows the newest values; under the pointer, the time and value there.
+    const legend = (n: number) => memory.locator(".u-legend .u-series").nth(n).locator(".u-value");
+    await expect(legend(0).textContent()).resolves.toContain("(latest)");
+    const box = (await memory.locator(".u-over").boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await until("the time under the pointer", () => legend(0).textContent(), (text) => /^\d{2}:\d{2}:\d{2}( [AP]M)?$/.test(text ?? ""));
+    await expect(legend(1).textContent()).resolves.toMatch(/^[\d.]+ (B|KiB|MiB)$/);
     await page.getByText(/sampled every 0\.4 s · \d+ samples/).waitFor();
     await shoot(page, "stats-redis");
 
