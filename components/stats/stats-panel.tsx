@@ -234,7 +234,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
         <div className="grid gap-3 @3xl:grid-cols-2">
           <ChartCard
             title="Memory used"
-            reported={s.memory.used !== null || s.memory.max !== null}
+            reported={s.memory.used !== null}
             times={times}
             series={[
               { label: "used", values: points.map((p) => p.memoryUsed), color: COLORS.indigo },

@@ -35,7 +35,8 @@ async function shoot(page: Page, name: string): Promise<void> {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     // Let the charts' resize observers lay out at the new width before the picture.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await screenshot(page, `${name}-${width}`);
+    const file = await screenshot(page, `${name}-${width}`);
+    if (width === 390) await page.screenshot({ path: file.replace(/\.png$/, "-full.png"), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -163,6 +164,15 @@ describe("overview figures and stats history", () => {
     await expect(legend(1).textContent()).resolves.toMatch(/^[\d.]+ (B|KiB|MiB)$/);
     await page.getByText(/sampled every 0\.4 s · \d+ samples/).waitFor();
     await shoot(page, "stats-redis");
+    const dark = await openBrowser({ colorScheme: "dark" });
+    try {
+      await signInAs(dark.page, app.url, admin.email, admin.password);
+      await dark.page.goto(`${app.url}/c/${ids.redis}/stats`);
+      await until("samples in the dark page", async () => Number(await chart(dark.page, "Memory used").getAttribute("data-samples")), (n) => n >= 2);
+      await screenshot(dark.page, "stats-redis-dark-1280");
+    } finally {
+      await dark.close();
+    }
 
     // Away and back with a fresh page load: the history comes from the server, not from this tab.
     await page.goto(`${app.url}/`);
