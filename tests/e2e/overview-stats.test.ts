@@ -36,7 +36,12 @@ async function shoot(page: Page, name: string): Promise<void> {
     // Let the charts' resize observers lay out at the new width before the picture.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const file = await screenshot(page, `${name}-${width}`);
-    if (width === 390) await page.screenshot({ path: file.replace(/\.png$/, "-full.png"), fullPage: true });
+    // The page scrolls inside the shell, so a full-page picture would not show more: scroll to the first chart.
+    const charts = page.getByTestId("time-chart").first();
+    if (width === 390 && (await charts.count())) {
+      await charts.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: file.replace(/\.png$/, "-chart.png") });
+    }
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
