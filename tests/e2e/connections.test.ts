@@ -140,7 +140,7 @@ describe("connections", () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${connectionId}/stats`);
     await page.getByRole("heading", { name: "Stats of Sessions" }).waitFor();
-    await page.getByText("Memory used").waitFor();
+    await page.getByRole("heading", { name: "Memory used" }).waitFor();
     await page.getByText(/sampled every 5 s · ([2-9]|\d{2,}) samples/).waitFor({ timeout: 30_000 });
     await expect(page.getByRole("figure", { name: /^Memory used: \d+ samples from/ }).count()).resolves.toBe(1);
     await page.getByRole("cell", { name: "db0" }).waitFor();
