@@ -77,7 +77,7 @@ export function TimeChart({ title, times, series, format, tick, incrs, range, he
           }),
     });
     const options: uPlot.Options = {
-      width: Math.max(element.clientWidth, 200),
+      width: Math.max(element.clientWidth, 120),
       height,
       legend: { live: true },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
@@ -111,7 +111,7 @@ export function TimeChart({ title, times, series, format, tick, incrs, range, he
     };
     const u = new uPlot(options, latest.current.data, element);
     chart.current = u;
-    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(element.clientWidth, 200), height }));
+    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(element.clientWidth, 120), height }));
     resize.observe(element);
     const redraw = () => u.redraw(false, true);
     const scheme = window.matchMedia("(prefers-color-scheme: dark)");
@@ -143,7 +143,7 @@ export function TimeChart({ title, times, series, format, tick, incrs, range, he
 
   return (
     <figure
-      className="min-w-0 [--chart-grid:var(--color-slate-200)] [--chart-text:var(--color-slate-500)] dark:[--chart-grid:var(--color-slate-800)] dark:[--chart-text:var(--color-slate-400)]"
+      className="min-w-0 overflow-hidden [--chart-grid:var(--color-slate-200)] [--chart-text:var(--color-slate-500)] dark:[--chart-grid:var(--color-slate-800)] dark:[--chart-text:var(--color-slate-400)]"
       aria-label={summary}
       data-testid="time-chart"
       data-samples={times.length}
