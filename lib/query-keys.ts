@@ -9,6 +9,8 @@ export const queryKeys = {
   connectionStatuses: () => [...queryKeys.connections(), "status"] as const,
   connectionStatus: (connectionId: string) => [...queryKeys.connections(), connectionId, "status"] as const,
   connectionStats: (connectionId: string) => [...queryKeys.connections(), connectionId, "stats"] as const,
+  /** The overview cards' figures of every connection. */
+  connectionsOverview: () => [...queryKeys.connections(), "overview"] as const,
   connection: (connectionId: string) => [...queryKeys.all, "c", connectionId] as const,
   keyPages: (connectionId: string, filter: Record<string, unknown>) => [...queryKeys.connection(connectionId), "keys", filter] as const,
   keysOf: (connectionId: string) => [...queryKeys.connection(connectionId), "keys"] as const,

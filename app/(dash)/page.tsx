@@ -3,22 +3,15 @@ import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { listConnections } from "@/lib/queries/connections";
+import { OverviewCards } from "@/components/stats/overview-cards";
 
 export const metadata: Metadata = { title: "Overview" };
-
-const kindLabel: Record<string, string> = {
-  redis: "Redis",
-  "redis-sentinel": "Redis Sentinel",
-  "redis-cluster": "Redis Cluster",
-  memcached: "Memcached",
-  uwsgi: "uWSGI cache",
-};
 
 export default async function OverviewPage() {
   const { user } = await requirePageUser();
   const connections = await listConnections();
   return (
-    <div className="mx-auto max-w-5xl p-6">
+    <div className="mx-auto max-w-[1760px] p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Connections</h1>
       {connections.length === 0 ? (
         <div className="mt-6 rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
@@ -35,22 +28,7 @@ export default async function OverviewPage() {
           )}
         </div>
       ) : (
-        <ul className="mt-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-          {connections.map((c) => (
-            <li key={c.id}>
-              <Link href={`/c/${c.id}`} className="block rounded-xl border border-slate-200 bg-white p-4 hover:border-indigo-400 dark:border-slate-800 dark:bg-slate-900">
-                <div className="flex items-center justify-between">
-                  <span className="font-medium">{c.name}</span>
-                  <span className="text-xs text-slate-500">{c.environment}</span>
-                </div>
-                <div className="mt-1 text-sm text-slate-500">
-                  {kindLabel[c.kind] ?? c.kind}
-                  {c.readOnly ? " · read-only" : ""}
-                </div>
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <OverviewCards connections={connections.map(({ id, name, kind, environment, readOnly }) => ({ id, name, kind, environment, readOnly }))} />
       )}
     </div>
   );

@@ -1,87 +1,63 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ServerStats } from "@/lib/drivers/types";
+import type { DriverKind, ServerStats } from "@/lib/drivers/types";
 import { queryKeys } from "@/lib/query-keys";
-import { Sparkline } from "./sparkline";
+import { lifetimeHitRatio, mergeSamples, pointsOf, type Sample } from "@/lib/stats/history";
+import type { SampleFailure, StatsReply } from "@/lib/stats/replies";
+import { bytes, compact, count, duration, NOT_REPORTED, percent, rate } from "./format";
+import { TimeChart, type ChartSeries } from "./time-chart";
 
-const POLL_MS = 2_000;
-/** Five minutes of samples. */
-const HISTORY = 150;
-
-interface Sample {
-  at: number;
-  stats: ServerStats;
-}
-
-interface Point {
-  at: number;
-  memory: number | null;
-  ops: number | null;
-  hitRatio: number | null;
-  clients: number | null;
-}
-
-type Reply = { ok: true; at: number; stats: ServerStats } | { ok: false; code: string; message: string };
+const DEFAULT_POLL_MS = 5_000;
 
 interface History {
   samples: Sample[];
-  failure: { code: string; message: string } | null;
+  latest: { at: number; stats: ServerStats } | null;
+  failure: SampleFailure | null;
+  intervalMs: number;
+  capacity: number;
 }
 
-function bytes(n: number | null): string {
-  if (n === null) return "—";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
-}
+type ErrorReply = { ok: false; code: string; message: string };
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return "—";
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min ${Math.floor(seconds % 60)} s`;
-}
+/** Byte-axis steps: 1, 2, 4 … 512 of each binary unit, so ticks read 256 KiB, 512 KiB, 1 MiB. */
+const BINARY_STEPS = [0, 1, 2, 3, 4].flatMap((power) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((n) => n * 1024 ** power));
 
-const count = (n: number | null) => (n === null ? "—" : n.toLocaleString("en-US"));
-const percent = (n: number | null) => (n === null ? "—" : `${(n * 100).toFixed(1)} %`);
-const rate = (n: number | null) => (n === null ? "—" : `${n.toFixed(n < 10 ? 1 : 0)}/s`);
+const COLORS = { indigo: "#6366f1", emerald: "#10b981", rose: "#f43f5e", amber: "#f59e0b", sky: "#0ea5e9", slate: "#94a3b8" };
 
-/** Per-interval values from two consecutive samples: rates and the hit ratio of the interval, not since start. */
-function point(previous: Sample | undefined, current: Sample): Point {
-  const s = current.stats;
-  const seconds = previous ? (current.at - previous.at) / 1000 : 0;
-  const delta = (pick: (x: ServerStats) => number | null) => {
-    const a = previous ? pick(previous.stats) : null;
-    const b = pick(s);
-    return a !== null && b !== null && b >= a ? b - a : null;
-  };
-  const commands = delta((x) => x.totalCommands);
-  const hits = delta((x) => x.hits);
-  const misses = delta((x) => x.misses);
-  return {
-    at: current.at,
-    memory: s.memory.used,
-    ops: s.opsPerSec ?? (commands !== null && seconds > 0 ? commands / seconds : null),
-    hitRatio: hits !== null && misses !== null && hits + misses > 0 ? hits / (hits + misses) : null,
-    clients: s.connectedClients,
-  };
-}
-
-function Tile({ label, value, sub, children }: { label: string; value: string; sub?: string; children?: React.ReactNode }) {
+function Tile({ label, value, sub }: { label: string; value: string; sub?: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</div>
-      <div className="mt-1 text-2xl font-semibold tabular-nums">{value}</div>
+      <div className={`mt-1 font-semibold tabular-nums ${value === NOT_REPORTED ? "text-base text-slate-400" : "truncate text-2xl"}`} title={value}>
+        {value}
+      </div>
       {sub && <div className="text-xs text-slate-500">{sub}</div>}
-      {children && <div className="mt-2">{children}</div>}
     </div>
+  );
+}
+
+/** A chart card; a figure the backend does not report says so instead of drawing an empty chart. */
+function ChartCard({
+  title,
+  note,
+  reported,
+  times,
+  series,
+  ...chart
+}: { title: string; note?: string; reported: boolean; times: number[]; series: ChartSeries[] } & Omit<React.ComponentProps<typeof TimeChart>, "title" | "times" | "series">) {
+  return (
+    <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label={title}>
+      <h3 className="text-sm font-medium">{title}</h3>
+      {note && <p className="text-xs text-slate-500">{note}</p>}
+      {reported ? (
+        <div className="mt-2">
+          <TimeChart title={title} times={times} series={series} {...chart} />
+        </div>
+      ) : (
+        <p className="mt-2 flex h-[150px] items-center justify-center rounded-md border border-dashed border-slate-200 text-sm text-slate-500 dark:border-slate-700">{NOT_REPORTED}</p>
+      )}
+    </section>
   );
 }
 
@@ -176,66 +152,142 @@ function Detail({ stats }: { stats: ServerStats }) {
   );
 }
 
-export function StatsPanel({ connectionId }: { connectionId: string }) {
+/** Why a figure is missing, in the tile's small print. */
+function missing(kind: DriverKind, hasStatsServer: boolean): string | undefined {
+  if (kind !== "uwsgi") return undefined;
+  return hasStatsServer ? "uWSGI's stats server does not report it" : "needs the uWSGI stats server address";
+}
+
+export function StatsPanel({ connectionId, kind }: { connectionId: string; kind: DriverKind }) {
   const queryClient = useQueryClient();
   const queryKey = queryKeys.connectionStats(connectionId);
   const { data, error } = useQuery({
     queryKey,
-    // Each reply is one sample appended to the cached history, so the charts survive a visit to another page.
+    // The server keeps the last hour; each poll asks only for the samples taken since the newest one held.
     queryFn: async (): Promise<History> => {
-      const reply = (await (await fetch(`/api/connections/${connectionId}/stats`, { cache: "no-store" })).json()) as Reply;
-      const previous = queryClient.getQueryData<History>(queryKey)?.samples ?? [];
-      if (!reply.ok) return { samples: previous, failure: { code: reply.code, message: reply.message } };
-      return { samples: [...previous, { at: reply.at, stats: reply.stats }].slice(-HISTORY), failure: null };
+      const held = queryClient.getQueryData<History>(queryKey);
+      const since = held?.samples.length ? held.samples[held.samples.length - 1].at : 0;
+      const response = await fetch(`/api/connections/${connectionId}/stats${since ? `?since=${since}` : ""}`, { cache: "no-store" });
+      const reply = (await response.json()) as StatsReply | ErrorReply;
+      if (!reply.ok) throw Object.assign(new Error(reply.message), { code: reply.code });
+      return {
+        samples: mergeSamples(held?.samples ?? [], reply.samples, reply.capacity),
+        latest: reply.latest ?? held?.latest ?? null,
+        failure: reply.failure,
+        intervalMs: reply.intervalMs,
+        capacity: reply.capacity,
+      };
     },
-    refetchInterval: POLL_MS,
+    refetchInterval: (query) => query.state.data?.intervalMs ?? DEFAULT_POLL_MS,
     refetchIntervalInBackground: false,
     staleTime: 0,
   });
 
-  const failure = data?.failure ?? (error ? { code: "INTERNAL", message: String(error) } : null);
-  if (failure) {
-    return (
-      <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
-        <code className="font-mono font-semibold">{failure.code}</code> {failure.message}
-      </p>
-    );
+  const failure = data?.failure ?? (error ? { code: (error as { code?: string }).code ?? "INTERNAL", message: error.message, at: 0 } : null);
+  const latest = data?.latest;
+  if (!latest) {
+    if (failure) return <FailureNotice failure={failure} />;
+    return <p className="text-sm text-slate-500">Reading the server&apos;s counters…</p>;
   }
-  const samples = data?.samples ?? [];
-  const latest = samples[samples.length - 1];
-  if (!latest) return <p className="text-sm text-slate-500">Reading the server&apos;s counters…</p>;
   const s = latest.stats;
-  const points = samples.map((sample, i) => point(samples[i - 1], sample));
-  const now = points[points.length - 1];
-  const lifetimeHitRatio = s.hits !== null && s.misses !== null && s.hits + s.misses > 0 ? s.hits / (s.hits + s.misses) : null;
-  const keys = s.keyspace.reduce((total, k) => total + k.keys, 0);
+  const samples = data.samples;
+  const points = pointsOf(samples);
+  const times = points.map((p) => p.at);
+  const newest = points[points.length - 1];
+  const keys = s.keyspace.length ? s.keyspace.reduce((total, k) => total + k.keys, 0) : null;
+  const hitRatio = lifetimeHitRatio(s.hits, s.misses);
+  const why = missing(kind, s.version !== null || s.hits !== null);
+  const orMissing = (value: number | null, write: (n: number | null) => string) => (value === null ? NOT_REPORTED : write(value));
+  const span = samples.length ? (samples[samples.length - 1].at - samples[0].at) / 1000 : 0;
 
   return (
-    <div className="space-y-6">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+    <div className="@container space-y-6">
+      {failure && <FailureNotice failure={failure} stale />}
+      <div className="grid grid-cols-1 gap-3 @xs:grid-cols-2 @3xl:grid-cols-4">
         <Tile
           label="Memory used"
-          value={bytes(s.memory.used)}
-          sub={[s.memory.peak !== null && `peak ${bytes(s.memory.peak)}`, `max ${s.memory.max !== null ? bytes(s.memory.max) : "unlimited"}`, s.memory.fragmentationRatio !== null && `fragmentation ${s.memory.fragmentationRatio}`]
+          value={orMissing(s.memory.used, bytes)}
+          sub={[
+            s.memory.peak !== null && `peak ${bytes(s.memory.peak)}`,
+            `max ${s.memory.max !== null ? bytes(s.memory.max) : kind === "uwsgi" ? NOT_REPORTED : "unlimited"}`,
+            s.memory.fragmentationRatio !== null && `fragmentation ${s.memory.fragmentationRatio}`,
+          ]
             .filter(Boolean)
             .join(" · ")}
-        >
-          <Sparkline label="Memory used" values={points.map((p) => p.memory)} format={bytes} />
-        </Tile>
-        <Tile label="Operations" value={rate(now.ops)} sub={s.totalCommands !== null ? `${count(s.totalCommands)} since start` : undefined}>
-          <Sparkline label="Operations per second" values={points.map((p) => p.ops)} format={rate} />
-        </Tile>
-        <Tile label="Hit ratio" value={percent(lifetimeHitRatio)} sub={`${count(s.hits)} hits · ${count(s.misses)} misses`}>
-          <Sparkline label="Hit ratio per interval" values={points.map((p) => p.hitRatio)} format={percent} />
-        </Tile>
-        <Tile label="Clients" value={count(s.connectedClients)}>
-          <Sparkline label="Connected clients" values={points.map((p) => p.clients)} format={count} />
-        </Tile>
-        <Tile label="Evictions" value={count(s.evictions)} sub={s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
-        <Tile label="Keys" value={count(keys)} sub={s.keyspace.length > 1 ? `${s.keyspace.length} ${s.detail.servers ? "servers" : s.detail.caches ? "caches" : "databases"}` : undefined} />
-        <Tile label="Uptime" value={duration(s.uptimeSeconds)} />
-        <Tile label="Server" value={s.version ?? "—"} sub={`sampled every ${POLL_MS / 1000} s · ${samples.length} samples`} />
+        />
+        <Tile label={kind === "uwsgi" ? "Requests" : "Operations"} value={orMissing(newest?.opsPerSec ?? null, rate)} sub={s.totalCommands !== null ? `${count(s.totalCommands)} since start` : why} />
+        <Tile label="Hit ratio" value={orMissing(hitRatio, percent)} sub={s.hits !== null ? `${count(s.hits)} hits · ${count(s.misses)} misses since start` : why} />
+        <Tile label="Clients" value={orMissing(s.connectedClients, count)} sub={s.connectedClients === null ? why : undefined} />
+        <Tile label="Evictions" value={orMissing(s.evictions, count)} sub={kind === "uwsgi" && s.evictions !== null ? "writes refused: cache full" : s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
+        <Tile label="Keys" value={orMissing(keys, count)} sub={s.keyspace.length > 1 ? `${s.keyspace.length} ${s.detail.servers ? "servers" : s.detail.caches ? "caches" : "databases"}` : undefined} />
+        <Tile label="Uptime" value={orMissing(s.uptimeSeconds, duration)} sub={s.uptimeSeconds === null ? why : undefined} />
+        <Tile label="Server" value={s.version ?? NOT_REPORTED} sub={`sampled every ${(data.intervalMs / 1000).toLocaleString("en-US")} s · ${samples.length} samples`} />
       </div>
+
+      <section className="space-y-3" aria-label="History">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 className="font-semibold">History</h2>
+          <p className="text-xs text-slate-500" data-testid="history-span">
+            {samples.length} samples over {duration(Math.round(span))}; the server keeps the last {duration(Math.round((data.capacity * data.intervalMs) / 1000))} · hover a chart for its values
+          </p>
+        </div>
+        <div className="grid gap-3 @3xl:grid-cols-2">
+          <ChartCard
+            title="Memory used"
+            reported={s.memory.used !== null}
+            times={times}
+            series={[
+              { label: "used", values: points.map((p) => p.memoryUsed), color: COLORS.indigo },
+              // The limit only when usage comes near it: drawn against a far-off limit, usage is a flat line at zero.
+              ...(s.memory.max !== null && s.memory.used !== null && s.memory.used >= s.memory.max / 4
+                ? [{ label: "max", values: points.map((p) => p.memoryMax), color: COLORS.slate, dashed: true }]
+                : []),
+            ]}
+            note={s.memory.max !== null ? `Limit ${bytes(s.memory.max)}.` : undefined}
+            format={(n) => bytes(n)}
+            incrs={BINARY_STEPS}
+          />
+          <ChartCard
+            title={kind === "uwsgi" ? "Worker requests per second" : "Operations per second"}
+            reported={s.totalCommands !== null || s.opsPerSec !== null}
+            times={times}
+            series={[{ label: kind === "uwsgi" ? "requests" : "ops", values: points.map((p) => p.opsPerSec), color: COLORS.sky }]}
+            format={(n) => rate(n)}
+            tick={(n) => `${compact(n)}/s`}
+          />
+          <ChartCard
+            title="Hit ratio"
+            reported={s.hits !== null && s.misses !== null}
+            note="Hits over reads in each interval; a gap is an interval without reads."
+            times={times}
+            series={[{ label: "hit ratio", values: points.map((p) => p.hitRatio), color: COLORS.emerald }]}
+            format={(n) => percent(n)}
+            tick={(n) => `${Math.round(n * 100)} %`}
+            range={[0, 1]}
+          />
+          <ChartCard
+            title="Hits and misses per second"
+            reported={s.hits !== null && s.misses !== null}
+            times={times}
+            series={[
+              { label: "hits", values: points.map((p) => p.hitsPerSec), color: COLORS.emerald },
+              { label: "misses", values: points.map((p) => p.missesPerSec), color: COLORS.rose },
+            ]}
+            format={(n) => rate(n)}
+            tick={(n) => `${compact(n)}/s`}
+          />
+          <ChartCard title="Keys" reported={keys !== null} times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => count(n)} tick={compact} />
+          <ChartCard title="Clients" reported={s.connectedClients !== null} times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => count(n)} tick={compact} />
+          <ChartCard
+            title={kind === "uwsgi" ? "Refused writes (cache full) per second" : "Evictions per second"}
+            reported={s.evictions !== null}
+            times={times}
+            series={[{ label: "evictions", values: points.map((p) => p.evictionsPerSec), color: COLORS.rose }]}
+            format={(n) => rate(n)}
+            tick={(n) => `${compact(n)}/s`}
+          />
+        </div>
+      </section>
 
       {s.keyspace.length > 0 && (
         <section className="space-y-2">
@@ -245,5 +297,14 @@ export function StatsPanel({ connectionId }: { connectionId: string }) {
       )}
       <Detail stats={s} />
     </div>
+  );
+}
+
+function FailureNotice({ failure, stale }: { failure: SampleFailure; stale?: boolean }) {
+  return (
+    <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
+      The server did not answer the last reading{stale ? "; the figures below are from the last one that worked" : ""}. {failure.message}{" "}
+      <code className="font-mono text-xs opacity-75">{failure.code}</code>
+    </p>
   );
 }

@@ -6,6 +6,7 @@ import { ActionRefusal } from "../actions/define-action";
 import { sealSecrets, tryOpenSecrets } from "../secrets";
 import { SECRET_LABELS, SECRET_NAMES } from "./kinds";
 import { disposeConnection } from "./load";
+import { stopSampler } from "../stats/sampler";
 import type { ProfileFields } from "./profile-input";
 
 /**
@@ -77,6 +78,7 @@ export async function updateProfile(row: ConnectionProfile, fields: ProfileField
 
 export async function deleteProfile(id: string): Promise<void> {
   await db().connectionProfile.delete({ where: { id } });
+  stopSampler(id);
   await disposeConnection(id);
 }
 

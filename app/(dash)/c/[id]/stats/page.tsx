@@ -13,12 +13,12 @@ export default async function StatsPage({ params }: { params: Promise<{ id: stri
   const connection = await loadConnection(id);
   if (!connection) notFound();
   return (
-    <div className="mx-auto max-w-6xl space-y-5 p-6">
+    <div className="mx-auto max-w-6xl space-y-5 p-4 sm:p-6">
       <div>
         <h1 className="text-xl font-semibold">Stats of {connection.profile.name}</h1>
-        <p className="text-sm text-slate-500">{kindLabel(connection.profile.kind)} · the charts cover the minutes this page has been open.</p>
+        <p className="text-sm text-slate-500">{kindLabel(connection.profile.kind)} · the server samples these counters every few seconds and keeps the last hour.</p>
       </div>
-      <StatsPanel connectionId={id} />
+      <StatsPanel connectionId={id} kind={connection.profile.kind} />
     </div>
   );
 }

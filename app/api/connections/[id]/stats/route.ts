@@ -1,19 +1,23 @@
 import { NextResponse } from "next/server";
 import { withUser } from "@/lib/auth/guard";
 import { loadConnection } from "@/lib/connections/load";
-import { isDriverError } from "@/lib/drivers/errors";
+import type { StatsReply } from "@/lib/stats/replies";
+import { CAPACITY, sampledStats, sampleIntervalMs } from "@/lib/stats/sampler";
 
-/** One sample of the server's counters; the stats page polls this and keeps the history itself. */
-export const GET = withUser("viewer", async (_signedIn, _request: Request, context: { params: Promise<{ id: string }> }) => {
+/** How long a first visit waits for the sampler's first reading before answering without one. */
+const FIRST_READING_WAIT_MS = 3_000;
+
+/**
+ * The server-side history of a connection's counters (the last hour) and its newest full reading. The stats
+ * page polls with `since` set to the newest sample it holds and gets only what it has not seen.
+ */
+export const GET = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
-  const connection = await loadConnection(id);
   const headers = { "cache-control": "no-store" };
+  const connection = await loadConnection(id);
   if (!connection) return NextResponse.json({ ok: false, code: "NOT_FOUND", message: "That connection does not exist." }, { status: 404, headers });
-  try {
-    const stats = await connection.driver().stats();
-    return NextResponse.json({ ok: true, at: Date.now(), stats }, { headers });
-  } catch (error) {
-    if (!isDriverError(error)) throw error;
-    return NextResponse.json({ ok: false, code: error.code, message: error.message }, { status: 502, headers });
-  }
+  const since = Number(new URL(request.url).searchParams.get("since"));
+  const state = await sampledStats(id, { waitMs: FIRST_READING_WAIT_MS, since: Number.isFinite(since) && since > 0 ? since : undefined });
+  const reply: StatsReply = { ok: true, intervalMs: sampleIntervalMs(), capacity: CAPACITY, ...state };
+  return NextResponse.json(reply, { headers });
 });
