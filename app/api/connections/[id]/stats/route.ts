@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { withUser } from "@/lib/auth/guard";
+import { errorResponse } from "@/lib/browser/respond";
 import { loadConnection } from "@/lib/connections/load";
 import type { StatsReply } from "@/lib/stats/replies";
 import { CAPACITY, sampledStats, sampleIntervalMs } from "@/lib/stats/sampler";
@@ -15,7 +16,7 @@ export const GET = withUser("viewer", async (_signedIn, request: Request, contex
   const { id } = await context.params;
   const headers = { "cache-control": "no-store" };
   const connection = await loadConnection(id);
-  if (!connection) return NextResponse.json({ ok: false, code: "NOT_FOUND", message: "That connection does not exist." }, { status: 404, headers });
+  if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
   const since = Number(new URL(request.url).searchParams.get("since"));
   const state = await sampledStats(id, { waitMs: FIRST_READING_WAIT_MS, since: Number.isFinite(since) && since > 0 ? since : undefined });
   const reply: StatsReply = { ok: true, intervalMs: sampleIntervalMs(), capacity: CAPACITY, ...state };
