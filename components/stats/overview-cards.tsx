@@ -1,5 +1,6 @@
 "use client";
 
+import { ErrorText } from "@/components/ui/error-text";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ConnectionStatus } from "@/components/connections/connection-status";
@@ -100,8 +101,7 @@ function Unreachable({ failure }: { failure: SampleFailure }) {
   return (
     <div role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
       <p className="font-medium">Unreachable: the server did not answer.</p>
-      <p className="mt-0.5 break-words">{failure.message}</p>
-      <p className="mt-0.5 font-mono text-xs opacity-75">{failure.code}</p>
+      <ErrorText className="mt-0.5 break-words" failure={failure} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { ErrorText } from "@/components/ui/error-text";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DriverKind, ServerStats } from "@/lib/drivers/types";
 import { queryKeys } from "@/lib/query-keys";
@@ -302,9 +303,9 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
 
 function FailureNotice({ failure, stale }: { failure: SampleFailure; stale?: boolean }) {
   return (
-    <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
-      The server did not answer the last reading{stale ? "; the figures below are from the last one that worked" : ""}. {failure.message}{" "}
-      <code className="font-mono text-xs opacity-75">{failure.code}</code>
-    </p>
+    <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
+      The server did not answer the last reading{stale ? "; the figures below are from the last one that worked" : ""}.
+      <ErrorText className="mt-1" failure={failure} />
+    </div>
   );
 }
