@@ -42,7 +42,7 @@ describe("layout and navigation", () => {
   /** Opens a fresh browser-session view of the connection with a filter, so no earlier view is restored. */
   async function openList(page: Page, q: string) {
     await page.goto(`${app.url}/c/${main}?q=${encodeURIComponent(q)}`);
-    await page.getByTestId("key-count").filter({ hasText: /keys loaded · all/ }).waitFor();
+    await page.getByTestId("key-count").filter({ hasText: / loaded · all/ }).waitFor();
   }
 
   beforeAll(async () => {
