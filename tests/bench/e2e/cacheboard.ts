@@ -198,7 +198,8 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
 
 async function loadedRows(page: Page): Promise<{ rows: number; more: boolean }> {
   const text = (await page.getByTestId("key-count").textContent()) ?? "";
-  return { rows: Number(/^([\d,]+) keys loaded/.exec(text)?.[1]?.replace(/,/g, "") ?? 0), more: /more as you scroll/.test(text) };
+  // "N keys loaded" while more pages follow, "N keys loaded · all" at the end of the keyspace.
+  return { rows: Number(/^([\d,]+) keys? loaded/.exec(text)?.[1]?.replace(/,/g, "") ?? 0), more: !/ loaded · all/.test(text) };
 }
 
 /** On the page browserNavigation left open, scrolls the key list until `target` rows are loaded, recording frame times, JS heap and DOM nodes. */
