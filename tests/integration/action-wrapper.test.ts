@@ -8,16 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { applyMigrations } from "@/lib/db-migrate";
 import { removeDir, tempDir } from "../support/process";
+import { testRequest } from "../support/next-request";
 
-const request = { cookie: "" as string };
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "cb_session" && request.cookie ? { name, value: request.cookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.9", "user-agent": "vitest" }),
-}));
+const request = testRequest;
+request.headers = { "x-forwarded-for": "203.0.113.9", "user-agent": "vitest" };
+vi.mock("next/headers", async () => (await import("../support/next-request")).nextHeaders);
 
 const dir = tempDir("wrapper");
 process.env.DATABASE_URL = `file:${path.join(dir, "cb.db")}`;

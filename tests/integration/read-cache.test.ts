@@ -12,16 +12,10 @@ import { applyMigrations } from "@/lib/db-migrate";
 import { createDb } from "@/lib/db-factory";
 import { removeDir, tempDir } from "../support/process";
 import { startRedis, type RedisServer } from "../support/redis";
+import { testRequest } from "../support/next-request";
 
-const request = { cookie: "" };
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "cb_session" && request.cookie ? { name, value: request.cookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ "user-agent": "vitest" }),
-}));
+const request = testRequest;
+vi.mock("next/headers", async () => (await import("../support/next-request")).nextHeaders);
 
 const dir = tempDir("read-cache");
 process.env.DATABASE_URL = `file:${path.join(dir, "cb.db")}`;

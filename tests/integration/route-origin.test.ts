@@ -9,16 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import { removeDir, tempDir } from "../support/process";
 import { startRedis, type RedisServer } from "../support/redis";
+import { testRequest } from "../support/next-request";
 
-const request = { cookie: "" };
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "cb_session" && request.cookie ? { name, value: request.cookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ "user-agent": "vitest" }),
-}));
+const request = testRequest;
+vi.mock("next/headers", async () => (await import("../support/next-request")).nextHeaders);
 
 const dir = tempDir("route-origin");
 process.env.DATABASE_URL = `file:${path.join(dir, "cb.db")}`;

@@ -9,12 +9,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import { removeDir, tempDir } from "../support/process";
+import { testRequest } from "../support/next-request";
 
-const request = { cookie: "" };
-vi.mock("next/headers", () => ({
-  cookies: async () => ({ get: (name: string) => (name === "cb_session" && request.cookie ? { name, value: request.cookie } : undefined) }),
-  headers: async () => new Headers({ "user-agent": "vitest" }),
-}));
+const request = testRequest;
+vi.mock("next/headers", async () => (await import("../support/next-request")).nextHeaders);
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const dir = tempDir("secrets");

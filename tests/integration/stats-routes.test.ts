@@ -13,16 +13,10 @@ import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { freePort, removeDir, tempDir, waitFor } from "../support/process";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
+import { testRequest } from "../support/next-request";
 
-const request = { cookie: "" };
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "cb_session" && request.cookie ? { name, value: request.cookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ "user-agent": "vitest" }),
-}));
+const request = testRequest;
+vi.mock("next/headers", async () => (await import("../support/next-request")).nextHeaders);
 
 const dir = tempDir("stats-routes");
 process.env.DATABASE_URL = `file:${path.join(dir, "cb.db")}`;
