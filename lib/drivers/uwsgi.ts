@@ -27,6 +27,9 @@ import type {
 } from "./types";
 import { type CacheReply, cacheCommand as rawCacheCommand, fetchStats, readItemTable as rawReadItemTable, requireCachePlugin, type TableItem, type UwsgiStats } from "./uwsgi-protocol";
 
+/** How long a confirmed cache plugin is taken as still loaded before it is checked again. */
+const PLUGIN_RECHECK_MS = 10 * 60_000;
+
 /** Settings of a uWSGI profile (it has no secrets: the uwsgi protocol has no authentication). */
 const socketAddress = z.string().regex(/^(\/.+|.+:\d{1,5})$/, "Use host:port or the absolute path of a unix socket");
 
@@ -155,9 +158,21 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
    * refused write or a dump cut short. Whenever an answer is one of those, the plugin is checked, so each
    * page says what is really wrong instead of "no such key" or "is the cache full?".
    */
+  /*
+   * The check is a read of a random key, which uWSGI counts as a cache miss in the statistics its operators
+   * watch. So once the plugin has answered, a miss is taken as a miss for PLUGIN_RECHECK_MS before asking
+   * again: at most one counted miss per connection every ten minutes, instead of one per miss or per ping.
+   */
+  let pluginConfirmedAt = Number.NEGATIVE_INFINITY;
+  async function checkPlugin(): Promise<void> {
+    if (performance.now() - pluginConfirmedAt < PLUGIN_RECHECK_MS) return;
+    await requireCachePlugin(address, timeoutMs);
+    pluginConfirmedAt = performance.now();
+  }
+
   async function cacheCommand(...args: Parameters<typeof rawCacheCommand>): Promise<CacheReply | null> {
     const reply = await rawCacheCommand(...args);
-    if (reply === null) await requireCachePlugin(address, timeoutMs);
+    if (reply === null) await checkPlugin();
     return reply;
   }
 
@@ -165,7 +180,11 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     try {
       await rawReadItemTable(...args);
     } catch (error) {
-      if (error instanceof DriverError && error.code === "PROTOCOL_ERROR") await requireCachePlugin(address, timeoutMs);
+      if (error instanceof DriverError && error.code === "PROTOCOL_ERROR") {
+        // An answer that is not the plugin's: ask again now, whatever was seen before.
+        pluginConfirmedAt = Number.NEGATIVE_INFINITY;
+        await checkPlugin();
+      }
       throw error;
     }
   }
@@ -477,7 +496,7 @@ export function createUwsgiDriver(input: UwsgiSettings, timeoutMs = 5000): Drive
     async ping(): Promise<PingResult> {
       const all = await caches();
       const started = performance.now();
-      await requireCachePlugin(address, timeoutMs);
+      await checkPlugin();
       if (all.length) await rawCacheCommand(address, { cmd: "exists", key: "cacheboard-ping", cache: all[0].name }, null, timeoutMs);
       const version = options.statsAddress ? ((await fetchStats(options.statsAddress, timeoutMs)).version ?? null) : null;
       return { latencyMs: performance.now() - started, version };

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
-import { hasCachePlugin, PLUGIN_MISSING_MESSAGE } from "@/lib/drivers/uwsgi-protocol";
+import { fetchStats, hasCachePlugin, PLUGIN_MISSING_MESSAGE } from "@/lib/drivers/uwsgi-protocol";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
 
 const CACHES = [{ name: "appcache", items: 100, keysize: 256, blocksize: 4096 }];
@@ -36,6 +36,23 @@ describe("uWSGI with and without its cache plugin", () => {
       const page = await driver.scan({ match: Buffer.from("appcache:*") });
       expect(page.keys.map((k) => k.toString())).toContain("appcache:probe-ok");
       expect((await withPlugin.app({ op: "get", cache: "appcache", key: Buffer.from("probe-ok") })).value?.toString()).toBe("yes");
+    } finally {
+      await driver.dispose();
+    }
+  });
+
+  it("checks for the plugin once, not on every ping or miss: the check is a read uWSGI counts as a miss", async () => {
+    const misses = async () => (await fetchStats(withPlugin.statsAddress, UWSGI_TEST_TIMEOUT_MS)).caches?.find((c) => c.name === "appcache")?.miss ?? Number.NaN;
+    const driver = createUwsgiDriver({ address: withPlugin.address, statsAddress: withPlugin.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    try {
+      const before = await misses();
+      await driver.ping();
+      const afterFirstPing = await misses();
+      expect(afterFirstPing - before).toBeLessThanOrEqual(1);
+      for (let i = 0; i < 5; i++) await driver.ping();
+      await expect(driver.read(Buffer.from("appcache:absent-key"))).rejects.toMatchObject({ code: "NOT_FOUND" });
+      // Five more pings add nothing; the real miss counts once, as the app's own miss would.
+      expect((await misses()) - afterFirstPing).toBe(1);
     } finally {
       await driver.dispose();
     }
