@@ -217,8 +217,8 @@ describe("layout and navigation", () => {
     await page.reload({ waitUntil: "commit" });
     await page.waitForFunction(() => document.body !== null);
     expect(await isDark()).toBe(true);
-    await page.waitForLoadState("load");
-    await expect(switcher.getByRole("radio", { name: "Dark theme" }).getAttribute("aria-checked")).resolves.toBe("true");
+    // The switch shows the stored choice once React has hydrated and read it, which "load" does not wait for.
+    await switcher.locator('[role="radio"][aria-checked="true"]', { hasText: "" }).and(switcher.getByRole("radio", { name: "Dark theme" })).waitFor();
 
     // Light stays light on a system that prefers dark; System follows the system again.
     await page.emulateMedia({ colorScheme: "dark" });
