@@ -3,7 +3,7 @@
  * bug: the person gets a clear "database unavailable" instead of a bare 500, and no change is made whose
  * audit entry could not be written.
  */
-export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
+export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE" as const;
 
 export const DATABASE_UNAVAILABLE_MESSAGE =
   "The Cacheboard database is unavailable (locked, read-only or unreachable), so nothing was changed. Try again shortly.";

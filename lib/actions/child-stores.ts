@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { keyText } from "../key-text";
 import { isLitestarChildStore } from "../keyspace";
-import { ActionRefusal } from "./define-action";
+import { Refusal } from "../server/refusal";
 import { bytesSchema } from "./schemas";
 
 /** Extra prefixes a namespace job may take with it: only a Litestar store's child stores, never any prefix. */
@@ -12,7 +12,7 @@ export function childStores(prefix: Buffer, alsoPrefixes: Buffer[]): Buffer[] {
   const store = keyText(prefix).text;
   for (const p of alsoPrefixes) {
     if (!isLitestarChildStore(store, keyText(p).text)) {
-      throw new ActionRefusal("INVALID_ARGUMENT", `${keyText(p).text} is not a child store of ${store}.`);
+      throw new Refusal("INVALID_ARGUMENT", `${keyText(p).text} is not a child store of ${store}.`);
     }
   }
   return alsoPrefixes;

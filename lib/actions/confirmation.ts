@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { ActionRefusal, type ConnectionActionContext } from "./define-action";
+import { type ConnectionActionContext } from "./define-action";
+import { Refusal } from "../server/refusal";
 
 /** The typed confirmation as it travels; key names can be long, so only a generous cap. */
 export const confirmationSchema = z.string().max(4 * 1024 * 1024).optional();
@@ -11,5 +12,5 @@ export const confirmationSchema = z.string().max(4 * 1024 * 1024).optional();
  */
 export function requireConfirmation(ctx: ConnectionActionContext, given: string | undefined, expected: string): void {
   if (ctx.connection.profile.environment !== "production" || given === expected) return;
-  throw new ActionRefusal("CONFIRMATION_REQUIRED", `This is a production connection: type "${expected}" to confirm.`);
+  throw new Refusal("CONFIRMATION_REQUIRED", `This is a production connection: type "${expected}" to confirm.`);
 }

@@ -8,6 +8,8 @@ import { clientAddress, type SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
 import { isConflictError, isDriverError } from "../drivers/errors";
+import { Refusal } from "../server/refusal";
+import type { ErrorCode } from "../wire/errors";
 
 /** What is stored now, when a collection edit was refused with CONFLICT: bytes as base64. */
 export interface StoredNow {
@@ -18,7 +20,7 @@ export interface StoredNow {
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[]>; stored?: StoredNow };
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; stored?: StoredNow };
 
 /** What an action tells the audit log; the wrapper completes the entry with it, whatever the outcome. */
 export interface AuditDraft {
@@ -52,18 +54,9 @@ interface BaseOptions<S extends z.ZodType> {
   audited: boolean;
 }
 
-export class ActionRefusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const unavailable = { ok: false as const, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
 
-function failure(error: unknown): { code: string; message: string; stored?: StoredNow } {
+function failure(error: unknown): { code: ErrorCode; message: string; stored?: StoredNow } {
   if (isDatabaseUnavailable(error)) return { code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
   if (isConflictError(error)) {
     const { element, value, score } = error.stored;
@@ -73,7 +66,7 @@ function failure(error: unknown): { code: string; message: string; stored?: Stor
     return { code: error.code, message: error.message, stored };
   }
   if (isDriverError(error)) return { code: error.code, message: error.message };
-  if (error instanceof ActionRefusal) return { code: error.code, message: error.message };
+  if (error instanceof Refusal) return { code: error.code, message: error.message };
   console.error(error);
   return { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
 }
@@ -116,7 +109,7 @@ export function defineAction<S extends z.ZodType, T>(
     const audit: AuditDraft = {};
     let connection: LoadedConnection | null = null;
 
-    const entry = (outcome: AuditInput["outcome"], error?: { code: string; message: string }): AuditInput => ({
+    const entry = (outcome: AuditInput["outcome"], error?: { code: ErrorCode; message: string }): AuditInput => ({
       actor,
       connection: connection ? { id: connection.profile.id, name: connection.profile.name } : null,
       action: options.name,
@@ -129,7 +122,7 @@ export function defineAction<S extends z.ZodType, T>(
       error: error && { code: error.code, message: error.message },
       clientAddress: address,
     });
-    const refuse = async (error: { code: string; message: string }): Promise<ActionResult<T>> => {
+    const refuse = async (error: { code: ErrorCode; message: string }): Promise<ActionResult<T>> => {
       if (options.audited) await recordAudit(entry("denied", error));
       return { ok: false, ...error };
     };
@@ -159,7 +152,7 @@ export function defineAction<S extends z.ZodType, T>(
     if (Buffer.isBuffer(inputKey)) audit.targetKey = inputKey;
     const entryId = options.audited ? await openAudit(entry("ok")) : null;
 
-    const settle = async (outcome: AuditInput["outcome"], error?: { code: string; message: string }) => {
+    const settle = async (outcome: AuditInput["outcome"], error?: { code: ErrorCode; message: string }) => {
       if (entryId === null || audit.handedOff) return;
       try {
         await completeAudit(entryId, entry(outcome, error));
@@ -206,7 +199,7 @@ export function definePublicAction<S extends z.ZodType, T>(options: {
       return { ok: false, code: "INVALID_ARGUMENT", message: "Some fields are not valid.", fieldErrors };
     }
     const audit: AuditDraft & { actor?: { id: string; email: string } } = {};
-    const write = (outcome: "ok" | "error" | "denied", error?: { code: string; message: string }) =>
+    const write = (outcome: "ok" | "error" | "denied", error?: { code: ErrorCode; message: string }) =>
       recordAudit({
         actor: audit.actor ?? null,
         action: options.name,
@@ -230,7 +223,7 @@ export function definePublicAction<S extends z.ZodType, T>(options: {
       unstable_rethrow(error);
       const result = failure(error);
       // With the database down the entry cannot be written either; the person is told why.
-      if (result.code !== DATABASE_UNAVAILABLE) await write(error instanceof ActionRefusal ? "denied" : "error", result);
+      if (result.code !== DATABASE_UNAVAILABLE) await write(error instanceof Refusal ? "denied" : "error", result);
       return { ok: false, ...result };
     }
   };

@@ -3,17 +3,9 @@ import type { AuditEntry } from "../db";
 import { valueDigest } from "../drivers/digest";
 import { DriverError } from "../drivers/errors";
 import type { Driver } from "../drivers/types";
+import { Refusal } from "../server/refusal";
 import type { AuditSnapshot } from "./record";
 import { snapshotKey, type KeySnapshotMeta } from "./snapshot";
-
-export class UndoRefusal extends Error {
-  constructor(
-    readonly code: "NOT_UNDOABLE" | "TRUNCATED" | "CONFLICT",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function metaOf(text: string | null): KeySnapshotMeta | null {
   if (!text) return null;
@@ -66,12 +58,12 @@ export interface UndoOutcome {
  */
 export async function undoEntry(driver: Driver, entry: AuditEntry, force: boolean): Promise<UndoOutcome> {
   const check = undoability(entry);
-  if (!check.undoable) throw new UndoRefusal(check.reason.startsWith("The value before") ? "TRUNCATED" : "NOT_UNDOABLE", check.reason);
+  if (!check.undoable) throw new Refusal(check.reason.startsWith("The value before") ? "TRUNCATED" : "NOT_UNDOABLE", check.reason);
   const key = Buffer.from(entry.targetKey!);
   const target = metaOf(entry.beforeMeta)!;
   const now = await snapshotKey(driver, key);
   if (!force && !matchesAfter(entry, now)) {
-    throw new UndoRefusal("CONFLICT", "The key has changed since this entry; undoing would overwrite that change. Confirm to undo anyway.");
+    throw new Refusal("CONFLICT", "The key has changed since this entry; undoing would overwrite that change. Confirm to undo anyway.");
   }
   if (!target.exists) {
     await driver.delete([key]);

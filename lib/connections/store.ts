@@ -2,7 +2,7 @@ import "server-only";
 import { db, type ConnectionProfile } from "../db";
 import { createDriver } from "../drivers/registry";
 import type { PingResult } from "../drivers/types";
-import { ActionRefusal } from "../actions/define-action";
+import { Refusal } from "../server/refusal";
 import { sealSecrets, tryOpenSecrets } from "../secrets";
 import { SECRET_LABELS, SECRET_NAMES } from "./kinds";
 import { disposeConnection } from "./load";
@@ -43,7 +43,7 @@ function storedSecretsFor(row: ConnectionProfile | null, fields: ProfileFields):
   const kept = SECRET_NAMES[fields.kind].filter((name) => fields.secrets[name] === undefined && stored[name]);
   if (kept.length) {
     const names = kept.map((name) => (SECRET_LABELS[name] ?? name).toLowerCase()).join(" and ");
-    throw new ActionRefusal("SECRET_REQUIRED", `The address changed: enter the ${names} again, or clear it. A stored secret is only sent to the address it was saved for.`);
+    throw new Refusal("SECRET_REQUIRED", `The address changed: enter the ${names} again, or clear it. A stored secret is only sent to the address it was saved for.`);
   }
   return stored;
 }

@@ -2,30 +2,9 @@
  * The one error type every driver throws. `code` is stable and is what the UI, the actions and the
  * tests branch on; `message` is for people.
  */
-export const DRIVER_ERROR_CODES = [
-  "CONNECTION_REFUSED",
-  "TIMEOUT",
-  "AUTH_FAILED",
-  "TLS_FAILED",
-  "WRONG_TYPE",
-  "NOT_FOUND",
-  "CONFLICT",
-  "ALREADY_EXISTS",
-  "READ_ONLY",
-  "TOO_LARGE",
-  "INVALID_ARGUMENT",
-  "UNSUPPORTED",
-  "CANCELLED",
-  "FORBIDDEN",
-  "PROTOCOL_ERROR",
-  "SERVER_ERROR",
-  /** The server answers but lacks what remote access needs (uWSGI without its `cache` plugin). */
-  "PLUGIN_MISSING",
-  /** The profile's stored secrets cannot be opened with the current key; an admin must re-enter them. */
-  "SECRET_UNREADABLE",
-] as const;
+import type { DriverErrorCode } from "../wire/errors";
 
-export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
+export { DRIVER_ERROR_CODES, type DriverErrorCode } from "../wire/errors";
 
 /**
  * Next.js bundles a module once per server layer (route handlers, server actions), while drivers are

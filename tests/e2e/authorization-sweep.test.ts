@@ -51,7 +51,7 @@ describe("authorization sweep", () => {
     expect(handlers.length).toBeGreaterThan(0);
     const seen: string[] = [];
     for (const handler of handlers) {
-      expect(handler.role, `${handler.method} ${handler.file} is not wrapped by withUser`).toBeDefined();
+      expect(handler.role, `${handler.method} ${handler.file} is not defined by defineRoute`).toBeDefined();
       for (const caller of CALLERS) {
         const call = `${caller} → ${handler.method} ${handler.url} (${handler.role})`;
         const response = await callRoute(app.url, handler, await cookieFor(caller)).catch((error: unknown) => {

@@ -1,4 +1,7 @@
-import { NextResponse } from "next/server";
-import { withUser } from "@/lib/auth/guard";
+import { defineRoute } from "@/lib/server/route";
 
-export const GET = withUser("viewer", async ({ user }) => NextResponse.json({ ok: true, user }));
+/** Who is signed in (401 when nobody). */
+export const GET = defineRoute({
+  role: "viewer",
+  handler: async ({ signedIn: { user } }) => ({ ok: true, user }),
+});

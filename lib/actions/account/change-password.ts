@@ -4,7 +4,8 @@ import { z } from "zod";
 import { currentUser } from "../../auth/session";
 import { hashPassword, passwordProblem, verifyPassword } from "../../auth/password";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 
 const input = z
   .object({ current: z.string().min(1, "Enter your current password.").max(200), password: z.string().max(200), confirm: z.string() })
@@ -22,7 +23,7 @@ export const changePassword = defineAction({
   audited: true,
   run: async ({ current, password }, ctx) => {
     const user = await db().user.findUniqueOrThrow({ where: { id: ctx.user.id } });
-    if (!(await verifyPassword(current, user.passwordHash))) throw new ActionRefusal("AUTH_FAILED", "The current password is wrong.");
+    if (!(await verifyPassword(current, user.passwordHash))) throw new Refusal("AUTH_FAILED", "The current password is wrong.");
     await db().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
     const session = await currentUser();
     await db().session.deleteMany({ where: { userId: user.id, ...(session ? { id: { not: session.sessionId } } : {}) } });

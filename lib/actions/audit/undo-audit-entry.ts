@@ -2,9 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { undoEntry, UndoRefusal } from "../../audit/undo";
+import { undoEntry } from "../../audit/undo";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { connectionIdSchema } from "../schemas";
 
 /**
@@ -20,20 +21,15 @@ export const undoAuditEntry = defineAction({
   run: async ({ entryId, force }, ctx) => {
     const entry = await db().auditEntry.findUnique({ where: { id: entryId } });
     if (!entry || entry.connectionId !== ctx.connection.profile.id) {
-      throw new ActionRefusal("NOT_FOUND", "That audit entry does not belong to this connection.");
+      throw new Refusal("NOT_FOUND", "That audit entry does not belong to this connection.");
     }
     ctx.audit.undoOfId = entry.id;
     ctx.audit.targetKey = entry.targetKey ? Buffer.from(entry.targetKey) : null;
     ctx.audit.detail = { undoOf: entry.id, action: entry.action, force };
-    try {
-      const outcome = await undoEntry(ctx.connection.driver(), entry, force);
-      ctx.audit.before = outcome.before;
-      ctx.audit.after = outcome.after;
-      revalidatePath("/audit");
-      return { restored: outcome.restored };
-    } catch (error) {
-      if (error instanceof UndoRefusal) throw new ActionRefusal(error.code, error.message);
-      throw error;
-    }
+    const outcome = await undoEntry(ctx.connection.driver(), entry, force);
+    ctx.audit.before = outcome.before;
+    ctx.audit.after = outcome.after;
+    revalidatePath("/audit");
+    return { restored: outcome.restored };
   },
 });

@@ -7,7 +7,8 @@ import { isLoopback } from "../../auth/request-origin";
 import { startSession } from "../../auth/session";
 import { discardSetupToken, setupTokenMatches } from "../../auth/setup-token";
 import { createFirstAdmin } from "../../users/first-admin";
-import { ActionRefusal, definePublicAction } from "../define-action";
+import { definePublicAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { emailSchema } from "../schemas";
 
 const input = z
@@ -31,13 +32,13 @@ export const createFirstAdminAccount = definePublicAction({
     ctx.audit.detail = { email, role: "admin" };
     // From the server's own machine the operator is the one asking; from anywhere else they must prove it.
     if (!isLoopback(ctx.clientAddress) && !setupTokenMatches(setupToken)) {
-      throw new ActionRefusal(
+      throw new Refusal(
         "SETUP_TOKEN",
         setupToken ? "That is not the setup token." : "Enter the setup token printed on the server's console.",
       );
     }
     const user = await createFirstAdmin(email, password, name || null);
-    if (!user) throw new ActionRefusal("FORBIDDEN", "An admin account exists already. Sign in instead.");
+    if (!user) throw new Refusal("FORBIDDEN", "An admin account exists already. Sign in instead.");
     discardSetupToken();
     ctx.audit.actor = { id: user.id, email: user.email };
     await startSession(user.id);

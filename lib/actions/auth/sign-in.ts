@@ -7,7 +7,8 @@ import { startSession } from "../../auth/session";
 import { safeNextPath } from "../../auth/next-path";
 import { beginSignInAttempt } from "../../auth/throttle";
 import { db } from "../../db";
-import { ActionRefusal, definePublicAction } from "../define-action";
+import { definePublicAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { emailSchema } from "../schemas";
 
 const input = z.object({
@@ -24,12 +25,12 @@ export const signIn = definePublicAction({
     const attempt = await beginSignInAttempt(email, ctx.clientAddress);
     if (!attempt.allowed) {
       const minutes = Math.max(1, Math.ceil((attempt.retryAt.getTime() - Date.now()) / 60_000));
-      throw new ActionRefusal("RATE_LIMITED", `Too many failed sign-ins. Try again in ${minutes} minute(s).`);
+      throw new Refusal("RATE_LIMITED", `Too many failed sign-ins. Try again in ${minutes} minute(s).`);
     }
     const user = await db().user.findUnique({ where: { email } });
     const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
     if (!user || !valid || user.disabled) {
-      throw new ActionRefusal("AUTH_FAILED", user?.disabled && valid ? "This account is disabled." : "Wrong email or password.");
+      throw new Refusal("AUTH_FAILED", user?.disabled && valid ? "This account is disabled." : "Wrong email or password.");
     }
     await attempt.succeeded();
     ctx.audit.actor = { id: user.id, email: user.email };

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { deleteProfile } from "../../connections/store";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { connectionIdSchema } from "../schemas";
 
 export const deleteConnection = defineAction({
@@ -15,9 +16,9 @@ export const deleteConnection = defineAction({
   run: async ({ id }, ctx) => {
     ctx.audit.detail = { id };
     const row = await db().connectionProfile.findUnique({ where: { id } });
-    if (!row) throw new ActionRefusal("NOT_FOUND", "That connection does not exist.");
+    if (!row) throw new Refusal("NOT_FOUND", "That connection does not exist.");
     ctx.audit.detail = { id, name: row.name, kind: row.kind };
-    if (row.managed) throw new ActionRefusal("MANAGED", `"${row.name}" is declared in the deployment's connections file; remove it there.`);
+    if (row.managed) throw new Refusal("MANAGED", `"${row.name}" is declared in the deployment's connections file; remove it there.`);
     await deleteProfile(id);
     revalidatePath("/", "layout");
     return { id };

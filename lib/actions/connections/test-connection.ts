@@ -4,7 +4,8 @@ import { z } from "zod";
 import { profileFields } from "../../connections/profile-input";
 import { addressOf, secretsForTest, testProfile } from "../../connections/store";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { connectionIdSchema } from "../schemas";
 
 /**
@@ -20,7 +21,7 @@ export const testConnection = defineAction({
   run: async ({ id, profile }, ctx) => {
     ctx.audit.detail = { id: id ?? null, name: profile.name, kind: profile.kind, address: addressOf(profile.settings) };
     const stored = id ? await db().connectionProfile.findUnique({ where: { id } }) : null;
-    if (id && !stored) throw new ActionRefusal("NOT_FOUND", "That connection does not exist.");
+    if (id && !stored) throw new Refusal("NOT_FOUND", "That connection does not exist.");
     const { secrets, fromStore } = secretsForTest(profile, stored);
     ctx.audit.detail.storedSecrets = fromStore;
     ctx.audit.detail.typedSecrets = Object.keys(secrets).filter((name) => !fromStore.includes(name));

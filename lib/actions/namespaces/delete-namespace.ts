@@ -4,7 +4,8 @@ import { z } from "zod";
 import { startNamespaceJob } from "../../browser/namespace-job";
 import { namespaceConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { alsoPrefixesSchema, childStores } from "../child-stores";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
@@ -29,7 +30,7 @@ export const deleteNamespace = defineAction({
     const also = childStores(prefix, alsoPrefixes);
     requireConfirmation(ctx, confirm, namespaceConfirmation(prefix));
     if (!ctx.connection.driver().capabilities.namespaceDelete) {
-      throw new ActionRefusal("UNSUPPORTED", "This connection cannot delete a namespace.");
+      throw new Refusal("UNSUPPORTED", "This connection cannot delete a namespace.");
     }
     const jobId = await startNamespaceJob({ connection: ctx.connection, ctx, prefix, alsoPrefixes: also, operation: { kind: "delete" } });
     return { jobId };

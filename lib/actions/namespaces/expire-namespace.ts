@@ -4,7 +4,8 @@ import { z } from "zod";
 import { startNamespaceJob } from "../../browser/namespace-job";
 import { namespaceConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 
 /**
@@ -26,8 +27,8 @@ export const expireNamespace = defineAction({
     ctx.audit.detail = { prefixBase64: prefix.toString("base64"), ttlMs };
     requireConfirmation(ctx, confirm, namespaceConfirmation(prefix));
     const capabilities = ctx.connection.driver().capabilities;
-    if (!capabilities.namespaceExpire) throw new ActionRefusal("UNSUPPORTED", "This connection cannot set the expiry of a namespace.");
-    if (ttlMs === null && !capabilities.persist) throw new ActionRefusal("UNSUPPORTED", "This connection cannot remove expiries.");
+    if (!capabilities.namespaceExpire) throw new Refusal("UNSUPPORTED", "This connection cannot set the expiry of a namespace.");
+    if (ttlMs === null && !capabilities.persist) throw new Refusal("UNSUPPORTED", "This connection cannot remove expiries.");
     const jobId = await startNamespaceJob({ connection: ctx.connection, ctx, prefix, operation: { kind: "expire", ttlMs } });
     return { jobId };
   },

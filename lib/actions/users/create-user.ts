@@ -5,7 +5,8 @@ import { z } from "zod";
 import { hashPassword, passwordProblem } from "../../auth/password";
 import { ROLES } from "../../auth/roles";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { emailSchema } from "../schemas";
 
 const input = z
@@ -28,7 +29,7 @@ export const createUser = defineAction({
   run: async ({ email, name, role, password }, ctx) => {
     ctx.audit.detail = { email, role };
     if (await db().user.findUnique({ where: { email } })) {
-      throw new ActionRefusal("ALREADY_EXISTS", `A user with the email ${email} exists already.`);
+      throw new Refusal("ALREADY_EXISTS", `A user with the email ${email} exists already.`);
     }
     const user = await db().user.create({
       data: { email, name: name || null, role, passwordHash: await hashPassword(password) },

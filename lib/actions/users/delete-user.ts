@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { keepAnAdmin } from "./last-admin";
 
 /** Removes an account; its audit entries stay, carrying the email they were made under. */
@@ -14,9 +15,9 @@ export const deleteUser = defineAction({
   audited: true,
   run: async ({ id }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });
-    if (!user) throw new ActionRefusal("NOT_FOUND", "That user does not exist.");
+    if (!user) throw new Refusal("NOT_FOUND", "That user does not exist.");
     ctx.audit.detail = { email: user.email, role: user.role };
-    if (user.id === ctx.user.id) throw new ActionRefusal("FORBIDDEN", "You cannot remove your own account.");
+    if (user.id === ctx.user.id) throw new Refusal("FORBIDDEN", "You cannot remove your own account.");
     if (user.role === "admin") await keepAnAdmin(user.id, "removing it");
     await db().user.delete({ where: { id } });
     revalidatePath("/users");

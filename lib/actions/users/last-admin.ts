@@ -1,5 +1,5 @@
 import "server-only";
-import { ActionRefusal } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { db } from "../../db";
 
 /**
@@ -8,5 +8,5 @@ import { db } from "../../db";
  */
 export async function keepAnAdmin(userId: string, what: string): Promise<void> {
   const others = await db().user.count({ where: { role: "admin", disabled: false, id: { not: userId } } });
-  if (others === 0) throw new ActionRefusal("LAST_ADMIN", `This is the last active admin; ${what} would leave nobody to manage Cacheboard.`);
+  if (others === 0) throw new Refusal("LAST_ADMIN", `This is the last active admin; ${what} would leave nobody to manage Cacheboard.`);
 }

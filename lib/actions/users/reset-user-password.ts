@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { hashPassword, passwordProblem } from "../../auth/password";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 
 const input = z
   .object({ id: z.string().min(1).max(64), password: z.string().max(200) })
@@ -21,7 +22,7 @@ export const resetUserPassword = defineAction({
   audited: true,
   run: async ({ id, password }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });
-    if (!user) throw new ActionRefusal("NOT_FOUND", "That user does not exist.");
+    if (!user) throw new Refusal("NOT_FOUND", "That user does not exist.");
     ctx.audit.detail = { email: user.email };
     await db().user.update({ where: { id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
     await db().session.deleteMany({ where: { userId: id } });

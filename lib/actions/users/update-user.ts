@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ROLES } from "../../auth/roles";
 import { db } from "../../db";
-import { ActionRefusal, defineAction } from "../define-action";
+import { defineAction } from "../define-action";
+import { Refusal } from "../../server/refusal";
 import { keepAnAdmin } from "./last-admin";
 
 const input = z.object({
@@ -22,7 +23,7 @@ export const updateUser = defineAction({
   audited: true,
   run: async ({ id, role, disabled, name }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });
-    if (!user) throw new ActionRefusal("NOT_FOUND", "That user does not exist.");
+    if (!user) throw new Refusal("NOT_FOUND", "That user does not exist.");
     ctx.audit.detail = { email: user.email, ...(role ? { role, previousRole: user.role } : {}), ...(disabled !== undefined ? { disabled } : {}) };
     const losesAdmin = user.role === "admin" && !user.disabled && ((role !== undefined && role !== "admin") || disabled === true);
     if (losesAdmin) await keepAnAdmin(user.id, disabled ? "disabling it" : "demoting it");

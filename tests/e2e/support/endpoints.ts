@@ -25,7 +25,7 @@ export interface RouteHandler {
   file: string;
   url: string;
   method: string;
-  /** The role given to withUser; undefined when the handler is not wrapped by it. */
+  /** The role given to defineRoute; undefined when the handler is not defined by it. */
   role: Role | undefined;
 }
 
@@ -35,7 +35,7 @@ export function routeHandlers(): RouteHandler[] {
     .flatMap((file) => {
       const url = urlOf(path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep));
       const source = readFileSync(file, "utf8");
-      return [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*withUser\(\s*"(\w+)")?/g)].map((m) => ({
+      return [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*defineRoute\(\{\s*role:\s*"(\w+)")?/g)].map((m) => ({
         file: path.relative(root, file),
         url,
         method: m[1]!,

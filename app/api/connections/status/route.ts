@@ -1,8 +1,8 @@
-import { NextResponse } from "next/server";
-import { withUser } from "@/lib/auth/guard";
 import { connectionHealth } from "@/lib/connections/health";
+import { defineRoute } from "@/lib/server/route";
 
 /** Reachability and latency of every connection, for the sidebar's status dots. */
-export const GET = withUser("viewer", async () =>
-  NextResponse.json({ ok: true, connections: await connectionHealth() }, { headers: { "cache-control": "no-store" } }),
-);
+export const GET = defineRoute({
+  role: "viewer",
+  handler: async () => ({ ok: true, connections: await connectionHealth() }),
+});

@@ -1,15 +1,13 @@
-import { NextResponse } from "next/server";
-import { withUser } from "@/lib/auth/guard";
 import { readJob } from "@/lib/browser/jobs";
-import { errorResponse } from "@/lib/browser/respond";
+import { defineRoute } from "@/lib/server/route";
+import { Refusal } from "@/lib/server/refusal";
 
 /** Progress and (partial) result of one of the caller's jobs on this connection. */
-export const GET = withUser(
-  "viewer",
-  async ({ user }, _request: Request, { params }: { params: Promise<{ id: string; jobId: string }> }) => {
-    const { id, jobId } = await params;
-    const job = readJob(id, jobId, user.id);
-    if (!job) return errorResponse("NOT_FOUND", "That job does not exist or has expired.");
-    return NextResponse.json(job, { headers: { "cache-control": "no-store" } });
+export const GET = defineRoute({
+  role: "viewer",
+  handler: async ({ signedIn: { user }, params }) => {
+    const job = readJob(params.id ?? "", params.jobId ?? "", user.id);
+    if (!job) throw new Refusal("NOT_FOUND", "That job does not exist or has expired.");
+    return job;
   },
-);
+});

@@ -1,8 +1,7 @@
+import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { withUser } from "@/lib/auth/guard";
-import { errorResponse, failureResponse } from "@/lib/browser/respond";
-import { loadConnection } from "@/lib/connections/load";
 import { openValueDownload } from "@/lib/browser/value-download";
+import { defineRoute } from "@/lib/server/route";
 
 /** A filename a browser accepts for any key: the key's printable ASCII, everything else replaced. */
 function filenameFor(key: Buffer): string {
@@ -14,28 +13,21 @@ function filenameFor(key: Buffer): string {
  * The whole string value of a key as a file, streamed in ranges (`openValueDownload`). Posted from a form so
  * the browser's own download handling takes the stream, and so a key of any length travels in the body.
  */
-export const POST = withUser("viewer", async (_signedIn, request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = await context.params;
-  const form = await request.formData().catch(() => null);
-  const keyField = bytesSchema.safeParse(form?.get("key"));
-  if (!keyField.success) return errorResponse("INVALID_ARGUMENT", "The request names no valid key.");
-  const key = keyField.data;
-  const connection = await loadConnection(id);
-  if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
-
-  let download;
-  try {
-    download = await openValueDownload(connection.driver(), key);
-  } catch (error) {
-    return failureResponse(error);
-  }
-
-  return new Response(download.stream, {
-    headers: {
-      "content-type": "application/octet-stream",
-      "content-length": String(download.total),
-      "content-disposition": `attachment; filename="${filenameFor(key)}"`,
-      "cache-control": "no-store",
-    },
-  });
+export const POST = defineRoute({
+  role: "viewer",
+  connection: "load",
+  invalid: "The request names no valid key",
+  body: z.object({ key: bytesSchema }),
+  bodyFormat: "form",
+  handler: async ({ body: { key }, connection }) => {
+    const download = await openValueDownload(connection.driver(), key);
+    return new Response(download.stream, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(download.total),
+        "content-disposition": `attachment; filename="${filenameFor(key)}"`,
+        "cache-control": "no-store",
+      },
+    });
+  },
 });

@@ -1,0 +1,127 @@
+import "server-only";
+import { NextRequest, NextResponse } from "next/server";
+import type { z } from "zod";
+import { withUser } from "../auth/guard";
+import type { Role } from "../auth/roles";
+import type { SignedIn } from "../auth/session";
+import { loadConnection, type LoadedConnection } from "../connections/load";
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
+import { isDriverError } from "../drivers/errors";
+import { httpStatusOf, type ErrorCode, type WireFailure } from "../wire/errors";
+import { Refusal } from "./refusal";
+
+/**
+ * The read path's counterpart of `defineAction`: every route handler is one `defineRoute`. It checks the
+ * origin, the session and the role (`withUser`), loads the connection named by the `id` path segment,
+ * validates the query and the body with zod, and turns every refusal or failure into
+ * `{ ok: false, code, message }` with the status from the one code → status table in `lib/wire/errors.ts`.
+ */
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** `{ ok: false, code, message }` with a status that says whose fault it was. */
+export function errorResponse(code: ErrorCode, message: string): NextResponse<WireFailure> {
+  return NextResponse.json({ ok: false, code, message }, { status: httpStatusOf(code), headers: NO_STORE });
+}
+
+/** A thrown driver error or refusal becomes its own code; anything else is logged and answered as INTERNAL. */
+export function failureResponse(error: unknown): NextResponse<WireFailure> {
+  if (isDriverError(error) || error instanceof Refusal) return errorResponse(error.code, error.message);
+  if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
+  console.error(error);
+  return errorResponse("INTERNAL", "Unexpected server error; the server log has the details.");
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+}
+
+type Params = Record<string, string>;
+
+export interface RouteContext<Q, B, C> {
+  signedIn: SignedIn;
+  request: NextRequest;
+  params: Params;
+  /** The validated query string (when the route declares `query`). */
+  query: Q;
+  /** The validated body (when the route declares `body`). */
+  body: B;
+  /** The connection of the `id` segment (when the route declares `connection`). */
+  connection: C;
+}
+
+interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined> {
+  role: Role;
+  /**
+   * `"load"`: the `id` segment names a connection (404 when it does not exist). `"listable"`: also 400
+   * UNSUPPORTED when its backend cannot list keys.
+   */
+  connection?: Conn;
+  /** Schema for the query string, read as an object of strings (repeated parameters: the first). */
+  query?: QS;
+  /** Schema for the body: JSON, or a form's fields as an object of strings with `bodyFormat: "form"`. */
+  body?: BS;
+  bodyFormat?: "json" | "form";
+  /** Says which part of the request was invalid, for the 400 message. */
+  invalid?: string;
+  /**
+   * Returns a Response (streams, downloads) or a JSON value, sent with `cache-control: no-store`. Throws
+   * `Refusal` or a driver error to refuse.
+   */
+  handler: (
+    ctx: RouteContext<QS extends z.ZodType ? z.output<QS> : undefined, BS extends z.ZodType ? z.output<BS> : undefined, Conn extends ConnectionNeed ? LoadedConnection : undefined>,
+  ) => Promise<Response | object>;
+}
+
+type ConnectionNeed = "load" | "listable";
+
+async function readBody(request: NextRequest, format: "json" | "form"): Promise<unknown> {
+  if (format === "form") {
+    const form = await request.formData().catch(() => null);
+    if (!form) return null;
+    const fields: Record<string, string> = {};
+    for (const [name, value] of form) if (typeof value === "string" && !(name in fields)) fields[name] = value;
+    return fields;
+  }
+  return request.json().catch(() => null);
+}
+
+export function defineRoute<
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  Conn extends ConnectionNeed | undefined = undefined,
+>(options: RouteOptions<QS, BS, Conn>) {
+  return withUser(options.role, async (signedIn, incoming: Request, context: { params: Promise<Params> }) => {
+    // Next.js passes a NextRequest; tests may pass a plain Request.
+    const request = incoming instanceof NextRequest ? incoming : new NextRequest(incoming);
+    try {
+      const params = (await context?.params) ?? {};
+      let query: unknown;
+      if (options.query) {
+        const raw: Record<string, string> = {};
+        for (const [name, value] of request.nextUrl.searchParams) if (!(name in raw)) raw[name] = value;
+        const parsed = options.query.safeParse(raw);
+        if (!parsed.success) return errorResponse("INVALID_ARGUMENT", `${options.invalid ?? "The query is not valid"}: ${issuesText(parsed.error)}`);
+        query = parsed.data;
+      }
+      let body: unknown;
+      if (options.body) {
+        const parsed = options.body.safeParse(await readBody(request, options.bodyFormat ?? "json"));
+        if (!parsed.success) return errorResponse("INVALID_ARGUMENT", `${options.invalid ?? "The request is not valid"}: ${issuesText(parsed.error)}`);
+        body = parsed.data;
+      }
+      let connection: LoadedConnection | undefined;
+      if (options.connection) {
+        connection = (await loadConnection(params.id ?? "")) ?? undefined;
+        if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
+        if (options.connection === "listable" && !connection.driver().capabilities.listKeys) {
+          return errorResponse("UNSUPPORTED", "This connection cannot list its keys.");
+        }
+      }
+      const result = await options.handler({ signedIn, request, params, query, body, connection } as Parameters<typeof options.handler>[0]);
+      return result instanceof Response ? result : NextResponse.json(result, { headers: NO_STORE });
+    } catch (error) {
+      return failureResponse(error);
+    }
+  });
+}
