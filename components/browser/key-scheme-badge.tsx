@@ -1,4 +1,5 @@
 import type { DriverKind } from "@/lib/drivers/types";
+import { kindOf } from "@/lib/kinds";
 import { recognizeKey } from "@/lib/keyspace";
 
 /**
@@ -7,7 +8,7 @@ import { recognizeKey } from "@/lib/keyspace";
  * the namespace), show nothing.
  */
 export function KeySchemeBadge({ keyBytes, kind }: { keyBytes: Uint8Array; kind: DriverKind }) {
-  if (kind === "uwsgi") return null;
+  if (!kindOf(kind).keySchemes) return null;
   const scheme = recognizeKey(keyBytes);
   if (scheme.scheme === "plain") return null;
   const detail = scheme.detail && !scheme.label.endsWith(scheme.detail) ? scheme.detail : null;

@@ -5,13 +5,16 @@ import { useState, useTransition } from "react";
 import { createConnection } from "@/lib/actions/connections/create-connection";
 import { testConnection } from "@/lib/actions/connections/test-connection";
 import { updateConnection } from "@/lib/actions/connections/update-connection";
-import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, KINDS, SECRET_LABELS, SECRET_NAMES, VALUE_FORMATS, type EnvironmentName } from "@/lib/connections/kinds";
+import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, SECRET_LABELS, VALUE_FORMATS, type EnvironmentName } from "@/lib/connections/kinds";
+import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
 import { draftFromParsed, draftFromSettings, settingsFromDraft, EMPTY_DRAFT, type FormDraft } from "@/lib/connections/form-draft";
 import type { PublicProfile } from "@/lib/connections/load";
 import { parseAddress, withoutSecrets } from "@/lib/connections/parse-address";
 import type { DriverKind } from "@/lib/drivers/types";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
+import { Check, Section, TextArea } from "./form-parts";
+import { KindSection } from "./kind-sections";
 import { SecretField } from "./secret-field";
 import { ErrorText } from "@/components/ui/error-text";
 
@@ -19,40 +22,6 @@ import { ErrorText } from "@/components/ui/error-text";
 export type EditableProfile = Omit<PublicProfile, "managed">;
 
 type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: string; message: string };
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <fieldset className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <legend className="px-1 text-sm font-semibold">{title}</legend>
-      {children}
-    </fieldset>
-  );
-}
-
-function TextArea({ label, hint, error, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string; error?: string }) {
-  return (
-    <div className="space-y-1">
-      <label className="block space-y-1">
-        <span className="text-sm font-medium text-slate-700 dark:text-slate-300">{label}</span>
-        <textarea {...props} className={`${inputClass} font-mono`} />
-      </label>
-      {hint && <span className="block text-xs text-slate-500">{hint}</span>}
-      {error && <span className="block text-xs text-red-600 dark:text-red-400">{error}</span>}
-    </div>
-  );
-}
-
-function Check({ label, checked, onChange, hint }: { label: string; checked: boolean; onChange: (v: boolean) => void; hint?: string }) {
-  return (
-    <label className="flex items-start gap-2 text-sm">
-      <input type="checkbox" className="mt-0.5 h-4 w-4 accent-indigo-600" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      <span>
-        <span className="font-medium text-slate-700 dark:text-slate-300">{label}</span>
-        {hint && <span className="block text-xs text-slate-500">{hint}</span>}
-      </span>
-    </label>
-  );
-}
 
 export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile; prefill?: string }) {
   const router = useRouter();
@@ -90,7 +59,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
     setDraft(draftFromParsed(result.value));
     setSecrets((s) => ({ ...s, ...found }));
     if (Object.keys(found).length) setPaste(withoutSecrets(paste));
-    const label = KINDS.find((k) => k.kind === parsedKind)?.label ?? parsedKind;
+    const label = kindLabel(parsedKind);
     setPasteMessage({ ok: true, text: `Filled in as ${label}${Object.keys(found).length ? "; the password moved to its write-only field" : ""}.` });
   };
 
@@ -98,7 +67,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
     name: name.trim() || "unnamed",
     kind,
     settings: settingsFromDraft(kind, draft),
-    secrets: Object.fromEntries(Object.entries(secrets).filter(([secret]) => SECRET_NAMES[kind].includes(secret))),
+    secrets: Object.fromEntries(Object.entries(secrets).filter(([secret]) => kindOf(kind).secretNames.includes(secret))),
     readOnly,
     environment,
     color,
@@ -129,8 +98,8 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
       setFormError(result.fieldErrors ? "Some fields are not valid." : result.message);
     });
 
-  const secretNames = SECRET_NAMES[kind];
-  const isRedis = kind.startsWith("redis");
+  const descriptor = kindOf(kind);
+  const secretNames = descriptor.secretNames;
   const settingsError = errors.settings?.join(" ");
 
   return (
@@ -190,51 +159,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
           </SelectField>
         </div>
 
-        {kind === "redis" && (
-          <div className="grid gap-3 sm:grid-cols-[1fr_7rem_5rem]">
-            <Field label="Host" value={draft.host} onChange={(e) => set("host", e.target.value)} />
-            <Field label="Port" inputMode="numeric" value={draft.port} onChange={(e) => set("port", e.target.value)} />
-            <Field label="Database" inputMode="numeric" value={draft.db} onChange={(e) => set("db", e.target.value)} />
-          </div>
-        )}
-        {kind === "redis-sentinel" && (
-          <>
-            <div className="grid gap-3 sm:grid-cols-[1fr_5rem]">
-              <Field label="Master name" value={draft.masterName} onChange={(e) => set("masterName", e.target.value)} />
-              <Field label="Database" inputMode="numeric" value={draft.db} onChange={(e) => set("db", e.target.value)} />
-            </div>
-            <TextArea label="Sentinels" rows={3} value={draft.addresses} onChange={(e) => set("addresses", e.target.value)} hint="One host:port per line (port 26379 when left out)." />
-          </>
-        )}
-        {kind === "redis-cluster" && (
-          <TextArea label="Cluster nodes" rows={3} value={draft.addresses} onChange={(e) => set("addresses", e.target.value)} hint="Any reachable nodes, one host:port per line; the rest is discovered." />
-        )}
-        {kind === "memcached" && (
-          <>
-            <TextArea
-              label="Servers"
-              rows={3}
-              value={draft.addresses}
-              onChange={(e) => set("addresses", e.target.value)}
-              hint="host:port or a socket path, one per line, spelled and ordered as the application's client has them: keys are placed by hashing these names."
-            />
-            <Field label="Item size limit (bytes)" inputMode="numeric" placeholder="1048576" value={draft.maxItemBytes} onChange={(e) => set("maxItemBytes", e.target.value)} hint="The server's -I setting." />
-          </>
-        )}
-        {kind === "uwsgi" && (
-          <>
-            <p data-testid="uwsgi-plugin-note" className="rounded-md border border-sky-300/60 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
-              Cacheboard reaches the caches through uWSGI&apos;s <code className="font-mono">cache</code> plugin: start uWSGI with{" "}
-              <code className="font-mono">--plugin cache</code> (or <code className="font-mono">--plugins python3,cache</code>). Without it uWSGI answers,
-              but cannot serve its caches to anyone but the app.
-            </p>
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field label="uwsgi socket" placeholder="127.0.0.1:3031" value={draft.uwsgiAddress} onChange={(e) => set("uwsgiAddress", e.target.value)} />
-              <Field label="Stats server" placeholder="127.0.0.1:9191" value={draft.uwsgiStatsAddress} onChange={(e) => set("uwsgiStatsAddress", e.target.value)} hint="For cache names, geometry and counters." />
-            </div>
-            <TextArea label="Caches (without a stats server)" rows={2} value={draft.uwsgiCaches} onChange={(e) => set("uwsgiCaches", e.target.value)} hint="One per line: name, or name keysize blocksize." />
-          </>
-        )}
+        <KindSection kind={kind} part="address" draft={draft} set={set} />
         {settingsError && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {settingsError}
@@ -242,10 +167,10 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         )}
       </Section>
 
-      {(isRedis || secretNames.length > 0) && (
+      {descriptor.usernameHint !== null && (
         <Section title="Authentication">
           <div className="grid gap-3 sm:grid-cols-2">
-            <Field label="Username" value={draft.username} onChange={(e) => set("username", e.target.value)} hint={isRedis ? "ACL user (Redis 6+); empty for the default user." : "For servers started with -Y."} />
+            <Field label="Username" value={draft.username} onChange={(e) => set("username", e.target.value)} hint={descriptor.usernameHint} />
             {secretNames
               .filter((secret) => secret !== "tlsKey")
               .map((secret) => (
@@ -257,12 +182,12 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
                   onChange={(value) => setSecrets((s) => ({ ...s, [secret]: value }))}
                 />
               ))}
-            {kind === "redis-sentinel" && <Field label="Sentinel username" value={draft.sentinelUsername} onChange={(e) => set("sentinelUsername", e.target.value)} />}
+            <KindSection kind={kind} part="auth" draft={draft} set={set} />
           </div>
         </Section>
       )}
 
-      {isRedis && (
+      {descriptor.tls && (
         <Section title="TLS">
           <Check label="Use TLS" checked={draft.tls} onChange={(v) => set("tls", v)} />
           {draft.tls && (
@@ -283,7 +208,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
                 change={secrets.tlsKey}
                 onChange={(value) => setSecrets((s) => ({ ...s, tlsKey: value }))}
               />
-              {kind === "redis-sentinel" && <Check label="Also use TLS towards the sentinels" checked={draft.sentinelTls} onChange={(v) => set("sentinelTls", v)} />}
+              <KindSection kind={kind} part="tls" draft={draft} set={set} />
             </>
           )}
         </Section>

@@ -4,7 +4,8 @@ import { ErrorText } from "@/components/ui/error-text";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ConnectionStatus } from "@/components/connections/connection-status";
-import { kindLabel } from "@/lib/connections/kinds";
+import type { DriverKind } from "@/lib/drivers/types";
+import { kindLabel, kindOf } from "@/lib/kinds";
 import { queryKeys } from "@/lib/query-keys";
 import type { Figures, OverviewEntry, OverviewReply, SampleFailure } from "@/lib/stats/replies";
 import { bytes, count, duration, NOT_REPORTED, percent, rate } from "./format";
@@ -12,7 +13,7 @@ import { bytes, count, duration, NOT_REPORTED, percent, rate } from "./format";
 export interface OverviewConnection {
   id: string;
   name: string;
-  kind: string;
+  kind: DriverKind;
   environment: string;
   readOnly: boolean;
 }
@@ -119,7 +120,7 @@ function Figure({ label, value, children }: { label: string; value: string; chil
   );
 }
 
-function FigureGrid({ figures: f, kind }: { figures: Figures; kind: string }) {
+function FigureGrid({ figures: f, kind }: { figures: Figures; kind: DriverKind }) {
   const or = (value: number | null, write: (n: number | null) => string) => (value === null ? NOT_REPORTED : write(value));
   const share = f.memoryUsed !== null && f.memoryMax ? Math.min(1, f.memoryUsed / f.memoryMax) : null;
   const memory =
@@ -139,8 +140,8 @@ function FigureGrid({ figures: f, kind }: { figures: Figures; kind: string }) {
       </div>
       <Figure label="Keys" value={or(f.keys, count)} />
       <Figure label="Hit ratio" value={or(f.hitRatio, percent)} />
-      <Figure label={kind === "uwsgi" ? "Requests" : "Ops"} value={or(f.opsPerSec, rate)} />
-      <Figure label={kind === "uwsgi" ? "Cache full" : "Evictions"} value={or(f.evictions, count)} />
+      <Figure label={kindOf(kind).stats.opsShort} value={or(f.opsPerSec, rate)} />
+      <Figure label={kindOf(kind).stats.evictionsShort} value={or(f.evictions, count)} />
       <Figure label="Clients" value={or(f.clients, count)} />
       <Figure label="Uptime" value={or(f.uptimeSeconds, duration)} />
     </dl>

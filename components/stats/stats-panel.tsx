@@ -3,6 +3,7 @@
 import { ErrorText } from "@/components/ui/error-text";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DriverKind, ServerStats } from "@/lib/drivers/types";
+import { kindOf } from "@/lib/kinds";
 import { queryKeys } from "@/lib/query-keys";
 import { lifetimeHitRatio, mergeSamples, pointsOf, type Sample } from "@/lib/stats/history";
 import type { SampleFailure, StatsReply } from "@/lib/stats/replies";
@@ -155,8 +156,7 @@ function Detail({ stats }: { stats: ServerStats }) {
 
 /** Why a figure is missing, in the tile's small print. */
 function missing(kind: DriverKind, hasStatsServer: boolean): string | undefined {
-  if (kind !== "uwsgi") return undefined;
-  return hasStatsServer ? "uWSGI's stats server does not report it" : "needs the uWSGI stats server address";
+  return kindOf(kind).stats.missing(hasStatsServer) ?? undefined;
 }
 
 export function StatsPanel({ connectionId, kind }: { connectionId: string; kind: DriverKind }) {
@@ -198,6 +198,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
   const keys = s.keyspace.length ? s.keyspace.reduce((total, k) => total + k.keys, 0) : null;
   const hitRatio = lifetimeHitRatio(s.hits, s.misses);
   const why = missing(kind, s.version !== null || s.hits !== null);
+  const names = kindOf(kind).stats;
   const orMissing = (value: number | null, write: (n: number | null) => string) => (value === null ? NOT_REPORTED : write(value));
   const span = samples.length ? (samples[samples.length - 1].at - samples[0].at) / 1000 : 0;
 
@@ -210,16 +211,16 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
           value={orMissing(s.memory.used, bytes)}
           sub={[
             s.memory.peak !== null && `peak ${bytes(s.memory.peak)}`,
-            `max ${s.memory.max !== null ? bytes(s.memory.max) : kind === "uwsgi" ? NOT_REPORTED : "unlimited"}`,
+            `max ${s.memory.max !== null ? bytes(s.memory.max) : (names.noMemoryMax ?? NOT_REPORTED)}`,
             s.memory.fragmentationRatio !== null && `fragmentation ${s.memory.fragmentationRatio}`,
           ]
             .filter(Boolean)
             .join(" · ")}
         />
-        <Tile label={kind === "uwsgi" ? "Requests" : "Operations"} value={orMissing(newest?.opsPerSec ?? null, rate)} sub={s.totalCommands !== null ? `${count(s.totalCommands)} since start` : why} />
+        <Tile label={names.ops} value={orMissing(newest?.opsPerSec ?? null, rate)} sub={s.totalCommands !== null ? `${count(s.totalCommands)} since start` : why} />
         <Tile label="Hit ratio" value={orMissing(hitRatio, percent)} sub={s.hits !== null ? `${count(s.hits)} hits · ${count(s.misses)} misses since start` : why} />
         <Tile label="Clients" value={orMissing(s.connectedClients, count)} sub={s.connectedClients === null ? why : undefined} />
-        <Tile label="Evictions" value={orMissing(s.evictions, count)} sub={kind === "uwsgi" && s.evictions !== null ? "writes refused: cache full" : s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
+        <Tile label="Evictions" value={orMissing(s.evictions, count)} sub={names.evictionsNote && s.evictions !== null ? names.evictionsNote : s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
         <Tile label="Keys" value={orMissing(keys, count)} sub={s.keyspace.length > 1 ? `${s.keyspace.length} ${s.detail.servers ? "servers" : s.detail.caches ? "caches" : "databases"}` : undefined} />
         <Tile label="Uptime" value={orMissing(s.uptimeSeconds, duration)} sub={s.uptimeSeconds === null ? why : undefined} />
         <Tile label="Server" value={s.version ?? NOT_REPORTED} sub={`sampled every ${(data.intervalMs / 1000).toLocaleString("en-US")} s · ${samples.length} samples`} />
@@ -249,10 +250,10 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
             incrs={BINARY_STEPS}
           />
           <ChartCard
-            title={kind === "uwsgi" ? "Worker requests per second" : "Operations per second"}
+            title={names.opsTitle}
             reported={s.totalCommands !== null || s.opsPerSec !== null}
             times={times}
-            series={[{ label: kind === "uwsgi" ? "requests" : "ops", values: points.map((p) => p.opsPerSec), color: COLORS.sky }]}
+            series={[{ label: names.opsSeries, values: points.map((p) => p.opsPerSec), color: COLORS.sky }]}
             format={(n) => rate(n)}
             tick={(n) => `${compact(n)}/s`}
           />
@@ -280,7 +281,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
           <ChartCard title="Keys" reported={keys !== null} times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => count(n)} tick={compact} />
           <ChartCard title="Clients" reported={s.connectedClients !== null} times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => count(n)} tick={compact} />
           <ChartCard
-            title={kind === "uwsgi" ? "Refused writes (cache full) per second" : "Evictions per second"}
+            title={names.evictionsTitle}
             reported={s.evictions !== null}
             times={times}
             series={[{ label: "evictions", values: points.map((p) => p.evictionsPerSec), color: COLORS.rose }]}

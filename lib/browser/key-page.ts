@@ -4,6 +4,7 @@ import { detectLabel, type DetectHints } from "../codecs";
 import { DriverError, isDriverError } from "../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../drivers/types";
 import { keyText, keyToParam } from "../key-text";
+import { kindOf } from "../kinds";
 import type { KeyPage, KeyRow } from "./key-row";
 
 export interface KeyPageRequest {
@@ -211,8 +212,7 @@ async function readHead(driver: Driver, meta: KeyMeta): Promise<ValueHead | null
 function detectFormat(driver: Driver, head: ValueHead): string | null {
   const hints: DetectHints = {
     truncated: head.total > head.bytes.length,
-    ...(driver.kind === "memcached" && head.flags !== undefined ? { memcachedFlags: head.flags } : {}),
-    ...(driver.kind === "uwsgi" ? { uwsgi: true, ...(head.flags !== undefined ? { uwsgiFlags: head.flags } : {}) } : {}),
+    ...kindOf(driver.kind).valueHints(head.flags),
   };
   return detectLabel(head.bytes, hints);
 }

@@ -3,6 +3,7 @@ import { isDriverError } from "../drivers/errors";
 import type { Driver, DriverKind } from "../drivers/types";
 import { keyText, keyToParam } from "../key-text";
 import { biggestFirst, NamespaceTree, type NamespaceNode } from "../keyspace";
+import { kindOf } from "../kinds";
 import { scanInto, scanPace } from "./tree-scan";
 import type { TreeChildren, TreeNodeView, TreeState } from "./tree-view";
 
@@ -153,7 +154,7 @@ function view(built: Built, node: NamespaceNode, kind: DriverKind): TreeNodeView
     prefix: keyToParam(node.prefix),
     label: node.label,
     hidden: keyText(node.segment).hidden,
-    scheme: node.scheme ?? (kind === "uwsgi" && node.depth === 1 ? "uWSGI cache" : null),
+    scheme: node.scheme ?? (node.depth === 1 ? kindOf(kind).firstLevelScheme : null),
     count: node.count,
     size: node.sized > 0 ? Math.round((node.bytes / node.sized) * node.count) : null,
     noTtl: timed > 0 ? Math.round((node.ttl.none / timed) * node.count) : null,

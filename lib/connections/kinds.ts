@@ -1,30 +1,8 @@
 /**
- * What the connection form and the server agree on, without importing any driver: the kinds, their secret
- * names, environments and value formats. Pure, so client components import it too.
+ * What the connection form and the server agree on, without importing any driver: secret labels,
+ * environments and value formats (the kinds themselves
+ * are described in `lib/kinds/`). Pure, so client components import it too.
  */
-import type { DriverKind } from "../drivers/types";
-
-export const KINDS: { kind: DriverKind; label: string }[] = [
-  { kind: "redis", label: "Redis" },
-  { kind: "redis-sentinel", label: "Redis Sentinel" },
-  { kind: "redis-cluster", label: "Redis Cluster" },
-  { kind: "memcached", label: "Memcached" },
-  { kind: "uwsgi", label: "uWSGI cache" },
-];
-
-export function kindLabel(kind: string): string {
-  return KINDS.find((k) => k.kind === kind)?.label ?? kind;
-}
-
-/** The secrets each kind's driver reads from the profile; anything else is dropped on save. */
-export const SECRET_NAMES: Record<DriverKind, readonly string[]> = {
-  redis: ["password", "tlsKey"],
-  "redis-sentinel": ["password", "sentinelPassword", "tlsKey"],
-  "redis-cluster": ["password", "tlsKey"],
-  memcached: ["password"],
-  uwsgi: [],
-};
-
 export const SECRET_LABELS: Record<string, string> = {
   password: "Password",
   sentinelPassword: "Sentinel password",

@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { settingsSchemas } from "../drivers/registry";
-import type { DriverKind } from "../drivers/types";
-import { ENVIRONMENT_NAMES, KINDS, VALUE_FORMATS } from "./kinds";
+import { KIND_NAMES } from "../kinds";
+import { ENVIRONMENT_NAMES, VALUE_FORMATS } from "./kinds";
 
-const kinds = KINDS.map((k) => k.kind) as [DriverKind, ...DriverKind[]];
+const kinds = KIND_NAMES;
 
 /**
  * A secret as the form sends it: absent keeps the stored one, `""` clears it, text replaces it. The browser

@@ -4,7 +4,8 @@ import { ConnectionStatus } from "@/components/connections/connection-status";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
-import { ENVIRONMENT_COLORS, kindLabel, type EnvironmentName } from "@/lib/connections/kinds";
+import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
+import { kindLabel } from "@/lib/kinds";
 import { listConnections } from "@/lib/queries/connections";
 
 export const metadata: Metadata = { title: "Connections" };

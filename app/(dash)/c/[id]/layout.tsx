@@ -3,14 +3,7 @@ import { ConnectionTabs } from "@/components/browser/connection-tabs";
 import { ConnectionStatus } from "@/components/connections/connection-status";
 import { requirePageUser } from "@/lib/auth/guard";
 import { loadConnection } from "@/lib/connections/load";
-
-const kindLabel: Record<string, string> = {
-  redis: "Redis",
-  "redis-sentinel": "Redis Sentinel",
-  "redis-cluster": "Redis Cluster",
-  memcached: "Memcached",
-  uwsgi: "uWSGI cache",
-};
+import { kindLabel } from "@/lib/kinds";
 
 export default async function ConnectionLayout({ children, params }: { children: React.ReactNode; params: Promise<{ id: string }> }) {
   await requirePageUser();
@@ -39,7 +32,7 @@ export default async function ConnectionLayout({ children, params }: { children:
           </span>
           <h1 className="truncate text-base font-semibold">{profile.name}</h1>
           {profile.color && <span className="h-2.5 w-2.5 shrink-0 rounded-sm" style={{ backgroundColor: profile.color }} title="Connection colour" aria-hidden />}
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{kindLabel[profile.kind] ?? profile.kind}</span>
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{kindLabel(profile.kind)}</span>
           <span
             className={`rounded px-1.5 py-0.5 text-xs ${production ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300"}`}
           >

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { StatsPanel } from "@/components/stats/stats-panel";
 import { requirePageUser } from "@/lib/auth/guard";
-import { kindLabel } from "@/lib/connections/kinds";
+import { kindLabel } from "@/lib/kinds";
 import { loadConnection } from "@/lib/connections/load";
 
 export const metadata: Metadata = { title: "Stats" };

@@ -1,0 +1,28 @@
+import { clean, int, str, tlsDraft, tlsSettings, username } from "./draft-fields";
+import { REDIS_STATS, type KindDescriptor } from "./types";
+
+/** Redis fields and behaviour shared by the standalone, Sentinel and Cluster kinds. */
+export const REDIS_COMMON = {
+  usernameHint: "ACL user (Redis 6+); empty for the default user.",
+  tls: true,
+  valueHints: () => ({}),
+  keySchemes: true,
+  firstLevelScheme: null,
+  stats: REDIS_STATS,
+} satisfies Partial<KindDescriptor>;
+
+export const redis: KindDescriptor = {
+  ...REDIS_COMMON,
+  kind: "redis",
+  label: "Redis",
+  secretNames: ["password", "tlsKey"],
+  draftFromSettings: (settings) => ({
+    ...tlsDraft(settings),
+    username: str(settings.username),
+    host: str(settings.host) || "127.0.0.1",
+    port: str(settings.port) || "6379",
+    db: str(settings.db) || "0",
+  }),
+  settingsFromDraft: (draft) =>
+    clean({ host: draft.host.trim(), port: int(draft.port), db: int(draft.db), username: username(draft), tls: tlsSettings(draft) }),
+};

@@ -1,0 +1,65 @@
+import type { DetectHints } from "../codecs/value";
+import type { FormDraft } from "../connections/form-draft";
+import type { DriverKind } from "../drivers/types";
+
+export type Settings = Record<string, unknown>;
+
+/**
+ * Everything the app knows about one kind of backend apart from its driver, in one place: what the
+ * connection form shows and how its fields become settings, which secrets the driver reads, how the
+ * backend's per-item flags are read, and what its statistics are called. Code that would branch on the
+ * kind asks the descriptor instead; a new Redis- or memcached-compatible server is a new file here (plus its
+ * form section in `components/connections/kind-sections.tsx`). Pure and client-safe.
+ */
+export interface KindDescriptor {
+  kind: DriverKind;
+  label: string;
+  /** The secrets the driver reads from the profile; anything else is dropped on save. */
+  secretNames: readonly string[];
+  /** What the form says under the username; null when the kind has no username (and no secrets). */
+  usernameHint: string | null;
+  /** The form offers TLS settings. */
+  tls: boolean;
+  /** The form fields this kind fills in, from stored settings (the rest keep their defaults). */
+  draftFromSettings(settings: Settings): Partial<FormDraft>;
+  /** The settings object the driver's schema validates, from the form's fields. */
+  settingsFromDraft(draft: FormDraft): Settings;
+  /**
+   * What the backend's per-item flags word says about a value, for format detection: pymemcache's
+   * serializer flags on memcached, uWSGI's math flag (and its 8-byte counters).
+   */
+  valueHints(flags: number | undefined): DetectHints;
+  /** Key names carry library schemes (Django, Litestar…); a uWSGI cache's names are the app's own. */
+  keySchemes: boolean;
+  /** What the first level of the namespace tree is, when the backend gives it a meaning (uWSGI: one cache each). */
+  firstLevelScheme: string | null;
+  /** Names of the figures on the statistics pages. */
+  stats: {
+    ops: string;
+    /** The overview card's shorter label. */
+    opsShort: string;
+    opsTitle: string;
+    opsSeries: string;
+    /** The overview card's label for evictions. */
+    evictionsShort: string;
+    evictionsTitle: string;
+    /** Small print under evictions when the count means something else than eviction. */
+    evictionsNote: string | null;
+    /** Shown for the memory limit when the server reports none; null: the backend does not report it. */
+    noMemoryMax: string | null;
+    /** Why a figure is missing, given whether a stats server is configured; null when nothing is missing. */
+    missing(hasStatsServer: boolean): string | null;
+  };
+}
+
+export const REDIS_STATS: KindDescriptor["stats"] = {
+  ops: "Operations",
+  opsShort: "Ops",
+  opsTitle: "Operations per second",
+  opsSeries: "ops",
+  evictionsShort: "Evictions",
+  evictionsTitle: "Evictions per second",
+  evictionsNote: null,
+  noMemoryMax: "unlimited",
+  missing: () => null,
+};
