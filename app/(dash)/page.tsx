@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/guard";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/queries/connections";
 import { OverviewCards } from "@/components/stats/overview-cards";
 
@@ -17,11 +17,11 @@ export default async function OverviewPage() {
         <div className="mt-6 rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
           <p className="font-medium">No cache connections yet.</p>
           <p className="mt-1 text-sm text-slate-500">
-            {roleAllows(user.role, "admin")
+            {can(user, "connections.manage")
               ? "Add a Redis, Memcached or uWSGI cache to start browsing its keys."
               : "An admin has to add a connection before there is anything to browse."}
           </p>
-          {roleAllows(user.role, "admin") && (
+          {can(user, "connections.manage") && (
             <Link href="/connections/new" className="mt-4 inline-block rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500">
               Add a connection
             </Link>

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { roleAllows, type Role } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/auth/roles";
 import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
 import { ENVIRONMENTS } from "@/lib/queries/connections";
 import { ConnectionStatus } from "../connections/connection-status";
@@ -35,7 +36,7 @@ export function Sidebar({ connections, role }: { connections: SidebarConnection[
         <div className="mt-4 mb-1 flex items-center justify-between px-2">
           <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Connections</span>
           <Link href="/connections" className="text-xs text-indigo-600 hover:underline dark:text-indigo-400">
-            {roleAllows(role, "admin") ? "Manage" : "All"}
+            {can({ role }, "connections.manage") ? "Manage" : "All"}
           </Link>
         </div>
         {connections.length === 0 && <p className="px-2 text-sm text-slate-500">None yet.</p>}
@@ -70,7 +71,7 @@ export function Sidebar({ connections, role }: { connections: SidebarConnection[
         <Link href="/audit" className={linkClass}>
           Audit log
         </Link>
-        {roleAllows(role, "admin") && (
+        {can({ role }, "users.manage") && (
           <Link href="/users" className={linkClass}>
             Users
           </Link>

@@ -3,7 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { completeAudit, openAudit, recordAudit, type AuditInput, type AuditSnapshot } from "../audit/record";
 import { requireActionUser } from "../auth/guard";
-import { roleAllows, type Role } from "../auth/roles";
+import { can, roleFor, type Permission } from "../auth/permissions";
 import { clientAddress, type SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
@@ -49,7 +49,8 @@ interface BaseOptions<S extends z.ZodType> {
   /** Audit action name, `<domain>.<verb>`. */
   name: string;
   input: S;
-  role: Role;
+  /** What the caller must be allowed (mapped onto roles in `lib/auth/permissions.ts`). */
+  permission: Permission;
   /** Mutating actions are audited; reads are not. */
   audited: boolean;
 }
@@ -72,7 +73,7 @@ function failure(error: unknown): { code: ErrorCode; message: string; stored?: S
 }
 
 /**
- * The one way to define a server action: checks the session (401 when absent) and the role, validates the
+ * The one way to define a server action: checks the session (401 when absent) and the permission, validates the
  * input with zod, loads the connection profile and refuses writes on read-only connections, turns expected
  * errors into `{ ok: false, code, message }`, and audits — also refusals and failures. An audited action's
  * entry is written as `pending` before `run` and completed after it; when the database cannot take that
@@ -127,8 +128,8 @@ export function defineAction<S extends z.ZodType, T>(
       return { ok: false, ...error };
     };
 
-    if (!roleAllows(signedIn.user.role, options.role)) {
-      return refuse({ code: "FORBIDDEN", message: `This needs the ${options.role} role.` });
+    if (!can(signedIn.user, options.permission)) {
+      return refuse({ code: "FORBIDDEN", message: `This needs the ${roleFor(options.permission)} role.` });
     }
 
     const parsed = options.input.safeParse(rawInput);

@@ -5,7 +5,7 @@ import { NextResponse } from "next/server";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable } from "../db-errors";
 import { loginPathFor } from "./next-path";
 import { requestTargetOf } from "./request-origin";
-import { roleAllows, type Role } from "./roles";
+import { can, roleFor, type Permission } from "./permissions";
 import { currentUser, type SignedIn } from "./session";
 
 /** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
@@ -20,12 +20,12 @@ async function lookUpUser(): Promise<SignedIn | null> {
 
 /**
  * For pages and layouts: sends anonymous visitors to sign in (and back to this page afterwards), answers
- * 403 to a role that is too low.
+ * 403 when the role does not grant the permission.
  */
-export async function requirePageUser(needed: Role = "viewer"): Promise<SignedIn> {
+export async function requirePageUser(needed?: Permission): Promise<SignedIn> {
   const signedIn = await lookUpUser();
   if (!signedIn) redirect(loginPathFor(requestTargetOf(await headers())));
-  if (!roleAllows(signedIn.user.role, needed)) forbidden();
+  if (needed && !can(signedIn.user, needed)) forbidden();
   return signedIn;
 }
 
@@ -52,10 +52,10 @@ export function crossOriginRequest(request: Request): boolean {
 
 /**
  * For route handlers: 403 for a state-changing request from another origin, 401 without a session, 403
- * below the needed role, before the handler runs.
+ * when the role does not grant the permission, before the handler runs.
  */
 export function withUser<Args extends unknown[]>(
-  needed: Role,
+  needed: Permission,
   handler: (signedIn: SignedIn, ...args: Args) => Promise<Response>,
 ): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
@@ -73,8 +73,8 @@ export function withUser<Args extends unknown[]>(
     if (!signedIn) {
       return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
     }
-    if (!roleAllows(signedIn.user.role, needed)) {
-      return NextResponse.json({ ok: false, code: "FORBIDDEN", message: `This needs the ${needed} role.` }, { status: 403 });
+    if (!can(signedIn.user, needed)) {
+      return NextResponse.json({ ok: false, code: "FORBIDDEN", message: `This needs the ${roleFor(needed)} role.` }, { status: 403 });
     }
     const response = await handler(signedIn, ...args);
     // The server's own share of the request (session check, handler, serialising the reply), for the

@@ -2,7 +2,7 @@ import "server-only";
 import { NextRequest, NextResponse } from "next/server";
 import type { z } from "zod";
 import { withUser } from "../auth/guard";
-import type { Role } from "../auth/roles";
+import type { Permission } from "../auth/permissions";
 import type { SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
@@ -12,7 +12,7 @@ import { Refusal } from "./refusal";
 
 /**
  * The read path's counterpart of `defineAction`: every route handler is one `defineRoute`. It checks the
- * origin, the session and the role (`withUser`), loads the connection named by the `id` path segment,
+ * origin, the session and the permission (`withUser`), loads the connection named by the `id` path segment,
  * validates the query and the body with zod, and turns every refusal or failure into
  * `{ ok: false, code, message }` with the status from the one code → status table in `lib/wire/errors.ts`.
  */
@@ -51,7 +51,8 @@ export interface RouteContext<Q, B, C> {
 }
 
 interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined> {
-  role: Role;
+  /** What the caller must be allowed (mapped onto roles in `lib/auth/permissions.ts`). */
+  permission: Permission;
   /**
    * `"load"`: the `id` segment names a connection (404 when it does not exist). `"listable"`: also 400
    * UNSUPPORTED when its backend cannot list keys.
@@ -91,7 +92,7 @@ export function defineRoute<
   BS extends z.ZodType | undefined = undefined,
   Conn extends ConnectionNeed | undefined = undefined,
 >(options: RouteOptions<QS, BS, Conn>) {
-  return withUser(options.role, async (signedIn, incoming: Request, context: { params: Promise<Params> }) => {
+  return withUser(options.permission, async (signedIn, incoming: Request, context: { params: Promise<Params> }) => {
     // Next.js passes a NextRequest; tests may pass a plain Request.
     const request = incoming instanceof NextRequest ? incoming : new NextRequest(incoming);
     try {

@@ -36,7 +36,7 @@ async function signedInAs(role: string): Promise<void> {
 const failing = defineAction({
   name: "test.fail",
   input: z.object({ connectionId: z.string() }),
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async (_input, ctx) => {

@@ -92,7 +92,7 @@ describe("audited changes", () => {
       const probe = defineAction({
         name: "test.probe",
         input: z.object({ connectionId: z.string(), key: z.string() }),
-        role: "editor",
+        permission: "keys.write",
         audited: true,
         connection: "write",
         run: async ({ key }, ctx) => {
@@ -127,7 +127,7 @@ describe("audited changes", () => {
 
       // A session last seen long ago is refreshed on its next use: a write the lock refuses.
       await db().session.update({ where: { id: sessionId }, data: { lastSeenAt: new Date(Date.now() - 2 * 3600_000) } });
-      const route = withUser("viewer", async () => Response.json({ ok: true }));
+      const route = withUser("session.read", async () => Response.json({ ok: true }));
       const response = await whileLocked(() => route());
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ code: "DATABASE_UNAVAILABLE" });

@@ -6,7 +6,7 @@ import { inputClass } from "@/components/ui/field";
 import { presentEntry } from "@/lib/audit/present";
 import { auditFacets, filterFromParams, filterToParams, listAuditEntries } from "@/lib/audit/query";
 import { requirePageUser } from "@/lib/auth/guard";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listConnections } from "@/lib/queries/connections";
 import { getSettings } from "@/lib/settings";
 
@@ -52,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   ]);
   const live = new Set(connections.map((c) => c.id));
   const query = filterToParams(filter);
-  const canUndo = roleAllows(user.role, "editor");
+  const canUndo = can(user, "audit.undo");
   const capFromEnv = process.env.CACHEBOARD_AUDIT_SNAPSHOT_MAX_BYTES ? Number(process.env.CACHEBOARD_AUDIT_SNAPSHOT_MAX_BYTES) : null;
 
   return (
@@ -121,7 +121,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
       </div>
 
-      {roleAllows(user.role, "admin") && (
+      {can(user, "audit.configure") && (
         <section className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
           <h2 className="font-semibold">Retention</h2>
           <p className="text-sm text-slate-500">Entries are never edited or deleted by anyone; only this rule removes old ones, hourly, and each prune is itself recorded.</p>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ConnectionStatus } from "@/components/connections/connection-status";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { requirePageUser } from "@/lib/auth/guard";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
 import { kindLabel } from "@/lib/kinds";
 import { listConnections } from "@/lib/queries/connections";
@@ -19,7 +19,7 @@ function address(settings: Record<string, unknown>): string {
 
 export default async function ConnectionsPage() {
   const { user } = await requirePageUser();
-  const admin = roleAllows(user.role, "admin");
+  const admin = can(user, "connections.manage");
   const connections = await listConnections();
   return (
     <div className="mx-auto max-w-5xl space-y-6 p-6">

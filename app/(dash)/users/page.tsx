@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  const { user: me } = await requirePageUser("admin");
+  const { user: me } = await requirePageUser("users.manage");
   const users = await db().user.findMany({ orderBy: { createdAt: "asc" } });
   return (
     <div className="mx-auto max-w-5xl space-y-8 p-6">

@@ -19,7 +19,7 @@ const input = z
 export const changePassword = defineAction({
   name: "account.change-password",
   input,
-  role: "viewer",
+  permission: "account.manage",
   audited: true,
   run: async ({ current, password }, ctx) => {
     const user = await db().user.findUniqueOrThrow({ where: { id: ctx.user.id } });

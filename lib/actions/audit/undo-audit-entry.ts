@@ -15,7 +15,7 @@ import { connectionIdSchema } from "../schemas";
 export const undoAuditEntry = defineAction({
   name: "audit.undo",
   input: z.object({ connectionId: connectionIdSchema, entryId: z.number().int().positive(), force: z.boolean().default(false) }),
-  role: "editor",
+  permission: "audit.undo",
   audited: true,
   connection: "write",
   run: async ({ entryId, force }, ctx) => {

@@ -16,7 +16,7 @@ const input = z.object({
 export const updateAuditSettings = defineAction({
   name: "audit.update-settings",
   input,
-  role: "admin",
+  permission: "audit.configure",
   audited: true,
   run: async (settings, ctx) => {
     ctx.audit.detail = { ...settings };

@@ -8,7 +8,7 @@ import { defineAction } from "../define-action";
 export const signOut = defineAction({
   name: "auth.sign-out",
   input: z.object({}),
-  role: "viewer",
+  permission: "account.manage",
   audited: true,
   run: async () => {
     await endSession();

@@ -10,7 +10,7 @@ import { Refusal } from "../../server/refusal";
 export const createConnection = defineAction({
   name: "connections.create",
   input: profileFields,
-  role: "admin",
+  permission: "connections.manage",
   audited: true,
   run: async (fields, ctx) => {
     ctx.audit.detail = { name: fields.name, kind: fields.kind, environment: fields.environment, readOnly: fields.readOnly };

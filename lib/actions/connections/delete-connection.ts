@@ -11,7 +11,7 @@ import { connectionIdSchema } from "../schemas";
 export const deleteConnection = defineAction({
   name: "connections.delete",
   input: z.object({ id: connectionIdSchema }),
-  role: "admin",
+  permission: "connections.manage",
   audited: true,
   run: async ({ id }, ctx) => {
     ctx.audit.detail = { id };

@@ -16,7 +16,7 @@ import { connectionIdSchema } from "../schemas";
 export const testConnection = defineAction({
   name: "connections.test",
   input: z.object({ id: connectionIdSchema.optional(), profile: profileFields }),
-  role: "admin",
+  permission: "connections.manage",
   audited: true,
   run: async ({ id, profile }, ctx) => {
     ctx.audit.detail = { id: id ?? null, name: profile.name, kind: profile.kind, address: addressOf(profile.settings) };

@@ -12,7 +12,7 @@ import { connectionIdSchema } from "../schemas";
 export const updateConnection = defineAction({
   name: "connections.update",
   input: z.object({ id: connectionIdSchema, profile: profileFields }),
-  role: "admin",
+  permission: "connections.manage",
   audited: true,
   run: async ({ id, profile }, ctx) => {
     ctx.audit.detail = { id, name: profile.name };

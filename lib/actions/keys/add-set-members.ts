@@ -16,7 +16,7 @@ const input = z.object({
 export const addSetMembers = defineAction({
   name: "keys.set-add",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, members, replaces }, ctx) => {

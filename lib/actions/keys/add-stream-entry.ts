@@ -16,7 +16,7 @@ const input = z.object({
 export const addStreamEntry = defineAction({
   name: "keys.stream-add",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, id, fields }, ctx) => {

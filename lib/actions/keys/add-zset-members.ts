@@ -20,7 +20,7 @@ const input = z
 export const addZsetMembers = defineAction({
   name: "keys.zset-add",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, members, expected, replaces }, ctx) => {

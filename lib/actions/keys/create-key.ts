@@ -29,7 +29,7 @@ const input = z.object({
 export const createKey = defineAction({
   name: "keys.create",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, content, ttlMs }, ctx) => {

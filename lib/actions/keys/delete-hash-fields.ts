@@ -18,7 +18,7 @@ const input = z
 export const deleteHashFields = defineAction({
   name: "keys.hash-delete",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, fields, expected }, ctx) => {

@@ -14,7 +14,7 @@ const input = z.object({ connectionId: connectionIdSchema, key: bytesSchema, con
 export const deleteKey = defineAction({
   name: "keys.delete",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, confirm }, ctx) => {

@@ -24,7 +24,7 @@ export const deleteKeys = defineAction({
     pattern: z.string().max(2000).optional(),
     confirm: confirmationSchema,
   }),
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ keys, pattern, confirm }, ctx) => {

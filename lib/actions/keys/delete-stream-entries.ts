@@ -14,7 +14,7 @@ const input = z.object({
 export const deleteStreamEntries = defineAction({
   name: "keys.stream-delete",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, ids }, ctx) => {

@@ -15,7 +15,7 @@ const input = z.object({
 export const incrementCounter = defineAction({
   name: "keys.increment",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, delta }, ctx) => {

@@ -11,7 +11,7 @@ const input = z.object({ connectionId: connectionIdSchema, key: bytesSchema });
 export const persistKey = defineAction({
   name: "keys.persist",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key }, ctx) => {

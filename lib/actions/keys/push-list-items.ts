@@ -15,7 +15,7 @@ const input = z.object({
 export const pushListItems = defineAction({
   name: "keys.list-push",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, values, end }, ctx) => {

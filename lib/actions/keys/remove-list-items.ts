@@ -17,7 +17,7 @@ const input = z.object({
 export const removeListItems = defineAction({
   name: "keys.list-remove",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, index, expected }, ctx) => {

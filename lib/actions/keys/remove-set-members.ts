@@ -14,7 +14,7 @@ const input = z.object({
 export const removeSetMembers = defineAction({
   name: "keys.set-remove",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, members }, ctx) => {

@@ -18,7 +18,7 @@ const input = z
 export const removeZsetMembers = defineAction({
   name: "keys.zset-remove",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, members, expected }, ctx) => {

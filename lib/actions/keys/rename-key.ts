@@ -16,7 +16,7 @@ const input = z.object({
 export const renameKey = defineAction({
   name: "keys.rename",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, newKey }, ctx) => {

@@ -23,7 +23,7 @@ const input = z.object({
 export const setHashField = defineAction({
   name: "keys.hash-set",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, field, value, expected, previousField }, ctx) => {

@@ -17,7 +17,7 @@ const input = z.object({
 export const setListItem = defineAction({
   name: "keys.list-set",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, index, value, expected }, ctx) => {

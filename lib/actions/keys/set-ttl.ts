@@ -21,7 +21,7 @@ const EXPIRES_NOW_MS = 1000;
 export const setTtl = defineAction({
   name: "keys.set-ttl",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, ttlMs, confirm }, ctx) => {

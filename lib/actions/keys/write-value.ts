@@ -18,7 +18,7 @@ const input = z.object({
 export const writeValue = defineAction({
   name: "keys.write-value",
   input,
-  role: "editor",
+  permission: "keys.write",
   audited: true,
   connection: "write",
   run: async ({ key, value, expect, flags }, ctx) => {

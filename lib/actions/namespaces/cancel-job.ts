@@ -12,7 +12,7 @@ import { connectionIdSchema } from "../schemas";
 export const cancelJob = defineAction({
   name: "jobs.cancel",
   input: z.object({ connectionId: connectionIdSchema, jobId: z.string().uuid() }),
-  role: "viewer",
+  permission: "keys.read",
   audited: false,
   connection: "read",
   run: async ({ connectionId, jobId }, ctx) => ({ cancelled: cancel(connectionId, jobId, ctx.user.id) }),

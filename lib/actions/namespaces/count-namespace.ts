@@ -10,7 +10,7 @@ import { bytesSchema, connectionIdSchema } from "../schemas";
 export const countNamespace = defineAction({
   name: "namespaces.count",
   input: z.object({ connectionId: connectionIdSchema, prefix: bytesSchema, alsoPrefixes: alsoPrefixesSchema }),
-  role: "viewer",
+  permission: "keys.read",
   audited: false,
   connection: "read",
   run: async ({ prefix, alsoPrefixes }, ctx) => ({

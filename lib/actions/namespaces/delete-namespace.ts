@@ -22,7 +22,7 @@ export const deleteNamespace = defineAction({
     confirm: confirmationSchema,
     alsoPrefixes: alsoPrefixesSchema,
   }),
-  role: "editor",
+  permission: "namespaces.write",
   audited: true,
   connection: "write",
   run: async ({ prefix, confirm, alsoPrefixes }, ctx) => {

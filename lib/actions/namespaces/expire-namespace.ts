@@ -20,7 +20,7 @@ export const expireNamespace = defineAction({
     confirm: confirmationSchema,
     ttlMs: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
   }),
-  role: "editor",
+  permission: "namespaces.write",
   audited: true,
   connection: "write",
   run: async ({ prefix, ttlMs, confirm }, ctx) => {

@@ -24,7 +24,7 @@ const input = z
 export const createUser = defineAction({
   name: "users.create",
   input,
-  role: "admin",
+  permission: "users.manage",
   audited: true,
   run: async ({ email, name, role, password }, ctx) => {
     ctx.audit.detail = { email, role };

@@ -11,7 +11,7 @@ import { keepAnAdmin } from "./last-admin";
 export const deleteUser = defineAction({
   name: "users.delete",
   input: z.object({ id: z.string().min(1).max(64) }),
-  role: "admin",
+  permission: "users.manage",
   audited: true,
   run: async ({ id }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });

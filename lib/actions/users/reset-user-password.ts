@@ -18,7 +18,7 @@ const input = z
 export const resetUserPassword = defineAction({
   name: "users.reset-password",
   input,
-  role: "admin",
+  permission: "users.manage",
   audited: true,
   run: async ({ id, password }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });

@@ -19,7 +19,7 @@ const input = z.object({
 export const updateUser = defineAction({
   name: "users.update",
   input,
-  role: "admin",
+  permission: "users.manage",
   audited: true,
   run: async ({ id, role, disabled, name }, ctx) => {
     const user = await db().user.findUnique({ where: { id } });

@@ -5,7 +5,13 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
+
+/** The role a declared permission maps onto; undefined for a name the permission table does not have. */
+function roleOf(permission: string | undefined): Role | undefined {
+  return permission && permission in PERMISSIONS ? PERMISSIONS[permission as Permission] : undefined;
+}
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -25,7 +31,7 @@ export interface RouteHandler {
   file: string;
   url: string;
   method: string;
-  /** The role given to defineRoute; undefined when the handler is not defined by it. */
+  /** The role the permission given to defineRoute maps onto; undefined when the handler is not defined by it. */
   role: Role | undefined;
 }
 
@@ -35,11 +41,11 @@ export function routeHandlers(): RouteHandler[] {
     .flatMap((file) => {
       const url = urlOf(path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep));
       const source = readFileSync(file, "utf8");
-      return [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*defineRoute\(\{\s*role:\s*"(\w+)")?/g)].map((m) => ({
+      return [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*defineRoute\(\{\s*permission:\s*"([\w.]+)")?/g)].map((m) => ({
         file: path.relative(root, file),
         url,
         method: m[1]!,
-        role: m[3] as Role | undefined,
+        role: roleOf(m[3]),
       }));
     });
 }
@@ -47,7 +53,7 @@ export function routeHandlers(): RouteHandler[] {
 export interface ServerAction {
   /** `<file>#<export>`, as the build's action manifest names it. */
   name: string;
-  /** The role given to defineAction, "public" for definePublicAction, undefined when neither is found. */
+  /** The role defineAction's permission maps onto, "public" for definePublicAction, undefined when neither is found. */
   role: Role | "public" | undefined;
 }
 
@@ -59,7 +65,7 @@ export function serverActions(): ServerAction[] {
       const exports = [...source.matchAll(/export\s+(?:const|async\s+function)\s+(\w+)/g)];
       return exports.map((m, i) => {
         const body = source.slice(m.index, exports[i + 1]?.index ?? source.length);
-        const role = /^export\s+const\s+\w+\s*=\s*definePublicAction\(/.test(body) ? "public" : (/\brole:\s*"(\w+)"/.exec(body)?.[1] as Role | undefined);
+        const role = /^export\s+const\s+\w+\s*=\s*definePublicAction\(/.test(body) ? "public" : roleOf(/\bpermission:\s*"([\w.]+)"/.exec(body)?.[1]);
         return { name: `${path.relative(root, file)}#${m[1]}`, role };
       });
     });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { KeyBrowser } from "@/components/browser/key-browser";
 import { requirePageUser } from "@/lib/auth/guard";
-import { roleAllows } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { loadConnection } from "@/lib/connections/load";
 import { driverCapabilities } from "@/lib/drivers/registry";
 
@@ -18,7 +18,7 @@ export default async function ConnectionKeysPage({ params }: { params: Promise<{
     <KeyBrowser
       profile={profile}
       capabilities={driverCapabilities(profile.kind)}
-      canWrite={!profile.readOnly && roleAllows(user.role, "editor")}
+      canWrite={can(user, "keys.write", profile)}
     />
   );
 }

@@ -6,7 +6,7 @@ import { localRedisOffer } from "@/lib/connections/local-offer";
 export const metadata: Metadata = { title: "Add a connection" };
 
 export default async function NewConnectionPage({ searchParams }: { searchParams: Promise<{ local?: string }> }) {
-  await requirePageUser("admin");
+  await requirePageUser("connections.manage");
   const offer = await localRedisOffer();
   const { local } = await searchParams;
   return (

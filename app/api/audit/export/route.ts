@@ -39,7 +39,7 @@ function csvCell(value: string | number | null): string {
 
 /** The filtered audit log as CSV or JSON Lines, streamed in batches. Values themselves are not exported. */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "audit.read",
   handler: async ({ request }) => {
     const format = request.nextUrl.searchParams.get("format") === "jsonl" ? "jsonl" : "csv";
     const filter = filterFromParams(request.nextUrl.searchParams);

@@ -8,7 +8,7 @@ const FIRST_READING_WAIT_MS = 2_500;
 
 /** The at-a-glance figures of every connection, from the samplers (started here on the first visit). */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "connections.read",
   handler: async (): Promise<OverviewReply> => {
     const rows = await db().connectionProfile.findMany({ select: { id: true }, orderBy: { name: "asc" } });
     const connections = await Promise.all(

@@ -3,6 +3,6 @@ import { defineRoute } from "@/lib/server/route";
 
 /** Reachability and latency of every connection, for the sidebar's status dots. */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "connections.read",
   handler: async () => ({ ok: true, connections: await connectionHealth() }),
 });

@@ -7,7 +7,7 @@ import { loadConnection } from "@/lib/connections/load";
 export const metadata: Metadata = { title: "Edit connection" };
 
 export default async function EditConnectionPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("admin");
+  await requirePageUser("connections.manage");
   const { id } = await params;
   const connection = await loadConnection(id);
   if (!connection) notFound();

@@ -11,7 +11,7 @@ const MAX_COLLECTION_PAGE = 1000;
  * URL would both cap and log them.
  */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   invalid: "The request names no valid key",
   body: z.object({

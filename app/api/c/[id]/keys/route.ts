@@ -34,7 +34,7 @@ function answer(connection: LoadedConnection, request: NextRequest, { match, pre
 
 /** One page of keys; the body carries the prefix and the exact key as base64, since keys are bytes. */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   body: z.object({
     ...pageFields,
@@ -51,7 +51,7 @@ export const POST = defineRoute({
 
 /** The same page for shareable URLs: `?cursor=&q=<glob>&ns=<base64url prefix>&exact=<base64url key>&type=&limit=`. */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   query: z.object({
     ...pageFields,

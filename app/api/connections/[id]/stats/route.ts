@@ -11,7 +11,7 @@ const FIRST_READING_WAIT_MS = 3_000;
  * page polls with `since` set to the newest sample it holds and gets only what it has not seen.
  */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "connections.read",
   connection: "load",
   query: z.object({ since: z.coerce.number().positive().optional() }),
   handler: async ({ connection, query: { since } }): Promise<StatsReply> => {

@@ -4,7 +4,7 @@ import { Refusal } from "@/lib/server/refusal";
 
 /** Progress and (partial) result of one of the caller's jobs on this connection. */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   handler: async ({ signedIn: { user }, params }) => {
     const job = readJob(params.id ?? "", params.jobId ?? "", user.id);
     if (!job) throw new Refusal("NOT_FOUND", "That job does not exist or has expired.");

@@ -14,7 +14,7 @@ function filenameFor(key: Buffer): string {
  * the browser's own download handling takes the stream, and so a key of any length travels in the body.
  */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   invalid: "The request names no valid key",
   body: z.object({ key: bytesSchema }),

@@ -8,7 +8,7 @@ import { defineRoute } from "@/lib/server/route";
  * GET /api/c/[id]/jobs/[jobId] for progress and the rows, cancel with the jobs.cancel action.
  */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "listable",
   body: z.object({
     by: z.enum(["size", "ttl"]),

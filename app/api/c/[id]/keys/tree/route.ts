@@ -26,7 +26,7 @@ async function start(connection: LoadedConnection, rescan: boolean): Promise<voi
  * starts the scan. `?generation=…&version=…` (from the previous answer) asks only for what changed.
  */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "listable",
   query: z.object({ generation: z.coerce.number().int().optional(), version: z.coerce.number().int().optional() }),
   handler: async ({ connection, query: { generation, version } }) => {
@@ -38,7 +38,7 @@ export const GET = defineRoute({
 
 /** Starts a rescan (unless one runs); the current index stays in use until the new one is complete. */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "listable",
   handler: async ({ connection }) => {
     await start(connection, true);
@@ -48,7 +48,7 @@ export const POST = defineRoute({
 
 /** Stops the running scan: a first scan keeps what it found so far, a rescan leaves the old index. */
 export const DELETE = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "listable",
   handler: async ({ connection }) => ({ cancelled: cancelScan(connection.profile.id, connection.profile.keyDelimiter) }),
 });

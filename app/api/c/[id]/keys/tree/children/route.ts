@@ -11,7 +11,7 @@ const MAX_LIMIT = 10_000;
  * level), `offset`, `limit` and `filter` (text the label must contain).
  */
 export const GET = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   query: z.object({
     prefix: bytesSchema.default(Buffer.alloc(0)),
@@ -31,7 +31,7 @@ export const GET = defineRoute({
  * keys that fills the level in; poll GET for `filling` to turn false.
  */
 export const POST = defineRoute({
-  role: "viewer",
+  permission: "keys.read",
   connection: "load",
   invalid: "prefix (base64url of a namespace) is required",
   body: z.object({ prefix: bytesSchema.refine((bytes) => bytes.length > 0, "empty") }),

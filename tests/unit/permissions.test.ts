@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { can, changesCache, PERMISSIONS, roleFor, type Permission } from "@/lib/auth/permissions";
+import { ROLES } from "@/lib/auth/roles";
+
+describe("permissions", () => {
+  it("map onto today's roles: viewers read, editors also change keys, admins also manage", () => {
+    const granted = (role: string) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can({ role }, p)).sort();
+    expect(granted("viewer")).toEqual(["account.manage", "audit.read", "connections.read", "keys.read", "session.read"]);
+    expect(granted("editor")).toEqual([...granted("viewer"), "audit.undo", "keys.write", "namespaces.write"].sort());
+    expect(granted("admin")).toEqual((Object.keys(PERMISSIONS) as Permission[]).sort());
+    expect(granted("nobody")).toEqual([]);
+    for (const permission of Object.keys(PERMISSIONS) as Permission[]) expect(ROLES).toContain(roleFor(permission));
+  });
+
+  it("refuse cache writes on a read-only connection to every role, and allow reads there", () => {
+    const readOnly = { readOnly: true };
+    for (const role of ROLES) {
+      expect(can({ role }, "keys.write", readOnly)).toBe(false);
+      expect(can({ role }, "namespaces.write", readOnly)).toBe(false);
+      expect(can({ role }, "keys.read", readOnly)).toBe(true);
+    }
+    expect(can({ role: "editor" }, "keys.write", { readOnly: false })).toBe(true);
+    expect(changesCache("keys.write")).toBe(true);
+    expect(changesCache("connections.manage")).toBe(false);
+  });
+});
