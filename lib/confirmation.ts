@@ -2,7 +2,7 @@
  * What a person types to confirm a destructive change on a production connection. Shared by the dialogs
  * that ask for it and the server actions that refuse without it, so both always agree.
  */
-import { keyText } from "./key-text";
+import { keyText } from "./wire/keys";
 
 /** Longer names are not worth retyping: the word "delete" stands in for them. */
 const TYPED_NAME_MAX = 80;

@@ -9,7 +9,7 @@ import { createKey } from "@/lib/actions/keys/create-key";
 import { CodecError, fromHex } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
-import { bytesToBase64, keyToParam } from "@/lib/key-text";
+import { bytesToBase64, keyToParam } from "@/lib/wire/keys";
 import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "./value-editor/new-value";
 import { runAction } from "./value-view/run-action";
 import { ErrorText } from "@/components/ui/error-text";

@@ -1,24 +1,13 @@
-import type { JobView } from "@/lib/browser/jobs";
-import type { KeyPage, KeyPageError } from "@/lib/browser/key-row";
-import type { TreeChildren, TreeState } from "@/lib/browser/tree-view";
+/**
+ * The browser's one module for the key browser's route handlers: each call answers the parsed reply or
+ * throws `ApiError` with the stable code (see `lib/wire/errors.ts`).
+ */
+import type { JobView } from "@/lib/wire/jobs";
+import type { KeyPage } from "@/lib/wire/key-page";
+import { readReply } from "@/lib/wire/errors";
+import type { TreeChildren, TreeState } from "@/lib/wire/tree";
 
-/** An error the route handlers answered with; `code` is the stable driver or app error code. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function json<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => null)) as (T & Partial<KeyPageError>) | null;
-  if (!response.ok || !body) {
-    throw new ApiError(body?.code ?? `HTTP_${response.status}`, body?.message ?? `The server answered ${response.status}.`);
-  }
-  return body;
-}
+export { ApiError } from "@/lib/wire/errors";
 
 export interface KeyPageQuery {
   cursor?: string;
@@ -36,7 +25,7 @@ export async function fetchKeyPage(connectionId: string, query: KeyPageQuery, si
     body: JSON.stringify(query),
     signal,
   });
-  const page = await json<KeyPage>(response);
+  const page = await readReply<KeyPage>(response);
   return { ...page, receivedAt: Date.now() };
 }
 
@@ -45,7 +34,7 @@ const treeUrl = (connectionId: string) => `/api/c/${encodeURIComponent(connectio
 /** The shared namespace index (started by the first call); with `since`, only the first-level nodes that changed. */
 export async function fetchTreeState(connectionId: string, since?: { generation: number; version: number }): Promise<TreeState> {
   const query = since ? `?generation=${since.generation}&version=${since.version}` : "";
-  return json<TreeState>(await fetch(`${treeUrl(connectionId)}${query}`, { cache: "no-store" }));
+  return readReply<TreeState>(await fetch(`${treeUrl(connectionId)}${query}`, { cache: "no-store" }));
 }
 
 export async function fetchTreeChildren(
@@ -54,27 +43,27 @@ export async function fetchTreeChildren(
   signal?: AbortSignal,
 ): Promise<TreeChildren> {
   const search = new URLSearchParams({ prefix: query.prefix, offset: String(query.offset), limit: String(query.limit), filter: query.filter });
-  return json<TreeChildren>(await fetch(`${treeUrl(connectionId)}/children?${search}`, { cache: "no-store", signal }));
+  return readReply<TreeChildren>(await fetch(`${treeUrl(connectionId)}/children?${search}`, { cache: "no-store", signal }));
 }
 
 /** Fills in a level the index capped, by a scan of only the keys under `prefix` (base64url). */
 export async function fillTreeLevel(connectionId: string, prefix: string): Promise<void> {
-  await json<{ started: boolean }>(
+  await readReply<{ started: boolean }>(
     await fetch(`${treeUrl(connectionId)}/children`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prefix }) }),
   );
 }
 
 export async function rescanTree(connectionId: string): Promise<TreeState> {
-  return json<TreeState>(await fetch(treeUrl(connectionId), { method: "POST" }));
+  return readReply<TreeState>(await fetch(treeUrl(connectionId), { method: "POST" }));
 }
 
 export async function cancelTreeScan(connectionId: string): Promise<void> {
-  await json<{ cancelled: boolean }>(await fetch(treeUrl(connectionId), { method: "DELETE" }));
+  await readReply<{ cancelled: boolean }>(await fetch(treeUrl(connectionId), { method: "DELETE" }));
 }
 
 export async function fetchJob<R>(connectionId: string, jobId: string): Promise<JobView<R>> {
   const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/jobs/${encodeURIComponent(jobId)}`, { cache: "no-store" });
-  return json<JobView<R>>(response);
+  return readReply<JobView<R>>(response);
 }
 
 export interface TopKeysQuery {
@@ -92,5 +81,5 @@ export async function startTopKeys(connectionId: string, query: TopKeysQuery): P
     headers: { "content-type": "application/json" },
     body: JSON.stringify(query),
   });
-  return (await json<{ jobId: string }>(response)).jobId;
+  return (await readReply<{ jobId: string }>(response)).jobId;
 }

@@ -4,7 +4,7 @@ import { inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { incrementCounter } from "@/lib/actions/keys/increment-counter";
 import { writeValue } from "@/lib/actions/keys/write-value";
-import { bytesToBase64 } from "@/lib/key-text";
+import { bytesToBase64 } from "@/lib/wire/keys";
 import type { DecodedValue } from "@/lib/codecs";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesForNumber } from "./value-editor/edit-text";

@@ -1,4 +1,4 @@
-import type { JobView } from "@/lib/browser/jobs";
+import type { JobView } from "@/lib/wire/jobs";
 import { formatCount } from "./format";
 
 /** Keys scanned out of the database's key count, and what the job found or changed so far. */

@@ -1,4 +1,4 @@
-import type { KeyPage, KeyRow } from "@/lib/browser/key-row";
+import type { KeyPage, KeyRow } from "@/lib/wire/key-page";
 
 export type Row = KeyRow & { receivedAt: number };
 export type LoadedPage = KeyPage & { receivedAt: number };

@@ -9,7 +9,7 @@
  *   accept at all, so the URL carries a short handle instead and the key itself stays in this tab's
  *   session storage.
  */
-import { keyFromParam, keyText, keyToParam } from "@/lib/key-text";
+import { keyFromParam, keyText, keyToParam } from "@/lib/wire/keys";
 
 const MAX_URL_KEY_CHARS = 2048;
 const HANDLE = "~";

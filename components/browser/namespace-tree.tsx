@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/browser/tree-view";
+import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/wire/tree";
 import { queryKeys } from "@/lib/query-keys";
 import { cancelTreeScan, fetchTreeChildren, fetchTreeState, fillTreeLevel, rescanTree } from "./api";
 import { formatBytes, formatCount } from "./format";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { keyText } from "../key-text";
+import { keyText } from "../wire/keys";
 import { isLitestarChildStore } from "../keyspace";
 import { Refusal } from "../server/refusal";
 import { bytesSchema } from "./schemas";

@@ -1,7 +1,7 @@
 import "server-only";
 import { analysisLabel, analyze, budgetForSize, renderText, TOO_LARGE_LABEL, tryUtf8, type Budget } from "../codecs";
 import type { AuditEntry } from "../db";
-import { keyText, keyToParam } from "../key-text";
+import { keyText, keyToParam } from "../wire/keys";
 import { readDump } from "./rdb-dump";
 import type { KeySnapshotMeta } from "./snapshot";
 import { undoability } from "./undo";

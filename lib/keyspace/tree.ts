@@ -1,4 +1,4 @@
-import { keyText } from "@/lib/key-text";
+import { keyText } from "@/lib/wire/keys";
 import { asBytes, byteKey, indexOf } from "./bytes";
 import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
 

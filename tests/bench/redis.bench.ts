@@ -5,9 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
-import { keyPage } from "@/lib/browser/key-page";
-import { openValueDownload } from "@/lib/browser/value-download";
-import { toWire } from "@/lib/browser/value-wire";
+import { keyPage } from "@/lib/server/keys/key-page";
+import { openValueDownload } from "@/lib/server/keys/value-download";
+import { toWire } from "@/lib/server/keys/to-wire";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { requireBinary } from "@/tests/support/process";

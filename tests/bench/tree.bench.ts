@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
-import type { TreeState } from "@/lib/browser/tree-view";
+import type { TreeState } from "@/lib/wire/tree";
 import { startRedis } from "@/tests/support/redis";
 import { startApp, type RunningApp } from "../e2e/support/app";
 import { type BenchFigure, figure } from "./report";

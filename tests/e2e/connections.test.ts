@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { keyToParam } from "@/lib/key-text";
+import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";

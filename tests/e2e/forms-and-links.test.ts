@@ -9,7 +9,7 @@ import type { Page, Route } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { keyToParam } from "@/lib/key-text";
+import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startUwsgi, type UwsgiServer } from "../support/uwsgi";
 import { startApp, type RunningApp } from "./support/app";

@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { keyToParam } from "@/lib/key-text";
+import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, type Browser } from "./support/browser";

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyToParam } from "@/lib/key-text";
+import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, type Browser } from "./support/browser";

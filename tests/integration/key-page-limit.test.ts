@@ -5,8 +5,8 @@
  */
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyPage } from "@/lib/browser/key-page";
-import { keyFromParam } from "@/lib/key-text";
+import { keyPage } from "@/lib/server/keys/key-page";
+import { keyFromParam } from "@/lib/wire/keys";
 import { createDriver } from "@/lib/drivers/registry";
 import { createMemcachedDriver } from "@/lib/drivers/memcached";
 import { createUwsgiDriver } from "@/lib/drivers/uwsgi";

@@ -4,22 +4,12 @@
  * writes through the app reflected in the counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  cancelScan,
-  ensureIndex,
-  fillLevel,
-  indexKeyAdded,
-  indexKeyRenamed,
-  indexKeysRemoved,
-  indexPrefixRemoved,
-  readChildren,
-  readIndex,
-} from "@/lib/browser/keyspace-index";
-import { scanPace } from "@/lib/browser/tree-scan";
-import type { TreeState } from "@/lib/browser/tree-view";
+import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex } from "@/lib/server/keys/keyspace-index";
+import { scanPace } from "@/lib/server/keys/tree-scan";
+import type { TreeState } from "@/lib/wire/tree";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
-import { keyFromParam } from "@/lib/key-text";
+import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
 
 const k = (s: string) => Buffer.from(s);

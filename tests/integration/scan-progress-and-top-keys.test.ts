@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readJob } from "@/lib/browser/jobs";
-import { keyPage } from "@/lib/browser/key-page";
-import { startTopKeys, type TopKeysResult } from "@/lib/browser/top-keys";
+import { readJob } from "@/lib/server/keys/jobs";
+import { keyPage } from "@/lib/server/keys/key-page";
+import { startTopKeys, type TopKeysResult } from "@/lib/server/keys/top-keys";
 import { createMemcachedDriver } from "@/lib/drivers/memcached";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { presentEntry } from "@/lib/audit/present";
-import { keyPage } from "@/lib/browser/key-page";
+import { keyPage } from "@/lib/server/keys/key-page";
 import type { AuditEntry } from "@/lib/db";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { keyFromParam, keyHex, keyText, keyToParam } from "@/lib/key-text";
+import { keyFromParam, keyHex, keyText, keyToParam } from "@/lib/wire/keys";
 
 describe("key text", () => {
   it("shows UTF-8 keys as they are", () => {

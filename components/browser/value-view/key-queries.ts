@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import type { KeyPage } from "@/lib/browser/key-row";
+import type { KeyPage } from "@/lib/wire/key-page";
 import { useCallback } from "react";
-import type { WireRead, WireReply } from "@/lib/browser/value-wire";
-import { bytesToBase64, keyFromParam } from "@/lib/key-text";
+import type { WireRead, WireReply } from "@/lib/wire/value";
+import { bytesToBase64, keyFromParam } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
 
 /** The key route's failure, carrying its stable code so the pane can say what happened. */

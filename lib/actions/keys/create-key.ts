@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { indexKeyAdded } from "../../browser/keyspace-index";
-import { changeKey, collectionsOf } from "../../browser/value-action";
+import { indexKeyAdded } from "../../server/keys/keyspace-index";
+import { changeKey, collectionsOf } from "../../server/keys/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { indexKeysRemoved } from "../../browser/keyspace-index";
-import { changeKey } from "../../browser/value-action";
+import { indexKeysRemoved } from "../../server/keys/keyspace-index";
+import { changeKey } from "../../server/keys/value-action";
 import { keyConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";

@@ -2,9 +2,9 @@
 
 import { z } from "zod";
 import { snapshotKey } from "../../audit/snapshot";
-import { indexKeysRemoved } from "../../browser/keyspace-index";
+import { indexKeysRemoved } from "../../server/keys/keyspace-index";
 import { keysConfirmation } from "../../confirmation";
-import { keyText } from "../../key-text";
+import { keyText } from "../../wire/keys";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";

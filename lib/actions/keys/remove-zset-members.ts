@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { changeKey, collectionsOf } from "../../browser/value-action";
+import { changeKey, collectionsOf } from "../../server/keys/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { indexKeyRenamed } from "../../browser/keyspace-index";
-import { changeKey } from "../../browser/value-action";
+import { indexKeyRenamed } from "../../server/keys/keyspace-index";
+import { changeKey } from "../../server/keys/value-action";
 import { defineAction } from "../define-action";
 import { bytesSchema, connectionIdSchema } from "../schemas";
 

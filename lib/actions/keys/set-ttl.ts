@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { changeKey } from "../../browser/value-action";
+import { changeKey } from "../../server/keys/value-action";
 import { keyConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";

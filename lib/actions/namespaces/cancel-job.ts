@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { cancelJob as cancel } from "../../browser/jobs";
+import { cancelJob as cancel } from "../../server/keys/jobs";
 import { defineAction } from "../define-action";
 import { connectionIdSchema } from "../schemas";
 

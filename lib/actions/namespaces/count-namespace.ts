@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { startNamespaceJob } from "../../browser/namespace-job";
+import { startNamespaceJob } from "../../server/keys/namespace-job";
 import { defineAction } from "../define-action";
 import { alsoPrefixesSchema, childStores } from "../child-stores";
 import { bytesSchema, connectionIdSchema } from "../schemas";

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { startNamespaceJob } from "../../browser/namespace-job";
+import { startNamespaceJob } from "../../server/keys/namespace-job";
 import { namespaceConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
 import { defineAction } from "../define-action";

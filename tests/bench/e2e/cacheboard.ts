@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CDPSession, Page } from "playwright-core";
 import { hashPassword } from "@/lib/auth/password";
-import { keyFromParam } from "@/lib/key-text";
+import { keyFromParam } from "@/lib/wire/keys";
 import { startApp, type RunningApp } from "../../e2e/support/app";
 import { openBrowser, signInAs, type Browser } from "../../e2e/support/browser";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rowArray, rowsOfPages, type LoadedPage } from "@/components/browser/key-rows";
-import type { KeyRow } from "@/lib/browser/key-row";
+import type { KeyRow } from "@/lib/wire/key-page";
 
 function keyRow(name: string): KeyRow {
   return { param: Buffer.from(name).toString("base64url"), text: name, binary: false, hidden: false, exists: true, type: "string", ttlMs: null, size: 1, length: null, format: null };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { keyFromUrlParam, keyToUrlParam, searchString } from "@/components/browser/key-url";
-import { keyToParam } from "@/lib/key-text";
+import { keyToParam } from "@/lib/wire/keys";
 
 const urlParamOf = (key: Uint8Array) => keyToUrlParam(keyToParam(key));
 const roundTrip = (value: string) => {

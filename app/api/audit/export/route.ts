@@ -1,6 +1,6 @@
 import { eachAuditEntry, filterFromParams } from "@/lib/audit/query";
 import type { AuditEntry } from "@/lib/db";
-import { keyText } from "@/lib/key-text";
+import { keyText } from "@/lib/wire/keys";
 import { defineRoute } from "@/lib/server/route";
 
 const COLUMNS = ["id", "at", "actor", "connection", "action", "key", "keyBase64", "outcome", "status", "errorCode", "errorMessage", "detail", "beforeDigest", "beforeMeta", "afterDigest", "afterMeta", "undoOfId", "clientAddress"] as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { toWire, COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/browser/value-wire";
+import { toWire } from "@/lib/server/keys/to-wire";
+import { COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/wire/value";
 import { defineRoute } from "@/lib/server/route";
 
 const MAX_STRING_PAGE = 4 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { keyPage } from "@/lib/browser/key-page";
+import { keyPage } from "@/lib/server/keys/key-page";
 import type { LoadedConnection } from "@/lib/connections/load";
 import { defineRoute } from "@/lib/server/route";
 

@@ -1,4 +1,4 @@
-import { readJob } from "@/lib/browser/jobs";
+import { readJob } from "@/lib/server/keys/jobs";
 import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { openValueDownload } from "@/lib/browser/value-download";
+import { openValueDownload } from "@/lib/server/keys/value-download";
 import { defineRoute } from "@/lib/server/route";
 
 /** A filename a browser accepts for any key: the key's printable ASCII, everything else replaced. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { startTopKeys } from "@/lib/browser/top-keys";
+import { startTopKeys } from "@/lib/server/keys/top-keys";
 import { defineRoute } from "@/lib/server/route";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cancelScan, ensureIndex, readIndex } from "@/lib/browser/keyspace-index";
+import { cancelScan, ensureIndex, readIndex } from "@/lib/server/keys/keyspace-index";
 import type { LoadedConnection } from "@/lib/connections/load";
 import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";

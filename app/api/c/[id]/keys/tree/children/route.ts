@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
-import { fillLevel, readChildren } from "@/lib/browser/keyspace-index";
+import { fillLevel, readChildren } from "@/lib/server/keys/keyspace-index";
 import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
 

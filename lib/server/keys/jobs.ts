@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isDriverError } from "../drivers/errors";
+import { isDriverError } from "../../drivers/errors";
+import type { JobKind, JobProgress, JobView } from "../../wire/jobs";
 
 /**
  * Long operations of the key browser (count, expire and delete by prefix) run as in-process jobs. A server
@@ -12,32 +13,6 @@ import { isDriverError } from "../drivers/errors";
  * dropped. Jobs are per process: with several app processes behind a balancer, the one that started a job
  * is the one that answers for it. (The namespace tree scan is not a job of one user: see ./keyspace-index.)
  */
-
-export type JobKind = "count" | "expire" | "delete" | "top";
-export type JobStatus = "running" | "done" | "cancelled" | "error";
-
-export interface JobProgress {
-  /** Keys looked at so far. */
-  scanned: number;
-  /** Keys under the prefix so far. */
-  matched: number;
-  /** Keys changed so far (expired, deleted). */
-  affected: number;
-  /** Keys in the database when the job started, for a progress bar; null when the backend cannot say. */
-  total: number | null;
-}
-
-export interface JobView<R = unknown> {
-  id: string;
-  kind: JobKind;
-  status: JobStatus;
-  progress: JobProgress;
-  /** What the job produced so far (the top-N pass publishes its partial ranking while it runs). */
-  result: R | null;
-  error: { code: string; message: string } | null;
-  startedAt: number;
-  finishedAt: number | null;
-}
 
 interface Job<R> {
   view: JobView<R>;

@@ -1,10 +1,11 @@
 import "server-only";
-import type { ActionContext } from "../actions/define-action";
-import { completeAudit, progressAudit } from "../audit/record";
-import type { LoadedConnection } from "../connections/load";
-import type { PrefixResult } from "../drivers/types";
-import { keyText } from "../key-text";
-import { startJob, type JobView } from "./jobs";
+import type { ActionContext } from "../../actions/define-action";
+import { completeAudit, progressAudit } from "../../audit/record";
+import type { LoadedConnection } from "../../connections/load";
+import type { PrefixResult } from "../../drivers/types";
+import { keyText } from "../../wire/keys";
+import type { JobView } from "../../wire/jobs";
+import { startJob } from "./jobs";
 import { indexPrefixRemoved } from "./keyspace-index";
 
 export type NamespaceOperation = { kind: "count" } | { kind: "expire"; ttlMs: number | null } | { kind: "delete" };

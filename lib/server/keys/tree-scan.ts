@@ -1,7 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Driver, KeyMeta, ScanPage } from "../drivers/types";
-import type { KeyEntry, NamespaceTree } from "../keyspace";
+import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
+import type { KeyEntry, NamespaceTree } from "../../keyspace";
 
 export interface ScanPace {
   /** SCAN COUNT: how much work Redis does per call. */

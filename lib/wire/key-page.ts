@@ -1,6 +1,6 @@
 /**
  * What the key list and the namespace tree receive from their route handlers. Plain JSON: keys as base64url
- * (the URL form of `lib/key-text.ts`) plus display text, so the browser never has to guess at bytes.
+ * (the URL form of `lib/wire/keys.ts`) plus display text, so the browser never has to guess at bytes.
  * No server imports: the client components use these types.
  */
 import type { KeyType } from "../drivers/types";
@@ -37,16 +37,4 @@ export interface KeyPage {
   total: number | null;
   /** Server clock when the metadata was read, for TTL countdowns. */
   readAt: number;
-}
-
-export interface KeyPageError {
-  ok: false;
-  code: string;
-  message: string;
-}
-
-/** base64url (URL parameter) to standard base64 (request bodies, the actions' `bytesSchema`). */
-export function paramToBase64(param: string): string {
-  const base64 = param.replace(/-/g, "+").replace(/_/g, "/");
-  return base64 + "=".repeat((4 - (base64.length % 4)) % 4);
 }

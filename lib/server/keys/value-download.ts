@@ -1,6 +1,6 @@
 import "server-only";
-import { DriverError, isDriverError } from "../drivers/errors";
-import type { Driver, StringRead } from "../drivers/types";
+import { DriverError, isDriverError } from "../../drivers/errors";
+import type { Driver, StringRead } from "../../drivers/types";
 
 /** Small enough that a 50 MB value never sits in memory whole, large enough to keep round trips few. */
 export const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * Characters that render as nothing or reorder text (`\u202e`, `\u200b`) are always shown escaped.
  * Pure functions: used by the server and the browser alike.
  */
-import { fromBase64, toBase64 } from "./codecs/bytes";
+import { fromBase64, toBase64 } from "../codecs/bytes";
 
 export function keyToParam(key: Uint8Array): string {
   return bytesToBase64(key).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -88,4 +88,10 @@ export function keyText(key: Uint8Array): KeyText {
 
 export function keyHex(key: Uint8Array): string {
   return Array.from(key, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** base64url (URL parameter) to standard base64 (request bodies, the actions' `bytesSchema`). */
+export function paramToBase64(param: string): string {
+  const base64 = param.replace(/-/g, "+").replace(/_/g, "/");
+  return base64 + "=".repeat((4 - (base64.length % 4)) % 4);
 }

@@ -1,8 +1,8 @@
 import "server-only";
-import type { Driver, KeyMeta, KeyType } from "../drivers/types";
+import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { startJob } from "./jobs";
 import { keyRowOf } from "./key-page";
-import type { KeyRow } from "./key-row";
+import type { KeyRow } from "../../wire/key-page";
 
 export type TopBy = "size" | "ttl";
 

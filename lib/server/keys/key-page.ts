@@ -1,11 +1,11 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { detectLabel, type DetectHints } from "../codecs";
-import { DriverError, isDriverError } from "../drivers/errors";
-import type { Driver, KeyMeta, KeyType } from "../drivers/types";
-import { keyText, keyToParam } from "../key-text";
-import { kindOf } from "../kinds";
-import type { KeyPage, KeyRow } from "./key-row";
+import { detectLabel, type DetectHints } from "../../codecs";
+import { DriverError, isDriverError } from "../../drivers/errors";
+import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
+import { keyText, keyToParam } from "../../wire/keys";
+import { kindOf } from "../../kinds";
+import type { KeyPage, KeyRow } from "../../wire/key-page";
 
 export interface KeyPageRequest {
   cursor?: string;

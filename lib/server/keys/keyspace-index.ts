@@ -1,11 +1,11 @@
 import "server-only";
-import { isDriverError } from "../drivers/errors";
-import type { Driver, DriverKind } from "../drivers/types";
-import { keyText, keyToParam } from "../key-text";
-import { biggestFirst, NamespaceTree, type NamespaceNode } from "../keyspace";
-import { kindOf } from "../kinds";
+import { isDriverError } from "../../drivers/errors";
+import type { Driver, DriverKind } from "../../drivers/types";
+import { keyText, keyToParam } from "../../wire/keys";
+import { biggestFirst, NamespaceTree, type NamespaceNode } from "../../keyspace";
+import { kindOf } from "../../kinds";
 import { scanInto, scanPace } from "./tree-scan";
-import type { TreeChildren, TreeNodeView, TreeState } from "./tree-view";
+import type { TreeChildren, TreeNodeView, TreeState } from "../../wire/tree";
 
 /**
  * One namespace index per connection and delimiter, shared by every page load, tab and user of this

@@ -1,0 +1,28 @@
+/** A background job as the browser polls it (GET /api/c/[id]/jobs/[jobId]); the jobs themselves run in `lib/server/keys/jobs.ts`. */
+import type { ErrorCode } from "./errors";
+
+export type JobKind = "count" | "expire" | "delete" | "top";
+export type JobStatus = "running" | "done" | "cancelled" | "error";
+
+export interface JobProgress {
+  /** Keys looked at so far. */
+  scanned: number;
+  /** Keys under the prefix so far. */
+  matched: number;
+  /** Keys changed so far (expired, deleted). */
+  affected: number;
+  /** Keys in the database when the job started, for a progress bar; null when the backend cannot say. */
+  total: number | null;
+}
+
+export interface JobView<R = unknown> {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  progress: JobProgress;
+  /** What the job produced so far (the top-N pass publishes its partial ranking while it runs). */
+  result: R | null;
+  error: { code: ErrorCode; message: string } | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
