@@ -11,7 +11,7 @@ import pg from "pg";
 import { secureSqliteFiles } from "./db-files";
 import { databaseTarget, type DatabaseTarget } from "./db-url";
 
-export interface Migration {
+interface Migration {
   name: string;
   sql: string;
   checksum: string;

@@ -1,6 +1,6 @@
 import path from "node:path";
 
-export type DatabaseProvider = "sqlite" | "postgresql";
+type DatabaseProvider = "sqlite" | "postgresql";
 
 export interface DatabaseTarget {
   provider: DatabaseProvider;
@@ -8,7 +8,7 @@ export interface DatabaseTarget {
   location: string;
 }
 
-export const DEFAULT_DATABASE_URL = "file:./data/cacheboard.db";
+const DEFAULT_DATABASE_URL = "file:./data/cacheboard.db";
 
 /** `DATABASE_URL`: `file:<path>` (relative to the working directory) or `postgres(ql)://…`. */
 export function databaseTarget(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DatabaseTarget {

@@ -8,7 +8,7 @@ export interface Failure {
   message: string;
 }
 
-export interface ExplainedFailure {
+interface ExplainedFailure {
   /** What happened and what to do. */
   summary: string;
   code: string;

@@ -9,7 +9,7 @@
  * another process sharing the database (a second instance, a script) can go unseen.
  */
 
-export type CacheGroup = "auth" | "connections";
+type CacheGroup = "auth" | "connections";
 
 /** Which group each written model invalidates. */
 const GROUP_OF_MODEL: Record<string, CacheGroup> = {
@@ -30,7 +30,7 @@ interface Group {
 }
 
 /** Entries older than this are read again even without a write seen here. */
-export const READ_CACHE_TTL_MS = Number(process.env.CACHEBOARD_READ_CACHE_MS ?? 2000);
+const READ_CACHE_TTL_MS = Number(process.env.CACHEBOARD_READ_CACHE_MS ?? 2000);
 /** Bounds memory when many sessions or connections are active at once. */
 const MAX_ENTRIES = 5000;
 
@@ -67,7 +67,3 @@ export async function cachedRead<T>(name: CacheGroup, key: string, load: () => P
   return value;
 }
 
-/** Test hook: the number of loads avoided is observable through this. */
-export function cachedEntries(name: CacheGroup): number {
-  return groups[name].entries.size;
-}

@@ -3,7 +3,7 @@ import { db } from "../db";
 import { getSettings } from "../settings";
 import { recordAudit } from "./record";
 
-export interface PruneResult {
+interface PruneResult {
   deleted: number;
   olderThan: string | null;
   keptNewest: number | null;

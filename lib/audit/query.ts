@@ -2,7 +2,7 @@ import "server-only";
 import { db, type AuditEntry } from "../db";
 
 /** The audit page's filters, as they appear in its URL and in the export links. */
-export interface AuditFilter {
+interface AuditFilter {
   actor?: string;
   connection?: string;
   action?: string;

@@ -5,7 +5,7 @@
  * The payload is trusted only as far as its own lengths go: every read is bounds-checked.
  */
 
-export type DumpValue =
+type DumpValue =
   | { type: "string"; value: Buffer }
   | { type: "hash"; entries: { field: Buffer; value: Buffer }[] }
   | { type: "list"; items: Buffer[] }

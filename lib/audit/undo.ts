@@ -45,7 +45,7 @@ function matchesAfter(entry: AuditEntry, now: AuditSnapshot): boolean {
   return digest !== null && digest === entry.afterDigest;
 }
 
-export interface UndoOutcome {
+interface UndoOutcome {
   before: AuditSnapshot;
   after: AuditSnapshot;
   restored: "deleted" | "value";

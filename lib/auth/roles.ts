@@ -8,6 +8,3 @@ export function roleAllows(role: string, needed: Role): boolean {
   return (ROLES as readonly string[]).includes(role) && RANK[role as Role] >= RANK[needed];
 }
 
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

@@ -1,7 +1,7 @@
 import type { NextRequest, NextResponse } from "next/server";
 
 export const SESSION_COOKIE = "cb_session";
-export const SESSION_DAYS = 7;
+const SESSION_DAYS = 7;
 
 /** HTTPS is detected from the request (directly or via a proxy's X-Forwarded-Proto), or forced by env. */
 function secure(headers: Headers): boolean {

@@ -14,7 +14,7 @@ export class TooLargeError extends CodecError {
   }
 }
 
-export interface BudgetLimits {
+interface BudgetLimits {
   /** Bytes all decompressors together may produce, across every nesting level. */
   readonly maxBytes: number;
   /** Work all decoders together may do: one step per node built or reference copied. */

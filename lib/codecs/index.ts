@@ -26,21 +26,21 @@ import { counterText } from "./scalars";
 import type { Candidate, DecodedValue, DetectHints, ValueFormat } from "./value";
 
 export { CodecError } from "./codec-error";
-export { Budget, budgetForSize, DETECT_BUDGET, DISPLAY_BUDGET, TOO_LARGE_LABEL, TooLargeError, type BudgetLimits } from "./budget";
-export { toHex, fromHex, toBase64, fromBase64, tryUtf8 } from "./bytes";
-export { compress, decompress, sniffCompression, type CompressionAlgorithm } from "./compression";
-export type { PlainValue, PlainTuple, PlainSet, PlainDict, PlainBytearray, PlainFloat32, PlainExt, PlainTimestamp, PlainOpaque } from "./plain";
-export { isPlainKind } from "./plain";
-export type { Candidate, DecodedValue, DetectHints, ValueFormat, DecodedCompressed, DecodedBase64, DecodedBinary } from "./value";
-export type { DecodedPickle, PickleNode, PickleObject, PickleGlobal, PickleOpaque } from "./pickle/nodes";
-export type { DecodedJson, JsonNode, JsonStyle } from "./json";
-export type { DecodedMsgpack, MsgpackNode } from "./msgpack";
-export type { DecodedRepr } from "./python-repr";
-export type { DecodedCounter, DecodedInt64, DecodedText } from "./scalars";
-export { renderPickle } from "./pickle/render";
+export { Budget, budgetForSize, DETECT_BUDGET, TOO_LARGE_LABEL, TooLargeError } from "./budget";
+export { toHex, fromHex, tryUtf8 } from "./bytes";
+
+export type { PlainValue } from "./plain";
+
+export type { DecodedValue, DetectHints, ValueFormat } from "./value";
+
+
+
+
+
+
 export { pythonFloatRepr } from "./python-float";
 export { pyStrRepr, pyBytesRepr } from "./python-repr-text";
-export { pyObjectRepr, type PyStdlibValue } from "./python-stdlib";
+export { pyObjectRepr } from "./python-stdlib";
 
 /**
  * What the headers alone say, for a value too large to inspect: the formats worth offering to try
@@ -69,7 +69,7 @@ export function detect(bytes: Uint8Array, hints: DetectHints = {}, budget = new 
   }
 }
 
-export interface Analysis {
+interface Analysis {
   readonly candidates: Candidate[];
   /** The best candidate that actually decoded (at worst `binary`). */
   readonly value: DecodedValue;
@@ -198,7 +198,7 @@ export function fromPlain(original: DecodedValue, plain: PlainValue): DecodedVal
   }
 }
 
-export interface Editability {
+interface Editability {
   readonly editable: boolean;
   readonly reason: string;
 }

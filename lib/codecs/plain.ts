@@ -23,43 +23,43 @@ export type PlainValue =
   | PlainPyObject
   | PlainOpaque;
 
-export interface PlainTuple {
+interface PlainTuple {
   readonly kind: "tuple";
   items: PlainValue[];
 }
 
-export interface PlainSet {
+interface PlainSet {
   readonly kind: "set" | "frozenset";
   items: PlainValue[];
 }
 
 /** Entries, not an object: keys may be ints, tuples or bytes, and order and duplicates must survive. */
-export interface PlainDict {
+interface PlainDict {
   readonly kind: "dict";
   entries: [PlainValue, PlainValue][];
   /** A `collections.OrderedDict` (pickle only; JSON and msgpack write it as a plain map). */
   readonly ordered?: true;
 }
 
-export interface PlainBytearray {
+interface PlainBytearray {
   readonly kind: "bytearray";
   bytes: Uint8Array;
 }
 
 /** msgpack float32: kept apart so writing it back uses four bytes again. */
-export interface PlainFloat32 {
+interface PlainFloat32 {
   readonly kind: "float32";
   value: number;
 }
 
-export interface PlainExt {
+interface PlainExt {
   readonly kind: "ext";
   type: number;
   data: Uint8Array;
 }
 
 /** msgpack timestamp extension (type -1). */
-export interface PlainTimestamp {
+interface PlainTimestamp {
   readonly kind: "timestamp";
   seconds: bigint;
   nanoseconds: number;
@@ -75,7 +75,7 @@ export type PlainPyObject = { readonly kind: "pyobject" } & PyStdlibValue;
  * Something that can be shown but not edited (a pickled class instance, a datetime…). It carries the
  * original node so an edit elsewhere in the value writes it back unchanged.
  */
-export interface PlainOpaque {
+interface PlainOpaque {
   readonly kind: "opaque";
   readonly text: string;
   readonly node: unknown;
@@ -83,6 +83,3 @@ export interface PlainOpaque {
   readonly reason?: string;
 }
 
-export function isPlainKind<K extends string>(v: PlainValue, kind: K): v is Extract<PlainValue, { kind: K }> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && v.kind === kind;
-}

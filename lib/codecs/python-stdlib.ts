@@ -11,7 +11,7 @@ import { pyStrRepr } from "./python-repr-text";
  */
 export type PyStdlibValue = PyDateTime | PyDate | PyTime | PyTimedelta | PyTimezone | PyDecimal | PyUuid;
 
-export interface PyDateTime {
+interface PyDateTime {
   readonly type: "datetime";
   readonly year: number;
   readonly month: number;
@@ -24,14 +24,14 @@ export interface PyDateTime {
   readonly tzinfo: PyTimezone | null;
 }
 
-export interface PyDate {
+interface PyDate {
   readonly type: "date";
   readonly year: number;
   readonly month: number;
   readonly day: number;
 }
 
-export interface PyTime {
+interface PyTime {
   readonly type: "time";
   readonly hour: number;
   readonly minute: number;
@@ -57,12 +57,12 @@ export interface PyTimezone {
 }
 
 /** `decimal.Decimal`, kept as `str(d)`, which is what its pickle holds. */
-export interface PyDecimal {
+interface PyDecimal {
   readonly type: "decimal";
   readonly text: string;
 }
 
-export interface PyUuid {
+interface PyUuid {
   readonly type: "uuid";
   readonly int: bigint;
 }
@@ -71,7 +71,7 @@ function fail(message: string): never {
   throw new CodecError("repr", message);
 }
 
-export function pyObject(value: PyStdlibValue): PlainPyObject {
+function pyObject(value: PyStdlibValue): PlainPyObject {
   return { kind: "pyobject", ...value } as PlainPyObject;
 }
 
@@ -90,7 +90,7 @@ function timezoneRepr(tz: PyTimezone): string {
   return `datetime.timezone(${timedeltaRepr(tz.offset)}${tz.name === null ? "" : `, ${pyStrRepr(tz.name)}`})`;
 }
 
-export function isUtc(tz: PyTimezone): boolean {
+function isUtc(tz: PyTimezone): boolean {
   return tz.name === null && tz.offset.days === 0 && tz.offset.seconds === 0 && tz.offset.microseconds === 0;
 }
 
@@ -126,7 +126,7 @@ export function pyObjectRepr(v: PyStdlibValue): string {
   }
 }
 
-export function uuidText(int: bigint): string {
+function uuidText(int: bigint): string {
   const hex = int.toString(16).padStart(32, "0");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -161,7 +161,7 @@ const US_PER_DAY = 86_400_000_000n;
 const MAX_DAYS = 999_999_999n;
 
 /** `timedelta(...)` from a total in microseconds, normalised as Python does. */
-export function timedeltaFromMicroseconds(total: bigint): PyTimedelta {
+function timedeltaFromMicroseconds(total: bigint): PyTimedelta {
   let days = total / US_PER_DAY;
   let rest = total % US_PER_DAY;
   if (rest < 0n) {
@@ -222,7 +222,7 @@ export function decimalText(input: string): string {
 }
 
 /** `UUID(hex)` accepts what Python's does: hyphens, braces and a `urn:uuid:` prefix are optional. */
-export function uuidFromText(text: string): bigint {
+function uuidFromText(text: string): bigint {
   const hex = text.replace("urn:", "").replace("uuid:", "").replace(/^\{+|\}+$/g, "").replace(/-/g, "");
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) fail("badly formed hexadecimal UUID string");
   return BigInt(`0x${hex}`);

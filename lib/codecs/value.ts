@@ -18,7 +18,7 @@ export type ValueFormat =
   | "binary";
 
 /** A compressed value keeps its original bytes so an untouched inner value is written back unchanged. */
-export interface DecodedCompressed {
+interface DecodedCompressed {
   readonly format: "compressed";
   readonly algorithm: CompressionAlgorithm;
   readonly original: Uint8Array;
@@ -26,7 +26,7 @@ export interface DecodedCompressed {
   readonly value: DecodedValue;
 }
 
-export interface DecodedBase64 {
+interface DecodedBase64 {
   readonly format: "base64";
   readonly urlSafe: boolean;
   readonly padded: boolean;
@@ -35,7 +35,7 @@ export interface DecodedBase64 {
 }
 
 /** Anything else: shown as a hex dump, edited as hex. */
-export interface DecodedBinary {
+interface DecodedBinary {
   readonly format: "binary";
   readonly bytes: Uint8Array;
 }

@@ -4,7 +4,7 @@
  * browser as the person types and the tests run it without a server.
  */
 
-export type ParsedKind = "redis" | "redis-sentinel" | "memcached";
+type ParsedKind = "redis" | "redis-sentinel" | "memcached";
 
 export interface ParsedAddress {
   kind: ParsedKind;
@@ -13,7 +13,7 @@ export interface ParsedAddress {
   secrets: { password?: string; sentinelPassword?: string };
 }
 
-export type ParseResult = { ok: true; value: ParsedAddress } | { ok: false; message: string };
+type ParseResult = { ok: true; value: ParsedAddress } | { ok: false; message: string };
 
 const REDIS_PORT = 6379;
 const SENTINEL_PORT = 26379;

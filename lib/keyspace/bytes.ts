@@ -30,12 +30,6 @@ export function indexOf(haystack: Uint8Array, needle: Uint8Array, from = 0): num
   return -1;
 }
 
-export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (prefix.length > bytes.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
 /** Text for recognisers; `undefined` when the bytes are not UTF-8 (no scheme writes such prefixes). */
 export function utf8OrUndefined(bytes: Uint8Array): string | undefined {
   try {

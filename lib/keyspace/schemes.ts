@@ -5,7 +5,7 @@ import { asBytes, indexOf, utf8OrUndefined } from "./bytes";
  * library's prefix, version and namespace and the app's own key, by byte offsets, so non-UTF-8 app keys
  * pass through untouched.
  */
-export type SchemeId =
+type SchemeId =
   | "django"
   | "async-caches"
   | "aiocache-lock"
@@ -15,7 +15,7 @@ export type SchemeId =
   | "uwsgi"
   | "plain";
 
-export interface KeyScheme {
+interface KeyScheme {
   readonly scheme: SchemeId;
   /** For people: `Django v1 · session`, `Litestar sessions`, `aiocache lock`… */
   readonly label: string;
@@ -32,7 +32,7 @@ export interface KeyScheme {
   readonly detail?: string;
 }
 
-export interface KeyContext {
+interface KeyContext {
   /** `uwsgi` keys have no library prefix; the cache name is the namespace. */
   readonly driver?: string;
   readonly uwsgiCache?: string;

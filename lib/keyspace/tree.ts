@@ -10,7 +10,7 @@ import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
  */
 
 /** Remaining time to live in seconds; `null` or a negative number mean no expiry, `undefined` that it was not read. */
-export type Ttl = number | null | undefined;
+type Ttl = number | null | undefined;
 
 export interface KeyEntry {
   readonly key: Uint8Array;
@@ -20,7 +20,7 @@ export interface KeyEntry {
   readonly ttl?: Ttl;
 }
 
-export interface TtlHistogram {
+interface TtlHistogram {
   none: number;
   underMinute: number;
   underHour: number;
@@ -54,7 +54,7 @@ export interface NamespaceNode {
   changed: number;
 }
 
-export interface TreeOptions {
+interface TreeOptions {
   /** Separator between namespace levels; `:` by default, configurable per connection. */
   readonly delimiter?: Uint8Array | string;
   /** Levels below this are not split further. */

@@ -7,7 +7,7 @@ import { redisSentinel } from "./redis-sentinel";
 import type { KindDescriptor } from "./types";
 import { uwsgi } from "./uwsgi";
 
-export type { KindDescriptor } from "./types";
+
 
 const DESCRIPTORS: Record<DriverKind, KindDescriptor> = {
   redis,

@@ -20,12 +20,12 @@ import { Refusal } from "./refusal";
 const NO_STORE = { "cache-control": "no-store" };
 
 /** `{ ok: false, code, message }` with a status that says whose fault it was. */
-export function errorResponse(code: ErrorCode, message: string): NextResponse<WireFailure> {
+function errorResponse(code: ErrorCode, message: string): NextResponse<WireFailure> {
   return NextResponse.json({ ok: false, code, message }, { status: httpStatusOf(code), headers: NO_STORE });
 }
 
 /** A thrown driver error or refusal becomes its own code; anything else is logged and answered as INTERNAL. */
-export function failureResponse(error: unknown): NextResponse<WireFailure> {
+function failureResponse(error: unknown): NextResponse<WireFailure> {
   if (isDriverError(error) || error instanceof Refusal) return errorResponse(error.code, error.message);
   if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
   console.error(error);
@@ -38,7 +38,7 @@ function issuesText(error: z.ZodError): string {
 
 type Params = Record<string, string>;
 
-export interface RouteContext<Q, B, C> {
+interface RouteContext<Q, B, C> {
   signedIn: SignedIn;
   request: NextRequest;
   params: Params;

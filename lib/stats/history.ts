@@ -22,7 +22,7 @@ export interface Sample {
 }
 
 /** What a chart plots at one sample time. */
-export interface Point {
+interface Point {
   at: number;
   memoryUsed: number | null;
   memoryMax: number | null;

@@ -31,7 +31,7 @@ export const DRIVER_ERROR_CODES = [
 export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
 
 /** What the app itself refuses or fails with, beyond what a driver says. */
-export const APP_ERROR_CODES = [
+const APP_ERROR_CODES = [
   /** No session (401). */
   "UNAUTHENTICATED",
   /** A state-changing request from another site (403). */
@@ -59,7 +59,7 @@ export const APP_ERROR_CODES = [
 ] as const;
 
 /** Codes the browser makes up itself: no answer reached it, or a form caught the mistake first. */
-export const CLIENT_ERROR_CODES = ["NETWORK", "KEY_REQUIRED"] as const;
+const CLIENT_ERROR_CODES = ["NETWORK", "KEY_REQUIRED"] as const;
 
 export type ErrorCode = DriverErrorCode | (typeof APP_ERROR_CODES)[number] | (typeof CLIENT_ERROR_CODES)[number];
 
@@ -74,7 +74,7 @@ export interface WireFailure {
  * The one table from an error code to an HTTP status, for every route handler: the client's fault (4xx),
  * the cache server's (502/504), Cacheboard's database (503), or ours (500 for anything not listed).
  */
-export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
   UNSUPPORTED: 400,
   UNAUTHENTICATED: 401,
@@ -112,7 +112,7 @@ export function httpStatusOf(code: ErrorCode): number {
 
 const KNOWN = new Set<string>([...DRIVER_ERROR_CODES, ...APP_ERROR_CODES, ...CLIENT_ERROR_CODES]);
 
-export function isErrorCode(value: unknown): value is ErrorCode {
+function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && KNOWN.has(value);
 }
 

@@ -2,7 +2,7 @@
 import type { ErrorCode } from "./errors";
 
 export type JobKind = "count" | "expire" | "delete" | "top";
-export type JobStatus = "running" | "done" | "cancelled" | "error";
+type JobStatus = "running" | "done" | "cancelled" | "error";
 
 export interface JobProgress {
   /** Keys looked at so far. */

@@ -18,7 +18,7 @@ export function keyFromParam(param: string): Uint8Array {
 export const bytesToBase64 = toBase64;
 
 /** Throws on text that is not base64, like `atob`. */
-export function base64ToBytes(base64: string): Uint8Array {
+function base64ToBytes(base64: string): Uint8Array {
   const bytes = fromBase64(base64);
   if (!bytes) throw new Error("Not base64");
   return bytes;
@@ -26,7 +26,7 @@ export function base64ToBytes(base64: string): Uint8Array {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-export interface KeyText {
+interface KeyText {
   /** What to show: the UTF-8 text, with undecodable and control bytes escaped as `\xNN` and invisible characters as `\uNNNN`. */
   text: string;
   /** True when the bytes are not plain UTF-8 text (some bytes are escaped in `text`). */

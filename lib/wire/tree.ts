@@ -22,7 +22,7 @@ export interface TreeNodeView {
   overflow: number;
 }
 
-export interface TreeScanView {
+interface TreeScanView {
   scanned: number;
   /** Keys in the database when the scan started; null when the backend cannot say. */
   total: number | null;

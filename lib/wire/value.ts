@@ -3,7 +3,6 @@
  * string as base64, because keys, values and members are arbitrary bytes and JSON has no bytes type.
  * Shared by the route (which builds it with `lib/server/keys/to-wire.ts`) and the key pane (which reads it).
  */
-import type { KeyType } from "../drivers/types";
 import type { ErrorCode } from "./errors";
 
 export const STRING_PAGE_BYTES = 65536;
@@ -19,7 +18,7 @@ export interface WireString {
   flags?: number;
 }
 
-export interface WireHash {
+interface WireHash {
   type: "hash";
   ttlMs: number | null;
   entries: { field: string; value: string }[];
@@ -28,7 +27,7 @@ export interface WireHash {
   total: number;
 }
 
-export interface WireList {
+interface WireList {
   type: "list";
   ttlMs: number | null;
   items: string[];
@@ -36,7 +35,7 @@ export interface WireList {
   total: number;
 }
 
-export interface WireSet {
+interface WireSet {
   type: "set";
   ttlMs: number | null;
   members: string[];
@@ -45,7 +44,7 @@ export interface WireSet {
   total: number;
 }
 
-export interface WireZset {
+interface WireZset {
   type: "zset";
   ttlMs: number | null;
   members: { member: string; score: number }[];
@@ -53,7 +52,7 @@ export interface WireZset {
   total: number;
 }
 
-export interface WireStream {
+interface WireStream {
   type: "stream";
   ttlMs: number | null;
   entries: { id: string; fields: { field: string; value: string }[] }[];
@@ -65,4 +64,3 @@ export type WireRead = WireString | WireHash | WireList | WireSet | WireZset | W
 
 export type WireReply = { ok: true; read: WireRead } | { ok: false; code: ErrorCode; message: string };
 
-export type CollectionType = Exclude<KeyType, "string" | "unknown">;

@@ -8,7 +8,7 @@ import type { DecodedPickle, PickleCall, PickleGlobal, PickleNode, PickleObject,
  * deep nesting (recursive walkers), big declared lengths (allocation), memo and stack growth, and huge
  * decimal integers (quadratic BigInt parsing; CPython refuses more than 4300 digits too).
  */
-export interface PickleLimits {
+interface PickleLimits {
   maxBytes: number;
   maxDepth: number;
   maxMemo: number;

@@ -34,7 +34,7 @@ export interface PickleBytes {
 }
 
 /** Protocols < 4 write sets as `set([...])` REDUCE calls; `origin` keeps that call, as for bytes. */
-export interface PickleSet {
+interface PickleSet {
   readonly t: "set" | "frozenset";
   readonly items: PickleNode[];
   readonly origin?: PickleCall;
@@ -78,7 +78,7 @@ export interface PickleObject {
 }
 
 /** Things that only make sense inside the writing process: persistent ids, extension codes, buffers. */
-export interface PickleOpaque {
+interface PickleOpaque {
   readonly t: "opaque";
   readonly what: "persid" | "ext" | "buffer";
   readonly detail: string;

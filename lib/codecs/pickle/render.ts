@@ -35,7 +35,7 @@ function intArg(node: PickleNode | undefined): bigint | undefined {
 }
 
 /** The readable Python repr of well-known stdlib objects, or `undefined` to fall back to the generic form. */
-export function knownObjectRepr(obj: PickleObject, inner: (n: PickleNode) => string): string | undefined {
+function knownObjectRepr(obj: PickleObject, inner: (n: PickleNode) => string): string | undefined {
   const std = pickleToStdlib(obj);
   if (std) return pyObjectRepr(std);
   const name = globalName(reconstructorClass(obj) ?? obj.callable);

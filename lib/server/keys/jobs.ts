@@ -21,7 +21,7 @@ interface Job<R> {
   controller: AbortController;
 }
 
-export interface JobControl<R> {
+interface JobControl<R> {
   signal: AbortSignal;
   progress(update: Partial<JobProgress>): void;
   publish(result: R): void;

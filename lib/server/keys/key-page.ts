@@ -7,7 +7,7 @@ import { keyText, keyToParam } from "../../wire/keys";
 import { kindOf } from "../../kinds";
 import type { KeyPage, KeyRow } from "../../wire/key-page";
 
-export interface KeyPageRequest {
+interface KeyPageRequest {
   cursor?: string;
   /** Glob in Redis MATCH syntax. */
   match?: Buffer;

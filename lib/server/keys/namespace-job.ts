@@ -8,7 +8,7 @@ import type { JobView } from "../../wire/jobs";
 import { startJob } from "./jobs";
 import { indexPrefixRemoved } from "./keyspace-index";
 
-export type NamespaceOperation = { kind: "count" } | { kind: "expire"; ttlMs: number | null } | { kind: "delete" };
+type NamespaceOperation = { kind: "count" } | { kind: "expire"; ttlMs: number | null } | { kind: "delete" };
 
 const AUDIT_NAMES = { expire: "namespaces.expire", delete: "namespaces.delete" } as const;
 

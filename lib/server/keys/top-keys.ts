@@ -4,7 +4,7 @@ import { startJob } from "./jobs";
 import { keyRowOf } from "./key-page";
 import type { KeyRow } from "../../wire/key-page";
 
-export type TopBy = "size" | "ttl";
+type TopBy = "size" | "ttl";
 
 export interface TopKeysResult {
   by: TopBy;

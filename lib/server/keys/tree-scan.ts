@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { KeyEntry, NamespaceTree } from "../../keyspace";
 
-export interface ScanPace {
+interface ScanPace {
   /** SCAN COUNT: how much work Redis does per call. */
   count: number;
   /** Pause between two calls, leaving the server to other clients. */

@@ -3,9 +3,9 @@ import { DriverError, isDriverError } from "../../drivers/errors";
 import type { Driver, StringRead } from "../../drivers/types";
 
 /** Small enough that a 50 MB value never sits in memory whole, large enough to keep round trips few. */
-export const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+const DOWNLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 
-export interface ValueDownload {
+interface ValueDownload {
   total: number;
   stream: ReadableStream<Uint8Array>;
 }
