@@ -10,7 +10,7 @@ import { CodecError, fromHex } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64, keyToParam } from "@/lib/wire/keys";
-import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "./value-editor/new-value";
+import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "@/lib/codecs/edit/new-value";
 import { runAction } from "./value-view/run-action";
 import { ErrorText } from "@/components/ui/error-text";
 import type { Failure } from "@/lib/error-text";

@@ -7,7 +7,7 @@ import { writeValue } from "@/lib/actions/keys/write-value";
 import { bytesToBase64 } from "@/lib/wire/keys";
 import type { DecodedValue } from "@/lib/codecs";
 import type { Capabilities } from "@/lib/drivers/types";
-import { bytesForNumber } from "./value-editor/edit-text";
+import { bytesForNumber } from "@/lib/codecs/edit/edit-text";
 import { runAction } from "./value-view/run-action";
 
 function parseNumber(text: string, integerOnly: boolean): bigint | number | null {

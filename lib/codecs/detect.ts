@@ -8,12 +8,12 @@ import { decodePickle, DEFAULT_PICKLE_LIMITS } from "./pickle/decode";
 import { encodePickle } from "./pickle/encode";
 import { decodeRepr } from "./python-repr";
 import { decodeCounter, decodeInt64, decodeText, encodeCounter, encodeInt64, encodeText } from "./scalars";
+import { PYMEMCACHE_FLAGS, PYMEMCACHE_FORMATS } from "./pymemcache";
 import type { Candidate, DecodedValue, DetectHints, ValueFormat } from "./value";
 
 const MAX_NESTING = 3;
 const PICKLE_TEXT_START = new Set(Array.from("(]}cIVNFSLKJGXUTP)l", (c) => c.charCodeAt(0)));
 const JSON_START = new Set(Array.from('{["-0123456789tfnNI', (c) => c.charCodeAt(0)));
-const PYMEMCACHE: Record<number, ValueFormat> = { 1: "pickle", 2: "counter", 4: "counter", 16: "text" };
 
 interface Found extends Candidate {
   decoded?: DecodedValue;
@@ -54,9 +54,10 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
   }
   if (hints.memcachedFlags !== undefined && hints.memcachedFlags !== 0) {
     const flags = hints.memcachedFlags;
-    if (flags & 8) add("compressed", 0.98, "memcached flag 8: pymemcache zlib");
-    const base = PYMEMCACHE[flags & ~8];
-    if (base && !(flags & 8)) add(base, 0.97, `memcached flag ${flags & ~8}: pymemcache ${base}`);
+    const zlib = PYMEMCACHE_FLAGS.zlib;
+    if (flags & zlib) add("compressed", 0.98, `memcached flag ${zlib}: pymemcache zlib`);
+    const base = PYMEMCACHE_FORMATS[flags & ~zlib];
+    if (base && !(flags & zlib)) add(base, 0.97, `memcached flag ${flags & ~zlib}: pymemcache ${base}`);
   }
 
   const algorithm = depth < MAX_NESTING ? sniffCompression(bytes) : undefined;

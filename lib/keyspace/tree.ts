@@ -1,4 +1,4 @@
-import { keyText } from "@/lib/wire/keys";
+import { keyText } from "../wire/keys";
 import { asBytes, byteKey, indexOf } from "./bytes";
 import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
 

@@ -1,3 +1,4 @@
+import { pymemcacheFlags } from "../codecs/edit/new-value";
 import { clean, int, lines, nodesText, str, username } from "./draft-fields";
 import { REDIS_STATS, type KindDescriptor } from "./types";
 
@@ -11,6 +12,7 @@ export const memcached: KindDescriptor = {
   settingsFromDraft: (draft) => clean({ servers: lines(draft.addresses), username: username(draft), maxItemBytes: int(draft.maxItemBytes) }),
   // pymemcache (Django's memcached backend) sets 1 pickle, 2 int, 4 long, 8 zlib, 16 text; 0 says nothing.
   valueHints: (flags) => (flags === undefined ? {} : { memcachedFlags: flags }),
+  newValueFlags: pymemcacheFlags,
   keySchemes: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,

@@ -6,6 +6,7 @@ export const REDIS_COMMON = {
   usernameHint: "ACL user (Redis 6+); empty for the default user.",
   tls: true,
   valueHints: () => ({}),
+  newValueFlags: () => undefined,
   keySchemes: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,

@@ -1,3 +1,4 @@
+import type { NewValueFormat } from "../codecs/edit/new-value";
 import type { DetectHints } from "../codecs/value";
 import type { FormDraft } from "../connections/form-draft";
 import type { DriverKind } from "../drivers/types";
@@ -29,6 +30,8 @@ export interface KindDescriptor {
    * serializer flags on memcached, uWSGI's math flag (and its 8-byte counters).
    */
   valueHints(flags: number | undefined): DetectHints;
+  /** The flags word to store with a new value written in `format`, so the app's client reads it as that type. */
+  newValueFlags(format: NewValueFormat): number | undefined;
   /** Key names carry library schemes (Django, Litestar…); a uWSGI cache's names are the app's own. */
   keySchemes: boolean;
   /** What the first level of the namespace tree is, when the backend gives it a meaning (uWSGI: one cache each). */

@@ -30,6 +30,8 @@ export const uwsgi: KindDescriptor = {
     }),
   // An 8-byte value in a uWSGI cache is most likely an int64 counter; `cache_inc` & co. set the math flag 0x10.
   valueHints: (flags) => ({ uwsgi: true, ...(flags === undefined ? {} : { uwsgiFlags: flags }) }),
+  // A value written here carries no flags, like one an app stores with cache_set().
+  newValueFlags: () => undefined,
   keySchemes: false,
   firstLevelScheme: "uWSGI cache",
   stats: {

@@ -60,6 +60,9 @@ describe("backend kind descriptors", () => {
     expect(kindOf("memcached").valueHints(undefined)).toEqual({});
     expect(kindOf("uwsgi").valueHints(0x10)).toEqual({ uwsgi: true, uwsgiFlags: 0x10 });
     expect(kindOf("redis").valueHints(7)).toEqual({});
+    expect(kindOf("memcached").newValueFlags("pickle5")).toBe(1);
+    expect(kindOf("memcached").newValueFlags("text")).toBeUndefined();
+    expect(kindOf("redis").newValueFlags("pickle5")).toBeUndefined();
   });
 
   it("keeps only each kind's own secrets and says which kinds take TLS and a username", () => {

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CodecError, formatLabel, type DecodedValue } from "@/lib/codecs";
-import { bytesFromText, type EditMode } from "./edit-text";
+import { bytesFromText, type EditMode } from "@/lib/codecs/edit/edit-text";
 import { ErrorText } from "@/components/ui/error-text";
 
 const modeLabel: Record<EditMode, string> = {

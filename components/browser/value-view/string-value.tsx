@@ -11,7 +11,7 @@ import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64 } from "@/lib/wire/keys";
 import { ConflictDialog, type ConflictTheirs } from "../conflict-dialog";
 import { Counter } from "../counter";
-import { editableText, innermost, prettyJson } from "../value-editor/edit-text";
+import { editableText, innermost, prettyJson } from "@/lib/codecs/edit/edit-text";
 import { StringEditor } from "../value-editor/string-editor";
 import { formatBytes } from "./format";
 import { HexDump } from "./hex-dump";

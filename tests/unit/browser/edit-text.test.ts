@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { bytesForNumber, bytesFromText, editableText } from "@/components/browser/value-editor/edit-text";
+import { bytesForNumber, bytesFromText, editableText } from "@/lib/codecs/edit/edit-text";
 import { analyze, fromHex } from "@/lib/codecs";
 
 const python = (code: string, input: Uint8Array): string =>

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { bytesFromText, editableText } from "@/components/browser/value-editor/edit-text";
-import { newValueBytes } from "@/components/browser/value-editor/new-value";
-import { pythonLiteral } from "@/components/browser/value-editor/python-literal";
+import { bytesFromText, editableText } from "@/lib/codecs/edit/edit-text";
+import { newValueBytes } from "@/lib/codecs/edit/new-value";
+import { pythonLiteral } from "@/lib/codecs/edit/python-literal";
 import { analyze, CodecError, decode, encode, fromPlain, toPlain } from "@/lib/codecs";
 
 const PYTHON = "/usr/bin/python3";

@@ -1,4 +1,4 @@
-import { pyBytesRepr, pyObjectRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "@/lib/codecs";
+import { pyBytesRepr, pyObjectRepr, pyStrRepr, pythonFloatRepr, type PlainValue } from "..";
 
 const WIDTH = 72;
 const INDENT = "    ";

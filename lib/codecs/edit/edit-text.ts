@@ -1,4 +1,4 @@
-import { CodecError, decode, editability, encode, fromHex, fromPlain, toHex, toPlain, tryUtf8, type DecodedValue, type PlainValue } from "@/lib/codecs";
+import { CodecError, decode, editability, encode, fromHex, fromPlain, toHex, toPlain, tryUtf8, type DecodedValue, type PlainValue } from "..";
 import { literalProblem, pythonLiteral } from "./python-literal";
 
 /** How the editor shows a value as text: each mode has a parser that turns the text back into the value. */

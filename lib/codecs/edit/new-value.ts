@@ -1,4 +1,5 @@
-import { CodecError, decode, encode, fromHex, fromPlain, toPlain } from "@/lib/codecs";
+import { CodecError, decode, encode, fromHex, fromPlain, toPlain } from "..";
+import { PYMEMCACHE_FLAGS } from "../pymemcache";
 import { literalProblem } from "./python-literal";
 
 /** Formats a new string value can be written in, as the Python libraries write them. */
@@ -49,7 +50,7 @@ export function newValueBytes(format: NewValueFormat, text: string): Uint8Array 
 
 /** pymemcache's type flags, so Django's memcached backend reads a value created here as the right type. */
 export function pymemcacheFlags(format: NewValueFormat): number | undefined {
-  if (format === "pickle5" || format === "pickle4") return 1;
-  if (format === "counter") return 2;
+  if (format === "pickle5" || format === "pickle4") return PYMEMCACHE_FLAGS.pickle;
+  if (format === "counter") return PYMEMCACHE_FLAGS.int;
   return undefined;
 }
