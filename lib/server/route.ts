@@ -58,7 +58,7 @@ interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | 
    * UNSUPPORTED when its backend cannot list keys.
    */
   connection?: Conn;
-  /** Schema for the query string, read as an object of strings (repeated parameters: the first). */
+  /** Schema for the query string, read as an object of strings (repeated parameters: the first; empty ones left out). */
   query?: QS;
   /** Schema for the body: JSON, or a form's fields as an object of strings with `bodyFormat: "form"`. */
   body?: BS;
@@ -100,7 +100,8 @@ export function defineRoute<
       let query: unknown;
       if (options.query) {
         const raw: Record<string, string> = {};
-        for (const [name, value] of request.nextUrl.searchParams) if (!(name in raw)) raw[name] = value;
+        // An empty parameter (`?type=`) means "not given", as in a form's GET.
+        for (const [name, value] of request.nextUrl.searchParams) if (!(name in raw) && value !== "") raw[name] = value;
         const parsed = options.query.safeParse(raw);
         if (!parsed.success) return errorResponse("INVALID_ARGUMENT", `${options.invalid ?? "The query is not valid"}: ${issuesText(parsed.error)}`);
         query = parsed.data;
