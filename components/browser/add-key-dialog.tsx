@@ -1,5 +1,6 @@
 "use client";
 
+import { kindOf } from "@/lib/kinds";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -10,7 +11,7 @@ import { CodecError, fromHex } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64, keyToParam } from "@/lib/wire/keys";
-import { NEW_VALUE_FORMATS, newValueBytes, pymemcacheFlags, type NewValueFormat } from "@/lib/codecs/edit/new-value";
+import { NEW_VALUE_FORMATS, newValueBytes, type NewValueFormat } from "@/lib/codecs/edit/new-value";
 import { runAction } from "./value-view/run-action";
 import { ErrorText } from "@/components/ui/error-text";
 import type { Failure } from "@/lib/error-text";
@@ -60,7 +61,7 @@ export function AddKeyDialog({
       case "string": {
         const bytes = newValueBytes(format, value);
         if (bytes.length === 0 && !capabilities.emptyValues) throw new CodecError("text", "This backend cannot store an empty value");
-        return { type, value: bytesToBase64(bytes), flags: profile.kind === "memcached" ? pymemcacheFlags(format) : undefined };
+        return { type, value: bytesToBase64(bytes), flags: kindOf(profile.kind).newValueFlags(format) };
       }
       case "hash":
         return { type, entries: [{ field: utf8(member), value: utf8(value) }] };

@@ -4,6 +4,8 @@
  */
 import type { JobView } from "@/lib/wire/jobs";
 import type { KeyPage } from "@/lib/wire/key-page";
+import { bytesToBase64, keyFromParam } from "@/lib/wire/keys";
+import type { WireRead, WireReply } from "@/lib/wire/value";
 import { readReply } from "@/lib/wire/errors";
 import type { TreeChildren, TreeState } from "@/lib/wire/tree";
 
@@ -27,6 +29,23 @@ export async function fetchKeyPage(connectionId: string, query: KeyPageQuery, si
   });
   const page = await readReply<KeyPage>(response);
   return { ...page, receivedAt: Date.now() };
+}
+
+export interface PageRequest {
+  offset?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+/** One page of one key's value (`keyParam` as in the URL); the key travels in the body. */
+export async function fetchValuePage(connectionId: string, keyParam: string, page: PageRequest = {}): Promise<WireRead> {
+  const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/key`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key: bytesToBase64(keyFromParam(keyParam)), ...page }),
+  });
+  const reply = await readReply<WireReply & { ok: true }>(response);
+  return reply.read;
 }
 
 const treeUrl = (connectionId: string) => `/api/c/${encodeURIComponent(connectionId)}/keys/tree`;

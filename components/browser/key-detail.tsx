@@ -19,7 +19,9 @@ import { KeySchemeBadge } from "./key-scheme-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
 import { formatBytes } from "./value-view/format";
-import { KeyReadError, useForgetKeys, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
+import { ApiError } from "@/lib/wire/errors";
+import type { PageRequest } from "./api";
+import { useForgetKeys, useInvalidateKey, useKeyPage } from "./value-view/key-queries";
 import { runAction } from "./value-view/run-action";
 import { StringValue } from "./value-view/string-value";
 import { plural } from "@/lib/plural";
@@ -195,7 +197,7 @@ export function KeyDetail({
 
   const read = current?.read;
   const size = read ? (read.type === "string" ? formatBytes(read.total) : plural(read.total, "element")) : null;
-  const missing = query.error instanceof KeyReadError && query.error.code === "NOT_FOUND";
+  const missing = query.error instanceof ApiError && query.error.code === "NOT_FOUND";
 
   return (
     <section
@@ -319,7 +321,7 @@ export function KeyDetail({
             {missing ? (
               "This key does not exist any more (it expired or was deleted)."
             ) : (
-              <ErrorText failure={{ code: query.error instanceof KeyReadError ? query.error.code : "INTERNAL", message: query.error.message }} />
+              <ErrorText failure={{ code: query.error instanceof ApiError ? query.error.code : "INTERNAL", message: query.error.message }} />
             )}
           </div>
         )}

@@ -8,10 +8,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { deleteKeys } from "@/lib/actions/keys/delete-keys";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
-import { paramToBase64 } from "@/lib/wire/keys";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
 import { keysConfirmation } from "@/lib/confirmation";
-import { keyFromParam, keyHex } from "@/lib/wire/keys";
+import { bytesToBase64, keyFromParam, keyHex, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
 import { formatBytes, formatCount, formatTtl } from "./format";
@@ -76,7 +75,7 @@ export function KeyList({
     () => ({
       prefix: filter.ns ? paramToBase64(filter.ns) : undefined,
       match: !filter.exact && filter.q ? filter.q : undefined,
-      exact: filter.exact && filter.q ? btoa(String.fromCharCode(...new TextEncoder().encode(filter.q))) : undefined,
+      exact: filter.exact && filter.q ? bytesToBase64(new TextEncoder().encode(filter.q)) : undefined,
       type: filter.type || undefined,
     }),
     [filter],

@@ -4,6 +4,7 @@ import { ErrorText } from "@/components/ui/error-text";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DriverKind, ServerStats } from "@/lib/drivers/types";
 import { kindOf } from "@/lib/kinds";
+import { readReply } from "@/lib/wire/errors";
 import { queryKeys } from "@/lib/query-keys";
 import { lifetimeHitRatio, mergeSamples, pointsOf, type Sample } from "@/lib/stats/history";
 import type { SampleFailure, StatsReply } from "@/lib/stats/replies";
@@ -20,7 +21,6 @@ interface History {
   capacity: number;
 }
 
-type ErrorReply = { ok: false; code: string; message: string };
 
 /** Byte-axis steps: 1, 2, 4 … 512 of each binary unit, so ticks read 256 KiB, 512 KiB, 1 MiB. */
 const BINARY_STEPS = [0, 1, 2, 3, 4].flatMap((power) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((n) => n * 1024 ** power));
@@ -169,8 +169,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
       const held = queryClient.getQueryData<History>(queryKey);
       const since = held?.samples.length ? held.samples[held.samples.length - 1].at : 0;
       const response = await fetch(`/api/connections/${connectionId}/stats${since ? `?since=${since}` : ""}`, { cache: "no-store" });
-      const reply = (await response.json()) as StatsReply | ErrorReply;
-      if (!reply.ok) throw Object.assign(new Error(reply.message), { code: reply.code });
+      const reply = await readReply<StatsReply>(response);
       return {
         samples: mergeSamples(held?.samples ?? [], reply.samples, reply.capacity),
         latest: reply.latest ?? held?.latest ?? null,

@@ -18,7 +18,7 @@ export function keyFromParam(param: string): Uint8Array {
 export const bytesToBase64 = toBase64;
 
 /** Throws on text that is not base64, like `atob`. */
-function base64ToBytes(base64: string): Uint8Array {
+export function base64ToBytes(base64: string): Uint8Array {
   const bytes = fromBase64(base64);
   if (!bytes) throw new Error("Not base64");
   return bytes;

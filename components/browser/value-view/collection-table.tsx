@@ -16,9 +16,9 @@ import { setListItem } from "@/lib/actions/keys/set-list-item";
 import type { ActionResult, StoredNow } from "@/lib/actions/define-action";
 import type { WireRead } from "@/lib/wire/value";
 import { fromHex, toHex, tryUtf8 } from "@/lib/codecs";
-import { bytesToBase64, keyText } from "@/lib/wire/keys";
+import { base64ToBytes, bytesToBase64, keyText } from "@/lib/wire/keys";
 import { ConflictDialog, type ConflictWording } from "../conflict-dialog";
-import { base64Bytes, type PageRequest } from "./key-queries";
+import type { PageRequest } from "../api";
 import { runAction } from "./run-action";
 
 type CollectionRead = Exclude<WireRead, { type: "string" }>;
@@ -29,7 +29,7 @@ type CollectionRead = Exclude<WireRead, { type: "string" }>;
  * inside a word only when a word alone is wider than the pane.
  */
 function Cell({ value, name = false }: { value: string; name?: boolean }) {
-  const shown = keyText(base64Bytes(value));
+  const shown = keyText(base64ToBytes(value));
   return (
     <span className={`font-mono ${name ? "whitespace-nowrap" : "wrap-anywhere"} ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`} data-cell={name ? "name" : "value"}>
       {shown.text}
@@ -39,7 +39,7 @@ function Cell({ value, name = false }: { value: string; name?: boolean }) {
 
 /** Text, or hex for bytes that are not UTF-8 text; gives the bytes as base64, or null while the hex is invalid. */
 function BytesInput({ label, initial, onChange }: { label: string; initial?: string; onChange: (base64: string | null) => void }) {
-  const start = initial === undefined ? new Uint8Array() : base64Bytes(initial);
+  const start = initial === undefined ? new Uint8Array() : base64ToBytes(initial);
   const startText = tryUtf8(start);
   const [hex, setHex] = useState(startText === undefined);
   const [text, setText] = useState(startText ?? toHex(start, " "));
@@ -100,7 +100,7 @@ interface Conflict {
   stored: StoredNow;
 }
 
-const shownText = (base64: string) => keyText(base64Bytes(base64)).text;
+const shownText = (base64: string) => keyText(base64ToBytes(base64)).text;
 
 /** The stored version a CONFLICT carries, as text; digest null when the element is gone. */
 function storedText(stored: StoredNow): { text: string; digest: string | null } {

@@ -1,45 +1,17 @@
 import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import type { KeyPage } from "@/lib/wire/key-page";
 import { useCallback } from "react";
-import type { WireRead, WireReply } from "@/lib/wire/value";
-import { bytesToBase64, keyFromParam } from "@/lib/wire/keys";
+import { ApiError } from "@/lib/wire/errors";
+import { fetchValuePage, type PageRequest } from "../api";
 import { queryKeys } from "@/lib/query-keys";
-
-/** The key route's failure, carrying its stable code so the pane can say what happened. */
-export class KeyReadError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface PageRequest {
-  offset?: number;
-  limit?: number;
-  cursor?: string;
-}
-
-export async function fetchKeyPage(connectionId: string, keyParam: string, page: PageRequest = {}): Promise<WireRead> {
-  const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/key`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key: bytesToBase64(keyFromParam(keyParam)), ...page }),
-  });
-  const reply = (await response.json().catch(() => null)) as WireReply | null;
-  if (!reply) throw new KeyReadError("SERVER_ERROR", `The server answered ${response.status}.`);
-  if (!reply.ok) throw new KeyReadError(reply.code, reply.message);
-  return reply.read;
-}
 
 /** `refreshMs`: read the value again this often while it is on screen (the pane's opt-in auto-refresh). */
 export function useKeyPage(connectionId: string, keyParam: string, page: PageRequest, refreshMs: number | false = false) {
   return useQuery({
     queryKey: queryKeys.keyValuePage(connectionId, keyParam, { ...page }),
-    queryFn: () => fetchKeyPage(connectionId, keyParam, page),
+    queryFn: () => fetchValuePage(connectionId, keyParam, page),
     refetchInterval: refreshMs,
-    retry: (count, error) => !(error instanceof KeyReadError && error.code === "NOT_FOUND") && count < 1,
+    retry: (count, error) => !(error instanceof ApiError && error.code === "NOT_FOUND") && count < 1,
   });
 }
 
@@ -76,11 +48,4 @@ export function useForgetKeys(connectionId: string) {
     },
     [client, connectionId],
   );
-}
-
-export function base64Bytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  return out;
 }

@@ -1,3 +1,4 @@
+import { kindOf } from "@/lib/kinds";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
@@ -8,14 +9,14 @@ import { analyze, CodecError, decode, formatLabel, renderText, toHex, toPlain, t
 import type { PublicProfile } from "@/lib/connections/load";
 import { DIGEST_MAX_BYTES } from "@/lib/drivers/limits";
 import type { Capabilities } from "@/lib/drivers/types";
-import { bytesToBase64 } from "@/lib/wire/keys";
+import { base64ToBytes, bytesToBase64 } from "@/lib/wire/keys";
 import { ConflictDialog, type ConflictTheirs } from "../conflict-dialog";
 import { Counter } from "../counter";
 import { editableText, innermost, prettyJson } from "@/lib/codecs/edit/edit-text";
 import { StringEditor } from "../value-editor/string-editor";
 import { formatBytes } from "./format";
 import { HexDump } from "./hex-dump";
-import { base64Bytes, fetchKeyPage } from "./key-queries";
+import { fetchValuePage } from "../api";
 import { runAction } from "./run-action";
 import { ValueTree } from "./value-tree";
 import { VisibleText } from "./visible-text";
@@ -116,17 +117,13 @@ export function StringValue({
   onChanged: () => void;
 }) {
   const toast = useToast();
-  const [bytes, setBytes] = useState(() => base64Bytes(read.value));
+  const [bytes, setBytes] = useState(() => base64ToBytes(read.value));
   const [loadingMore, setLoadingMore] = useState(false);
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<{ mine: string; bytes: Uint8Array; theirs: ConflictTheirs | null } | null>(null);
   const complete = bytes.length >= read.total;
   const hints: DetectHints = useMemo(
-    () => ({
-      memcachedFlags: profile.kind === "memcached" ? read.flags : undefined,
-      uwsgi: profile.kind === "uwsgi",
-      truncated: !complete,
-    }),
+    () => ({ ...kindOf(profile.kind).valueHints(read.flags), truncated: !complete }),
     [profile.kind, read.flags, complete],
   );
   const analysis = useMemo(() => analyze(bytes, hints), [bytes, hints]);
@@ -157,12 +154,12 @@ export function StringValue({
   async function loadMore() {
     setLoadingMore(true);
     try {
-      const next = await fetchKeyPage(connectionId, keyParam, { offset: bytes.length, limit: STRING_PAGE_BYTES });
+      const next = await fetchValuePage(connectionId, keyParam, { offset: bytes.length, limit: STRING_PAGE_BYTES });
       if (next.type !== "string" || next.digest !== read.digest) {
         toast("The value changed since it was loaded; showing the new value.", "info");
         onChanged();
       } else {
-        setBytes((current) => concat(current, base64Bytes(next.value)));
+        setBytes((current) => concat(current, base64ToBytes(next.value)));
       }
     } catch (e) {
       toast(e instanceof Error ? e.message : "Could not load more", "error");
@@ -185,10 +182,10 @@ export function StringValue({
     setConflict({ mine: text, bytes: next, theirs: null });
     let theirs: ConflictTheirs;
     try {
-      const current = await fetchKeyPage(connectionId, keyParam, { limit: Math.max(read.total, STRING_PAGE_BYTES) });
+      const current = await fetchValuePage(connectionId, keyParam, { limit: Math.max(read.total, STRING_PAGE_BYTES) });
       if (current.type !== "string") theirs = { text: `Now a ${current.type}, not a string.`, digest: null };
       else {
-        const currentBytes = base64Bytes(current.value);
+        const currentBytes = base64ToBytes(current.value);
         const decoded = "value" in shown ? tryDecode(currentBytes, shown.value.format, hints) : null;
         const asEditor = decoded ? editableText(decoded, currentBytes) : null;
         theirs = { text: asEditor?.mode ? asEditor.text : decoded ? displayText(decoded) : toHex(currentBytes, " "), digest: current.digest };
