@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
-import { openBrowser, screenshot, type Browser } from "./support/browser";
+import { type Browser, createFirstAdmin, openBrowser, screenshot } from "./support/browser";
 
 const admin = { email: "admin@example.test", password: "correct horse battery" };
 const seed = path.resolve(import.meta.dirname, "../fixtures/python-caches/seed_redis.py");
@@ -46,13 +46,7 @@ describe("key detail on Redis", () => {
       // A 404 from a key read is an answer the pane shows, not a client error.
       if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) pageErrors.push(message.text());
     });
-    await page.goto(`${app.url}/setup`);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Name").fill("Ada Admin");
-    await page.getByLabel("Password", { exact: true }).fill(admin.password);
-    await page.getByLabel("Repeat password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin and sign in" }).click();
-    await page.waitForURL(`${app.url}/`);
+    await createFirstAdmin(page, app.url, admin);
     const profile = await app.db.connectionProfile.create({
       data: { name: "local redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }) },
     });

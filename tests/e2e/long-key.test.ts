@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
-import { openBrowser, type Browser } from "./support/browser";
+import { type Browser, createFirstAdmin, openBrowser } from "./support/browser";
 
 const admin = { email: "admin@example.test", password: "correct horse battery" };
 const LONG_KEY = `long:${"k".repeat(1024 * 1024 - 5)}`;
@@ -30,13 +30,7 @@ describe("a key with a 1 MiB name", () => {
     browser = await openBrowser();
     const { page } = browser;
     page.on("pageerror", (error) => pageErrors.push(`${error.message}\n${error.stack ?? ""}`));
-    await page.goto(`${app.url}/setup`);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Name").fill("Ada Admin");
-    await page.getByLabel("Password", { exact: true }).fill(admin.password);
-    await page.getByLabel("Repeat password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin and sign in" }).click();
-    await page.waitForURL(`${app.url}/`);
+    await createFirstAdmin(page, app.url, admin);
     const profile = await app.db.connectionProfile.create({
       data: { name: "local redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }) },
     });

@@ -59,3 +59,14 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
+
+/** Creates the first admin through the setup form, as a person would on a fresh install, and waits until signed in. */
+export async function createFirstAdmin(page: Page, baseUrl: string, admin: { email: string; password: string; name?: string }): Promise<void> {
+  await page.goto(`${baseUrl}/setup`);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Name").fill(admin.name ?? "Ada Admin");
+  await page.getByLabel("Password", { exact: true }).fill(admin.password);
+  await page.getByLabel("Repeat password").fill(admin.password);
+  await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}
