@@ -13,7 +13,7 @@ import {
   redisClusterSettingsSchema,
   redisSentinelSettingsSchema,
   redisSettingsSchema,
-} from "./redis";
+} from "./redis/index";
 import type { Capabilities, Driver, DriverKind } from "./types";
 import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
 
