@@ -237,7 +237,6 @@ export class RedisDriver implements Driver {
     });
   }
 
-
   async dispose(): Promise<void> {
     await this.connection.dispose();
   }
