@@ -1,9 +1,3 @@
 /** The memcached kind: what the registry needs to offer and build it. */
 export { createMemcachedDriver } from "./driver";
-export {
-  memcachedCapabilities,
-  memcachedCapabilitiesFor,
-  memcachedSettingsSchema,
-  type MemcachedSecrets,
-  type MemcachedSettings,
-} from "./settings";
+export { memcachedCapabilities, memcachedSettingsSchema } from "./settings";
