@@ -10,6 +10,7 @@ import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
 import { draftFromParsed, draftFromSettings, settingsFromDraft, EMPTY_DRAFT, type FormDraft } from "@/lib/connections/form-draft";
 import type { PublicProfile } from "@/lib/connections/load";
 import { parseAddress, withoutSecrets } from "@/lib/connections/parse-address";
+import { DEFAULT_TIMEOUT_MS } from "@/lib/drivers/limits";
 import type { DriverKind } from "@/lib/drivers/types";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
@@ -34,7 +35,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
   const [environment, setEnvironment] = useState<EnvironmentName>((profile?.environment as EnvironmentName) ?? "development");
   const [color, setColor] = useState<string | null>(profile?.color ?? null);
   const [readOnly, setReadOnly] = useState(profile?.readOnly ?? false);
-  const [timeoutMs, setTimeoutMs] = useState(String(profile?.timeoutMs ?? 5000));
+  const [timeoutMs, setTimeoutMs] = useState(String(profile?.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   const [keyDelimiter, setKeyDelimiter] = useState(profile?.keyDelimiter ?? ":");
   const [defaultFormat, setDefaultFormat] = useState(profile?.defaultFormat ?? "auto");
   const [overrides, setOverrides] = useState(profile?.formatOverrides ?? []);

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { DEFAULT_TIMEOUT_MS } from "../drivers/limits";
 import { settingsSchemas } from "../drivers/registry";
 import { KIND_NAMES } from "../kinds";
 import { ENVIRONMENT_NAMES, VALUE_FORMATS } from "./kinds";
@@ -32,7 +33,7 @@ export const profileFields = z
       .array(z.object({ prefix: z.string().min(1).max(500), format: z.enum(VALUE_FORMATS) }))
       .max(200)
       .default([]),
-    timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(5000),
+    timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(DEFAULT_TIMEOUT_MS),
   })
   .superRefine((value, ctx) => {
     const schema = (settingsSchemas as Record<string, z.ZodType>)[value.kind];

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { DriverError } from "./errors";
+import { DEFAULT_TIMEOUT_MS } from "./limits";
 import { createMemcachedDriver, memcachedCapabilities, memcachedSettingsSchema } from "./memcached";
 import {
   createRedisClusterDriver,
@@ -16,8 +17,6 @@ import {
 } from "./redis";
 import type { Capabilities, Driver, DriverKind } from "./types";
 import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
-
-export const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface DriverConfig {
   kind: DriverKind;
@@ -52,11 +51,7 @@ const entries = {
     create: createRedisClusterDriver,
   }),
   memcached: entry({ settings: memcachedSettingsSchema, capabilities: memcachedCapabilities, create: createMemcachedDriver }),
-  uwsgi: entry({
-    settings: uwsgiSettingsSchema,
-    capabilities: uwsgiCapabilities,
-    create: (settings, _secrets, timeoutMs) => createUwsgiDriver(settings, timeoutMs),
-  }),
+  uwsgi: entry({ settings: uwsgiSettingsSchema, capabilities: uwsgiCapabilities, create: createUwsgiDriver }),
 } satisfies { [K in DriverKind]?: DriverEntry<z.ZodType> };
 
 type RegisteredKind = keyof typeof entries;

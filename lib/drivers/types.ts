@@ -1,6 +1,6 @@
 /**
  * The contract between Cacheboard and a cache backend. One driver per backend kind implements it
- * (`redis.ts`, `memcached.ts`, `uwsgi.ts`); the UI, the server actions and the conformance suite only
+ * (`redis/`, `memcached/`, `uwsgi/`); the UI, the server actions and the conformance suite only
  * ever talk to this interface, and branch on `capabilities`, never on the kind.
  *
  * Keys and values are bytes (`Buffer`) end to end: a driver never decodes, trims or normalises them.

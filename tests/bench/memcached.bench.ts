@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { createMemcachedDriver } from "@/lib/drivers/memcached";
+import { createDriver } from "@/lib/drivers/registry";
 import { loadItems, startMemcached } from "../support/memcached";
 import { type BenchFigure, figure } from "./report";
 
@@ -53,7 +53,7 @@ function rawDump(port: number): Promise<number> {
 
 export default async function bench(report: (f: BenchFigure) => void): Promise<void> {
   const cluster = await startMemcached(1, { memoryMb: 1024 });
-  const driver = createMemcachedDriver({ servers: cluster.addresses }, {}, 30_000);
+  const driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {}, timeoutMs: 30_000 });
   try {
     const loadStarted = performance.now();
     const loaders = 4;

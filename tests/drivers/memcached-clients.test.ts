@@ -9,8 +9,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { valueDigest } from "@/lib/drivers/digest";
-import { createMemcachedDriver } from "@/lib/drivers/memcached";
-import { murmur3, parseDumpLine, pickServer } from "@/lib/drivers/memcached-protocol";
+import { createDriver } from "@/lib/drivers/registry";
+import { parseDumpLine } from "@/lib/drivers/memcached/dump-line";
+import { murmur3, pickServer } from "@/lib/drivers/memcached/hashing";
 import type { Driver } from "@/lib/drivers/types";
 import { type MemcachedCluster, loadItems, startMemcached } from "../support/memcached";
 import { debianPython, freePort } from "../support/process";
@@ -58,7 +59,7 @@ describe("memcached with data written by pymemcache", () => {
 
   beforeAll(async () => {
     cluster = await startMemcached(1);
-    driver = createMemcachedDriver({ servers: cluster.addresses });
+    driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} });
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -141,7 +142,7 @@ describe("memcached pool placed like pymemcache's HashClient", () => {
 
   beforeAll(async () => {
     cluster = await startMemcached(2);
-    driver = createMemcachedDriver({ servers: cluster.addresses });
+    driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} });
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -169,7 +170,7 @@ describe("memcached started with -X", () => {
 
   beforeAll(async () => {
     cluster = await startMemcached(1, { disableDumps: true });
-    driver = createMemcachedDriver({ servers: cluster.addresses });
+    driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} });
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -203,8 +204,8 @@ describe("memcached with ASCII authentication (-Y)", () => {
   });
 
   it("authenticates reads, writes and listings, and refuses a wrong password", async () => {
-    const driver = createMemcachedDriver({ servers: cluster.addresses, username: "cache" }, { password: "s3cret" });
-    const wrong = createMemcachedDriver({ servers: cluster.addresses, username: "cache" }, { password: "nope" });
+    const driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses, username: "cache" }, secrets: { password: "s3cret" } });
+    const wrong = createDriver({ kind: "memcached", settings: { servers: cluster.addresses, username: "cache" }, secrets: { password: "nope" } });
     try {
       await driver.write(Buffer.from("auth:k"), Buffer.from("v"));
       expect((await listAll(driver, { prefix: Buffer.from("auth:") })).map(String)).toEqual(["auth:k"]);
@@ -223,7 +224,7 @@ describe("memcached with 200k items", () => {
   beforeAll(async () => {
     cluster = await startMemcached(1, { memoryMb: 256 });
     await loadItems(cluster.addresses[0], "big:", 200_000);
-    driver = createMemcachedDriver({ servers: cluster.addresses });
+    driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} });
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -287,7 +288,7 @@ describe("memcached older than 1.5.19 (no metadump)", () => {
   });
 
   it("falls back to stats cachedump for listings", async () => {
-    const driver = createMemcachedDriver({ servers: [`127.0.0.1:${port}`] });
+    const driver = createDriver({ kind: "memcached", settings: { servers: [`127.0.0.1:${port}`] }, secrets: {} });
     try {
       const page = await driver.scan({ count: 10 });
       expect(page.done).toBe(true);

@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyPage } from "@/lib/server/keys/key-page";
 import { openValueDownload } from "@/lib/server/keys/value-download";
-import { DESCRIBE_SCRIPT } from "@/lib/drivers/redis-scripts";
+import { DESCRIBE_SCRIPT } from "@/lib/drivers/redis/scripts";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { startRedis, type RedisServer } from "@/tests/support/redis";

@@ -4,9 +4,9 @@
  * anything is sent, and edits the app reads back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
+import { createDriver } from "@/lib/drivers/registry";
 import type { Driver, KeyMeta } from "@/lib/drivers/types";
-import { MATH_FLAG } from "@/lib/drivers/uwsgi-protocol";
+import { MATH_FLAG } from "@/lib/drivers/uwsgi/protocol";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
 import { expectCode } from "./conformance";
 
@@ -32,7 +32,7 @@ describe("uWSGI caches written by the app inside it", () => {
       { name: "pages", items: 200, keysize: 128, blocksize: 4096 },
       { name: "counters", items: 50, keysize: 32, blocksize: 64 },
     ]);
-    driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    driver = createDriver({ kind: "uwsgi", settings: { address: server.address, statsAddress: server.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -119,7 +119,7 @@ describe("uWSGI on a unix socket", () => {
 
   it("reads, writes and lists through the socket file", async () => {
     expect(server.address.startsWith("/")).toBe(true);
-    const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    const driver = createDriver({ kind: "uwsgi", settings: { address: server.address, statsAddress: server.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
     await driver.write(k("local:greeting"), k("hello"));
     expect((await server.app({ op: "get", cache: "local", key: k("greeting") })).value?.toString()).toBe("hello");
     expect((await listAll(driver)).map((m) => m.key.toString())).toEqual(["local:greeting"]);

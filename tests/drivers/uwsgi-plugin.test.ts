@@ -4,8 +4,8 @@
  * key lookup and on a write, while the same uWSGI with the plugin keeps working.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
-import { fetchStats, hasCachePlugin, PLUGIN_MISSING_MESSAGE } from "@/lib/drivers/uwsgi-protocol";
+import { createDriver } from "@/lib/drivers/registry";
+import { fetchStats, hasCachePlugin, PLUGIN_MISSING_MESSAGE } from "@/lib/drivers/uwsgi/protocol";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
 
 const CACHES = [{ name: "appcache", items: 100, keysize: 256, blocksize: 4096 }];
@@ -27,7 +27,7 @@ describe("uWSGI with and without its cache plugin", () => {
   });
 
   it("pings, lists, reads and writes with the plugin", async () => {
-    const driver = createUwsgiDriver({ address: withPlugin.address, statsAddress: withPlugin.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    const driver = createDriver({ kind: "uwsgi", settings: { address: withPlugin.address, statsAddress: withPlugin.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
     try {
       await driver.ping();
       await driver.write(Buffer.from("appcache:probe-ok"), Buffer.from("yes"));
@@ -43,7 +43,7 @@ describe("uWSGI with and without its cache plugin", () => {
 
   it("checks for the plugin once, not on every ping or miss: the check is a read uWSGI counts as a miss", async () => {
     const misses = async () => (await fetchStats(withPlugin.statsAddress, UWSGI_TEST_TIMEOUT_MS)).caches?.find((c) => c.name === "appcache")?.miss ?? Number.NaN;
-    const driver = createUwsgiDriver({ address: withPlugin.address, statsAddress: withPlugin.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    const driver = createDriver({ kind: "uwsgi", settings: { address: withPlugin.address, statsAddress: withPlugin.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
     try {
       const before = await misses();
       await driver.ping();
@@ -59,7 +59,7 @@ describe("uWSGI with and without its cache plugin", () => {
   });
 
   it("fails every operation with PLUGIN_MISSING and the fix without it", async () => {
-    const driver = createUwsgiDriver({ address: without.address, statsAddress: without.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+    const driver = createDriver({ kind: "uwsgi", settings: { address: without.address, statsAddress: without.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
     const missing = { code: "PLUGIN_MISSING", message: PLUGIN_MISSING_MESSAGE };
     try {
       await expect(driver.ping()).rejects.toMatchObject(missing);

@@ -1,4 +1,4 @@
-import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
+import { createDriver } from "@/lib/drivers/registry";
 import { freePort } from "../support/process";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS } from "../support/uwsgi";
 import { type ConformanceTarget, runDriverConformance } from "./conformance";
@@ -14,7 +14,7 @@ runDriverConformance("uwsgi", async (): Promise<ConformanceTarget> => {
     return { cache: key.toString("latin1", 0, colon), key: key.subarray(colon + 1) };
   };
   const closedPort = await freePort();
-  const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, UWSGI_TEST_TIMEOUT_MS);
+  const driver = createDriver({ kind: "uwsgi", settings: { address: server.address, statsAddress: server.statsAddress }, secrets: {}, timeoutMs: UWSGI_TEST_TIMEOUT_MS });
   await driver.ping();
   return {
     driver,
@@ -25,9 +25,9 @@ runDriverConformance("uwsgi", async (): Promise<ConformanceTarget> => {
     async rawGet(key) {
       return (await server.app({ op: "get", ...split(key) })).value ?? null;
     },
-    connect: ({ timeoutMs }) => createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress }, timeoutMs),
+    connect: ({ timeoutMs }) => createDriver({ kind: "uwsgi", settings: { address: server.address, statsAddress: server.statsAddress }, secrets: {}, timeoutMs }),
     connectClosedPort: ({ timeoutMs }) =>
-      createUwsgiDriver({ address: `127.0.0.1:${closedPort}`, statsAddress: `127.0.0.1:${closedPort}` }, timeoutMs),
+      createDriver({ kind: "uwsgi", settings: { address: `127.0.0.1:${closedPort}`, statsAddress: `127.0.0.1:${closedPort}` }, secrets: {}, timeoutMs }),
     pause: () => server.pause(),
     resume: () => server.resume(),
     teardown: () => server.stop(),

@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { MemcachedConnection, metaKey } from "@/lib/drivers/memcached-protocol";
-import { cacheCommand } from "@/lib/drivers/uwsgi-protocol";
+import { MemcachedConnection, metaKey } from "@/lib/drivers/memcached/connection";
+import { cacheCommand } from "@/lib/drivers/uwsgi/protocol";
 import { keyToParam } from "@/lib/wire/keys";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { startUwsgi, type UwsgiServer } from "../support/uwsgi";

@@ -8,7 +8,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
-import { fetchStats } from "@/lib/drivers/uwsgi-protocol";
+import { fetchStats } from "@/lib/drivers/uwsgi/protocol";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { freePort } from "../support/process";
 import { startRedis, type RedisServer } from "../support/redis";

@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyPage } from "@/lib/server/keys/key-page";
 import { keyFromParam } from "@/lib/wire/keys";
 import { createDriver } from "@/lib/drivers/registry";
-import { createMemcachedDriver } from "@/lib/drivers/memcached";
-import { createUwsgiDriver } from "@/lib/drivers/uwsgi";
 import type { Driver } from "@/lib/drivers/types";
 import { startMemcached } from "@/tests/support/memcached";
 import { startRedis, startRedisCluster } from "@/tests/support/redis";
@@ -63,7 +61,7 @@ const backends: Record<string, () => Promise<Backend>> = {
   memcached: async () => {
     const cluster = await startMemcached(2);
     return {
-      driver: createMemcachedDriver({ servers: cluster.addresses }),
+      driver: createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} }),
       set: (key, value) => cluster.rawSet(key, value),
       stop: () => cluster.stop(),
     };
@@ -73,7 +71,7 @@ const backends: Record<string, () => Promise<Backend>> = {
       { name: "lim", items: 1000, keysize: 512, blocksize: 4096 },
       { name: "other", items: 10, keysize: 64, blocksize: 1024 },
     ]);
-    const driver = createUwsgiDriver({ address: server.address, statsAddress: server.statsAddress });
+    const driver = createDriver({ kind: "uwsgi", settings: { address: server.address, statsAddress: server.statsAddress }, secrets: {} });
     return {
       driver,
       // Written through the driver: the test app's HTTP socket drops kept-alive connections under a burst.

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJob } from "@/lib/server/keys/jobs";
 import { keyPage } from "@/lib/server/keys/key-page";
 import { startTopKeys, type TopKeysResult } from "@/lib/server/keys/top-keys";
-import { createMemcachedDriver } from "@/lib/drivers/memcached";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { startMemcached, type MemcachedCluster } from "@/tests/support/memcached";
@@ -112,7 +111,7 @@ describe("scan progress on memcached", () => {
 
   beforeAll(async () => {
     cluster = await startMemcached(2);
-    driver = createMemcachedDriver({ servers: cluster.addresses });
+    driver = createDriver({ kind: "memcached", settings: { servers: cluster.addresses }, secrets: {} });
     for (let i = 0; i < 300; i++) await driver.write(Buffer.from(`m:${i}`), Buffer.from("v"));
   });
   afterAll(async () => {

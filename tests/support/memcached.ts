@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { MemcachedConnection, metaKey, metaSet, pickServer } from "@/lib/drivers/memcached-protocol";
+import { MemcachedConnection, metaKey, metaSet } from "@/lib/drivers/memcached/connection";
+import { pickServer } from "@/lib/drivers/memcached/hashing";
 import { freePort, portAccepts, removeDir, requireBinary, startProcess, type StartedProcess, tempDir, waitFor } from "./process";
 
 export interface MemcachedServer {

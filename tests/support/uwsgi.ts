@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fetchStats } from "@/lib/drivers/uwsgi-protocol";
+import { fetchStats } from "@/lib/drivers/uwsgi/protocol";
 import { freePort, portAccepts, removeDir, requireBinary, startProcess, type StartedProcess, tempDir, waitFor } from "./process";
 import { waitUntilStopped } from "./memcached";
 

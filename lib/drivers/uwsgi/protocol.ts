@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
-import { DriverError } from "./errors";
-import { openSocket } from "./memcached-protocol";
+import { DriverError } from "../errors";
+import { openSocket } from "../socket";
 
 export const CACHE_MODIFIER1 = 111;
 export const MAGIC_INTERFACE = 17;
