@@ -18,7 +18,7 @@ import {
 import type { Capabilities, Driver, DriverKind } from "./types";
 import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
 
-export interface DriverConfig {
+interface DriverConfig {
   kind: DriverKind;
   /** Non-secret options, validated with the kind's schema. */
   settings: unknown;
@@ -60,12 +60,6 @@ type RegisteredKind = keyof typeof entries;
 export const settingsSchemas: { [K in RegisteredKind]: (typeof entries)[K]["settings"] } = Object.fromEntries(
   Object.entries(entries).map(([kind, e]) => [kind, e.settings]),
 ) as { [K in RegisteredKind]: (typeof entries)[K]["settings"] };
-
-export type DriverSettings<K extends RegisteredKind> = z.output<(typeof entries)[K]["settings"]>;
-
-export function registeredKinds(): DriverKind[] {
-  return Object.keys(entries) as DriverKind[];
-}
 
 function lookup(kind: DriverKind): DriverEntry<z.ZodType> {
   const found = (entries as { [K in DriverKind]?: DriverEntry<z.ZodType> })[kind];

@@ -6,7 +6,7 @@ import { connect, type Socket } from "node:net";
 import { DriverError } from "./errors";
 
 /** Where a server listens: `host:port`, `[v6]:port`, or a unix socket path; a bare host is memcached's port 11211. */
-export function parseServerAddress(address: string): { host: string; port: number } | { path: string } {
+function parseServerAddress(address: string): { host: string; port: number } | { path: string } {
   if (address.startsWith("/")) return { path: address };
   const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
   if (!match) return { host: address, port: 11211 };

@@ -77,7 +77,7 @@ export interface ScanPage {
   progress?: ScanProgress;
 }
 
-export interface ScanProgress {
+interface ScanProgress {
   /** Keys this page looked at, matching or not. */
   examined: number;
   /** `examined` is an estimate: Redis filters MATCH/TYPE on the server and does not say how many it skipped. */
@@ -139,7 +139,7 @@ export interface StringRead extends ReadBase {
   flags?: number;
 }
 
-export interface HashRead extends ReadBase {
+interface HashRead extends ReadBase {
   type: "hash";
   entries: { field: Buffer; value: Buffer }[];
   cursor: string;
@@ -147,14 +147,14 @@ export interface HashRead extends ReadBase {
   total: number;
 }
 
-export interface ListRead extends ReadBase {
+interface ListRead extends ReadBase {
   type: "list";
   items: Buffer[];
   offset: number;
   total: number;
 }
 
-export interface SetRead extends ReadBase {
+interface SetRead extends ReadBase {
   type: "set";
   members: Buffer[];
   cursor: string;
@@ -162,14 +162,14 @@ export interface SetRead extends ReadBase {
   total: number;
 }
 
-export interface ZsetRead extends ReadBase {
+interface ZsetRead extends ReadBase {
   type: "zset";
   members: { member: Buffer; score: number }[];
   offset: number;
   total: number;
 }
 
-export interface StreamRead extends ReadBase {
+interface StreamRead extends ReadBase {
   type: "stream";
   entries: { id: string; fields: { field: Buffer; value: Buffer }[] }[];
   total: number;
@@ -203,7 +203,7 @@ export interface PrefixOptions {
   batchSize?: number;
 }
 
-export interface PrefixProgress {
+interface PrefixProgress {
   /** Keys looked at so far. */
   scanned: number;
   /** Keys that matched the prefix so far. */

@@ -4,7 +4,7 @@ import { literalProblem, pythonLiteral } from "./python-literal";
 /** How the editor shows a value as text: each mode has a parser that turns the text back into the value. */
 export type EditMode = "json" | "python" | "counter" | "int64" | "text" | "hex";
 
-export type EditableText = { mode: EditMode; text: string } | { mode: null; reason: string };
+type EditableText = { mode: EditMode; text: string } | { mode: null; reason: string };
 
 const encoder = new TextEncoder();
 

@@ -8,10 +8,10 @@ import { connectError, openSocket } from "../socket";
 
 /** Longest key memcached stores, and longest binary key: base64 tokens share the 250-character limit. */
 export const MAX_KEY_BYTES = 250;
-export const MAX_BINARY_KEY_BYTES = 186;
+const MAX_BINARY_KEY_BYTES = 186;
 
 /** The key as a meta-command token: plain when it is safe on the text protocol, else base64 with `b`. */
-export function keyToken(key: Buffer): { token: string; binary: boolean } {
+function keyToken(key: Buffer): { token: string; binary: boolean } {
   if (key.length === 0) throw new DriverError("INVALID_ARGUMENT", "memcached keys cannot be empty.");
   let plain = true;
   for (const byte of key) {

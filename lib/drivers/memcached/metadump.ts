@@ -20,7 +20,7 @@ const ARENA_BYTES = 1 << 20;
 /** Bytes read back from a spool file at a time. */
 const SPOOL_READ_BYTES = 1 << 20;
 
-export interface DumpOptions extends ConnectionOptions {
+interface DumpOptions extends ConnectionOptions {
   /**
    * `all` walks the LRUs: memcached checks for room in our socket before it locks anything, so a paused
    * reader only parks the crawler, but items the LRU maintainer moves between segments mid-walk are

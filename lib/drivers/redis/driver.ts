@@ -45,7 +45,7 @@ import { readStats } from "./stats";
 
 const DELETE_CHUNK = 1000;
 
-export class RedisDriver implements Driver {
+class RedisDriver implements Driver {
   readonly kind: DriverKind;
   readonly capabilities = redisCapabilities;
   readonly collections: CollectionOps;

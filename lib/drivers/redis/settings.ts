@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Capabilities } from "../types";
 
-export const tlsSettings = z.object({
+const tlsSettings = z.object({
   enabled: z.boolean().default(true),
   /** PEM of the CA that signed the server certificate; the system store when absent. */
   ca: z.string().optional(),

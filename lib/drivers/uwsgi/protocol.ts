@@ -8,19 +8,19 @@ import type { Socket } from "node:net";
 import { DriverError } from "../errors";
 import { openSocket } from "../socket";
 
-export const CACHE_MODIFIER1 = 111;
-export const MAGIC_INTERFACE = 17;
-export const DUMP_REQUEST = 6;
+const CACHE_MODIFIER1 = 111;
+const MAGIC_INTERFACE = 17;
+const DUMP_REQUEST = 6;
 /** "get and stream": unlike the magic interface, answers a miss with a bare header instead of silence. */
-export const STREAM_GET = 5;
+const STREAM_GET = 5;
 /** Bytes of an item header in the table: 11 native-endian u64 (flags … lru_next), then the key. */
-export const ITEM_HEADER_BYTES = 88;
+const ITEM_HEADER_BYTES = 88;
 /** uWSGI's math flag: the value is an int64 written by `cache_inc`/`cache_dec`/… */
 export const MATH_FLAG = 0x10;
 
-export type VarValue = string | number | Buffer;
+type VarValue = string | number | Buffer;
 
-export function encodeVars(vars: Record<string, VarValue>): Buffer {
+function encodeVars(vars: Record<string, VarValue>): Buffer {
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(vars)) {
     const key = Buffer.from(name, "latin1");
@@ -35,7 +35,7 @@ export function encodeVars(vars: Record<string, VarValue>): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeVars(body: Buffer): Map<string, Buffer> {
+function decodeVars(body: Buffer): Map<string, Buffer> {
   const vars = new Map<string, Buffer>();
   let pos = 0;
   while (pos + 2 <= body.length) {
@@ -50,7 +50,7 @@ export function decodeVars(body: Buffer): Map<string, Buffer> {
   return vars;
 }
 
-export function packet(modifier2: number, body: Buffer): Buffer {
+function packet(modifier2: number, body: Buffer): Buffer {
   if (body.length > 0xffff) throw new DriverError("TOO_LARGE", "The uwsgi request header is longer than 65535 bytes.");
   const header = Buffer.alloc(4);
   header[0] = CACHE_MODIFIER1;
@@ -99,7 +99,7 @@ function withDeadline<T>(
 }
 
 /** Sends one request and collects the whole reply (until uWSGI closes), within `timeoutMs` overall. */
-export async function exchange(address: string, request: Buffer, timeoutMs: number, label = "uWSGI"): Promise<Buffer> {
+async function exchange(address: string, request: Buffer, timeoutMs: number, label = "uWSGI"): Promise<Buffer> {
   const started = Date.now();
   const socket = await openSocket(address, timeoutMs, label);
   return withDeadline<Buffer>(socket, Math.max(1, timeoutMs - (Date.now() - started)), `${label} at ${address}`, (done, fail) => {
@@ -242,7 +242,7 @@ export async function readItemTable(
   }, { idle: true });
 }
 
-export interface UwsgiCacheStats {
+interface UwsgiCacheStats {
   name: string;
   hash: string;
   hashsize: number;

@@ -39,7 +39,7 @@ export interface CacheGeometry {
   blocksize: number;
 }
 
-export interface ResolvedKey {
+interface ResolvedKey {
   cache: CacheGeometry;
   /** The key inside the cache, without `<cache>:`. */
   inner: Buffer;
