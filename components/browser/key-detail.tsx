@@ -18,7 +18,7 @@ import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { KeySchemeBadge } from "./key-scheme-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
-import { formatBytes } from "./value-view/format";
+import { formatBytes } from "@/lib/format";
 import { KeyReadError, useForgetKeys, useInvalidateKey, useKeyPage, type PageRequest } from "./value-view/key-queries";
 import { runAction } from "./value-view/run-action";
 import { StringValue } from "./value-view/string-value";

@@ -14,7 +14,7 @@ import { keysConfirmation } from "@/lib/confirmation";
 import { keyFromParam, keyHex } from "@/lib/key-text";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
-import { formatBytes, formatCount, formatTtl } from "./format";
+import { formatBytes, formatCount, formatDuration } from "@/lib/format";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { JobProgressBar } from "./job-progress-bar";
 import { rowArray, rowsOfArray, rowsOfPages, type Row, type RowList } from "./key-rows";
@@ -514,7 +514,7 @@ const KeyListRow = memo(function KeyListRow({
         {row.format ?? "—"}
       </span>
       <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300">
-        {left === null ? "∞" : left <= 0 ? "expired" : formatTtl(left)}
+        {left === null ? "∞" : left <= 0 ? "expired" : formatDuration(left)}
       </span>
       <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @md:block dark:text-slate-300">
         {formatBytes(row.size)}

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/browser/tree-view";
 import { queryKeys } from "@/lib/query-keys";
 import { cancelTreeScan, fetchTreeChildren, fetchTreeState, fillTreeLevel, rescanTree } from "./api";
-import { formatBytes, formatCount } from "./format";
+import { formatAge, formatBytes, formatCount } from "@/lib/format";
 import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
 import { useNow } from "./use-now";
@@ -71,14 +71,6 @@ function useTreeIndex(connectionId: string, delimiter: string) {
     refetchInterval: (query) => (query.state.data?.scan || query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS),
     retry: false,
   });
-}
-
-function age(now: number, at: number): string {
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86400)} d ago`;
 }
 
 /**
@@ -283,7 +275,7 @@ export function NamespaceTree(props: Props) {
             )}
             <div className="flex justify-between gap-2 text-xs text-slate-500 tabular-nums">
               <span data-testid="index-status">
-                {index.scannedAt !== null ? `Scanned ${age(now, index.scannedAt)}` : "Scanning"}
+                {index.scannedAt !== null ? `Scanned ${formatAge(now - index.scannedAt)}` : "Scanning"}
                 {scan && index.scannedAt !== null ? " · rescanning" : ""}
               </span>
               <span>

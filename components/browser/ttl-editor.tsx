@@ -6,7 +6,7 @@ import { useToast } from "@/components/ui/toast";
 import { persistKey } from "@/lib/actions/keys/persist-key";
 import { setTtl } from "@/lib/actions/keys/set-ttl";
 import type { Capabilities } from "@/lib/drivers/types";
-import { formatDuration, formatInstant } from "./value-view/format";
+import { formatDuration, formatInstant } from "@/lib/format";
 import { runAction } from "./value-view/run-action";
 
 function localInputValue(epochMs: number): string {

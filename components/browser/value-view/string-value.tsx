@@ -13,7 +13,7 @@ import { ConflictDialog, type ConflictTheirs } from "../conflict-dialog";
 import { Counter } from "../counter";
 import { editableText, innermost, prettyJson } from "../value-editor/edit-text";
 import { StringEditor } from "../value-editor/string-editor";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/lib/format";
 import { HexDump } from "./hex-dump";
 import { base64Bytes, fetchKeyPage } from "./key-queries";
 import { runAction } from "./run-action";
