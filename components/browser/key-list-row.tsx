@@ -13,6 +13,33 @@ function ttlLeft(row: Row, now: number): number | null {
   return row.ttlMs === null ? null : row.ttlMs - (now - row.receivedAt);
 }
 
+export type SortBy = "scan" | "name" | "ttl" | "size";
+export interface SortOrder {
+  by: SortBy;
+  desc: boolean;
+}
+
+/** A column heading that sorts: size starts with the biggest; a second click flips the order, a third goes back to scan order. */
+export function SortHeader({ by, label, className, sort, onSort }: { by: SortBy; label: string; className: string; sort: SortOrder; onSort: (next: (current: SortOrder) => SortOrder) => void }) {
+  return (
+    <button
+      type="button"
+      className={`${className} text-left hover:text-slate-900 dark:hover:text-white`}
+      onClick={() =>
+        onSort((s) => {
+          const first = by === "size";
+          if (s.by !== by) return { by, desc: first };
+          return s.desc === first ? { by, desc: !first } : { by: "scan", desc: false };
+        })
+      }
+      aria-label={`Sort by ${label}`}
+    >
+      {label}
+      {sort.by === by ? (sort.desc ? " ↓" : " ↑") : ""}
+    </button>
+  );
+}
+
 /** A message in place of the rows: loading, searching, nothing found, or what went wrong. */
 export function ListMessage({ title, children, tone, spinner }: { title: string; children?: React.ReactNode; tone?: "error"; spinner?: boolean }) {
   return (

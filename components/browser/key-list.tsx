@@ -14,7 +14,7 @@ import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
 import { formatCount } from "@/lib/format";
 import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
 import { JobProgressBar } from "./job-progress-bar";
-import { KeyListRow, ListMessage, ROW_HEIGHT } from "./key-list-row";
+import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
 import { rowArray, rowsOfArray, rowsOfPages, type RowList } from "./key-rows";
 import { useJob } from "./use-job";
 import { useKeyboardNav } from "./use-keyboard-nav";
@@ -29,8 +29,6 @@ export interface KeyFilter {
   type: string;
   exact: boolean;
 }
-
-type SortBy = "scan" | "name" | "ttl" | "size";
 
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
 const SELECT_ALL_CAP = 10_000;
@@ -94,7 +92,7 @@ export function KeyList({
     return { scanned, estimated: list.some((page) => page.estimated), total, share };
   }, [pages.data]);
 
-  const [sort, setSort] = useState<{ by: SortBy; desc: boolean }>({ by: "scan", desc: false });
+  const [sort, setSort] = useState<SortOrder>({ by: "scan", desc: false });
   const ranked = sort.by === "size" || sort.by === "ttl" ? sort.by : null;
   const topQuery = useMemo(() => ({ match: query.match, prefix: query.prefix, type: query.type }), [query]);
   const topStart = useQuery({
@@ -214,25 +212,6 @@ export function KeyList({
   // A search is under way while pages are being fetched, or while nothing has matched yet.
   const searching = !ranked && hasNextPage && !stopped && !isError && (isFetchingNextPage || loaded.length === 0);
 
-  const header = (by: SortBy, label: string, className: string) => (
-    <button
-      type="button"
-      className={`${className} text-left hover:text-slate-900 dark:hover:text-white`}
-      onClick={() =>
-        // Size starts with the biggest; a second click flips the order, a third goes back to scan order.
-        setSort((s) => {
-          const first = by === "size";
-          if (s.by !== by) return { by, desc: first };
-          return s.desc === first ? { by, desc: !first } : { by: "scan", desc: false };
-        })
-      }
-      aria-label={`Sort by ${label}`}
-    >
-      {label}
-      {sort.by === by ? (sort.desc ? " ↓" : " ↑") : ""}
-    </button>
-  );
-
   return (
     <div className="@container flex h-full min-h-0 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
@@ -313,11 +292,11 @@ export function KeyList({
           checked={selection.allSelected}
           onChange={selection.toggleAll}
         />
-        {header("name", "Key", "")}
+        <SortHeader by="name" label="Key" className="" sort={sort} onSort={setSort} />
         <span>Type</span>
         <span className="hidden @3xl:block">Format</span>
-        {header("ttl", "TTL", "")}
-        {header("size", "Size", "hidden text-right @md:block")}
+        <SortHeader by="ttl" label="TTL" className="" sort={sort} onSort={setSort} />
+        <SortHeader by="size" label="Size" className="hidden text-right @md:block" sort={sort} onSort={setSort} />
         <span className="hidden text-right @3xl:block">Items</span>
       </div>
       <div
