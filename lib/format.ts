@@ -6,7 +6,7 @@
  */
 
 /** What a figure the caller does not have reads as. */
-export const NO_FIGURE = "—";
+const NO_FIGURE = "—";
 /** A figure a backend does not report: shown as such, never as zero. */
 export const NOT_REPORTED = "not reported";
 
@@ -75,7 +75,7 @@ const DURATION_UNITS = [
   { ms: SECOND, narrow: "s", long: "s" },
 ] as const;
 
-export interface DurationOptions {
+interface DurationOptions {
   /** `narrow`: `3d 4h`, for countdowns in tight columns; `long`: `3 d 4 h`, `4 min 5 s`. */
   style?: "narrow" | "long";
   /** How many units, from the largest that is not zero (a trailing zero unit is left out). */

@@ -16,9 +16,3 @@ export const ttlSecondsTextSchema = z
   .regex(/^\d+$/, "Enter a whole number of seconds.")
   .transform((text) => Number(text) * 1000)
   .pipe(ttlMsSchema);
-
-/** The TTL in milliseconds a field's text asks for, or null when the text is not a valid TTL. */
-export function ttlMsFromSeconds(text: string): number | null {
-  const parsed = ttlSecondsTextSchema.safeParse(text);
-  return parsed.success ? parsed.data : null;
-}

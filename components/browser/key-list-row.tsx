@@ -13,7 +13,7 @@ function ttlLeft(row: Row, now: number): number | null {
   return row.ttlMs === null ? null : row.ttlMs - (now - row.receivedAt);
 }
 
-export type SortBy = "scan" | "name" | "ttl" | "size";
+type SortBy = "scan" | "name" | "ttl" | "size";
 export interface SortOrder {
   by: SortBy;
   desc: boolean;

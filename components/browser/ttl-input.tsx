@@ -5,7 +5,7 @@ import { inputClass } from "@/components/ui/field";
 import { ttlSecondsTextSchema } from "@/lib/ttl";
 
 /** A TTL typed in seconds: the text, the milliseconds it asks for, and whether it can be sent. */
-export interface TtlField {
+interface TtlField {
   text: string;
   setText: (text: string) => void;
   /** Milliseconds, or null when the field is empty (no expiry) or invalid. */

@@ -3,7 +3,7 @@
 import { useState } from "react";
 
 /** What the keys do to the list; each gets the active row's index. */
-export interface KeyboardNavActions {
+interface KeyboardNavActions {
   /** ↑/↓ moved to `index` (already scrolled to); `extend` when Shift was held. */
   onMove: (index: number, extend: boolean) => void;
   /** Enter. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MAX_TTL_MS, ttlMsFromSeconds, ttlMsSchema } from "@/lib/ttl";
+import { MAX_TTL_MS, ttlMsSchema, ttlSecondsTextSchema } from "@/lib/ttl";
+
+const ttlMsFromSeconds = (text: string) => ttlSecondsTextSchema.safeParse(text).data ?? null;
 
 describe("one TTL bound for the fields and the actions", () => {
   it("accepts whole milliseconds from 1 up to 10 years", () => {

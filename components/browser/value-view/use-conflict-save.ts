@@ -11,7 +11,7 @@ import { base64Bytes, fetchKeyPage } from "./key-queries";
 import { runAction } from "./run-action";
 
 /** An edit the server refused with CONFLICT: what the person wrote, and (once read) what is stored now. */
-export interface StringConflict {
+interface StringConflict {
   mine: string;
   bytes: Uint8Array;
   theirs: ConflictTheirs | null;
