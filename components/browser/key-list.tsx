@@ -149,7 +149,7 @@ export function KeyList({
 
   const { active, setActive, onKeyDown } = useKeyboardNav(sorted.length, (index) => virtualizer.scrollToIndex(index), {
     onMove: (index, extend) => {
-      if (extend) selection.add(sorted.at(index).param);
+      if (extend && index < sorted.length) selection.add(sorted.at(index).param);
     },
     onOpen: (index) => onOpen(sorted.at(index).param),
     onDelete: canWrite
