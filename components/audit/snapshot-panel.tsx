@@ -1,14 +1,6 @@
 import type { DiffLine, SnapshotView } from "@/lib/audit/present";
+import { formatTtl } from "@/lib/format";
 import { plural } from "@/lib/plural";
-
-export function formatTtl(ttlMs: number | null): string {
-  if (ttlMs === null) return "no expiry";
-  const s = Math.round(ttlMs / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${Math.round(s / 3600)} h`;
-  return plural(Math.round(s / 86400), "day");
-}
 
 function Facts({ view }: { view: SnapshotView }) {
   if (!view.exists) return <p className="text-sm text-slate-500 italic">The key did not exist.</p>;

@@ -12,6 +12,7 @@ import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { bytesToBase64, keyToParam } from "@/lib/wire/keys";
 import { NEW_VALUE_FORMATS, newValueBytes, type NewValueFormat } from "@/lib/codecs/edit/new-value";
+import { TtlInput, useTtlField } from "./ttl-input";
 import { runAction } from "./value-view/run-action";
 import { ErrorText } from "@/components/ui/error-text";
 import type { Failure } from "@/lib/error-text";
@@ -46,13 +47,11 @@ export function AddKeyDialog({
   const [value, setValue] = useState("");
   const [member, setMember] = useState("");
   const [score, setScore] = useState("0");
-  const [ttl, setTtl] = useState("");
+  const ttl = useTtlField("", { optional: true });
   const [error, setError] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const types: NewType[] = capabilities.types ? ["string", "hash", "list", "set", "zset", "stream"] : ["string"];
   const keyBytes = hexName ? fromHex(name) : new TextEncoder().encode(name);
-  const ttlSeconds = ttl.trim() === "" ? null : Number(ttl);
-  const ttlValid = ttlSeconds === null || (Number.isInteger(ttlSeconds) && ttlSeconds > 0);
 
   if (profile.readOnly) return null;
 
@@ -88,7 +87,7 @@ export function AddKeyDialog({
     setError(null);
     setBusy(true);
     // Every refusal is shown in the dialog, where the person is looking, not in a toast behind it.
-    const result = await runAction(toast, () => createKey({ connectionId, key: bytesToBase64(keyBytes), content: body, ttlMs: ttlSeconds === null ? null : ttlSeconds * 1000 }), "Key created", "all");
+    const result = await runAction(toast, () => createKey({ connectionId, key: bytesToBase64(keyBytes), content: body, ttlMs: ttl.ttlMs }), "Key created", "all");
     setBusy(false);
     if (result.ok) {
       setName("");
@@ -143,10 +142,15 @@ export function AddKeyDialog({
             </label>
           )}
           {capabilities.ttl && (
-            <label className="block space-y-1">
-              <span className="font-medium text-slate-700 dark:text-slate-300">TTL (seconds)</span>
-              <input className={`${inputClass} w-36!`} value={ttl} onChange={(e) => setTtl(e.target.value)} placeholder="no expiry" aria-label="TTL (seconds)" inputMode="numeric" />
-            </label>
+            <TtlInput
+              field={ttl}
+              label="TTL (seconds)"
+              ariaLabel="TTL (seconds)"
+              placeholder="no expiry"
+              className="block space-y-1"
+              labelClassName="font-medium text-slate-700 dark:text-slate-300"
+              inputClassName="w-36!"
+            />
           )}
         </div>
         {pairLabel && (
@@ -182,7 +186,7 @@ export function AddKeyDialog({
           <Button type="button" variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" disabled={busy || !ttlValid || !keyBytes || keyBytes.length === 0}>
+          <Button type="submit" disabled={busy || !ttl.valid || !keyBytes || keyBytes.length === 0}>
             {busy ? "Creating…" : "Create key"}
           </Button>
         </div>

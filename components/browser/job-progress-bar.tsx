@@ -1,5 +1,5 @@
 import type { JobView } from "@/lib/wire/jobs";
-import { formatCount } from "./format";
+import { formatCount } from "@/lib/format";
 
 /** Keys scanned out of the database's key count, and what the job found or changed so far. */
 export function JobProgressBar({ job, label }: { job: JobView; label: string }) {

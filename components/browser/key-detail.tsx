@@ -18,7 +18,7 @@ import { HiddenCharactersBadge } from "./hidden-characters-badge";
 import { KeySchemeBadge } from "./key-scheme-badge";
 import { TtlEditor } from "./ttl-editor";
 import { CollectionTable } from "./value-view/collection-table";
-import { formatBytes } from "./value-view/format";
+import { formatBytes } from "@/lib/format";
 import { ApiError } from "@/lib/wire/errors";
 import type { PageRequest } from "./api";
 import { useForgetKeys, useInvalidateKey, useKeyPage } from "./value-view/key-queries";

@@ -2,23 +2,22 @@
 
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
-import { deleteKeys } from "@/lib/actions/keys/delete-keys";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
-import { keysConfirmation } from "@/lib/confirmation";
-import { bytesToBase64, keyFromParam, keyHex, paramToBase64 } from "@/lib/wire/keys";
+import { bytesToBase64, keyFromParam, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
-import { formatBytes, formatCount, formatTtl } from "./format";
-import { HiddenCharactersBadge } from "./hidden-characters-badge";
+import { formatCount } from "@/lib/format";
+import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
 import { JobProgressBar } from "./job-progress-bar";
-import { rowArray, rowsOfArray, rowsOfPages, type Row, type RowList } from "./key-rows";
+import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
+import { rowArray, rowsOfArray, rowsOfPages, type RowList } from "./key-rows";
 import { useJob } from "./use-job";
-import { useNow } from "./use-now";
+import { useKeyboardNav } from "./use-keyboard-nav";
+import { useKeySelection } from "./use-key-selection";
 import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
@@ -30,15 +29,8 @@ export interface KeyFilter {
   exact: boolean;
 }
 
-type SortBy = "scan" | "name" | "ttl" | "size";
-
-const ROW_HEIGHT = 32;
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
 const SELECT_ALL_CAP = 10_000;
-
-function ttlLeft(row: Row, now: number): number | null {
-  return row.ttlMs === null ? null : row.ttlMs - (now - row.receivedAt);
-}
 
 /**
  * The virtualised key list: pages by cursor as it scrolls (each page appended, earlier rows untouched),
@@ -99,7 +91,7 @@ export function KeyList({
     return { scanned, estimated: list.some((page) => page.estimated), total, share };
   }, [pages.data]);
 
-  const [sort, setSort] = useState<{ by: SortBy; desc: boolean }>({ by: "scan", desc: false });
+  const [sort, setSort] = useState<SortOrder>({ by: "scan", desc: false });
   const ranked = sort.by === "size" || sort.by === "ttl" ? sort.by : null;
   const topQuery = useMemo(() => ({ match: query.match, prefix: query.prefix, type: query.type }), [query]);
   const topStart = useQuery({
@@ -135,13 +127,10 @@ export function KeyList({
   };
 
   const [hex, setHex] = useState(false);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [anchor, setAnchor] = useState<number | null>(null);
-  const [active, setActive] = useState(0);
-  const [confirm, setConfirm] = useState<{ params: string[]; pattern?: string } | null>(null);
-  const [deleting, setDeleting] = useState(false);
+  const selection = useKeySelection(sorted);
+  const { selected, matchingPattern } = selection;
+  const [confirm, setConfirm] = useState<DeleteRequest | null>(null);
   const [selectingAll, setSelectingAll] = useState(false);
-  const [matchingPattern, setMatchingPattern] = useState<string | undefined>(undefined);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer is mutable by design; this component re-renders on scroll through it, not through memoisation.
@@ -157,6 +146,21 @@ export function KeyList({
     if (wantsMore && !isFetchingNextPage && lastIndex >= loaded.length - 30) void fetchNextPage();
   }, [wantsMore, isFetchingNextPage, fetchNextPage, lastIndex, loaded.length]);
 
+  const { active, setActive, onKeyDown } = useKeyboardNav(sorted.length, (index) => virtualizer.scrollToIndex(index), {
+    onMove: (index, extend) => {
+      if (extend && index < sorted.length) selection.add(sorted.at(index).param);
+    },
+    onOpen: (index) => onOpen(sorted.at(index).param),
+    onDelete: canWrite
+      ? (index) => {
+          const params = selected.size ? [...selected] : index !== null ? [sorted.at(index).param] : [];
+          if (params.length) setConfirm({ params, pattern: selected.size ? matchingPattern : undefined });
+        }
+      : undefined,
+    onEdit: onEdit && ((index) => onEdit(sorted.at(index).param)),
+    onToggle: (index) => selection.toggle(sorted.at(index).param),
+  });
+
   // One click handler for all rows (found by their data-index), so row components take no callbacks
   // and stay memoised while pages are appended.
   const clickList = (event: React.MouseEvent) => {
@@ -166,53 +170,17 @@ export function KeyList({
     const index = Number(element.dataset.index);
     const row = sorted.at(index);
     if (target instanceof HTMLInputElement && target.type === "checkbox") {
-      toggleSelected(row.param);
+      selection.toggle(row.param);
       return;
     }
     setActive(index);
-    if (event.shiftKey && anchor !== null) {
-      const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
-      setSelected(new Set(rowArray(sorted, from, to + 1).map((r) => r.param)));
-      return;
-    }
-    setAnchor(index);
+    if (event.shiftKey && selection.selectRangeTo(index)) return;
+    selection.setAnchor(index);
     if (event.ctrlKey || event.metaKey) {
-      toggleSelected(row.param);
+      selection.toggle(row.param);
       return;
     }
     onOpen(row.param);
-  };
-  const toggleSelected = (param: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(param)) next.delete(param);
-      else next.add(param);
-      setMatchingPattern(undefined);
-      return next;
-    });
-
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (event.target instanceof HTMLInputElement) return;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      const next = Math.max(0, Math.min(sorted.length - 1, active + (event.key === "ArrowDown" ? 1 : -1)));
-      setActive(next);
-      virtualizer.scrollToIndex(next);
-      if (event.shiftKey) setSelected((current) => new Set(current).add(sorted.at(next).param));
-    } else if (event.key === "Enter" && active < sorted.length) {
-      event.preventDefault();
-      onOpen(sorted.at(active).param);
-    } else if ((event.key === "Delete" || event.key === "Backspace") && canWrite) {
-      event.preventDefault();
-      const params = selected.size ? [...selected] : active < sorted.length ? [sorted.at(active).param] : [];
-      if (params.length) setConfirm({ params, pattern: selected.size ? matchingPattern : undefined });
-    } else if (event.key === "e" && !event.ctrlKey && !event.metaKey && !event.altKey && onEdit && active < sorted.length) {
-      event.preventDefault();
-      onEdit(sorted.at(active).param);
-    } else if (event.key === " " && active < sorted.length) {
-      event.preventDefault();
-      toggleSelected(sorted.at(active).param);
-    }
   };
 
   const selectAllMatching = async () => {
@@ -228,59 +196,20 @@ export function KeyList({
       }
       const all = new Set<string>();
       for (const page of data?.pages ?? []) for (const row of page.rows) if (all.size < SELECT_ALL_CAP) all.add(row.param);
-      setSelected(all);
-      setMatchingPattern(describeFilter(filter));
+      selection.selectMatching(all, describeFilter(filter));
       if (all.size >= SELECT_ALL_CAP) toast(`Selected the first ${formatCount(SELECT_ALL_CAP)} matching keys.`, "info");
     } finally {
       setSelectingAll(false);
     }
   };
 
-  const runDelete = async () => {
-    if (!confirm) return;
-    setDeleting(true);
-    const result = await deleteKeys({ connectionId, keys: confirm.params.map(paramToBase64), pattern: confirm.pattern, confirm: typed });
-    setDeleting(false);
-    setConfirm(null);
-    if (!result.ok) {
-      toast({ code: result.code, message: result.message }, "error");
-      return;
-    }
-    toast(`Deleted ${plural(result.data.deleted, "key")}.`, "success");
-    setSelected(new Set());
-    onKeysDeleted(confirm.params);
-    forgetKeys(confirm.params);
-  };
-
-  const confirmRow = confirm && confirm.params.length === 1 ? rowArray(sorted).find((r) => r.param === confirm.params[0]) : undefined;
-  const typed = !production || !confirm ? undefined : keysConfirmation(confirm.params.map(keyFromParam));
   const error = pages.error instanceof ApiError ? pages.error : pages.error ? new ApiError("INTERNAL", pages.error.message) : null;
-  const allSelected = useMemo(() => sorted.length > 0 && selected.size >= sorted.length && rowArray(sorted).every((row) => selected.has(row.param)), [sorted, selected]);
   const scannedText = `scanned ${progress.estimated ? "≈" : ""}${formatCount(progress.scanned)}${progress.total !== null ? ` of ~${formatCount(progress.total)}` : ""}${
     progress.share !== null ? ` (${Math.floor(progress.share * 100)}%)` : ""
   }`;
   const scope = filter.q || filter.type ? "filter" : filter.ns ? "namespace" : "database";
   // A search is under way while pages are being fetched, or while nothing has matched yet.
   const searching = !ranked && hasNextPage && !stopped && !isError && (isFetchingNextPage || loaded.length === 0);
-
-  const header = (by: SortBy, label: string, className: string) => (
-    <button
-      type="button"
-      className={`${className} text-left hover:text-slate-900 dark:hover:text-white`}
-      onClick={() =>
-        // Size starts with the biggest; a second click flips the order, a third goes back to scan order.
-        setSort((s) => {
-          const first = by === "size";
-          if (s.by !== by) return { by, desc: first };
-          return s.desc === first ? { by, desc: !first } : { by: "scan", desc: false };
-        })
-      }
-      aria-label={`Sort by ${label}`}
-    >
-      {label}
-      {sort.by === by ? (sort.desc ? " ↓" : " ↑") : ""}
-    </button>
-  );
 
   return (
     <div className="@container flex h-full min-h-0 flex-col">
@@ -320,7 +249,7 @@ export function KeyList({
         <span className="ml-auto flex items-center gap-2">
           {selected.size > 0 && <span>{formatCount(selected.size)} selected</span>}
           {selected.size > 0 && (
-            <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+            <Button size="sm" variant="ghost" onClick={selection.clear}>
               Clear
             </Button>
           )}
@@ -359,14 +288,14 @@ export function KeyList({
         <input
           type="checkbox"
           aria-label="Select all loaded keys"
-          checked={allSelected}
-          onChange={() => setSelected(allSelected ? new Set() : new Set(rowArray(sorted).map((r) => r.param)))}
+          checked={selection.allSelected}
+          onChange={selection.toggleAll}
         />
-        {header("name", "Key", "")}
+        <SortHeader by="name" label="Key" className="" sort={sort} onSort={setSort} />
         <span>Type</span>
         <span className="hidden @3xl:block">Format</span>
-        {header("ttl", "TTL", "")}
-        {header("size", "Size", "hidden text-right @md:block")}
+        <SortHeader by="ttl" label="TTL" className="" sort={sort} onSort={setSort} />
+        <SortHeader by="size" label="Size" className="hidden text-right @md:block" sort={sort} onSort={setSort} />
         <span className="hidden text-right @3xl:block">Items</span>
       </div>
       <div
@@ -430,24 +359,18 @@ export function KeyList({
           })}
         </div>
       </div>
-      <ConfirmDialog
-        open={confirm !== null}
-        title={confirm && confirm.params.length === 1 ? "Delete this key?" : `Delete ${plural(confirm?.params.length ?? 0, "key")}?`}
-        confirmLabel="Delete"
-        typed={typed}
-        busy={deleting}
-        onConfirm={() => void runDelete()}
-        onCancel={() => setConfirm(null)}
-      >
-        {confirm && confirm.params.length === 1 ? (
-          <span className="font-mono break-all">{confirmRow?.text ?? "the selected key"}</span>
-        ) : (
-          <span>
-            {plural(confirm?.params.length ?? 0, "key")}{confirm?.pattern ? ` matching ${confirm.pattern}` : ""} will be deleted. This cannot be undone from here;
-            the audit log keeps one entry for the whole deletion.
-          </span>
-        )}
-      </ConfirmDialog>
+      <DeleteKeysDialog
+        connectionId={connectionId}
+        request={confirm}
+        rows={sorted}
+        production={production}
+        onClose={() => setConfirm(null)}
+        onDeleted={(params) => {
+          selection.clear();
+          onKeysDeleted(params);
+          forgetKeys(params);
+        }}
+      />
     </div>
   );
 }
@@ -459,68 +382,3 @@ function describeFilter(filter: KeyFilter): string {
   if (filter.type) parts.push(`type ${filter.type}`);
   return parts.join(", ") || "*";
 }
-
-function ListMessage({ title, children, tone, spinner }: { title: string; children?: React.ReactNode; tone?: "error"; spinner?: boolean }) {
-  return (
-    <div role={tone === "error" ? "alert" : "status"} className="flex flex-col items-center px-6 py-16 text-center text-sm">
-      {spinner && <span className="mb-3 inline-block h-5 w-5 animate-spin rounded-full border-2 border-slate-300 border-t-indigo-600" />}
-      <p className={`font-medium ${tone === "error" ? "text-red-700 dark:text-red-300" : ""}`}>{title}</p>
-      {children && <div className="mt-1 flex max-w-md flex-col items-center text-slate-500">{children}</div>}
-    </div>
-  );
-}
-
-/** One row; memoised, so appending a page or ticking another row's state leaves it alone. */
-const KeyListRow = memo(function KeyListRow({
-  row,
-  index,
-  top,
-  hex,
-  open,
-  active,
-  checked,
-}: {
-  row: Row;
-  index: number;
-  top: number;
-  hex: boolean;
-  open: boolean;
-  active: boolean;
-  checked: boolean;
-}) {
-  const now = useNow();
-  const left = ttlLeft(row, now);
-  const name = hex ? keyHex(keyFromParam(row.param)) : row.text;
-  return (
-    <div
-      role="row"
-      aria-selected={checked}
-      data-key={row.text}
-      data-index={index}
-      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @md:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_5rem_4.5rem] @3xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
-      style={{ top, height: ROW_HEIGHT }}
-    >
-      <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} readOnly />
-      <span role="gridcell" className="flex min-w-0 items-center gap-1.5 font-mono text-[13px]" title={row.text}>
-        <span className={`truncate ${row.hidden ? "min-w-12" : ""}`}>{name}</span>
-        {row.binary && !hex && <span className="shrink-0 rounded bg-amber-100 px-1 text-[10px] text-amber-900 dark:bg-amber-950 dark:text-amber-200">bytes</span>}
-        {row.hidden && !hex && <HiddenCharactersBadge small />}
-      </span>
-      <span role="gridcell" className="text-xs text-slate-600 dark:text-slate-300">
-        {row.type}
-      </span>
-      <span role="gridcell" className="hidden truncate text-xs text-slate-600 @3xl:block dark:text-slate-300" title={row.format ?? undefined}>
-        {row.format ?? "—"}
-      </span>
-      <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300">
-        {left === null ? "∞" : left <= 0 ? "expired" : formatTtl(left)}
-      </span>
-      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @md:block dark:text-slate-300">
-        {formatBytes(row.size)}
-      </span>
-      <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @3xl:block dark:text-slate-300">
-        {row.length === null ? "" : formatCount(row.length)}
-      </span>
-    </div>
-  );
-});

@@ -17,6 +17,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { paramToBase64 } from "@/lib/wire/keys";
 import { fetchTreeChildren } from "./api";
 import { JobProgressBar } from "./job-progress-bar";
+import { TtlInput, useTtlField } from "./ttl-input";
 import { useJob } from "./use-job";
 import { plural } from "@/lib/plural";
 import type { Failure } from "@/lib/error-text";
@@ -50,7 +51,7 @@ export function NamespaceDialog({
   const [writeJob, setWriteJob] = useState<string | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [typed, setTyped] = useState("");
-  const [ttlSeconds, setTtlSeconds] = useState("3600");
+  const ttl = useTtlField("3600");
   const [persist, setPersist] = useState(false);
   const [includeChildren, setIncludeChildren] = useState(false);
   const started = useRef(false);
@@ -86,14 +87,14 @@ export function NamespaceDialog({
   }, [writeStatus, queryClient, connectionId, delimiter, operation, prefixText, toast, write.data]);
 
   const matched = count.data?.status === "done" ? count.data.progress.matched : null;
-  const ttlValid = persist || (Number.isInteger(Number(ttlSeconds)) && Number(ttlSeconds) > 0);
+  const ttlValid = persist || ttl.valid;
 
   const start = async () => {
     const prefix = paramToBase64(prefixParam);
     const result =
       operation === "delete"
         ? await deleteNamespace({ connectionId, prefix, confirm: typed, alsoPrefixes })
-        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : Number(ttlSeconds) * 1000, confirm: typed });
+        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : ttl.ttlMs, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
     else setFailure({ code: result.code, message: result.message });
   };
@@ -126,10 +127,7 @@ export function NamespaceDialog({
             </p>
             {operation === "expire" && (
               <div className="flex items-center gap-3">
-                <label className="flex items-center gap-2">
-                  <span>TTL (seconds)</span>
-                  <input className={`${inputClass} w-32`} type="number" min={1} value={ttlSeconds} disabled={persist} onChange={(e) => setTtlSeconds(e.target.value)} />
-                </label>
+                <TtlInput field={ttl} label="TTL (seconds)" disabled={persist} className="flex items-center gap-2" inputClassName="w-32" />
                 {canPersist && (
                   <label className="flex items-center gap-1.5">
                     <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} /> Remove expiry instead

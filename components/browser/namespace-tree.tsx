@@ -5,15 +5,15 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/wire/tree";
+import type { TreeChildren, TreeNodeView } from "@/lib/wire/tree";
 import { queryKeys } from "@/lib/query-keys";
-import { cancelTreeScan, fetchTreeChildren, fetchTreeState, fillTreeLevel, rescanTree } from "./api";
-import { formatBytes, formatCount } from "./format";
-import { HiddenCharactersBadge } from "./hidden-characters-badge";
+import { cancelTreeScan, fetchTreeChildren, fillTreeLevel, rescanTree } from "./api";
+import { formatCount } from "@/lib/format";
 import { NamespaceDialog, type NamespaceOperation } from "./namespace-dialog";
-import { useNow } from "./use-now";
+import { TreeNode } from "./namespace-tree-node";
+import { TreeIndexStatus } from "./namespace-tree-status";
+import { POLL_SCANNING_MS, useTreeIndex } from "./use-tree-index";
 import { plural } from "@/lib/plural";
-import { ErrorText } from "@/components/ui/error-text";
 
 interface Props {
   connectionId: string;
@@ -32,9 +32,6 @@ interface Props {
 const PAGE = 200;
 /** The most one level lists; past it the level's filter box reaches the rest (the children endpoint's limit). */
 const MOST = 10_000;
-const POLL_SCANNING_MS = 500;
-/** While idle, a cheap check for changes others made (a diff of nothing is a few hundred bytes). */
-const POLL_IDLE_MS = 5000;
 const NODE_HEIGHT = 44;
 const LINE_HEIGHT = 28;
 
@@ -50,37 +47,6 @@ interface Level {
   limit: number;
 }
 
-const biggestFirst = (a: TreeNodeView, b: TreeNodeView) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
-
-/**
- * The shared namespace index of the connection, polled as a diff: the first answer carries the whole first
- * level, later ones only the namespaces whose counts changed since the version this page holds.
- */
-function useTreeIndex(connectionId: string, delimiter: string) {
-  const held = useRef<{ generation: number; version: number; roots: Map<string, TreeNodeView> } | null>(null);
-  return useQuery({
-    queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "state"],
-    queryFn: async (): Promise<TreeState> => {
-      const before = held.current;
-      const state = await fetchTreeState(connectionId, before ? { generation: before.generation, version: before.version } : undefined);
-      const roots = state.full || !before ? new Map<string, TreeNodeView>() : new Map(before.roots);
-      for (const node of state.roots) roots.set(node.prefix, node);
-      held.current = { generation: state.generation, version: state.version, roots };
-      return { ...state, roots: [...roots.values()].sort(biggestFirst) };
-    },
-    refetchInterval: (query) => (query.state.data?.scan || query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS),
-    retry: false,
-  });
-}
-
-function age(now: number, at: number): string {
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86400)} d ago`;
-}
-
 /**
  * The namespace tree, from the connection's shared index: every first-level namespace, biggest first,
  * virtualised; deeper levels load when opened, a page at a time, with a filter where a level is long.
@@ -90,7 +56,6 @@ export function NamespaceTree(props: Props) {
   const queryClient = useQueryClient();
   const state = useTreeIndex(connectionId, delimiter);
   const index = state.data ?? null;
-  const now = useNow();
   const [expanded, setExpanded] = useState<Map<string, Level>>(new Map());
   const [rootFilter, setRootFilter] = useState("");
   const [rootFilterApplied, setRootFilterApplied] = useState("");
@@ -242,8 +207,6 @@ export function NamespaceTree(props: Props) {
   };
 
   const scan = index?.scan ?? null;
-  const scanned = scan ? (scan.total !== null ? Math.min(scan.scanned, scan.total) : scan.scanned) : (index?.count ?? 0);
-  const share = scan ? (scan.total ? Math.min(1, scan.scanned / scan.total) : null) : 1;
   const actions = { write: props.canWrite, delete: props.canDelete, expire: props.canExpire };
 
   return (
@@ -264,49 +227,7 @@ export function NamespaceTree(props: Props) {
             )
           )}
         </div>
-        {index && (
-          <div className="space-y-1">
-            {(scan || index.scannedAt === null) && (
-              <div
-                role="progressbar"
-                aria-label="tree scan progress"
-                aria-valuemin={0}
-                aria-valuemax={scan?.total ?? undefined}
-                aria-valuenow={scan?.scanned ?? index.count}
-                className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
-              >
-                <div
-                  className={`h-full rounded-full bg-indigo-500 ${share === null ? "w-1/3 animate-pulse" : ""}`}
-                  style={share === null ? undefined : { width: `${Math.round(share * 100)}%` }}
-                />
-              </div>
-            )}
-            <div className="flex justify-between gap-2 text-xs text-slate-500 tabular-nums">
-              <span data-testid="index-status">
-                {index.scannedAt !== null ? `Scanned ${age(now, index.scannedAt)}` : "Scanning"}
-                {scan && index.scannedAt !== null ? " · rescanning" : ""}
-              </span>
-              <span>
-                {scan
-                  ? `${formatCount(scanned)}${scan.total !== null ? ` / ${formatCount(scan.total)}` : ""} scanned`
-                  : `${plural(index.count, "key")}${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
-              </span>
-            </div>
-            {index.sampleEvery > 1 && index.count > 0 && (
-              <p className="text-[11px] text-slate-500">Sizes and TTL shares are sampled: 1 key in {formatCount(index.sampleEvery)} was measured.</p>
-            )}
-          </div>
-        )}
-        {state.error && (
-          <div role="alert" className="text-xs text-red-700 dark:text-red-300">
-            <ErrorText failure={{ code: "code" in state.error ? String(state.error.code) : "INTERNAL", message: state.error.message }} />
-          </div>
-        )}
-        {index?.error && (
-          <div role="alert" className="text-xs text-red-700 dark:text-red-300">
-            <ErrorText failure={index.error} />
-          </div>
-        )}
+        <TreeIndexStatus index={index} error={state.error} />
         <input
           type="search"
           aria-label="Filter namespaces"
@@ -429,184 +350,3 @@ export function NamespaceTree(props: Props) {
   );
 }
 
-function TreeNode({
-  node,
-  depth,
-  index,
-  open,
-  onToggle,
-  selected,
-  onSelect,
-  onOperation,
-  actions,
-  tabStop,
-  onFocused,
-  menuOpen,
-  onMenu,
-}: {
-  node: TreeNodeView;
-  depth: number;
-  index: number;
-  open: boolean;
-  onToggle: (prefix: string) => void;
-  selected: string;
-  onSelect: (prefix: string) => void;
-  onOperation: (prefix: string, op: NamespaceOperation) => void;
-  actions: { write: boolean; delete: boolean; expire: boolean };
-  tabStop: boolean;
-  onFocused: (prefix: string) => void;
-  menuOpen: boolean;
-  onMenu: (open: boolean) => void;
-}) {
-  const isSelected = selected === node.prefix;
-  const expandable = node.childCount > 0 || node.overflow > 0;
-  const withTtl = node.noTtl !== null && node.count > 0 ? (node.count - node.noTtl) / node.count : null;
-  const menuButton = useRef<HTMLButtonElement>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
-  const items = (
-    [
-      ["count", "Count keys", true],
-      ["expire", "Set TTL on all…", actions.write && actions.expire],
-      ["delete", "Delete all…", actions.write && actions.delete],
-    ] as const
-  ).filter(([, , shown]) => shown);
-
-  useEffect(() => {
-    if (menuOpen) menuRef.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
-  }, [menuOpen]);
-  useEffect(() => {
-    if (!menuOpen) return;
-    // A press anywhere outside the menu and its button closes it.
-    const onPointerDown = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (menuRef.current?.contains(target) || menuButton.current?.contains(target)) return;
-      onMenu(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => document.removeEventListener("pointerdown", onPointerDown);
-  }, [menuOpen, onMenu]);
-
-  const closeMenu = (refocus: HTMLElement | null) => {
-    onMenu(false);
-    refocus?.focus();
-  };
-
-  return (
-    <div
-      role="treeitem"
-      tabIndex={tabStop ? 0 : -1}
-      data-prefix={node.prefix}
-      onFocus={() => onFocused(node.prefix)}
-      aria-level={depth + 1}
-      aria-selected={isSelected}
-      aria-expanded={expandable ? open : undefined}
-      aria-label={node.label}
-      data-count={node.count}
-      data-index={index}
-      title={node.scheme ? `${node.label} — ${node.scheme}` : node.label}
-      className={`group relative flex h-full items-center gap-1 rounded pr-1 focus-visible:outline-offset-[-2px] ${isSelected ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
-      style={{ paddingLeft: `${depth * 12 + 2}px` }}
-    >
-      <button
-        type="button"
-        aria-label={open ? `Collapse ${node.label}` : `Expand ${node.label}`}
-        tabIndex={-1}
-        className={`h-5 w-4 shrink-0 text-xs text-slate-400 ${expandable ? "" : "invisible"}`}
-        onClick={() => onToggle(node.prefix)}
-      >
-        {open ? "▾" : "▸"}
-      </button>
-      {/* The name has the first line to itself (the scheme sits with the counts below, the actions button
-          floats over the row's edge only while wanted), the hover title has name and scheme in full, and the
-          tree pane can be dragged wider. */}
-      <button type="button" tabIndex={-1} className="min-w-0 flex-1 text-left" onClick={() => onSelect(isSelected ? "" : node.prefix)}>
-        <span className="flex items-center gap-1.5">
-          <span data-testid="namespace-name" className={`truncate font-mono text-[13px] ${isSelected ? "font-semibold text-indigo-800 dark:text-indigo-200" : ""}`}>
-            {node.label}
-          </span>
-          {node.hidden && <HiddenCharactersBadge small />}
-        </span>
-        <span className="mt-0.5 flex min-w-0 items-center gap-2 text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
-          <span className="shrink-0">{plural(node.count, "key")}</span>
-          {node.size !== null && (
-            <span className="shrink-0" title={node.sampled ? "Estimated from a sample of the keys" : undefined}>
-              {node.sampled ? "≈ " : ""}
-              {formatBytes(node.size)}
-            </span>
-          )}
-          {withTtl !== null && (
-            <span
-              className="h-1 w-10 shrink-0 overflow-hidden rounded-full bg-slate-300 dark:bg-slate-600"
-              title={`${node.sampled ? "About " : ""}${formatCount(node.noTtl ?? 0)} of ${plural(node.count, "key")} never expire${node.sampled ? " (sampled)" : ""}`}
-            >
-              <span className="block h-full bg-sky-500" style={{ width: `${Math.round(withTtl * 100)}%` }} />
-            </span>
-          )}
-          {node.scheme && (
-            <span data-testid="scheme-label" className="min-w-0 truncate rounded bg-emerald-100 px-1 text-[10px] font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-              {node.scheme}
-            </span>
-          )}
-        </span>
-      </button>
-      <button
-        type="button"
-        aria-label={`Actions for ${node.label}`}
-        aria-haspopup="menu"
-        aria-expanded={menuOpen}
-        tabIndex={tabStop ? 0 : -1}
-        ref={menuButton}
-        className="absolute top-1 right-1 rounded bg-inherit px-1 text-slate-400 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 aria-expanded:opacity-100 dark:hover:bg-slate-700"
-        onClick={() => onMenu(!menuOpen)}
-      >
-        ⋯
-      </button>
-      {menuOpen && (
-        <div
-          ref={menuRef}
-          role="menu"
-          aria-label={`Actions for ${node.label}`}
-          className="absolute top-full right-1 z-20 w-44 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
-          onKeyDown={(event) => {
-            const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
-            const at = entries.indexOf(document.activeElement as HTMLElement);
-            let next: HTMLElement | undefined;
-            if (event.key === "ArrowDown") next = entries[(at + 1) % entries.length];
-            else if (event.key === "ArrowUp") next = entries[(at - 1 + entries.length) % entries.length];
-            else if (event.key === "Home") next = entries[0];
-            else if (event.key === "End") next = entries[entries.length - 1];
-            else if (event.key === "Escape") {
-              event.preventDefault();
-              // The key browser closes the open key on Esc: this one only closes the menu.
-              event.stopPropagation();
-              closeMenu(menuButton.current);
-              return;
-            } else if (event.key === "Tab") {
-              onMenu(false);
-              return;
-            } else return;
-            event.preventDefault();
-            event.stopPropagation();
-            next?.focus();
-          }}
-        >
-          {items.map(([op, label]) => (
-            <button
-              key={op}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:hover:bg-slate-800 dark:focus:bg-slate-800 ${op === "delete" ? "text-red-700 dark:text-red-300" : ""}`}
-              onClick={() => {
-                onMenu(false);
-                onOperation(node.prefix, op);
-              }}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
-  );
-}

@@ -6,7 +6,9 @@ import { useToast } from "@/components/ui/toast";
 import { persistKey } from "@/lib/actions/keys/persist-key";
 import { setTtl } from "@/lib/actions/keys/set-ttl";
 import type { Capabilities } from "@/lib/drivers/types";
-import { formatDuration, formatInstant } from "./value-view/format";
+import { formatDuration, formatInstant } from "@/lib/format";
+import { MAX_TTL_MS } from "@/lib/ttl";
+import { TtlInput, useTtlField } from "./ttl-input";
 import { runAction } from "./value-view/run-action";
 
 function localInputValue(epochMs: number): string {
@@ -41,16 +43,16 @@ export function TtlEditor({
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<"seconds" | "date">("seconds");
-  const [seconds, setSeconds] = useState(ttlMs === null ? "3600" : String(Math.max(1, Math.round(ttlMs / 1000))));
+  const seconds = useTtlField(ttlMs === null ? "3600" : String(Math.max(1, Math.round(ttlMs / 1000))));
   const [at, setAt] = useState(() => localInputValue(readAt + (ttlMs ?? 3600_000)));
   const [busy, setBusy] = useState(false);
   const [confirmExpire, setConfirmExpire] = useState(false);
 
   const expiresAt = ttlMs === null ? null : readAt + ttlMs;
   const targetAt = new Date(at).getTime();
-  const valid = mode === "seconds" ? /^\d+$/.test(seconds.trim()) && Number(seconds) > 0 : Number.isFinite(targetAt) && targetAt > readAt;
+  const valid = mode === "seconds" ? seconds.valid : Number.isFinite(targetAt) && targetAt > readAt && targetAt - readAt <= MAX_TTL_MS;
   /** Milliseconds from now; the date is turned into a TTL at the moment of the click, not of the render. */
-  const requested = () => (mode === "seconds" ? Number(seconds) * 1000 : targetAt - Date.now());
+  const requested = () => (mode === "seconds" ? (seconds.ttlMs ?? 0) : targetAt - Date.now());
 
   async function apply(ttl: number | null, done: string, then = onChanged) {
     setBusy(true);
@@ -102,10 +104,7 @@ export function TtlEditor({
             </select>
           </label>
           {mode === "seconds" ? (
-            <label className="space-y-1 text-xs">
-              <span className="block text-slate-500">Seconds</span>
-              <input className={`${inputClass} w-32! py-1.5!`} inputMode="numeric" value={seconds} onChange={(e) => setSeconds(e.target.value)} aria-label="TTL seconds" />
-            </label>
+            <TtlInput field={seconds} label="Seconds" ariaLabel="TTL seconds" className="space-y-1 text-xs" labelClassName="block text-slate-500" inputClassName="w-32! py-1.5!" />
           ) : (
             <label className="space-y-1 text-xs">
               <span className="block text-slate-500">Local time</span>

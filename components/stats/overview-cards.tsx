@@ -8,7 +8,7 @@ import type { DriverKind } from "@/lib/drivers/types";
 import { kindLabel, kindOf } from "@/lib/kinds";
 import { queryKeys } from "@/lib/query-keys";
 import type { Figures, OverviewEntry, OverviewReply, SampleFailure } from "@/lib/stats/replies";
-import { bytes, count, duration, NOT_REPORTED, percent, rate } from "./format";
+import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds, NOT_REPORTED } from "@/lib/format";
 
 export interface OverviewConnection {
   id: string;
@@ -126,7 +126,7 @@ function FigureGrid({ figures: f, kind }: { figures: Figures; kind: DriverKind }
   const memory =
     f.memoryUsed === null && f.memoryMax === null
       ? NOT_REPORTED
-      : `${f.memoryUsed === null ? "used " + NOT_REPORTED : bytes(f.memoryUsed)} / ${f.memoryMax === null ? "no limit" : bytes(f.memoryMax)}`;
+      : `${f.memoryUsed === null ? "used " + NOT_REPORTED : formatBytes(f.memoryUsed)} / ${f.memoryMax === null ? "no limit" : formatBytes(f.memoryMax)}`;
   return (
     <dl className="grid grid-cols-3 gap-x-3 gap-y-2 text-sm">
       <div className="col-span-3 min-w-0">
@@ -138,12 +138,12 @@ function FigureGrid({ figures: f, kind }: { figures: Figures; kind: DriverKind }
           )}
         </Figure>
       </div>
-      <Figure label="Keys" value={or(f.keys, count)} />
-      <Figure label="Hit ratio" value={or(f.hitRatio, percent)} />
-      <Figure label={kindOf(kind).stats.opsShort} value={or(f.opsPerSec, rate)} />
-      <Figure label={kindOf(kind).stats.evictionsShort} value={or(f.evictions, count)} />
-      <Figure label="Clients" value={or(f.clients, count)} />
-      <Figure label="Uptime" value={or(f.uptimeSeconds, duration)} />
+      <Figure label="Keys" value={or(f.keys, formatCount)} />
+      <Figure label="Hit ratio" value={or(f.hitRatio, formatPercent)} />
+      <Figure label={kindOf(kind).stats.opsShort} value={or(f.opsPerSec, formatRate)} />
+      <Figure label={kindOf(kind).stats.evictionsShort} value={or(f.evictions, formatCount)} />
+      <Figure label="Clients" value={or(f.clients, formatCount)} />
+      <Figure label="Uptime" value={or(f.uptimeSeconds, formatSeconds)} />
     </dl>
   );
 }

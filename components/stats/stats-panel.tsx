@@ -1,14 +1,14 @@
 "use client";
 
+import { kindOf } from "@/lib/kinds";
+import { readReply } from "@/lib/wire/errors";
 import { ErrorText } from "@/components/ui/error-text";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DriverKind, ServerStats } from "@/lib/drivers/types";
-import { kindOf } from "@/lib/kinds";
-import { readReply } from "@/lib/wire/errors";
 import { queryKeys } from "@/lib/query-keys";
 import { lifetimeHitRatio, mergeSamples, pointsOf, type Sample } from "@/lib/stats/history";
 import type { SampleFailure, StatsReply } from "@/lib/stats/replies";
-import { bytes, compact, count, duration, NOT_REPORTED, percent, rate } from "./format";
+import { formatBytes, formatCompact, formatCount, formatNumber, formatPercent, formatRate, formatSeconds, NOT_REPORTED } from "@/lib/format";
 import { TimeChart, type ChartSeries } from "./time-chart";
 
 const DEFAULT_POLL_MS = 5_000;
@@ -131,7 +131,7 @@ function Detail({ stats }: { stats: ServerStats }) {
           </h2>
           <Table
             head={["Slab", "Chunk size", "Used chunks", "Total chunks", "Used"]}
-            rows={server.slabs.map((s) => [s.id, bytes(s.chunkSize), count(s.usedChunks), count(s.totalChunks), percent(s.totalChunks ? s.usedChunks / s.totalChunks : null)])}
+            rows={server.slabs.map((s) => [s.id, formatBytes(s.chunkSize), formatCount(s.usedChunks), formatCount(s.totalChunks), formatPercent(s.totalChunks ? s.usedChunks / s.totalChunks : null)])}
           />
         </section>
       ))}
@@ -140,14 +140,14 @@ function Detail({ stats }: { stats: ServerStats }) {
           <h2 className="font-semibold">Caches</h2>
           <Table
             head={["Cache", "Key size", "Block size", "Blocks", "Max items", "Items", "Hits", "Misses", "Full"]}
-            rows={caches.map((c) => [c.name, bytes(c.keysize), bytes(c.blocksize), count(c.blocks ?? null), count(c.max_items ?? null), count(c.items ?? null), count(c.hits ?? null), count(c.miss ?? null), count(c.full ?? null)])}
+            rows={caches.map((c) => [c.name, formatBytes(c.keysize), formatBytes(c.blocksize), formatCount(c.blocks ?? null), formatCount(c.max_items ?? null), formatCount(c.items ?? null), formatCount(c.hits ?? null), formatCount(c.miss ?? null), formatCount(c.full ?? null)])}
           />
         </section>
       )}
       {nodes && nodes.length > 1 && (
         <section className="space-y-2">
           <h2 className="font-semibold">Nodes</h2>
-          <Table head={["Node", "Role", "Memory", "Keys"]} rows={nodes.map((n) => [n.address, n.role ?? "—", bytes(n.usedMemory), count(n.keys)])} />
+          <Table head={["Node", "Role", "Memory", "Keys"]} rows={nodes.map((n) => [n.address, n.role ?? "—", formatBytes(n.usedMemory), formatCount(n.keys)])} />
         </section>
       )}
     </>
@@ -207,29 +207,29 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
       <div className="grid grid-cols-1 gap-3 @xs:grid-cols-2 @3xl:grid-cols-4">
         <Tile
           label="Memory used"
-          value={orMissing(s.memory.used, bytes)}
+          value={orMissing(s.memory.used, formatBytes)}
           sub={[
-            s.memory.peak !== null && `peak ${bytes(s.memory.peak)}`,
-            `max ${s.memory.max !== null ? bytes(s.memory.max) : (names.noMemoryMax ?? NOT_REPORTED)}`,
+            s.memory.peak !== null && `peak ${formatBytes(s.memory.peak)}`,
+            `max ${s.memory.max !== null ? formatBytes(s.memory.max) : (names.noMemoryMax ?? NOT_REPORTED)}`,
             s.memory.fragmentationRatio !== null && `fragmentation ${s.memory.fragmentationRatio}`,
           ]
             .filter(Boolean)
             .join(" · ")}
         />
-        <Tile label={names.ops} value={orMissing(newest?.opsPerSec ?? null, rate)} sub={s.totalCommands !== null ? `${count(s.totalCommands)} since start` : why} />
-        <Tile label="Hit ratio" value={orMissing(hitRatio, percent)} sub={s.hits !== null ? `${count(s.hits)} hits · ${count(s.misses)} misses since start` : why} />
-        <Tile label="Clients" value={orMissing(s.connectedClients, count)} sub={s.connectedClients === null ? why : undefined} />
-        <Tile label="Evictions" value={orMissing(s.evictions, count)} sub={names.evictionsNote && s.evictions !== null ? names.evictionsNote : s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
-        <Tile label="Keys" value={orMissing(keys, count)} sub={s.keyspace.length > 1 ? `${s.keyspace.length} ${s.detail.servers ? "servers" : s.detail.caches ? "caches" : "databases"}` : undefined} />
-        <Tile label="Uptime" value={orMissing(s.uptimeSeconds, duration)} sub={s.uptimeSeconds === null ? why : undefined} />
-        <Tile label="Server" value={s.version ?? NOT_REPORTED} sub={`sampled every ${(data.intervalMs / 1000).toLocaleString("en-US")} s · ${samples.length} samples`} />
+        <Tile label={names.ops} value={orMissing(newest?.opsPerSec ?? null, formatRate)} sub={s.totalCommands !== null ? `${formatCount(s.totalCommands)} since start` : why} />
+        <Tile label="Hit ratio" value={orMissing(hitRatio, formatPercent)} sub={s.hits !== null ? `${formatCount(s.hits)} hits · ${formatCount(s.misses)} misses since start` : why} />
+        <Tile label="Clients" value={orMissing(s.connectedClients, formatCount)} sub={s.connectedClients === null ? why : undefined} />
+        <Tile label="Evictions" value={orMissing(s.evictions, formatCount)} sub={names.evictionsNote && s.evictions !== null ? names.evictionsNote : s.memory.policy ? `policy ${s.memory.policy}` : undefined} />
+        <Tile label="Keys" value={orMissing(keys, formatCount)} sub={s.keyspace.length > 1 ? `${s.keyspace.length} ${s.detail.servers ? "servers" : s.detail.caches ? "caches" : "databases"}` : undefined} />
+        <Tile label="Uptime" value={orMissing(s.uptimeSeconds, formatSeconds)} sub={s.uptimeSeconds === null ? why : undefined} />
+        <Tile label="Server" value={s.version ?? NOT_REPORTED} sub={`sampled every ${formatNumber(data.intervalMs / 1000)} s · ${samples.length} samples`} />
       </div>
 
       <section className="space-y-3" aria-label="History">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 className="font-semibold">History</h2>
           <p className="text-xs text-slate-500" data-testid="history-span">
-            {samples.length} samples over {duration(Math.round(span))}; the server keeps the last {duration(Math.round((data.capacity * data.intervalMs) / 1000))} · hover a chart for its values
+            {samples.length} samples over {formatSeconds(Math.round(span))}; the server keeps the last {formatSeconds(Math.round((data.capacity * data.intervalMs) / 1000))} · hover a chart for its values
           </p>
         </div>
         <div className="grid gap-3 @3xl:grid-cols-2">
@@ -244,8 +244,8 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
                 ? [{ label: "max", values: points.map((p) => p.memoryMax), color: COLORS.slate, dashed: true }]
                 : []),
             ]}
-            note={s.memory.max !== null ? `Limit ${bytes(s.memory.max)}.` : undefined}
-            format={(n) => bytes(n)}
+            note={s.memory.max !== null ? `Limit ${formatBytes(s.memory.max)}.` : undefined}
+            format={(n) => formatBytes(n)}
             incrs={BINARY_STEPS}
           />
           <ChartCard
@@ -253,8 +253,8 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
             reported={s.totalCommands !== null || s.opsPerSec !== null}
             times={times}
             series={[{ label: names.opsSeries, values: points.map((p) => p.opsPerSec), color: COLORS.sky }]}
-            format={(n) => rate(n)}
-            tick={(n) => `${compact(n)}/s`}
+            format={(n) => formatRate(n)}
+            tick={(n) => `${formatCompact(n)}/s`}
           />
           <ChartCard
             title="Hit ratio"
@@ -262,7 +262,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
             note="Hits over reads in each interval; a gap is an interval without reads."
             times={times}
             series={[{ label: "hit ratio", values: points.map((p) => p.hitRatio), color: COLORS.emerald }]}
-            format={(n) => percent(n)}
+            format={(n) => formatPercent(n)}
             tick={(n) => `${Math.round(n * 100)} %`}
             range={[0, 1]}
           />
@@ -274,18 +274,18 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
               { label: "hits", values: points.map((p) => p.hitsPerSec), color: COLORS.emerald },
               { label: "misses", values: points.map((p) => p.missesPerSec), color: COLORS.rose },
             ]}
-            format={(n) => rate(n)}
-            tick={(n) => `${compact(n)}/s`}
+            format={(n) => formatRate(n)}
+            tick={(n) => `${formatCompact(n)}/s`}
           />
-          <ChartCard title="Keys" reported={keys !== null} times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => count(n)} tick={compact} />
-          <ChartCard title="Clients" reported={s.connectedClients !== null} times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => count(n)} tick={compact} />
+          <ChartCard title="Keys" reported={keys !== null} times={times} series={[{ label: "keys", values: points.map((p) => p.keys), color: COLORS.amber }]} format={(n) => formatCount(n)} tick={formatCompact} />
+          <ChartCard title="Clients" reported={s.connectedClients !== null} times={times} series={[{ label: "clients", values: points.map((p) => p.clients), color: COLORS.indigo }]} format={(n) => formatCount(n)} tick={formatCompact} />
           <ChartCard
             title={names.evictionsTitle}
             reported={s.evictions !== null}
             times={times}
             series={[{ label: "evictions", values: points.map((p) => p.evictionsPerSec), color: COLORS.rose }]}
-            format={(n) => rate(n)}
-            tick={(n) => `${compact(n)}/s`}
+            format={(n) => formatRate(n)}
+            tick={(n) => `${formatCompact(n)}/s`}
           />
         </div>
       </section>
@@ -293,7 +293,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
       {s.keyspace.length > 0 && (
         <section className="space-y-2">
           <h2 className="font-semibold">Keys</h2>
-          <Table head={["Name", "Keys", "With expiry"]} rows={s.keyspace.map((k) => [k.name, count(k.keys), count(k.expires)])} />
+          <Table head={["Name", "Keys", "With expiry"]} rows={s.keyspace.map((k) => [k.name, formatCount(k.keys), formatCount(k.expires)])} />
         </section>
       )}
       <Detail stats={s} />

@@ -97,4 +97,24 @@ describe("defineAction", () => {
     expect(result).toMatchObject({ ok: false, code: "INVALID_ARGUMENT" });
     expect(result.ok ? {} : result.fieldErrors).toHaveProperty("connectionId");
   });
+
+  it("bounds a TTL the same way in every action that takes one (ttlMsSchema: at most 10 years)", async () => {
+    await signedInAs("editor");
+    const { MAX_TTL_MS } = await import("@/lib/ttl");
+    const { setTtl } = await import("@/lib/actions/keys/set-ttl");
+    const { createKey } = await import("@/lib/actions/keys/create-key");
+    const { expireNamespace } = await import("@/lib/actions/namespaces/expire-namespace");
+    const key = Buffer.from("k").toString("base64");
+    for (const ttlMs of [MAX_TTL_MS + 1, Number.MAX_SAFE_INTEGER, 0, 1.5]) {
+      const results = [
+        await setTtl({ connectionId: writable, key, ttlMs }),
+        await createKey({ connectionId: writable, key, content: { type: "string", value: key }, ttlMs }),
+        await expireNamespace({ connectionId: writable, prefix: key, ttlMs }),
+      ];
+      for (const result of results) {
+        expect(result, String(ttlMs)).toMatchObject({ ok: false, code: "INVALID_ARGUMENT" });
+        expect(result.ok ? {} : result.fieldErrors, String(ttlMs)).toHaveProperty("ttlMs");
+      }
+    }
+  });
 });

@@ -2,94 +2,12 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import { addSetMembers } from "@/lib/actions/keys/add-set-members";
-import { addStreamEntry } from "@/lib/actions/keys/add-stream-entry";
-import { addZsetMembers } from "@/lib/actions/keys/add-zset-members";
-import { deleteHashFields } from "@/lib/actions/keys/delete-hash-fields";
-import { deleteStreamEntries } from "@/lib/actions/keys/delete-stream-entries";
-import { pushListItems } from "@/lib/actions/keys/push-list-items";
-import { removeListItems } from "@/lib/actions/keys/remove-list-items";
-import { removeSetMembers } from "@/lib/actions/keys/remove-set-members";
-import { removeZsetMembers } from "@/lib/actions/keys/remove-zset-members";
-import { setHashField } from "@/lib/actions/keys/set-hash-field";
-import { setListItem } from "@/lib/actions/keys/set-list-item";
 import type { ActionResult, StoredNow } from "@/lib/actions/define-action";
-import type { WireRead } from "@/lib/wire/value";
-import { fromHex, toHex, tryUtf8 } from "@/lib/codecs";
-import { base64ToBytes, bytesToBase64, keyText } from "@/lib/wire/keys";
 import { ConflictDialog, type ConflictWording } from "../conflict-dialog";
+import { BytesInput } from "./bytes-input";
+import { addElement, addFields, collectionRows, columns, nextPage, storedText, type CollectionRead, type FieldSpec, type Row } from "./collection-rows";
 import type { PageRequest } from "../api";
 import { runAction } from "./run-action";
-
-type CollectionRead = Exclude<WireRead, { type: "string" }>;
-
-/**
- * A byte string as the table shows it: text when it is text, escaped bytes otherwise. A `name` (hash field,
- * stream field) stays on one line, so "timestamp" never reads "times tamp"; values wrap at spaces and break
- * inside a word only when a word alone is wider than the pane.
- */
-function Cell({ value, name = false }: { value: string; name?: boolean }) {
-  const shown = keyText(base64ToBytes(value));
-  return (
-    <span className={`font-mono ${name ? "whitespace-nowrap" : "wrap-anywhere"} ${shown.binary ? "text-amber-700 dark:text-amber-300" : ""}`} data-cell={name ? "name" : "value"}>
-      {shown.text}
-    </span>
-  );
-}
-
-/** Text, or hex for bytes that are not UTF-8 text; gives the bytes as base64, or null while the hex is invalid. */
-function BytesInput({ label, initial, onChange }: { label: string; initial?: string; onChange: (base64: string | null) => void }) {
-  const start = initial === undefined ? new Uint8Array() : base64ToBytes(initial);
-  const startText = tryUtf8(start);
-  const [hex, setHex] = useState(startText === undefined);
-  const [text, setText] = useState(startText ?? toHex(start, " "));
-  const emit = (value: string, asHex: boolean) => {
-    const bytes = asHex ? fromHex(value) : new TextEncoder().encode(value);
-    onChange(bytes ? bytesToBase64(bytes) : null);
-  };
-  return (
-    <span className="flex min-w-0 flex-1 items-center gap-1">
-      <input
-        className={`${inputClass} min-w-0 py-1! font-mono`}
-        aria-label={label}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          emit(e.target.value, hex);
-        }}
-      />
-      <label className="flex items-center gap-1 text-xs text-slate-500">
-        <input
-          type="checkbox"
-          checked={hex}
-          onChange={(e) => {
-            setHex(e.target.checked);
-            emit(text, e.target.checked);
-          }}
-        />
-        hex
-      </label>
-    </span>
-  );
-}
-
-/**
- * A row's edits carry what the editor saw (`seen`); after a CONFLICT the person may repeat the edit over
- * the version stored now, which then becomes what was seen.
- */
-interface Row {
-  id: string;
-  cells: React.ReactNode[];
-  /** What the row shows, as the conflict dialog words it. */
-  text: string;
-  /** Inputs for an edit of this row, with the action that saves them; absent when rows are not editable. */
-  edit?: {
-    fields: { label: string; initial?: string; numeric?: boolean }[];
-    save: (values: string[], seen?: StoredNow) => Promise<ActionResult<unknown>>;
-    describe: (values: string[]) => string;
-  };
-  remove: (seen?: StoredNow) => Promise<ActionResult<unknown>>;
-}
 
 interface Conflict {
   mine: string;
@@ -98,33 +16,6 @@ interface Conflict {
   /** Repeats the edit over the stored version; null when that would not be the same edit (the stored element is another one). */
   retry: ((stored: StoredNow) => Promise<ActionResult<unknown>>) | null;
   stored: StoredNow;
-}
-
-const shownText = (base64: string) => keyText(base64ToBytes(base64)).text;
-
-/** The stored version a CONFLICT carries, as text; digest null when the element is gone. */
-function storedText(stored: StoredNow): { text: string; digest: string | null } {
-  const element = stored.element !== undefined ? shownText(stored.element) : null;
-  if (stored.score !== undefined) {
-    return stored.score === null ? { text: "", digest: null } : { text: `${element ?? ""} score ${stored.score}`, digest: "present" };
-  }
-  if (stored.value === null || stored.value === undefined) return { text: "", digest: null };
-  return { text: `${element === null ? "" : `${element} = `}${shownText(stored.value)}`, digest: "present" };
-}
-
-function columns(read: CollectionRead): string[] {
-  switch (read.type) {
-    case "hash":
-      return ["Field", "Value"];
-    case "list":
-      return ["#", "Value"];
-    case "set":
-      return ["Member"];
-    case "zset":
-      return ["Member", "Score"];
-    case "stream":
-      return ["ID", "Fields"];
-  }
 }
 
 const EDIT_WORDING: ConflictWording = {
@@ -168,119 +59,8 @@ export function CollectionTable({
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const base = { connectionId, key: keyBase64 };
 
-  const rows: Row[] = (() => {
-    switch (read.type) {
-      case "hash":
-        return read.entries.map((e) => ({
-          id: e.field,
-          text: `${shownText(e.field)} = ${shownText(e.value)}`,
-          cells: [<Cell key="f" value={e.field} name />, <Cell key="v" value={e.value} />],
-          edit: {
-            fields: [
-              { label: "Field", initial: e.field },
-              { label: "Value", initial: e.value },
-            ],
-            save: ([field, value], seen) =>
-              setHashField({ ...base, field, value, expected: seen?.value ?? e.value, previousField: e.field }),
-            describe: ([field, value]) => `${shownText(field)} = ${shownText(value)}`,
-          },
-          remove: (seen) => deleteHashFields({ ...base, fields: [e.field], expected: [seen?.value ?? e.value] }),
-        }));
-      case "list":
-        return read.items.map((item, i) => {
-          const index = read.offset + i;
-          return {
-            id: `${index}`,
-            text: `#${index} ${shownText(item)}`,
-            cells: [<span key="i" className="font-mono text-slate-500">{index}</span>, <Cell key="v" value={item} />],
-            edit: {
-              fields: [{ label: "Value", initial: item }],
-              save: ([value], seen) => setListItem({ ...base, index, value, expected: seen?.value ?? item }),
-              describe: ([value]) => `#${index} ${shownText(value)}`,
-            },
-            remove: (seen) => removeListItems({ ...base, index, expected: seen?.value ?? item }),
-          };
-        });
-      case "set":
-        return read.members.map((m) => ({
-          id: m,
-          text: shownText(m),
-          cells: [<Cell key="m" value={m} />],
-          edit: {
-            fields: [{ label: "Member", initial: m }],
-            save: ([member]) => addSetMembers({ ...base, members: [member], replaces: m }),
-            describe: ([member]) => shownText(member),
-          },
-          remove: () => removeSetMembers({ ...base, members: [m] }),
-        }));
-      case "zset":
-        return read.members.map((m) => ({
-          id: m.member,
-          text: `${shownText(m.member)} score ${m.score}`,
-          cells: [<Cell key="m" value={m.member} />, <span key="s" className="font-mono tabular-nums">{m.score}</span>],
-          edit: {
-            fields: [
-              { label: "Member", initial: m.member },
-              { label: "Score", initial: btoa(String(m.score)), numeric: true },
-            ],
-            save: ([member, score], seen) => {
-              const was = seen?.score ?? m.score;
-              const renames = member !== m.member;
-              return addZsetMembers({
-                ...base,
-                members: [{ member, score: Number(atob(score)) }],
-                expected: [renames ? null : was],
-                replaces: renames ? { member: m.member, score: was } : undefined,
-              });
-            },
-            describe: ([member, score]) => `${shownText(member)} score ${atob(score)}`,
-          },
-          remove: (seen) => removeZsetMembers({ ...base, members: [m.member], expected: [seen?.score ?? m.score] }),
-        }));
-      case "stream":
-        return read.entries.map((e) => ({
-          id: e.id,
-          text: e.id,
-          cells: [
-            <span key="i" className="font-mono whitespace-nowrap text-slate-500">{e.id}</span>,
-            <span key="f" className="flex flex-wrap gap-x-3">
-              {e.fields.map((f, i) => (
-                <span key={i} className="min-w-0">
-                  <Cell value={f.field} name />
-                  <span className="text-slate-400">=</span>
-                  {/* A narrow pane wraps after "=" first, so a short value moves down whole instead of splitting. */}
-                  <wbr />
-                  <Cell value={f.value} />
-                </span>
-              ))}
-            </span>,
-          ],
-          remove: () => deleteStreamEntries({ ...base, ids: [e.id] }),
-        }));
-    }
-  })();
-
-  const addFields: { label: string; numeric?: boolean }[] =
-    read.type === "hash" || read.type === "stream"
-      ? [{ label: "Field" }, { label: "Value" }]
-      : read.type === "zset"
-        ? [{ label: "Member" }, { label: "Score", numeric: true }]
-        : [{ label: read.type === "list" ? "Value" : "Member" }];
-
-  function add(values: string[]): Promise<ActionResult<unknown>> {
-    switch (read.type) {
-      case "hash":
-        return setHashField({ ...base, field: values[0], value: values[1], expected: null });
-      case "list":
-        return pushListItems({ ...base, values: [values[0]], end: "tail" });
-      case "set":
-        return addSetMembers({ ...base, members: [values[0]] });
-      case "zset":
-        return addZsetMembers({ ...base, members: [{ member: values[0], score: Number(atob(values[1])) }], expected: [null] });
-      case "stream":
-        return addStreamEntry({ ...base, id: "*", fields: [{ field: values[0], value: values[1] }] });
-    }
-  }
+  const rows = collectionRows(read, base);
+  const newFields = addFields(read);
 
   /**
    * Runs an edit; a CONFLICT opens the dialog with both versions. `retry` repeats the edit over a stored
@@ -314,20 +94,9 @@ export function CollectionTable({
   const sameElement = (row: Row) => (stored: StoredNow) =>
     stored.element === undefined || read.type === "list" || stored.element === row.id;
 
-  const next: PageRequest | null = (() => {
-    switch (read.type) {
-      case "hash":
-      case "set":
-        return read.done ? null : { cursor: read.cursor };
-      case "list":
-      case "zset":
-        return read.offset + (read.type === "list" ? read.items.length : read.members.length) < read.total ? { offset: read.offset + 100 } : null;
-      case "stream":
-        return read.nextCursor ? { cursor: read.nextCursor } : null;
-    }
-  })();
+  const next = nextPage(read);
 
-  const inputsFor = (fields: { label: string; initial?: string; numeric?: boolean }[]) =>
+  const inputsFor = (fields: FieldSpec[]) =>
     fields.map((f, i) =>
       f.numeric ? (
         <input
@@ -469,7 +238,7 @@ export function CollectionTable({
             onClick={() => {
               setAdding(true);
               setEditing(null);
-              setDraft(addFields.map(() => null));
+              setDraft(newFields.map(() => null));
             }}
           >
             Add {read.type === "hash" ? "field" : read.type === "stream" ? "entry" : read.type === "list" ? "item" : "member"}
@@ -481,11 +250,11 @@ export function CollectionTable({
           className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-slate-50 p-2 dark:border-slate-700 dark:bg-slate-900/60"
           onSubmit={(event) => {
             event.preventDefault();
-            if (ready(addFields.length)) void run(() => add(draft as string[]), "Added");
+            if (ready(newFields.length)) void run(() => addElement(read, base, draft as string[]), "Added");
           }}
         >
-          {inputsFor(addFields)}
-          <Button size="sm" type="submit" disabled={busy || !ready(addFields.length)}>
+          {inputsFor(newFields)}
+          <Button size="sm" type="submit" disabled={busy || !ready(newFields.length)}>
             Add
           </Button>
           <Button size="sm" type="button" variant="ghost" onClick={() => setAdding(false)}>

@@ -2,39 +2,23 @@ import { kindOf } from "@/lib/kinds";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { writeValue } from "@/lib/actions/keys/write-value";
 import type { WireString } from "@/lib/wire/value";
 import { STRING_PAGE_BYTES } from "@/lib/wire/value";
-import { analyze, CodecError, decode, formatLabel, renderText, toHex, toPlain, type DecodedValue, type DetectHints, type ValueFormat } from "@/lib/codecs";
+import { analyze, CodecError, decode, formatLabel, toHex, type DecodedValue, type DetectHints, type ValueFormat } from "@/lib/codecs";
 import type { PublicProfile } from "@/lib/connections/load";
 import { DIGEST_MAX_BYTES } from "@/lib/drivers/limits";
 import type { Capabilities } from "@/lib/drivers/types";
-import { base64ToBytes, bytesToBase64 } from "@/lib/wire/keys";
-import { ConflictDialog, type ConflictTheirs } from "../conflict-dialog";
+import { ConflictDialog } from "../conflict-dialog";
 import { Counter } from "../counter";
-import { editableText, innermost, prettyJson } from "@/lib/codecs/edit/edit-text";
+import { editableText } from "@/lib/codecs/edit/edit-text";
 import { StringEditor } from "../value-editor/string-editor";
-import { formatBytes } from "./format";
-import { HexDump } from "./hex-dump";
+import { formatBytes } from "@/lib/format";
+import { DecodedView, displayText, FormatSwitcher, formatName } from "./decoded-view";
+import { base64ToBytes } from "@/lib/wire/keys";
 import { fetchValuePage } from "../api";
-import { runAction } from "./run-action";
-import { ValueTree } from "./value-tree";
+import { useConflictSave } from "./use-conflict-save";
 import { VisibleText } from "./visible-text";
 
-const formatName: Record<ValueFormat, string> = {
-  pickle: "Pickle",
-  json: "JSON",
-  msgpack: "msgpack",
-  repr: "Python repr",
-  counter: "Counter",
-  int64: "int64",
-  text: "Text",
-  compressed: "Compressed",
-  base64: "Base64",
-  binary: "Hex",
-};
-
-const MAX_TEXT_CHARS = 200_000;
 const lossy = new TextDecoder("utf-8");
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -42,51 +26,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** The text a person copies or compares: what the view shows, in the same notation. */
-export function displayText(value: DecodedValue): string {
-  const inner = innermost(value);
-  if (inner.format === "json") return prettyJson(inner);
-  if (inner.format === "binary") return toHex(inner.bytes, " ");
-  return renderText(value, MAX_TEXT_CHARS);
-}
-
-function DecodedView({ value }: { value: DecodedValue }) {
-  switch (value.format) {
-    case "json":
-      return (
-        <pre className="font-mono text-sm leading-6 break-all whitespace-pre-wrap" data-testid="json-view">
-          {prettyJson(value)}
-        </pre>
-      );
-    case "pickle":
-    case "msgpack":
-      return <ValueTree value={toPlain(value)} />;
-    case "repr":
-      return <ValueTree value={value.value} />;
-    case "counter":
-    case "int64":
-      return <div className="font-mono text-2xl tabular-nums">{String(value.value)}</div>;
-    case "text":
-      return (
-        <pre className="font-mono text-sm leading-6 break-all whitespace-pre-wrap" data-testid="text-view">
-          <VisibleText text={value.text.length > MAX_TEXT_CHARS ? `${value.text.slice(0, MAX_TEXT_CHARS)}…` : value.text} />
-        </pre>
-      );
-    case "binary":
-      return <HexDump bytes={value.bytes} />;
-    case "compressed":
-    case "base64":
-      return (
-        <div className="space-y-2">
-          <p className="text-xs text-slate-500">
-            {value.format === "compressed" ? `${value.algorithm}-compressed` : "base64-encoded"} ({formatBytes(value.inner.length)} inside); edits are written back the same way.
-          </p>
-          <DecodedView value={value.value} />
-        </div>
-      );
-  }
 }
 
 /**
@@ -119,11 +58,12 @@ export function StringValue({
   const toast = useToast();
   const [bytes, setBytes] = useState(() => base64ToBytes(read.value));
   const [loadingMore, setLoadingMore] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{ mine: string; bytes: Uint8Array; theirs: ConflictTheirs | null } | null>(null);
   const complete = bytes.length >= read.total;
   const hints: DetectHints = useMemo(
-    () => ({ ...kindOf(profile.kind).valueHints(read.flags), truncated: !complete }),
+    () => ({
+      ...kindOf(profile.kind).valueHints(read.flags),
+      truncated: !complete,
+    }),
     [profile.kind, read.flags, complete],
   );
   const analysis = useMemo(() => analyze(bytes, hints), [bytes, hints]);
@@ -150,6 +90,18 @@ export function StringValue({
   const tooLargeToEdit = read.total > DIGEST_MAX_BYTES;
   const editable = complete && !tooLargeToEdit && "value" in shown ? editableText(shown.value, bytes) : null;
   const counterValue = "value" in shown && (shown.value.format === "counter" || shown.value.format === "int64") ? shown.value : null;
+  const { busy, conflict, save, overwrite, dismiss } = useConflictSave({
+    connectionId,
+    keyParam,
+    keyBase64,
+    total: read.total,
+    format: "value" in shown ? shown.value.format : null,
+    hints,
+    onSaved: () => {
+      onEditingChange(false);
+      onChanged();
+    },
+  });
 
   async function loadMore() {
     setLoadingMore(true);
@@ -168,50 +120,10 @@ export function StringValue({
     }
   }
 
-  async function save(next: Uint8Array, text: string, expect: string) {
-    setBusy(true);
-    const result = await runAction(toast, () => writeValue({ connectionId, key: keyBase64, value: bytesToBase64(next), expect }), "Saved", ["CONFLICT"]);
-    setBusy(false);
-    if (result.ok) {
-      setConflict(null);
-      onEditingChange(false);
-      onChanged();
-      return;
-    }
-    if (result.code !== "CONFLICT") return;
-    setConflict({ mine: text, bytes: next, theirs: null });
-    let theirs: ConflictTheirs;
-    try {
-      const current = await fetchValuePage(connectionId, keyParam, { limit: Math.max(read.total, STRING_PAGE_BYTES) });
-      if (current.type !== "string") theirs = { text: `Now a ${current.type}, not a string.`, digest: null };
-      else {
-        const currentBytes = base64ToBytes(current.value);
-        const decoded = "value" in shown ? tryDecode(currentBytes, shown.value.format, hints) : null;
-        const asEditor = decoded ? editableText(decoded, currentBytes) : null;
-        theirs = { text: asEditor?.mode ? asEditor.text : decoded ? displayText(decoded) : toHex(currentBytes, " "), digest: current.digest };
-      }
-    } catch {
-      theirs = { text: null, digest: null };
-    }
-    setConflict({ mine: text, bytes: next, theirs });
-  }
-
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        <div role="group" aria-label="Show as" className="inline-flex flex-wrap overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
-          {options.map((f) => (
-            <button
-              key={f}
-              type="button"
-              aria-pressed={f === format}
-              onClick={() => setChosen(f)}
-              className={`px-2.5 py-1 text-xs font-medium ${f === format ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-300 dark:hover:bg-slate-800"}`}
-            >
-              {formatName[f]}
-            </button>
-          ))}
-        </div>
+        <FormatSwitcher options={options} format={format} onChoose={setChosen} />
         {"value" in shown && (
           <span className="text-xs text-slate-500" data-testid="format-label">
             {analysis.tooLarge && shown.value === analysis.value ? analysis.tooLarge.label : formatLabel(shown.value)}
@@ -315,24 +227,13 @@ export function StringValue({
         mine={conflict?.mine ?? ""}
         theirs={conflict?.theirs ?? null}
         busy={busy}
-        onOverwrite={() => {
-          if (conflict?.theirs?.digest) void save(conflict.bytes, conflict.mine, conflict.theirs.digest);
-        }}
+        onOverwrite={overwrite}
         onReload={() => {
-          setConflict(null);
+          dismiss();
           onEditingChange(false);
           onChanged();
         }}
       />
     </div>
   );
-}
-
-function tryDecode(bytes: Uint8Array, format: ValueFormat, hints: DetectHints): DecodedValue | null {
-  try {
-    return decode(bytes, format, { ...hints, truncated: false });
-  } catch (e) {
-    if (!(e instanceof CodecError)) throw e;
-    return null;
-  }
 }

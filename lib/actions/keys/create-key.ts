@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { ttlMsSchema } from "../../ttl";
 import { indexKeyAdded } from "../../server/keys/keyspace-index";
 import { changeKey, collectionsOf } from "../../server/keys/value-action";
 import { defineAction } from "../define-action";
@@ -22,7 +23,7 @@ const input = z.object({
   connectionId: connectionIdSchema,
   key: bytesSchema.refine((key) => key.length > 0, "A key needs at least one byte"),
   content,
-  ttlMs: z.number().int().positive().nullable(),
+  ttlMs: ttlMsSchema.nullable(),
 });
 
 /** Creates a key; an existing key is never replaced (ALREADY_EXISTS). */

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { ttlMsSchema } from "../../ttl";
 import { changeKey } from "../../server/keys/value-action";
 import { keyConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
@@ -10,7 +11,7 @@ import { bytesSchema, connectionIdSchema } from "../schemas";
 const input = z.object({
   connectionId: connectionIdSchema,
   key: bytesSchema,
-  ttlMs: z.number().int().positive().max(10 * 365 * 24 * 3600 * 1000),
+  ttlMs: ttlMsSchema,
   /** Needed on production connections for a TTL under a second ("expire now"), which deletes the key. */
   confirm: confirmationSchema,
 });

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { ttlMsSchema } from "../../ttl";
 import { startNamespaceJob } from "../../server/keys/namespace-job";
 import { namespaceConfirmation } from "../../confirmation";
 import { confirmationSchema, requireConfirmation } from "../confirmation";
@@ -18,7 +19,7 @@ export const expireNamespace = defineAction({
     connectionId: connectionIdSchema,
     prefix: bytesSchema.refine((prefix) => prefix.length > 0, "Choose a namespace"),
     confirm: confirmationSchema,
-    ttlMs: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
+    ttlMs: ttlMsSchema.nullable(),
   }),
   permission: "namespaces.write",
   audited: true,
