@@ -16,6 +16,7 @@ const bin = (name) => path.join(root, "node_modules/.bin", name);
 const steps = [
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
   { name: "lint", command: bin("eslint"), args: ["--max-warnings", "0", "."] },
+  { name: "dead exports", command: process.execPath, args: [path.join(root, "scripts/dead-exports.mjs")] },
   { name: "unit+integration", command: bin("vitest"), args: ["run", "--config", "vitest.config.ts"], json: "vitest-unit.json" },
   { name: "e2e", command: bin("vitest"), args: ["run", "--config", "vitest.e2e.config.ts"], json: "vitest-e2e.json" },
 ];
@@ -46,7 +47,7 @@ for (const step of steps) {
       ok = false;
     }
   } else if (!ok) {
-    // Type-check and lint are not tests: they count only when they fail, so the summary never reads green.
+    // Type-check, lint and the dead-export check are not tests: they count only when they fail, so the summary never reads green.
     totals.failed += 1;
   }
   outcomes.push(`${ok ? "ok  " : "FAIL"} ${step.name} (${seconds} s)`);

@@ -85,7 +85,7 @@ export async function fetchJob<R>(connectionId: string, jobId: string): Promise<
   return readReply<JobView<R>>(response);
 }
 
-export interface TopKeysQuery {
+interface TopKeysQuery {
   by: "size" | "ttl";
   desc: boolean;
   match?: string;

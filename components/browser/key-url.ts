@@ -35,7 +35,7 @@ export function keyToUrlParam(param: string): string {
   return handle;
 }
 
-export type OpenKey = { param: string } | { unknownHandle: true } | null;
+type OpenKey = { param: string } | { unknownHandle: true } | null;
 
 /**
  * The open key's base64url form from the `key` URL parameter; an unknown handle is a link from another tab.

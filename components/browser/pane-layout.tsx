@@ -6,7 +6,7 @@ import { useRef, useSyncExternalStore } from "react";
  * Widths of the key browser's panes (px, from `md` up) and whether the namespace tree is folded away. The
  * key detail is `null` until someone resizes it: then it takes a share of the page that suits every width.
  */
-export interface PaneLayout {
+interface PaneLayout {
   tree: number;
   detail: number | null;
   treeCollapsed: boolean;

@@ -20,7 +20,7 @@ import { SecretField } from "./secret-field";
 import { ErrorText } from "@/components/ui/error-text";
 
 /** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
-export type EditableProfile = Omit<PublicProfile, "managed">;
+type EditableProfile = Omit<PublicProfile, "managed">;
 
 type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: string; message: string };
 

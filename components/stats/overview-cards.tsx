@@ -10,7 +10,7 @@ import { queryKeys } from "@/lib/query-keys";
 import type { Figures, OverviewEntry, OverviewReply, SampleFailure } from "@/lib/stats/replies";
 import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds, NOT_REPORTED } from "@/lib/format";
 
-export interface OverviewConnection {
+interface OverviewConnection {
   id: string;
   name: string;
   kind: DriverKind;
