@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: a Redis, a memcached and a uWSGI with its cache plugin on free loopback ports, filled the
  * way Python apps fill them (./seed.ts), a throwaway app database with the three connections and a demo admin,
- * and the dashboard served from it by scripts/start.mjs (which builds first when needed). Ctrl+C (SIGINT or
- * SIGTERM) stops everything it started, by PID, and removes the temporary directories.
+ * and the dashboard served from it by scripts/start.mjs (built first when needed). Ctrl+C (SIGINT or SIGTERM)
+ * stops everything it started, by PID, and removes the temporary directories.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { hashPassword } from "@/lib/auth/password";
 import { createDb } from "@/lib/db-factory";
 import { applyMigrations } from "@/lib/db-migrate";
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
     for (const problem of problems) console.error(problem);
     process.exit(1);
   }
+  // Install and build before any server starts (a fresh tree takes minutes); start.mjs then finds both done.
+  const setup = (await import(pathToFileURL(path.join(root, "scripts/lib/setup.mjs")).href)) as { ensureDependencies(): void; ensureBuild(): boolean };
+  setup.ensureDependencies();
+  setup.ensureBuild();
+
   const dir = tempDir("demo");
   await track("the demo directory", { stop: async () => removeDir(dir) });
   log(`Cacheboard demo: data in ${dir}\n`);
@@ -128,7 +134,6 @@ async function main(): Promise<void> {
   app.child.stdout?.pipe(process.stdout, { end: false });
   app.child.stderr?.pipe(process.stderr, { end: false });
   await track("the dashboard", app);
-  // First start of a fresh tree: start.mjs installs and builds, which takes minutes.
   await waitFor(
     "the dashboard",
     async () => {
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
       await response.body?.cancel();
       return response.status < 500;
     },
-    { timeoutMs: 20 * 60_000, intervalMs: 250, process: app },
+    { timeoutMs: 180_000, intervalMs: 250, process: app },
   );
   void app.exited.then((code) => {
     if (!stopping) console.error(`The dashboard exited (code ${code}).`);
