@@ -58,13 +58,13 @@ function shutDown(code: number): Promise<void> {
   return stopping;
 }
 
-/** Keeps `item` for shutDown; when a signal came while it was starting, stops it right away. */
+/** Keeps `item` for shutDown; when a signal came while it was starting, stops it and waits for the exit. */
 async function track<T extends { stop(): Promise<void> }>(name: string, item: T): Promise<T> {
-  started.push({ name, stop: () => item.stop() });
   if (stopping) {
     await item.stop();
     await stopping;
   }
+  started.push({ name, stop: () => item.stop() });
   return item;
 }
 
