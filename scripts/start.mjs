@@ -31,7 +31,8 @@ function localRedisAnswers() {
 
 const declared = process.env.CACHEBOARD_CONNECTIONS_FILE || process.env.CACHEBOARD_CONNECTIONS;
 // The add-connection page offers it while no connection exists; nothing is added without a person asking.
-const offerLocalRedis = !declared && (await localRedisAnswers());
+// A CACHEBOARD_LOCAL_REDIS already set wins, and set empty (as `npm run demo` does) it skips the probe.
+const offerLocalRedis = !declared && process.env.CACHEBOARD_LOCAL_REDIS === undefined && (await localRedisAnswers());
 if (offerLocalRedis) process.env.CACHEBOARD_LOCAL_REDIS = "127.0.0.1:6379";
 
 const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;

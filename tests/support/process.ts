@@ -1,6 +1,6 @@
 /**
- * Starting and stopping the real servers tests talk to: free loopback ports, readiness checks, and
- * stopping by PID (only the processes a test started, never by name).
+ * Starting and stopping the real servers tests (and `npm run demo`) talk to: free loopback ports, readiness
+ * checks, and stopping by PID (only the processes a test started, never by name).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
@@ -22,7 +22,7 @@ export function requireBinary(name: string, debianPackage: string): string {
     }
   }
   throw new Error(
-    `The tests need \`${name}\`, which is not installed. Install it with: apt-get install -y ${debianPackage}`,
+    `Cacheboard's tests and demo need \`${name}\`, which is not installed. Install it with: apt-get install -y ${debianPackage}`,
   );
 }
 
