@@ -1,0 +1,134 @@
+import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { LoadedConnection } from "../../connections/load";
+import { isDriverError } from "../../drivers/errors";
+import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
+import type { AnalysisJobResult } from "../../wire/analysis";
+import { startJob } from "../keys/jobs";
+import { scanPace } from "../keys/tree-scan";
+import { Refusal } from "../refusal";
+import { AnalysisCollector, type AnalysedKey } from "./collector";
+import { saveReport } from "./reports";
+
+/** Keys per describe call: the calls of one scan page go out together, each pipelined key by key. */
+const DESCRIBE_BATCH = 500;
+const PUBLISH_EVERY_MS = 400;
+
+/** The running analysis of each connection (one at a time), so a second start is refused and the page can resume. */
+const holder = globalThis as unknown as { cacheboardAnalyses?: Map<string, { jobId: string; userId: string }> };
+const running = (holder.cacheboardAnalyses ??= new Map());
+
+export function runningAnalysis(connectionId: string): { jobId: string; userId: string } | null {
+  return running.get(connectionId) ?? null;
+}
+
+/**
+ * Probes one scan page: the metadata the listing carries (memcached metadump, uWSGI item table), or TYPE,
+ * PTTL, length and — where the driver can say — exact memory use, in one pipelined round trip per batch.
+ * `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it): sizes fall back to
+ * `KeyMeta.size` from then on.
+ */
+async function probe(driver: Driver, page: ScanPage, memory: { off: boolean }): Promise<AnalysedKey[]> {
+  const metas: KeyMeta[] = [];
+  const usage: (number | null)[] = [];
+  if (page.meta) metas.push(...page.meta);
+  else {
+    const batches: Promise<[KeyMeta[], (number | null)[] | null]>[] = [];
+    for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
+      const keys = page.keys.slice(at, at + DESCRIBE_BATCH);
+      const measuring = driver.memoryUsage && !memory.off ? driver.memoryUsage(keys).catch((error: unknown) => memoryRefused(error, memory)) : null;
+      batches.push(Promise.all([driver.describe(keys), measuring]));
+    }
+    for (const [described, measured] of await Promise.all(batches)) {
+      metas.push(...described);
+      usage.push(...(measured ?? described.map(() => null)));
+    }
+  }
+  const out: AnalysedKey[] = [];
+  metas.forEach((meta, i) => {
+    if (!meta.exists) return;
+    out.push({ key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: usage[i] ?? meta.size ?? 0, length: meta.length });
+  });
+  return out;
+}
+
+function memoryRefused(error: unknown, memory: { off: boolean }): null {
+  if (isDriverError(error) && error.code === "CANCELLED") throw error;
+  if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
+  memory.off = true;
+  return null;
+}
+
+/**
+ * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the tree scan's
+ * pace (SCAN COUNT and a pause between calls on production connections, see `scanPace`), each page probed
+ * in one round trip and folded into bounded figures. When it ends — done or cancelled — the figures are
+ * stored as a report and the job's result names it.
+ */
+export async function startAnalysis(options: {
+  connection: LoadedConnection;
+  user: { id: string; email: string };
+}): Promise<string> {
+  const { connection, user } = options;
+  const connectionId = connection.profile.id;
+  if (running.has(connectionId)) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");
+  const driver = connection.driver();
+  const total = await driver.keyCount();
+  const pace = scanPace(connection.profile.environment);
+  const startedAt = new Date();
+  const slot = { jobId: "", userId: user.id };
+  running.set(connectionId, slot);
+  try {
+    slot.jobId = startJob<AnalysisJobResult>({
+      kind: "analysis",
+      connectionId,
+      userId: user.id,
+      total,
+      work: async (control) => {
+        const { signal } = control;
+        const collector = new AnalysisCollector(connection.profile.keyDelimiter);
+        const memory = { off: !driver.memoryUsage };
+        let scanned = 0;
+        let complete = false;
+        let cursor = "";
+        let ahead: Promise<ScanPage> | null = null;
+        let published = 0;
+        try {
+          while (!signal.aborted) {
+            const page = await (ahead ?? driver.scan({ cursor, count: pace.count, signal }));
+            ahead = null;
+            cursor = page.cursor;
+            // Without a pause the next SCAN is on the wire while this page is probed.
+            if (!page.done && pace.pauseMs === 0) ahead = driver.scan({ cursor, count: pace.count, signal });
+            for (const entry of await probe(driver, page, memory)) collector.add(entry);
+            scanned += page.progress?.examined ?? page.keys.length;
+            control.progress({ scanned, matched: collector.keys });
+            if (Date.now() - published > PUBLISH_EVERY_MS) {
+              control.publish({ reportId: null, scanned, bytes: collector.bytes });
+              published = Date.now();
+            }
+            if (page.done) {
+              complete = true;
+              break;
+            }
+            if (!ahead) await sleep(pace.pauseMs, undefined, { signal }).catch(() => undefined);
+          }
+        } catch (error) {
+          if (!signal.aborted) throw error;
+        } finally {
+          (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
+        }
+        const figures = collector.figures({ scanned, complete, bytesMeasure: memory.off ? "value" : "memory" });
+        const reportId = await saveReport({ connection: connection.profile, user, startedAt, figures });
+        return { reportId, scanned, bytes: collector.bytes };
+      },
+      finish: async () => {
+        if (running.get(connectionId) === slot) running.delete(connectionId);
+      },
+    });
+  } catch (error) {
+    running.delete(connectionId);
+    throw error;
+  }
+  return slot.jobId;
+}
