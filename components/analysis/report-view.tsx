@@ -27,7 +27,7 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
   const { totals } = figures;
   const maxBucket = Math.max(1, ...TTL_BUCKETS.map((b) => figures.ttl[b].bytes));
   const exportHref = (format: "csv" | "json") => `/api/c/${connectionId}/analysis/${report.id}?download=${format}`;
-  const measure = figures.bytesMeasure === "memory" ? "memory used (MEMORY USAGE, exact)" : "value sizes";
+  const measure = { memory: "memory used, as the server counts it", value: "value sizes", mixed: "memory used where the server said, else value sizes" }[figures.bytesMeasure];
   return (
     <div className="space-y-6" data-testid="analysis-report">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">

@@ -98,6 +98,8 @@ export interface KeyMeta {
   length: number | null;
   /** Backend item flags (memcached client flags, uWSGI item flags), when the backend has them. */
   flags?: number;
+  /** Bytes the item takes in the server's memory, when the listing says (memcached metadump: header, key, value). */
+  memory?: number;
 }
 
 export interface KeyHead extends KeyMeta {

@@ -59,8 +59,11 @@ export interface KeyFigures {
 export interface AnalysisFigures {
   /** The connection's namespace delimiter when the analysis ran. */
   delimiter: string;
-  /** "memory": what each key costs the server (Redis MEMORY USAGE, exact); "value": the stored item's size. */
-  bytesMeasure: "memory" | "value";
+  /**
+   * "memory": what each key costs the server (Redis MEMORY USAGE, exact; memcached's item size in its slab);
+   * "value": the stored value's size (uWSGI); "mixed": some of each (MEMORY USAGE refused part-way).
+   */
+  bytesMeasure: "memory" | "value" | "mixed";
   /** Keys looked at (the whole keyspace unless cancelled). */
   scanned: number;
   complete: boolean;

@@ -138,7 +138,7 @@ export class AnalysisCollector {
     if (depth === 0) addTo(this.root, entry);
   }
 
-  figures(options: { scanned: number; complete: boolean; bytesMeasure: "memory" | "value" }): AnalysisFigures {
+  figures(options: { scanned: number; complete: boolean; bytesMeasure: AnalysisFigures["bytesMeasure"] }): AnalysisFigures {
     const namespaces: NamespaceFigures[] = [...this.namespaces].map(([id, slot]) => {
       const prefix = Buffer.from(id, "latin1");
       return { prefix: keyToParam(prefix), label: keyText(prefix).text, ...slot };

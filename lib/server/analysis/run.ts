@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConnection } from "../../connections/load";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
-import type { AnalysisJobResult } from "../../wire/analysis";
+import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
 import { startJob } from "../keys/jobs";
 import { scanPace } from "../keys/tree-scan";
 import { Refusal } from "../refusal";
@@ -25,10 +25,10 @@ export function runningAnalysis(connectionId: string): { jobId: string; userId: 
 /**
  * Probes one scan page: the metadata the listing carries (memcached metadump, uWSGI item table), or TYPE,
  * PTTL, length and — where the driver can say — exact memory use, in one pipelined round trip per batch.
- * `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it): sizes fall back to
- * `KeyMeta.size` from then on.
+ * Bytes are memory use where the server says (MEMORY USAGE, the metadump's item size), else the value
+ * size. `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it).
  */
-async function probe(driver: Driver, page: ScanPage, memory: { off: boolean }): Promise<AnalysedKey[]> {
+async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<AnalysedKey[]> {
   const metas: KeyMeta[] = [];
   const usage: (number | null)[] = [];
   if (page.meta) metas.push(...page.meta);
@@ -47,12 +47,27 @@ async function probe(driver: Driver, page: ScanPage, memory: { off: boolean }): 
   const out: AnalysedKey[] = [];
   metas.forEach((meta, i) => {
     if (!meta.exists) return;
-    out.push({ key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: usage[i] ?? meta.size ?? 0, length: meta.length });
+    const measured = usage[i] ?? meta.memory ?? null;
+    if (measured === null) memory.valueKeys++;
+    else memory.memoryKeys++;
+    out.push({ key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length });
   });
   return out;
 }
 
-function memoryRefused(error: unknown, memory: { off: boolean }): null {
+/** Whether MEMORY USAGE is (still) asked, and how many keys were measured by memory use or by value size. */
+interface Measure {
+  off: boolean;
+  memoryKeys: number;
+  valueKeys: number;
+}
+
+function measureOf(memory: Measure): AnalysisFigures["bytesMeasure"] {
+  if (memory.valueKeys === 0) return "memory";
+  return memory.memoryKeys === 0 ? "value" : "mixed";
+}
+
+function memoryRefused(error: unknown, memory: Measure): null {
   if (isDriverError(error) && error.code === "CANCELLED") throw error;
   if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
   memory.off = true;
@@ -87,7 +102,7 @@ export async function startAnalysis(options: {
       work: async (control) => {
         const { signal } = control;
         const collector = new AnalysisCollector(connection.profile.keyDelimiter);
-        const memory = { off: !driver.memoryUsage };
+        const memory: Measure = { off: !driver.memoryUsage, memoryKeys: 0, valueKeys: 0 };
         let scanned = 0;
         let complete = false;
         let cursor = "";
@@ -118,7 +133,7 @@ export async function startAnalysis(options: {
         } finally {
           (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
         }
-        const figures = collector.figures({ scanned, complete, bytesMeasure: memory.off ? "value" : "memory" });
+        const figures = collector.figures({ scanned, complete, bytesMeasure: measureOf(memory) });
         const reportId = await saveReport({ connection: connection.profile, user, startedAt, figures });
         return { reportId, scanned, bytes: collector.bytes };
       },
