@@ -203,4 +203,11 @@ describe("keyspace analysis on Redis", () => {
     expect(stored).toMatchObject({ status: "cancelled" });
     expect(stored!.figures.complete).toBe(false);
   });
+
+  it("deleting the connection deletes its reports", async () => {
+    const { deleteProfile } = await import("@/lib/connections/store");
+    expect(await db().analysisReport.count({ where: { connectionId } })).toBeGreaterThan(0);
+    await deleteProfile(connectionId);
+    expect(await db().analysisReport.count({ where: { connectionId } })).toBe(0);
+  });
 });
