@@ -9,16 +9,21 @@ import { useToast } from "@/components/ui/toast";
 import { deleteAnalysisReport } from "@/lib/actions/analysis/delete-analysis-report";
 import type { AnalysisReportSummary } from "@/lib/wire/analysis";
 
-/** Past reports of the connection, newest first; the open one is marked. Editors may delete one. */
+/**
+ * Past reports of the connection, newest first; the open one is marked, any other can be compared with it.
+ * Editors may delete one.
+ */
 export function ReportList({
   connectionId,
   reports,
   selectedId,
+  comparedId,
   canDelete,
 }: {
   connectionId: string;
   reports: AnalysisReportSummary[];
   selectedId: string | null;
+  comparedId: string | null;
   canDelete: boolean;
 }) {
   const router = useRouter();
@@ -58,6 +63,15 @@ export function ReportList({
               <span className="hidden text-xs text-slate-500 sm:inline">{report.actorEmail}</span>
               <span className="text-xs text-slate-500 tabular-nums">{formatCount(report.keys)} keys</span>
               {report.status === "cancelled" && <span className="text-xs text-amber-700 dark:text-amber-300">cancelled</span>}
+              {selectedId && report.id !== selectedId && (
+                <Link
+                  href={`/c/${connectionId}/analysis?report=${encodeURIComponent(selectedId)}${report.id === comparedId ? "" : `&compare=${encodeURIComponent(report.id)}`}`}
+                  aria-label={`${report.id === comparedId ? "Stop comparing with" : "Compare with"} the report of ${report.startedAt}`}
+                  className={`rounded px-1.5 text-xs hover:bg-indigo-50 dark:hover:bg-indigo-950 ${report.id === comparedId ? "font-medium text-indigo-700 dark:text-indigo-300" : "text-slate-500"}`}
+                >
+                  {report.id === comparedId ? "Comparing" : "Compare"}
+                </Link>
+              )}
               {canDelete && (
                 <button
                   type="button"
