@@ -133,4 +133,35 @@ describe("keyspace analysis page", () => {
     await narrow.getByTestId("namespace-table").scrollIntoViewIfNeeded();
     await screenshot(narrow, "analysis-namespaces-390");
   });
+
+  it("compares a second analysis with the first: growth, new and vanished namespaces", async () => {
+    const raw = redis.raw();
+    const pipeline = raw.pipeline();
+    for (let i = 0; i < 400; i++) pipeline.set(`fresh:${i}`, "f".repeat(1000));
+    pipeline.del("board:scores");
+    await pipeline.exec();
+    const page = browsers[0].page;
+    await page.goto(`${app.url}/c/${id}/analysis`);
+    const firstUrl = page.url();
+    await page.getByRole("button", { name: "Analyze keyspace" }).click();
+    await page.waitForURL((url) => url.searchParams.has("report") && url.toString() !== firstUrl);
+    await page.getByTestId("report-list").locator("li").nth(1).waitFor();
+    expect(await page.getByTestId("analysis-keys").textContent()).toBe((TOTAL + 399).toLocaleString("en-US"));
+
+    await page.getByRole("link", { name: /^Compare with the report of/ }).click();
+    const comparison = page.getByTestId("comparison");
+    await comparison.waitFor();
+    expect(await page.getByTestId("comparison-totals").textContent()).toContain(`${TOTAL.toLocaleString("en-US")} → ${(TOTAL + 399).toLocaleString("en-US")} (+399)`);
+    const rows = comparison.locator("tbody tr");
+    const fresh = rows.filter({ hasText: "fresh:" });
+    expect(await fresh.textContent()).toContain("new");
+    expect(await fresh.locator("td").nth(4).textContent()).toBe("+400");
+    expect(await rows.filter({ hasText: "board:" }).textContent()).toContain("vanished");
+    await screenshot(page, "analysis-compare-light");
+
+    const dark = browsers[1].page;
+    await dark.goto(page.url());
+    await dark.getByTestId("comparison").waitFor();
+    await screenshot(dark, "analysis-compare-dark");
+  });
 });
