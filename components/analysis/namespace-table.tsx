@@ -16,6 +16,13 @@ const COLUMNS: { id: SortBy; label: string }[] = [
 
 const SHOWN = 100;
 
+/** "JSON 15 · pickle 5": the sampled formats, most frequent first. */
+export function formatMix(formats: Record<string, number> | undefined): string | null {
+  if (!formats) return null;
+  const entries = Object.entries(formats).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? null : entries.map(([label, count]) => `${label} ${count}`).join(" · ");
+}
+
 function percent(part: number, whole: number): string {
   if (whole <= 0) return "—";
   const share = (part / whole) * 100;
@@ -86,6 +93,11 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
                   <Link href={`/c/${connectionId}?ns=${n.prefix}`} className="block truncate font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-300" title={n.label}>
                     {n.label}
                   </Link>
+                  {formatMix(n.formats) && (
+                    <div className="truncate text-[11px] text-slate-500" title="Value formats of a sample of this namespace's strings">
+                      sampled: {formatMix(n.formats)}
+                    </div>
+                  )}
                   <div className="mt-1 h-1 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
                     <div className="h-full rounded-full bg-indigo-400 dark:bg-indigo-500" style={{ width: `${total > 0 ? Math.max(0.5, (n.bytes / total) * 100) : 0}%` }} />
                   </div>
@@ -109,7 +121,8 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
         </table>
       </div>
       <p className="text-xs text-slate-500">
-        {formatCount(figures.rootKeys.keys)} keys ({formatBytes(figures.rootKeys.bytes)}) have no namespace.
+        {formatCount(figures.rootKeys.keys)} keys ({formatBytes(figures.rootKeys.bytes)}) have no namespace
+        {formatMix(figures.rootFormats) ? ` (sampled: ${formatMix(figures.rootFormats)})` : ""}.
         {figures.otherNamespaces.keys > 0 &&
           ` Past ${formatCount(figures.namespaceLimit)} namespaces, ${formatCount(figures.otherNamespaces.keys)} key entries (${formatBytes(figures.otherNamespaces.bytes)}) were counted as “other”.`}
         {rows.length > SHOWN && !all && (

@@ -43,6 +43,8 @@ export interface NamespaceFigures extends Aggregate {
   depth: number;
   /** Keys by type. */
   types: Partial<Record<AnalysisType, number>>;
+  /** First-level namespaces: value formats of a sample of their strings (the first 20 seen), by label. */
+  formats?: Record<string, number>;
 }
 
 export interface KeyFigures {
@@ -74,6 +76,8 @@ export interface AnalysisFigures {
   /** Keys of namespaces past the limit (counted once per level they were folded at), and of keys with no delimiter. */
   otherNamespaces: Aggregate;
   rootKeys: Aggregate;
+  /** Sampled value formats of keys without a namespace. */
+  rootFormats: Record<string, number>;
   ttl: Record<TtlBucketName, { keys: number; bytes: number }>;
   types: Partial<Record<AnalysisType, { keys: number; bytes: number }>>;
   /** The biggest keys by bytes, and the longest collections by element count (100 each). */

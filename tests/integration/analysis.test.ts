@@ -32,9 +32,11 @@ const reportRoute = (await import("@/app/api/c/[id]/analysis/[reportId]/route"))
 
 /** Seeds with redis-py: known namespaces, sizes, TTLs and collection lengths. */
 const SEED = `
-import sys, redis
+import sys, json, pickle, redis
 r = redis.Redis(port=int(sys.argv[1]))
 p = r.pipeline(transaction=False)
+for i in range(30): p.set(f"obj:pickled:{i}", pickle.dumps({"id": i, "tags": ["a", "b"]}, protocol=5))
+for i in range(10): p.set(f"obj:json:{i}", json.dumps({"id": i}))
 for i in range(300): p.set(f"app:user:{i}", "u" * (10 + i))
 for i in range(120): p.set(f"app:session:{i}", "s" * 200, px=30 * 60 * 1000)
 for i in range(80): p.set(f"cache:page:{i}", "p" * 1000, ex=2 * 86400)
@@ -159,7 +161,12 @@ describe("keyspace analysis on Redis", () => {
     ]);
     expect(figures.rootKeys.keys).toBe(5);
     expect(figures.namespaces.find((n) => n.label === "cache:")?.types).toEqual({ string: 120, hash: 1 });
-    expect(figures.types.string?.keys).toBe(545);
+    expect(figures.types.string?.keys).toBe(585);
+    // The first 20 strings of each first-level namespace are sampled for their format, as the key list detects it.
+    const obj = figures.namespaces.find((n) => n.label === "obj:")!.formats!;
+    expect(Object.values(obj).reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Object.keys(obj).every((label) => label === "pickle protocol 5" || label.startsWith("JSON"))).toBe(true);
+    expect(figures.namespaces.find((n) => n.label === "app:")!.formats).toEqual({ text: 20 });
   });
 
   it("exports the report as JSON and CSV to a viewer", async () => {

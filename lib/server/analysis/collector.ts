@@ -27,6 +27,9 @@ interface NamespaceSlot extends Aggregate {
 }
 
 const DEFAULT_NAMESPACE_LIMIT = 10_000;
+/** String values whose format is sampled per first-level namespace, and in all. */
+const FORMAT_SAMPLES_PER_NAMESPACE = 20;
+const FORMAT_SAMPLES_TOTAL = 2_000;
 const DEFAULT_TOP = 100;
 const DEFAULT_MAX_DEPTH = 8;
 
@@ -73,6 +76,9 @@ export class AnalysisCollector {
   private readonly longest: TopHeap<Ranked>;
   private readonly namespaceLimit: number;
   private readonly maxDepth: number;
+  /** Sampled value formats per first-level namespace ("" for keys without one), and how many were taken. */
+  private readonly formats = new Map<string, { taken: number; seen: Record<string, number> }>();
+  private formatSamples = 0;
 
   constructor(
     private readonly delimiter: string,
@@ -104,6 +110,30 @@ export class AnalysisCollector {
     this.biggest.offer({ value: entry.bytes, entry });
     if (entry.length !== null && entry.type !== "string") this.longest.offer({ value: entry.length, entry });
     this.addNamespaces(entry);
+  }
+
+  /**
+   * Whether this string key's value should be sampled for its format: the first few of each first-level
+   * namespace, up to a total. Reserves the slot; `addFormat` records what was found.
+   */
+  sampleFormat(entry: AnalysedKey): string | null {
+    if (entry.type !== "string" || this.formatSamples >= FORMAT_SAMPLES_TOTAL) return null;
+    const at = this.delimiterBytes.length > 0 ? indexOf(entry.key, this.delimiterBytes, 0) : -1;
+    const id = at < 0 ? "" : entry.key.toString("latin1", 0, at + this.delimiterBytes.length);
+    if (id !== "" && !this.namespaces.has(id)) return null;
+    let slot = this.formats.get(id);
+    if (!slot) this.formats.set(id, (slot = { taken: 0, seen: {} }));
+    if (slot.taken >= FORMAT_SAMPLES_PER_NAMESPACE) return null;
+    slot.taken++;
+    this.formatSamples++;
+    return id;
+  }
+
+  addFormat(id: string, format: string | null): void {
+    const slot = this.formats.get(id);
+    if (!slot) return;
+    const label = format ?? "unknown";
+    slot.seen[label] = (slot.seen[label] ?? 0) + 1;
   }
 
   private addNamespaces(entry: AnalysedKey): void {
@@ -141,7 +171,8 @@ export class AnalysisCollector {
   figures(options: { scanned: number; complete: boolean; bytesMeasure: AnalysisFigures["bytesMeasure"] }): AnalysisFigures {
     const namespaces: NamespaceFigures[] = [...this.namespaces].map(([id, slot]) => {
       const prefix = Buffer.from(id, "latin1");
-      return { prefix: keyToParam(prefix), label: keyText(prefix).text, ...slot };
+      const formats = this.formats.get(id)?.seen;
+      return { prefix: keyToParam(prefix), label: keyText(prefix).text, ...slot, ...(formats ? { formats } : {}) };
     });
     namespaces.sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || (a.label < b.label ? -1 : 1));
     const keyFigures = ({ entry }: Ranked): KeyFigures => ({
@@ -162,6 +193,7 @@ export class AnalysisCollector {
       namespaceLimit: this.namespaceLimit,
       otherNamespaces: { ...this.other },
       rootKeys: { ...this.root },
+      rootFormats: this.formats.get("")?.seen ?? {},
       ttl: structuredClone(this.ttl),
       types: structuredClone(this.types),
       topKeys: this.biggest.sorted().map(keyFigures),

@@ -2,7 +2,7 @@ import "server-only";
 import { TTL_BUCKETS, TTL_BUCKET_LABELS, type AnalysisReportView } from "../../wire/analysis";
 import { csvCell } from "../csv";
 
-const COLUMNS = ["section", "name", "base64url", "depth", "type", "keys", "bytes", "noTtlKeys", "noTtlBytes", "length", "ttlMs"] as const;
+const COLUMNS = ["section", "name", "base64url", "depth", "type", "keys", "bytes", "noTtlKeys", "noTtlBytes", "length", "ttlMs", "sampledFormats"] as const;
 type Row = Partial<Record<(typeof COLUMNS)[number], string | number | null>>;
 
 /**
@@ -17,7 +17,8 @@ export function reportCsv(report: AnalysisReportView): string {
   ];
   if (figures.otherNamespaces.keys > 0) rows.push({ section: "total", name: "namespaces past the limit", ...figures.otherNamespaces });
   for (const ns of figures.namespaces) {
-    rows.push({ section: "namespace", name: ns.label, base64url: ns.prefix, depth: ns.depth, keys: ns.keys, bytes: ns.bytes, noTtlKeys: ns.noTtlKeys, noTtlBytes: ns.noTtlBytes });
+    const formats = ns.formats ? Object.entries(ns.formats).map(([label, count]) => `${label}: ${count}`).join("; ") : null;
+    rows.push({ section: "namespace", name: ns.label, base64url: ns.prefix, depth: ns.depth, keys: ns.keys, bytes: ns.bytes, noTtlKeys: ns.noTtlKeys, noTtlBytes: ns.noTtlBytes, sampledFormats: formats });
   }
   for (const bucket of TTL_BUCKETS) rows.push({ section: "ttl", name: TTL_BUCKET_LABELS[bucket], ...figures.ttl[bucket] });
   for (const [type, figure] of Object.entries(figures.types)) rows.push({ section: "type", name: type, type, ...figure });

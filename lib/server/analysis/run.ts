@@ -5,6 +5,7 @@ import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
 import { startJob } from "../keys/jobs";
+import { describeRows } from "../keys/key-page";
 import { scanPace } from "../keys/tree-scan";
 import { Refusal } from "../refusal";
 import { AnalysisCollector, type AnalysedKey } from "./collector";
@@ -28,7 +29,7 @@ export function runningAnalysis(connectionId: string): { jobId: string; userId: 
  * Bytes are memory use where the server says (MEMORY USAGE, the metadump's item size), else the value
  * size. `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it).
  */
-async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<AnalysedKey[]> {
+async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{ entry: AnalysedKey; meta: KeyMeta }[]> {
   const metas: KeyMeta[] = [];
   const usage: (number | null)[] = [];
   if (page.meta) metas.push(...page.meta);
@@ -44,13 +45,13 @@ async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<A
       usage.push(...(measured ?? described.map(() => null)));
     }
   }
-  const out: AnalysedKey[] = [];
+  const out: { entry: AnalysedKey; meta: KeyMeta }[] = [];
   metas.forEach((meta, i) => {
     if (!meta.exists) return;
     const measured = usage[i] ?? meta.memory ?? null;
     if (measured === null) memory.valueKeys++;
     else memory.memoryKeys++;
-    out.push({ key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length });
+    out.push({ meta, entry: { key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length } });
   });
   return out;
 }
@@ -67,6 +68,21 @@ function measureOf(memory: Measure): AnalysisFigures["bytesMeasure"] {
   return memory.memoryKeys === 0 ? "value" : "mixed";
 }
 
+/**
+ * Reads the head of each sampled string (one round trip where the driver reads prefixes, as the key list
+ * does) and records the detected format; metadata the listing carried is reused as it is.
+ */
+async function sampleFormats(driver: Driver, collector: AnalysisCollector, sample: { id: string; meta: KeyMeta }[], listed: boolean): Promise<void> {
+  const rows = await describeRows(
+    driver,
+    sample.map((s) => s.meta.key),
+    listed ? sample.map((s) => s.meta) : undefined,
+  );
+  rows.forEach((row, i) => {
+    if (row.exists && row.type === "string") collector.addFormat(sample[i].id, row.format);
+  });
+}
+
 function memoryRefused(error: unknown, memory: Measure): null {
   if (isDriverError(error) && error.code === "CANCELLED") throw error;
   if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
@@ -77,7 +93,8 @@ function memoryRefused(error: unknown, memory: Measure): null {
 /**
  * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the tree scan's
  * pace (SCAN COUNT and a pause between calls on production connections, see `scanPace`), each page probed
- * in one round trip and folded into bounded figures. When it ends — done or cancelled — the figures are
+ * in one round trip and folded into bounded figures, and the formats of a sample of string values per
+ * first-level namespace detected as the key list does. When it ends — done or cancelled — the figures are
  * stored as a report and the job's result names it.
  */
 export async function startAnalysis(options: {
@@ -115,7 +132,13 @@ export async function startAnalysis(options: {
             cursor = page.cursor;
             // Without a pause the next SCAN is on the wire while this page is probed.
             if (!page.done && pace.pauseMs === 0) ahead = driver.scan({ cursor, count: pace.count, signal });
-            for (const entry of await probe(driver, page, memory)) collector.add(entry);
+            const sample: { id: string; meta: KeyMeta }[] = [];
+            for (const { entry, meta } of await probe(driver, page, memory)) {
+              collector.add(entry);
+              const id = collector.sampleFormat(entry);
+              if (id !== null) sample.push({ id, meta });
+            }
+            if (sample.length > 0) await sampleFormats(driver, collector, sample, page.meta !== undefined);
             scanned += page.progress?.examined ?? page.keys.length;
             control.progress({ scanned, matched: collector.keys });
             if (Date.now() - published > PUBLISH_EVERY_MS) {

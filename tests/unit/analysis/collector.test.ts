@@ -55,6 +55,29 @@ describe("analysis collector", () => {
     expect(Buffer.from(keyFromParam(f.topKeys[0].key))).toEqual(binary);
   });
 
+  it("samples formats of the first strings of each first-level namespace, and of keys without one", () => {
+    const c = new AnalysisCollector(":");
+    const slots: (string | null)[] = [];
+    for (let i = 0; i < 30; i++) {
+      const entry = key(`a:b:${i}`, 1);
+      c.add(entry);
+      slots.push(c.sampleFormat(entry));
+    }
+    const hash = key("a:h", 1, { type: "hash", length: 1 });
+    c.add(hash);
+    expect(c.sampleFormat(hash)).toBeNull();
+    expect(slots.filter((s) => s === "a:")).toHaveLength(20);
+    for (let i = 0; i < 20; i++) c.addFormat("a:", i < 15 ? "JSON" : "pickle protocol 5");
+    const plain = key("plain", 1);
+    c.add(plain);
+    expect(c.sampleFormat(plain)).toBe("");
+    c.addFormat("", null);
+    const f = c.figures({ scanned: 32, complete: true, bytesMeasure: "memory" });
+    expect(f.namespaces.find((n) => n.label === "a:")?.formats).toEqual({ JSON: 15, "pickle protocol 5": 5 });
+    expect(f.namespaces.find((n) => n.label === "a:b:")?.formats).toBeUndefined();
+    expect(f.rootFormats).toEqual({ unknown: 1 });
+  });
+
   it("buckets TTLs at one hour, day and week", () => {
     expect([null, 1, 3_600_000, 3_600_001, 86_400_000, 604_800_000, 604_800_001].map(ttlBucketOf)).toEqual(["never", "hour", "hour", "day", "day", "week", "later"]);
   });
@@ -65,8 +88,8 @@ describe("analysis collector", () => {
     const figures = c.figures({ scanned: 1, complete: true, bytesMeasure: "memory" });
     const csv = reportCsv({ id: "r", connectionId: "c", actorEmail: "a@b", startedAt: "", finishedAt: "", durationMs: 1, status: "done", keys: 1, figures });
     const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("section,name,base64url,depth,type,keys,bytes,noTtlKeys,noTtlBytes,length,ttlMs");
-    expect(lines).toContain("namespace,'=cmd:,PWNtZDo,1,,1,5,1,5,,");
+    expect(lines[0]).toBe("section,name,base64url,depth,type,keys,bytes,noTtlKeys,noTtlBytes,length,ttlMs,sampledFormats");
+    expect(lines).toContain("namespace,'=cmd:,PWNtZDo,1,,1,5,1,5,,,");
     expect(lines.filter((l) => l.startsWith("ttl,"))).toHaveLength(5);
   });
 });
