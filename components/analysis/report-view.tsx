@@ -2,6 +2,7 @@ import { formatBytes, formatCount } from "@/components/browser/format";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";
 import { NamespaceTable } from "./namespace-table";
+import { Treemap } from "./treemap";
 
 function Figure({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
   return (
@@ -98,6 +99,8 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
           </ul>
         </section>
       </div>
+
+      <Treemap connectionId={connectionId} figures={figures} />
 
       <NamespaceTable connectionId={connectionId} figures={figures} />
 
