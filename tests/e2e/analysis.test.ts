@@ -82,7 +82,7 @@ describe("keyspace analysis page", () => {
     expect(await longest.locator("a").allTextContents()).toEqual(["cache:h:big", "queue:jobs", "board:scores"]);
     expect(await page.getByTestId("report-list").locator("li").count()).toBe(1);
     expect(await page.getByTestId("treemap").getByRole("link").count()).toBe(4);
-    expect(await page.getByTestId("treemap").getByRole("link").first().getAttribute("aria-label")).toMatch(/^cache: — /);
+    await page.getByTestId("treemap").getByRole("link", { name: /^app: — / }).waitFor();
     await screenshot(page, "analysis-report-light");
 
     // Namespaces: level 1 by bytes, then by keys without TTL; level 2 shows app:user: and its share.
