@@ -104,13 +104,14 @@ export async function startAnalysis(options: {
   const { connection, user } = options;
   const connectionId = connection.profile.id;
   if (running.has(connectionId)) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");
-  const driver = connection.driver();
-  const total = await driver.keyCount();
-  const pace = scanPace(connection.profile.environment);
-  const startedAt = new Date();
+  // Taken before the first await, so two starts at the same moment cannot both pass the check above.
   const slot = { jobId: "", userId: user.id };
   running.set(connectionId, slot);
+  const driver = connection.driver();
+  const pace = scanPace(connection.profile.environment);
+  const startedAt = new Date();
   try {
+    const total = await driver.keyCount();
     slot.jobId = startJob<AnalysisJobResult>({
       kind: "analysis",
       connectionId,
