@@ -20,7 +20,8 @@ const holder = globalThis as unknown as { cacheboardAnalyses?: Map<string, { job
 const running = (holder.cacheboardAnalyses ??= new Map());
 
 export function runningAnalysis(connectionId: string): { jobId: string; userId: string } | null {
-  return running.get(connectionId) ?? null;
+  const slot = running.get(connectionId);
+  return slot && slot.jobId !== "" ? slot : null;
 }
 
 /**
