@@ -55,6 +55,13 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
         <Figure label="Keys without TTL" value={formatCount(totals.noTtlKeys)} testId="analysis-no-ttl" detail={`${formatBytes(totals.noTtlBytes)} never expire`} />
         <Figure label="Namespaces" value={formatCount(figures.namespaces.length)} detail={`delimiter “${figures.delimiter}”`} />
       </div>
+      {figures.server && figures.server.usedBytes !== null && (
+        <p className="text-xs text-slate-500" data-testid="server-memory">
+          The server reported {formatBytes(figures.server.usedBytes)} used
+          {figures.server.maxBytes ? ` of ${formatBytes(figures.server.maxBytes)}` : ""} when the analysis ended; the keys above account for{" "}
+          {((totals.bytes / Math.max(1, figures.server.usedBytes)) * 100).toFixed(0)}% of it.
+        </p>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="ttl-heading" className="space-y-2">

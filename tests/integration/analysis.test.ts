@@ -144,6 +144,7 @@ describe("keyspace analysis on Redis", () => {
     };
     const { figures } = report;
     expect(figures.bytesMeasure).toBe("memory");
+    expect(figures.server?.usedBytes).toBeGreaterThan(truth.bytes);
     expect(figures.complete).toBe(true);
     expect(figures.totals).toMatchObject({ keys: truth.keys, bytes: truth.bytes, noTtlKeys: truth.noTtl });
     const ours = Object.fromEntries(figures.namespaces.map((n) => [n.label, { keys: n.keys, bytes: n.bytes, noTtlKeys: n.noTtlKeys }]));

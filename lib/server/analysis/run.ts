@@ -84,6 +84,17 @@ async function sampleFormats(driver: Driver, collector: AnalysisCollector, sampl
   });
 }
 
+/** Used and maximum memory as the server reports them; left out when the statistics cannot be read. */
+async function serverMemory(driver: Driver): Promise<AnalysisFigures["server"]> {
+  try {
+    const { memory } = await driver.stats();
+    return { usedBytes: memory.used, maxBytes: memory.max };
+  } catch (error) {
+    if (!isDriverError(error)) throw error;
+    return undefined;
+  }
+}
+
 function memoryRefused(error: unknown, memory: Measure): null {
   if (isDriverError(error) && error.code === "CANCELLED") throw error;
   if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
@@ -159,6 +170,7 @@ export async function startAnalysis(options: {
           (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
         }
         const figures = collector.figures({ scanned, complete, bytesMeasure: measureOf(memory) });
+        figures.server = await serverMemory(driver);
         const reportId = await saveReport({ connection: connection.profile, user, startedAt, figures });
         return { reportId, scanned, bytes: collector.bytes };
       },
