@@ -107,8 +107,10 @@ export class AnalysisCollector {
     const byType = (this.types[entry.type] ??= { keys: 0, bytes: 0 });
     byType.keys++;
     byType.bytes += entry.bytes;
-    this.biggest.offer({ value: entry.bytes, entry });
-    if (entry.length !== null && entry.type !== "string") this.longest.offer({ value: entry.length, entry });
+    let kept = this.biggest.offer({ value: entry.bytes, entry });
+    if (entry.length !== null && entry.type !== "string") kept = this.longest.offer({ value: entry.length, entry }) || kept;
+    // A key from a reply may be a view into the whole network buffer: a kept one gets bytes of its own.
+    if (kept) entry.key = Buffer.from(entry.key);
     this.addNamespaces(entry);
   }
 

@@ -12,15 +12,18 @@ export class TopHeap<T> {
     private readonly before: (a: T, b: T) => boolean,
   ) {}
 
-  offer(entry: T): void {
+  /** True when the entry was kept (it may be pushed out again later). */
+  offer(entry: T): boolean {
     const { items } = this;
     if (items.length < this.limit) {
       items.push(entry);
       this.up(items.length - 1);
-    } else if (this.before(entry, items[0])) {
-      items[0] = entry;
-      this.down(0);
+      return true;
     }
+    if (!this.before(entry, items[0])) return false;
+    items[0] = entry;
+    this.down(0);
+    return true;
   }
 
   sorted(): T[] {
