@@ -110,7 +110,7 @@ describe("keyspace analysis page", () => {
     // A top key opens in the key browser.
     await biggest.locator("a").click();
     await page.waitForURL((url) => url.pathname === `/c/${id}` && url.searchParams.get("key") === "text:cache:h:big");
-    await page.getByText("1,500").first().waitFor();
+    await page.getByTestId("key-name").filter({ hasText: "cache:h:big" }).waitFor();
     await screenshot(page, "analysis-opened-key");
   });
 
