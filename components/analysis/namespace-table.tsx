@@ -17,7 +17,7 @@ const COLUMNS: { id: SortBy; label: string }[] = [
 const SHOWN = 100;
 
 /** "JSON 15 · pickle 5": the sampled formats, most frequent first. */
-export function formatMix(formats: Record<string, number> | undefined): string | null {
+function formatMix(formats: Record<string, number> | undefined): string | null {
   if (!formats) return null;
   const entries = Object.entries(formats).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? null : entries.map(([label, count]) => `${label} ${count}`).join(" · ");

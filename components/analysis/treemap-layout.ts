@@ -1,6 +1,6 @@
 /** Squarified treemap layout (Bruls, Huizing, van Wijk): rectangles in a unit square, as close to square as it gets. Pure. */
 
-export interface TreemapRect<T> {
+interface TreemapRect<T> {
   item: T;
   x: number;
   y: number;

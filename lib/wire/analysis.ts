@@ -3,8 +3,7 @@
  * `AnalysisReport` row). The analysis itself runs in `lib/server/analysis/`. Client-safe.
  */
 
-export const ANALYSIS_TYPES = ["string", "hash", "list", "set", "zset", "stream", "unknown"] as const;
-export type AnalysisType = (typeof ANALYSIS_TYPES)[number];
+export type AnalysisType = "string" | "hash" | "list" | "set" | "zset" | "stream" | "unknown";
 
 /** Time-to-live buckets: expires within an hour, a day, a week, later, or never. */
 export const TTL_BUCKETS = ["hour", "day", "week", "later", "never"] as const;
