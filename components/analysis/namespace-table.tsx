@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/components/browser/format";
+import { plural } from "@/lib/plural";
 import type { AnalysisFigures, NamespaceFigures } from "@/lib/wire/analysis";
 
 type SortBy = "bytes" | "keys" | "noTtlKeys" | "share";
@@ -121,7 +122,7 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
         </table>
       </div>
       <p className="text-xs text-slate-500">
-        {formatCount(figures.rootKeys.keys)} keys ({formatBytes(figures.rootKeys.bytes)}) have no namespace
+        {plural(figures.rootKeys.keys, "key")} ({formatBytes(figures.rootKeys.bytes)}) {figures.rootKeys.keys === 1 ? "has" : "have"} no namespace
         {formatMix(figures.rootFormats) ? ` (sampled: ${formatMix(figures.rootFormats)})` : ""}.
         {figures.otherNamespaces.keys > 0 &&
           ` Past ${formatCount(figures.namespaceLimit)} namespaces, ${formatCount(figures.otherNamespaces.keys)} key entries (${formatBytes(figures.otherNamespaces.bytes)}) were counted as “other”.`}

@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { formatCount } from "@/components/browser/format";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { deleteAnalysisReport } from "@/lib/actions/analysis/delete-analysis-report";
+import { plural } from "@/lib/plural";
 import type { AnalysisReportSummary } from "@/lib/wire/analysis";
 
 /**
@@ -52,36 +52,42 @@ export function ReportList({
       ) : (
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" data-testid="report-list">
           {reports.map((report) => (
-            <li key={report.id} className={`flex items-center gap-2 px-3 py-1.5 ${report.id === selectedId ? "bg-indigo-50 dark:bg-indigo-950/40" : ""}`}>
-              <Link
-                href={`/c/${connectionId}/analysis?report=${encodeURIComponent(report.id)}`}
-                aria-current={report.id === selectedId ? "true" : undefined}
-                className="min-w-0 flex-1 truncate text-indigo-700 hover:underline dark:text-indigo-300"
-              >
-                {new Date(report.startedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
-              </Link>
-              <span className="hidden text-xs text-slate-500 sm:inline">{report.actorEmail}</span>
-              <span className="text-xs text-slate-500 tabular-nums">{formatCount(report.keys)} keys</span>
-              {report.status === "cancelled" && <span className="text-xs text-amber-700 dark:text-amber-300">cancelled</span>}
-              {selectedId && report.id !== selectedId && (
+            <li key={report.id} className={`space-y-0.5 px-3 py-1.5 ${report.id === selectedId ? "bg-indigo-50 dark:bg-indigo-950/40" : ""}`}>
+              <div className="flex items-center gap-2">
                 <Link
-                  href={`/c/${connectionId}/analysis?report=${encodeURIComponent(selectedId)}${report.id === comparedId ? "" : `&compare=${encodeURIComponent(report.id)}`}`}
-                  aria-label={`${report.id === comparedId ? "Stop comparing with" : "Compare with"} the report of ${report.startedAt}`}
-                  className={`rounded px-1.5 text-xs hover:bg-indigo-50 dark:hover:bg-indigo-950 ${report.id === comparedId ? "font-medium text-indigo-700 dark:text-indigo-300" : "text-slate-500"}`}
+                  href={`/c/${connectionId}/analysis?report=${encodeURIComponent(report.id)}`}
+                  aria-current={report.id === selectedId ? "true" : undefined}
+                  className="min-w-0 flex-1 truncate text-indigo-700 hover:underline dark:text-indigo-300"
                 >
-                  {report.id === comparedId ? "Comparing" : "Compare"}
+                  {new Date(report.startedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
                 </Link>
-              )}
-              {canDelete && (
-                <button
-                  type="button"
-                  aria-label={`Delete the report of ${report.startedAt}`}
-                  onClick={() => setDeleting(report)}
-                  className="rounded px-1.5 text-xs text-slate-500 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950 dark:hover:text-red-300"
-                >
-                  Delete
-                </button>
-              )}
+                <span className="shrink-0 text-xs text-slate-500 tabular-nums">{plural(report.keys, "key")}</span>
+              </div>
+              <div className="flex items-center gap-2 text-xs text-slate-500">
+                <span className="min-w-0 flex-1 truncate">
+                  {report.actorEmail}
+                  {report.status === "cancelled" && <span className="text-amber-700 dark:text-amber-300"> · cancelled</span>}
+                </span>
+                {selectedId && report.id !== selectedId && (
+                  <Link
+                    href={`/c/${connectionId}/analysis?report=${encodeURIComponent(selectedId)}${report.id === comparedId ? "" : `&compare=${encodeURIComponent(report.id)}`}`}
+                    aria-label={`${report.id === comparedId ? "Stop comparing with" : "Compare with"} the report of ${report.startedAt}`}
+                    className={`shrink-0 rounded px-1.5 hover:bg-indigo-100 dark:hover:bg-indigo-950 ${report.id === comparedId ? "font-medium text-indigo-700 dark:text-indigo-300" : ""}`}
+                  >
+                    {report.id === comparedId ? "Comparing" : "Compare"}
+                  </Link>
+                )}
+                {canDelete && (
+                  <button
+                    type="button"
+                    aria-label={`Delete the report of ${report.startedAt}`}
+                    onClick={() => setDeleting(report)}
+                    className="shrink-0 rounded px-1.5 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950 dark:hover:text-red-300"
+                  >
+                    Delete
+                  </button>
+                )}
+              </div>
             </li>
           ))}
         </ul>

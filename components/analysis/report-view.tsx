@@ -1,4 +1,5 @@
 import { formatBytes, formatCount } from "@/components/browser/format";
+import { plural } from "@/lib/plural";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";
 import { NamespaceTable } from "./namespace-table";
@@ -81,7 +82,7 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
                     />
                   </span>
                   <span className="text-right text-xs tabular-nums">
-                    {formatBytes(bytes)} · {formatCount(keys)} keys
+                    {formatBytes(bytes)} · {plural(keys, "key")}
                   </span>
                 </li>
               );
@@ -99,7 +100,7 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
                 <li key={type} className="rounded border border-slate-200 px-2 py-1 dark:border-slate-800">
                   <span className="font-medium">{type}</span>
                   <span className="block text-xs text-slate-500 tabular-nums">
-                    {formatCount(figure.keys)} keys · {formatBytes(figure.bytes)}
+                    {plural(figure.keys, "key")} · {formatBytes(figure.bytes)}
                   </span>
                 </li>
               ))}
