@@ -8,6 +8,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
   const tabs = [
     { href: `/c/${connectionId}`, label: "Keys" },
     { href: `/c/${connectionId}/stats`, label: "Stats" },
+    { href: `/c/${connectionId}/analysis`, label: "Analysis" },
   ];
   return (
     <nav aria-label="Connection" className="ml-auto flex gap-1 self-end">

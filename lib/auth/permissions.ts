@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   "keys.write": "editor",
   /** Delete or expire a whole namespace (a background job). */
   "namespaces.write": "editor",
+  /** Read a connection's stored keyspace analysis reports, and export them. */
+  "analysis.read": "viewer",
+  /** Run a keyspace analysis (a read-only pass over the whole keyspace) and delete reports. */
+  "analysis.run": "editor",
   /** The connection list, its health and statistics. */
   "connections.read": "viewer",
   /** Add, change, test and remove connections. */

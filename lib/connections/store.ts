@@ -78,7 +78,8 @@ export async function updateProfile(row: ConnectionProfile, fields: ProfileField
 }
 
 export async function deleteProfile(id: string): Promise<void> {
-  await db().connectionProfile.delete({ where: { id } });
+  // Its analysis reports go with it (no foreign key: the two rows are deleted together here).
+  await db().$transaction([db().analysisReport.deleteMany({ where: { connectionId: id } }), db().connectionProfile.delete({ where: { id } })]);
   stopSampler(id);
   await disposeConnection(id);
 }

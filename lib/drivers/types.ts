@@ -98,6 +98,8 @@ export interface KeyMeta {
   length: number | null;
   /** Backend item flags (memcached client flags, uWSGI item flags), when the backend has them. */
   flags?: number;
+  /** Bytes the item takes in the server's memory, when the listing says (memcached metadump: header, key, value). */
+  memory?: number;
 }
 
 export interface KeyHead extends KeyMeta {
@@ -316,6 +318,12 @@ export interface Driver {
    * that prefix of any value. Absent where the backend cannot read a prefix cheaper than the whole value.
    */
   describeHeads?(keys: Buffer[], headBytes: number): Promise<KeyHead[]>;
+  /**
+   * What each key costs the server in memory (Redis `MEMORY USAGE … SAMPLES 0`: exact, every element of a
+   * collection counted), in one round trip; null for a key that is gone. Absent where the backend cannot say,
+   * and callers then take `KeyMeta.size`.
+   */
+  memoryUsage?(keys: Buffer[]): Promise<(number | null)[]>;
   /** Throws `NOT_FOUND` when the key does not exist. */
   read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
   /** Writes a string value. Returns the digest of what is now stored. */

@@ -30,6 +30,21 @@ async function exerciseEveryModel(db: Db): Promise<void> {
   });
   await db.loginThrottle.create({ data: { key: "address:192.0.2.1", failures: 2, lockedUntil: new Date(), lastAttemptAt: new Date(), version: 3 } });
   await db.setting.create({ data: { key: "audit.retentionDays", value: "90" } });
+  const report = await db.analysisReport.create({
+    data: {
+      connectionId: profile.id,
+      connectionName: profile.name,
+      actorId: user.id,
+      actorEmail: user.email,
+      startedAt: new Date(Date.now() - 1000),
+      finishedAt: new Date(),
+      durationMs: 1000,
+      status: "done",
+      keys: 3,
+      figures: "{}",
+    },
+  });
+  expect((await db.analysisReport.findMany({ where: { connectionId: profile.id }, orderBy: { startedAt: "desc" }, omit: { figures: true } }))[0]?.id).toBe(report.id);
 
   const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
   expect(Buffer.from(read.targetKey!)).toEqual(key);

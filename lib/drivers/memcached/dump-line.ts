@@ -38,6 +38,7 @@ function dumpEntry(
     size: null,
     length: null,
     flags,
+    ...(itemSize > 0 ? { memory: itemSize } : {}),
     exp,
     lastAccess,
     fetched,

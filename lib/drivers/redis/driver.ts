@@ -94,6 +94,15 @@ class RedisDriver implements Driver {
     return describeHeads(this.connection, this.knownTypes, keys, headBytes);
   }
 
+  /** MEMORY USAGE with SAMPLES 0 per key, all on the wire at once. */
+  async memoryUsage(keys: Buffer[]): Promise<(number | null)[]> {
+    if (keys.length === 0) return [];
+    return this.connection.run(async (client) => {
+      const replies = await Promise.all(keys.map((key) => this.connection.call(client, "MEMORY", "USAGE", key, "SAMPLES", 0)));
+      return replies.map((reply) => (reply === null ? null : num(reply)));
+    });
+  }
+
   async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
     return readKey(this.connection, this.knownTypes, key, request);
   }

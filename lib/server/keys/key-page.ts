@@ -161,7 +161,7 @@ interface ValueHead {
   flags?: number;
 }
 
-async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | undefined): Promise<KeyRow[]> {
+export async function describeRows(driver: Driver, keys: Buffer[], known: KeyMeta[] | undefined): Promise<KeyRow[]> {
   let metas: KeyMeta[];
   let heads: (ValueHead | null)[];
   if (!known && driver.describeHeads) {

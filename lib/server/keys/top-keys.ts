@@ -1,6 +1,7 @@
 import "server-only";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { startJob } from "./jobs";
+import { TopHeap } from "./top-heap";
 import { keyRowOf } from "./key-page";
 import type { KeyRow } from "../../wire/key-page";
 
@@ -29,59 +30,6 @@ function rank(by: TopBy, meta: KeyMeta): number {
   if (by === "size") return meta.size ?? -1;
   return meta.ttlMs ?? Number.POSITIVE_INFINITY;
 }
-
-/**
- * A bounded heap of the `limit` best entries seen so far: its root is the worst kept entry, so a newcomer
- * costs one comparison when it does not qualify and O(log limit) when it does. Memory stays at `limit`
- * entries whatever the namespace holds.
- */
-class TopHeap {
-  private readonly items: { value: number; meta: KeyMeta }[] = [];
-
-  constructor(
-    private readonly limit: number,
-    /** True when `a` ranks before `b` in the requested order. */
-    private readonly before: (a: { value: number; meta: KeyMeta }, b: { value: number; meta: KeyMeta }) => boolean,
-  ) {}
-
-  offer(entry: { value: number; meta: KeyMeta }): void {
-    const { items } = this;
-    if (items.length < this.limit) {
-      items.push(entry);
-      this.up(items.length - 1);
-    } else if (this.before(entry, items[0])) {
-      items[0] = entry;
-      this.down(0);
-    }
-  }
-
-  sorted(): KeyMeta[] {
-    return [...this.items].sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0)).map((entry) => entry.meta);
-  }
-
-  // The heap keeps the worst entry on top: a parent never ranks before its children.
-  private up(i: number): void {
-    const { items } = this;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(items[parent], items[i])) break;
-      [items[parent], items[i]] = [items[i], items[parent]];
-      i = parent;
-    }
-  }
-
-  private down(i: number): void {
-    const { items } = this;
-    for (;;) {
-      let worst = i;
-      for (const child of [2 * i + 1, 2 * i + 2]) if (child < items.length && this.before(items[worst], items[child])) worst = child;
-      if (worst === i) return;
-      [items[worst], items[i]] = [items[i], items[worst]];
-      i = worst;
-    }
-  }
-}
-
 
 /**
  * Sorts a whole namespace (or filter) by size or TTL without holding it: one background pass scans it,
@@ -114,7 +62,7 @@ export async function startTopKeys(options: {
     userId: options.userId,
     total,
     work: async (control) => {
-      const heap = new TopHeap(limit, before);
+      const heap = new TopHeap<{ value: number; meta: KeyMeta }>(limit, before);
       let cursor = "";
       let scanned = 0;
       let matched = 0;
@@ -143,13 +91,13 @@ export async function startTopKeys(options: {
         scanned += page.progress?.examined ?? page.keys.length;
         control.progress({ scanned, matched });
         if (Date.now() - published > PUBLISH_EVERY_MS) {
-          control.publish(result(heap.sorted()));
+          control.publish(result(heap.sorted().map((entry) => entry.meta)));
           published = Date.now();
         }
         if (page.done) break;
         cursor = page.cursor;
       }
-      const winners = heap.sorted();
+      const winners = heap.sorted().map((entry) => entry.meta);
       if (control.signal.aborted || winners.length === 0) return result(winners);
       const fresh = await driver.describe(winners.map((meta) => meta.key));
       return result(fresh);

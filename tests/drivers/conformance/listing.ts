@@ -49,6 +49,20 @@ export function listingGroup(suite: Suite): void {
       );
     });
 
+    it("measures memory per key in one call where the driver can (memoryUsage), null for a missing key", async (ctx) => {
+      if (!driver.memoryUsage) ctx.skip("needs driver.memoryUsage");
+      const ns = unique("mem");
+      const small = key(ns, "small");
+      const big = key(ns, "big");
+      await target.rawSet(small, Buffer.from("v"));
+      await target.rawSet(big, Buffer.alloc(20_000, 7));
+      const [smallBytes, bigBytes, missing] = await driver.memoryUsage!([small, big, key(ns, "missing")]);
+      expect(smallBytes).toBeGreaterThan(0);
+      expect(bigBytes).toBeGreaterThan(20_000);
+      expect(missing).toBeNull();
+      expect(await driver.memoryUsage!([])).toEqual([]);
+    });
+
     it("rejects a scan whose signal is already aborted with CANCELLED", async (ctx) => {
       if (!caps.listKeys) ctx.skip("needs capabilities.listKeys");
       const controller = new AbortController();

@@ -1,6 +1,7 @@
 import { eachAuditEntry, filterFromParams } from "@/lib/audit/query";
 import type { AuditEntry } from "@/lib/db";
 import { keyText } from "@/lib/wire/keys";
+import { csvCell } from "@/lib/server/csv";
 import { defineRoute } from "@/lib/server/route";
 
 const COLUMNS = ["id", "at", "actor", "connection", "action", "key", "keyBase64", "outcome", "status", "errorCode", "errorMessage", "detail", "beforeDigest", "beforeMeta", "afterDigest", "afterMeta", "undoOfId", "clientAddress"] as const;
@@ -27,14 +28,6 @@ function row(entry: AuditEntry): Record<(typeof COLUMNS)[number], string | numbe
     undoOfId: entry.undoOfId,
     clientAddress: entry.clientAddress,
   };
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run key names as formulas. */
-function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The filtered audit log as CSV or JSON Lines, streamed in batches. Values themselves are not exported. */

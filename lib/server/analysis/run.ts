@@ -1,0 +1,186 @@
+import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { LoadedConnection } from "../../connections/load";
+import { isDriverError } from "../../drivers/errors";
+import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
+import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
+import { startJob } from "../keys/jobs";
+import { describeRows } from "../keys/key-page";
+import { scanPace } from "../keys/tree-scan";
+import { Refusal } from "../refusal";
+import { AnalysisCollector, type AnalysedKey } from "./collector";
+import { saveReport } from "./reports";
+
+/** Keys per describe call: the calls of one scan page go out together, each pipelined key by key. */
+const DESCRIBE_BATCH = 500;
+const PUBLISH_EVERY_MS = 400;
+
+/** The running analysis of each connection (one at a time), so a second start is refused and the page can resume. */
+const holder = globalThis as unknown as { cacheboardAnalyses?: Map<string, { jobId: string; userId: string }> };
+const running = (holder.cacheboardAnalyses ??= new Map());
+
+export function runningAnalysis(connectionId: string): { jobId: string; userId: string } | null {
+  const slot = running.get(connectionId);
+  return slot && slot.jobId !== "" ? slot : null;
+}
+
+/**
+ * Probes one scan page: the metadata the listing carries (memcached metadump, uWSGI item table), or TYPE,
+ * PTTL, length and — where the driver can say — exact memory use, in one pipelined round trip per batch.
+ * Bytes are memory use where the server says (MEMORY USAGE, the metadump's item size), else the value
+ * size. `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it).
+ */
+async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{ entry: AnalysedKey; meta: KeyMeta }[]> {
+  const metas: KeyMeta[] = [];
+  const usage: (number | null)[] = [];
+  if (page.meta) metas.push(...page.meta);
+  else {
+    const batches: Promise<[KeyMeta[], (number | null)[] | null]>[] = [];
+    for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
+      const keys = page.keys.slice(at, at + DESCRIBE_BATCH);
+      const measuring = driver.memoryUsage && !memory.off ? driver.memoryUsage(keys).catch((error: unknown) => memoryRefused(error, memory)) : null;
+      batches.push(Promise.all([driver.describe(keys), measuring]));
+    }
+    for (const [described, measured] of await Promise.all(batches)) {
+      metas.push(...described);
+      usage.push(...(measured ?? described.map(() => null)));
+    }
+  }
+  const out: { entry: AnalysedKey; meta: KeyMeta }[] = [];
+  metas.forEach((meta, i) => {
+    if (!meta.exists) return;
+    const measured = usage[i] ?? meta.memory ?? null;
+    if (measured === null) memory.valueKeys++;
+    else memory.memoryKeys++;
+    out.push({ meta, entry: { key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length } });
+  });
+  return out;
+}
+
+/** Whether MEMORY USAGE is (still) asked, and how many keys were measured by memory use or by value size. */
+interface Measure {
+  off: boolean;
+  memoryKeys: number;
+  valueKeys: number;
+}
+
+function measureOf(memory: Measure): AnalysisFigures["bytesMeasure"] {
+  if (memory.valueKeys === 0) return "memory";
+  return memory.memoryKeys === 0 ? "value" : "mixed";
+}
+
+/**
+ * Reads the head of each sampled string (one round trip where the driver reads prefixes, as the key list
+ * does) and records the detected format; metadata the listing carried is reused as it is.
+ */
+async function sampleFormats(driver: Driver, collector: AnalysisCollector, sample: { id: string; meta: KeyMeta }[], listed: boolean): Promise<void> {
+  const rows = await describeRows(
+    driver,
+    sample.map((s) => s.meta.key),
+    listed ? sample.map((s) => s.meta) : undefined,
+  );
+  rows.forEach((row, i) => {
+    if (row.exists && row.type === "string") collector.addFormat(sample[i].id, row.format);
+  });
+}
+
+/** Used and maximum memory as the server reports them; left out when the statistics cannot be read. */
+async function serverMemory(driver: Driver): Promise<AnalysisFigures["server"]> {
+  try {
+    const { memory } = await driver.stats();
+    return { usedBytes: memory.used, maxBytes: memory.max };
+  } catch (error) {
+    if (!isDriverError(error)) throw error;
+    return undefined;
+  }
+}
+
+function memoryRefused(error: unknown, memory: Measure): null {
+  if (isDriverError(error) && error.code === "CANCELLED") throw error;
+  if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
+  memory.off = true;
+  return null;
+}
+
+/**
+ * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the tree scan's
+ * pace (SCAN COUNT and a pause between calls on production connections, see `scanPace`), each page probed
+ * in one round trip and folded into bounded figures, and the formats of a sample of string values per
+ * first-level namespace detected as the key list does. When it ends — done or cancelled — the figures are
+ * stored as a report and the job's result names it.
+ */
+export async function startAnalysis(options: {
+  connection: LoadedConnection;
+  user: { id: string; email: string };
+}): Promise<string> {
+  const { connection, user } = options;
+  const connectionId = connection.profile.id;
+  if (running.has(connectionId)) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");
+  // Taken before the first await, so two starts at the same moment cannot both pass the check above.
+  const slot = { jobId: "", userId: user.id };
+  running.set(connectionId, slot);
+  const driver = connection.driver();
+  const pace = scanPace(connection.profile.environment);
+  const startedAt = new Date();
+  try {
+    const total = await driver.keyCount();
+    slot.jobId = startJob<AnalysisJobResult>({
+      kind: "analysis",
+      connectionId,
+      userId: user.id,
+      total,
+      work: async (control) => {
+        const { signal } = control;
+        const collector = new AnalysisCollector(connection.profile.keyDelimiter);
+        const memory: Measure = { off: !driver.memoryUsage, memoryKeys: 0, valueKeys: 0 };
+        let scanned = 0;
+        let complete = false;
+        let cursor = "";
+        let ahead: Promise<ScanPage> | null = null;
+        let published = 0;
+        try {
+          while (!signal.aborted) {
+            const page = await (ahead ?? driver.scan({ cursor, count: pace.count, signal }));
+            ahead = null;
+            cursor = page.cursor;
+            // Without a pause the next SCAN is on the wire while this page is probed.
+            if (!page.done && pace.pauseMs === 0) ahead = driver.scan({ cursor, count: pace.count, signal });
+            const sample: { id: string; meta: KeyMeta }[] = [];
+            for (const { entry, meta } of await probe(driver, page, memory)) {
+              collector.add(entry);
+              const id = collector.sampleFormat(entry);
+              if (id !== null) sample.push({ id, meta });
+            }
+            if (sample.length > 0) await sampleFormats(driver, collector, sample, page.meta !== undefined);
+            scanned += page.progress?.examined ?? page.keys.length;
+            control.progress({ scanned, matched: collector.keys });
+            if (Date.now() - published > PUBLISH_EVERY_MS) {
+              control.publish({ reportId: null, scanned, bytes: collector.bytes });
+              published = Date.now();
+            }
+            if (page.done) {
+              complete = true;
+              break;
+            }
+            if (!ahead) await sleep(pace.pauseMs, undefined, { signal }).catch(() => undefined);
+          }
+        } catch (error) {
+          if (!signal.aborted) throw error;
+        } finally {
+          (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
+        }
+        const figures = collector.figures({ scanned, complete, bytesMeasure: measureOf(memory) });
+        figures.server = await serverMemory(driver);
+        const reportId = await saveReport({ connection: connection.profile, user, startedAt, figures });
+        return { reportId, scanned, bytes: collector.bytes };
+      },
+      finish: async () => {
+        if (running.get(connectionId) === slot) running.delete(connectionId);
+      },
+    });
+  } catch (error) {
+    running.delete(connectionId);
+    throw error;
+  }
+  return slot.jobId;
+}
