@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { formatBytes, formatCount } from "@/components/browser/format";
+import { formatBytes, formatCount } from "@/lib/format";
 import type { Comparison, NamespaceChange } from "@/lib/wire/analysis-compare";
 
 const SHOWN = 100;

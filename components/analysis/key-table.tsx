@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { formatBytes, formatCount, formatTtl } from "@/components/browser/format";
+import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { keyToUrlParam, searchString } from "@/components/browser/key-url";
 import type { KeyFigures } from "@/lib/wire/analysis";
 

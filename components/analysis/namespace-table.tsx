@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { formatBytes, formatCount } from "@/components/browser/format";
+import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import type { AnalysisFigures, NamespaceFigures } from "@/lib/wire/analysis";
 

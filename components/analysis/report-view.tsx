@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from "@/components/browser/format";
+import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";

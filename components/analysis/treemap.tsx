@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatBytes } from "@/components/browser/format";
+import { formatBytes } from "@/lib/format";
 import type { AnalysisFigures } from "@/lib/wire/analysis";
 import { squarify } from "./treemap-layout";
 
