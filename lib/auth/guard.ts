@@ -7,6 +7,7 @@ import { loginPathFor } from "./next-path";
 import { requestTargetOf } from "./request-origin";
 import { can, roleFor, type Permission } from "./permissions";
 import { currentUser, type SignedIn } from "./session";
+import { httpStatusOf, type ErrorCode } from "../wire/errors";
 
 /** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
 async function lookUpUser(): Promise<SignedIn | null> {
@@ -30,6 +31,11 @@ export async function requirePageUser(needed?: Permission): Promise<SignedIn> {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A refusal before the handler runs, with its status from the one code → status table. */
+function refusal(code: ErrorCode, message: string): NextResponse {
+  return NextResponse.json({ ok: false, code, message }, { status: httpStatusOf(code) });
+}
 
 /**
  * The same-origin rule Next.js applies to server actions, for route handlers that change state: a browser
@@ -61,20 +67,20 @@ export function withUser<Args extends unknown[]>(
   return async (...args: Args) => {
     const started = performance.now();
     if (args[0] instanceof Request && crossOriginRequest(args[0])) {
-      return NextResponse.json({ ok: false, code: "CROSS_ORIGIN", message: "Requests from other sites are refused." }, { status: 403 });
+      return refusal("CROSS_ORIGIN", "Requests from other sites are refused.");
     }
     let signedIn: SignedIn | null;
     try {
       signedIn = await lookUpUser();
     } catch (error) {
       if (!(error instanceof DatabaseUnavailableError)) throw error;
-      return NextResponse.json({ ok: false, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE }, { status: 503 });
+      return refusal(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
     }
     if (!signedIn) {
-      return NextResponse.json({ ok: false, code: "UNAUTHENTICATED", message: "Sign in first." }, { status: 401 });
+      return refusal("UNAUTHENTICATED", "Sign in first.");
     }
     if (!can(signedIn.user, needed)) {
-      return NextResponse.json({ ok: false, code: "FORBIDDEN", message: `This needs the ${roleFor(needed)} role.` }, { status: 403 });
+      return refusal("FORBIDDEN", `This needs the ${roleFor(needed)} role.`);
     }
     const response = await handler(signedIn, ...args);
     // The server's own share of the request (session check, handler, serialising the reply), for the
