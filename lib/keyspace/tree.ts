@@ -52,6 +52,11 @@ export interface NamespaceNode {
   overflow: number;
   /** The tree's `version` when a key was last added to or removed from this node. */
   changed: number;
+  /**
+   * Children by a hash of their segment, for the scan's hot path (one entry per hash; a collision falls back
+   * to `children`). Cleared whenever a child leaves `children`, so it never names a removed namespace.
+   */
+  readonly byHash: Map<number, NamespaceNode>;
 }
 
 interface TreeOptions {
@@ -110,6 +115,29 @@ function schemeFor(path: Uint8Array[], delimiter: Uint8Array): string | undefine
   return undefined;
 }
 
+function bumpNode(n: NamespaceNode, version: number, size: number | undefined, bucket: keyof TtlHistogram | null): void {
+  n.count++;
+  n.changed = version;
+  if (bucket !== null) n.ttl[bucket]++;
+  if (size !== undefined) {
+    n.bytes += size;
+    n.sized++;
+  }
+}
+
+function sameBytes(segment: Uint8Array, key: Uint8Array, start: number, end: number): boolean {
+  if (segment.length !== end - start) return false;
+  for (let i = 0; i < segment.length; i++) if (segment[i] !== key[start + i]) return false;
+  return true;
+}
+
+/** The Map key of `key[start, end)`: one char per byte, read in place from a Buffer. */
+function segmentId(key: Uint8Array, start: number, end: number): string {
+  if (end - start <= 0) return "";
+  if (typeof Buffer !== "undefined" && Buffer.isBuffer(key)) return key.toString("latin1", start, end);
+  return byteKey(key.subarray(start, end));
+}
+
 export class NamespaceTree {
   readonly root: NamespaceNode;
   private readonly delimiter: Uint8Array;
@@ -139,62 +167,83 @@ export class NamespaceTree {
   }
 
   private node(segment: Uint8Array, prefix: Uint8Array, depth: number, label: string, scheme?: string): NamespaceNode {
-    return { segment, prefix, depth, label, scheme, count: 0, direct: 0, bytes: 0, sized: 0, ttl: emptyHistogram(), children: new Map(), overflow: 0, changed: this.version };
-  }
-
-  private bump(n: NamespaceNode, entry: KeyEntry, bucket: keyof TtlHistogram | null): void {
-    n.count++;
-    n.changed = this.version;
-    if (bucket) n.ttl[bucket]++;
-    if (entry.size !== undefined) {
-      n.bytes += entry.size;
-      n.sized++;
-    }
+    return { segment, prefix, depth, label, scheme, count: 0, direct: 0, bytes: 0, sized: 0, ttl: emptyHistogram(), children: new Map(), overflow: 0, changed: this.version, byHash: new Map() };
   }
 
   /** Adds one page of keys (plain byte keys or entries with size and TTL). */
   add(page: Iterable<KeyEntry | Uint8Array>): void {
     this.version++;
-    for (const item of page) this.addOne(item instanceof Uint8Array ? { key: item } : item);
+    for (const item of page) {
+      if (item instanceof Uint8Array) this.addOne(item, undefined, null);
+      else this.addOne(item.key, item.size, item.ttl === undefined ? null : ttlBucket(item.ttl));
+    }
   }
 
-  private addOne(entry: KeyEntry): void {
-    const bucket = entry.ttl === undefined ? null : ttlBucket(entry.ttl);
-    const key = entry.key;
+  /**
+   * The hot path of a tree scan (once per key of the keyspace): no allocation per level except where a
+   * namespace is new. Map keys come straight from the key's bytes (latin1, one char per byte) without
+   * copying the segment first.
+   */
+  private addOne(key: Uint8Array, size: number | undefined, bucket: keyof TtlHistogram | null): void {
+    const version = this.version;
+    const delimiter = this.delimiter;
+    const single = delimiter.length === 1 ? delimiter[0] : -1;
+    const length = key.length;
     let current = this.root;
-    this.bump(current, entry, bucket);
-    const path: Uint8Array[] = [];
+    bumpNode(current, version, size, bucket);
     let start = 0;
     while (current.depth < this.maxDepth) {
-      const at = indexOf(key, this.delimiter, start);
-      if (at < 0) break;
-      const segment = key.subarray(start, at);
-      const id = byteKey(segment);
-      path.push(segment);
-      let child = current.children.get(id);
-      if (!child) {
-        if (current.children.size >= (current === this.root ? this.maxRootChildren : this.maxChildren)) {
-          current.overflow++;
-          return;
+      let at: number;
+      let hash = 0;
+      if (single >= 0) {
+        // One pass in plain JS finds the delimiter and hashes the segment: no native call per level.
+        at = start;
+        while (at < length && key[at] !== single) hash = (Math.imul(hash, 31) + key[at++]) | 0;
+        if (at >= length) break;
+      } else {
+        at = indexOf(key, delimiter, start);
+        if (at < 0) break;
+      }
+      let child = single >= 0 ? current.byHash.get(hash) : undefined;
+      if (child === undefined || !sameBytes(child.segment, key, start, at)) {
+        const id = segmentId(key, start, at);
+        child = current.children.get(id);
+        if (!child) {
+          if (current.children.size >= (current === this.root ? this.maxRootChildren : this.maxChildren)) {
+            current.overflow++;
+            return;
+          }
+          child = this.childFor(current, key, start, at);
+          current.children.set(id, child);
+          this.nodes++;
         }
-        const owned = segment.slice();
-        const prefix = key.slice(0, at + this.delimiter.length);
-        const label = labelOf(owned);
-        const configured = current === this.root ? this.labels[label] : undefined;
-        child = this.node(owned, prefix, current.depth + 1, label, configured ?? schemeFor(path, this.delimiter));
-        current.children.set(id, child);
-        this.nodes++;
+        if (single >= 0 && !current.byHash.has(hash)) current.byHash.set(hash, child);
       }
       current = child;
-      this.bump(current, entry, bucket);
-      start = at + this.delimiter.length;
+      bumpNode(current, version, size, bucket);
+      start = at + delimiter.length;
     }
     current.direct++;
     // aiocache writes `namespace:key` and its locks as `namespace:key-lock`: a lock names the namespace.
-    if (path.length > 0 && endsWith(key, LOCK_SUFFIX)) {
-      const top = this.root.children.get(byteKey(path[0]));
+    if (current !== this.root && endsWith(key, LOCK_SUFFIX)) {
+      const top = this.root.children.get(segmentId(key, 0, indexOf(key, delimiter, 0)));
       if (top && top.scheme === undefined) top.scheme = "aiocache namespace";
     }
+  }
+
+  /** A new namespace under `parent` for the segment `key[start, at)`; its path is read back from the key. */
+  private childFor(parent: NamespaceNode, key: Uint8Array, start: number, at: number): NamespaceNode {
+    const owned = key.slice(start, at);
+    const prefix = key.slice(0, at + this.delimiter.length);
+    const label = labelOf(owned);
+    const configured = parent === this.root ? this.labels[label] : undefined;
+    const path: Uint8Array[] = [];
+    for (let from = 0; from <= start; ) {
+      const end = indexOf(key, this.delimiter, from);
+      path.push(key.subarray(from, end));
+      from = end + this.delimiter.length;
+    }
+    return this.node(owned, prefix, parent.depth + 1, label, configured ?? schemeFor(path, this.delimiter));
   }
 
   /** Children, biggest first (ties by label) — the order a tree view wants. */
@@ -233,6 +282,7 @@ export class NamespaceTree {
     this.version++;
     for (const child of node.children.values()) this.nodes -= this.sizeOf(child);
     node.children.clear();
+    node.byHash.clear();
     for (const [id, child] of source.children) {
       node.children.set(id, child);
       this.nodes += this.sizeOf(child);
@@ -285,6 +335,7 @@ export class NamespaceTree {
     const target = path[path.length - 1];
     if (target === this.root) {
       this.root.children.clear();
+      this.root.byHash.clear();
       this.root.direct = 0;
       this.root.overflow = 0;
       this.nodes = 1;
@@ -297,6 +348,7 @@ export class NamespaceTree {
       for (const bucket of Object.keys(node.ttl) as (keyof TtlHistogram)[]) node.ttl[bucket] = Math.max(0, node.ttl[bucket] - target.ttl[bucket]);
     }
     path[path.length - 2].children.delete(byteKey(target.segment));
+    path[path.length - 2].byHash.clear();
     this.nodes -= this.sizeOf(target);
     this.removedAt = this.version;
   }
@@ -305,6 +357,7 @@ export class NamespaceTree {
   private prune(path: NamespaceNode[]): void {
     for (let i = path.length - 1; i > 0 && path[i].count <= 0; i--) {
       path[i - 1].children.delete(byteKey(path[i].segment));
+      path[i - 1].byHash.clear();
       this.nodes -= this.sizeOf(path[i]);
       this.removedAt = this.version;
     }

@@ -51,38 +51,48 @@ export async function scanInto(
   const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;
   let ahead: Promise<ScanPage> | null = null;
+  // The sample's describe of one page is folded in when it answers, while the walk goes on; at most one is in flight.
+  let describing: Promise<void> | null = null;
   try {
     let cursor = "";
     for (;;) {
       const page = await (ahead ?? driver.scan({ cursor, count, signal, prefix }));
       ahead = null;
       cursor = page.cursor;
-      // Without a pause the next SCAN goes out now and overlaps the sample's describe and the folding.
+      // Without a pause the next SCAN goes out now and overlaps the folding of this page.
       if (!page.done && !signal.aborted && options.pauseMs === 0) ahead = driver.scan({ cursor, count, signal, prefix });
-      tree.add(await entriesOf(driver, page, scanned, sampleEvery));
+      if (page.meta) tree.add(page.meta.map(entryOf));
+      else {
+        const sample: Buffer[] = [];
+        const rest: Buffer[] = [];
+        page.keys.forEach((key, i) => ((scanned + i) % sampleEvery === 0 ? sample : rest).push(key));
+        tree.add(rest);
+        if (describing) await describing;
+        describing = sample.length > 0 ? driver.describe(sample).then((metas) => tree.add(metas.map(entryOf))) : null;
+      }
       scanned += page.keys.length;
       options.onPage(scanned);
-      if (page.done || signal.aborted) return { scanned, complete: page.done };
+      if (page.done || signal.aborted) {
+        if (describing) await describing;
+        describing = null;
+        return { scanned, complete: page.done };
+      }
       if (!ahead) {
         await sleep(options.pauseMs, undefined, { signal }).catch(() => undefined);
-        if (signal.aborted) return { scanned, complete: false };
+        if (signal.aborted) {
+          if (describing) await describing;
+          describing = null;
+          return { scanned, complete: false };
+        }
       }
     }
   } finally {
-    // A SCAN sent ahead of an abort or a failed describe: nobody reads its answer.
+    // A SCAN sent ahead of an abort or a failed describe, or a describe left behind by a failed SCAN: nobody reads their answers.
     (ahead as Promise<ScanPage> | null)?.catch(() => undefined);
+    (describing as Promise<void> | null)?.catch(() => undefined);
   }
 }
 
 function entryOf(meta: KeyMeta): KeyEntry | Buffer {
   return meta.exists ? { key: meta.key, size: meta.size ?? undefined, ttl: meta.ttlMs === null ? null : meta.ttlMs / 1000 } : meta.key;
-}
-
-async function entriesOf(driver: Driver, page: ScanPage, before: number, sampleEvery: number): Promise<(KeyEntry | Buffer)[]> {
-  if (page.meta) return page.meta.map(entryOf);
-  const entries: (KeyEntry | Buffer)[] = [];
-  const sample: Buffer[] = [];
-  page.keys.forEach((key, i) => ((before + i) % sampleEvery === 0 ? sample : entries).push(key));
-  if (sample.length > 0) for (const meta of await driver.describe(sample)) entries.push(entryOf(meta));
-  return entries;
 }

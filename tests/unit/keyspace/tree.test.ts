@@ -26,6 +26,31 @@ describe("NamespaceTree", () => {
     expect(tree.childrenOf(tree.root).map((n) => n.label)).toEqual(["(empty)", "LITESTAR_sessions"]);
   });
 
+  it("keeps namespaces whose segments hash alike apart, from Buffers and plain byte arrays, also after one is pruned", () => {
+    // "Aa" and "BB" have the same 31-multiplier string hash, which the scan's fast lookup uses.
+    const tree = new NamespaceTree();
+    tree.add([Buffer.from("Aa:1"), Buffer.from("BB:1"), k("BB:2"), Buffer.from("Aa:x:1"), k("\xff\x00:1")]);
+    expect(tree.find("Aa:")).toMatchObject({ count: 2, direct: 1 });
+    expect(tree.find("BB:")).toMatchObject({ count: 2, direct: 2 });
+    expect(tree.find("Aa:x:")).toMatchObject({ count: 1 });
+    tree.remove(Buffer.from("Aa:1"));
+    tree.remove(Buffer.from("Aa:x:1"));
+    expect(tree.find("Aa:")).toBeUndefined();
+    // A namespace that went and came back is a new node, counted from zero, and its twin is untouched.
+    tree.add([Buffer.from("Aa:2"), Buffer.from("BB:3")]);
+    expect(tree.find("Aa:")).toMatchObject({ count: 1, direct: 1 });
+    expect(tree.find("BB:")).toMatchObject({ count: 3, direct: 3 });
+    expect(tree.root.count).toBe(5);
+  });
+
+  it("splits on a delimiter of several bytes", () => {
+    const tree = new NamespaceTree({ delimiter: "::" });
+    tree.add([Buffer.from("a::b::c"), k("a::b::d"), Buffer.from("a:b")]);
+    expect(tree.find("a::")).toMatchObject({ count: 2 });
+    expect(tree.find("a::b::")).toMatchObject({ count: 2, direct: 2 });
+    expect(tree.root.direct).toBe(1);
+  });
+
   it("grows with namespaces, not keys", () => {
     const tree = new NamespaceTree();
     for (let page = 0; page < 20; page++) {
