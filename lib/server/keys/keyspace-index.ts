@@ -21,6 +21,12 @@ import type { TreeChildren, TreeNodeView, TreeState } from "../../wire/tree";
 
 /** Keyspaces up to this many keys get every key described during the tree scan, not one in `sampleEvery`. */
 const DESCRIBE_ALL_UP_TO = 10_000;
+/**
+ * Above that, about this many keys are described in all (one in `total / SAMPLE_TARGET`, never more often
+ * than the pace's `sampleEvery`): enough for the size and TTL share of any namespace holding a few percent
+ * of the keys, and the describes stay a small share of the scan's own work at millions of keys.
+ */
+const SAMPLE_TARGET = 5_000;
 const MAX_ROOTS = 200_000;
 const MAX_CHILDREN = 2_000;
 /** The cap per level of a prefix-scoped scan that fills in a level the index capped. */
@@ -111,7 +117,9 @@ export async function ensureIndex(options: {
     try {
       running.total = await options.driver.keyCount();
       // Sampling saves work on big keyspaces; a small one is described whole, so its sizes are exact.
-      if (running.total !== null && running.total <= DESCRIBE_ALL_UP_TO && !process.env.CACHEBOARD_SCAN_SAMPLE_EVERY) running.built.sampleEvery = 1;
+      if (running.total !== null && !process.env.CACHEBOARD_SCAN_SAMPLE_EVERY) {
+        running.built.sampleEvery = running.total <= DESCRIBE_ALL_UP_TO ? 1 : Math.max(pace.sampleEvery, Math.ceil(running.total / SAMPLE_TARGET));
+      }
       const { complete } = await scanInto(options.driver, tree, {
         ...pace,
         sampleEvery: running.built.sampleEvery,
