@@ -32,7 +32,16 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
             </div>
           )}
           <div className="flex justify-between gap-2 text-xs text-slate-500 tabular-nums">
-            <span data-testid="index-status">
+            <span data-testid="index-status" title={index.liveNote ?? undefined}>
+              {index.live && (
+                <span
+                  data-testid="index-live"
+                  title="Keyspace notifications keep these counts current: keys added or removed by any client show at once"
+                  className="mr-1 rounded bg-emerald-100 px-1 py-px font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+                >
+                  live
+                </span>
+              )}
               {index.scannedAt !== null ? `Scanned ${formatAge(now - index.scannedAt)}` : "Scanning"}
               {scan && index.scannedAt !== null ? " · rescanning" : ""}
             </span>

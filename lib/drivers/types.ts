@@ -302,6 +302,15 @@ export interface CollectionOps {
   ): Promise<void>;
 }
 
+/** Hears keys appear and disappear on the server (`Driver.watchKeyspace`). */
+export interface KeyspaceListener {
+  onChange(change: "added" | "removed", key: Buffer): void;
+  /** The stream stopped (asked to, or its connection went): changes after this are not heard. */
+  onEnd(reason: string): void;
+}
+
+export type KeyspaceWatch = { live: true; stop(): void } | { live: false; reason: string };
+
 export interface Driver {
   readonly kind: DriverKind;
   readonly capabilities: Capabilities;
@@ -356,6 +365,13 @@ export interface Driver {
   restore?(key: Buffer, payload: Buffer, options: { ttlMs: number | null; replace: boolean }): Promise<void>;
   /** Empties the current database (`capabilities.flush`). Only behind an admin confirmation. */
   flush?(): Promise<void>;
+
+  /**
+   * Pushes key additions and removals as the server announces them, until `stop()`, the driver's
+   * `dispose()` or a lost connection (then `onEnd`). Absent where the backend cannot announce changes; says
+   * `live: false` with the reason where the server is not set up to.
+   */
+  watchKeyspace?(listener: KeyspaceListener): Promise<KeyspaceWatch>;
 
   /** Closes connections. Safe to call more than once. */
   dispose(): Promise<void>;

@@ -48,6 +48,10 @@ export interface TreeState {
   overflow: number;
   /** One key in this many had its size and TTL read (1: all of them, listed for free). */
   sampleEvery: number;
+  /** The server's keyspace notifications keep the counts current between scans. */
+  live: boolean;
+  /** Why the counts are not kept live (notifications off, subscription lost, drift), when known. */
+  liveNote: string | null;
   /** First-level namespaces in the index. */
   rootCount: number;
   /** True when `roots` is the whole first level (biggest first, up to the limit), false when only what changed. */

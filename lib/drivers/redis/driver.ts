@@ -15,6 +15,8 @@ import type {
   DriverKind,
   KeyHead,
   KeyMeta,
+  KeyspaceListener,
+  KeyspaceWatch,
   PingResult,
   PrefixOptions,
   PrefixResult,
@@ -28,6 +30,7 @@ import type {
 import { type Client, RedisConnection } from "./client";
 import { redisCollectionOps } from "./collections";
 import { each, scanKeys, walkPrefix } from "./keyspace";
+import { watchKeyspace } from "./keyspace-events";
 import { KnownTypes } from "./known-types";
 import { describeHeads, readKey } from "./read";
 import { buf, checkTtl, num, text } from "./replies";
@@ -54,6 +57,8 @@ class RedisDriver implements Driver {
   /** Types of keys listed or read lately: a collection's page then needs one round trip, not two. */
   private readonly knownTypes = new KnownTypes();
   private version: string | null = null;
+  /** Keyspace notification subscriptions, ended with the driver. */
+  private readonly watches = new Set<{ stop(): void }>();
 
   constructor(topology: Topology, secrets: RedisSecrets, timeoutMs: number) {
     this.kind = topology.kind;
@@ -246,7 +251,15 @@ class RedisDriver implements Driver {
     });
   }
 
+  async watchKeyspace(listener: KeyspaceListener): Promise<KeyspaceWatch> {
+    const watch = await watchKeyspace(this.connection, listener);
+    if (watch.live) this.watches.add(watch);
+    return watch;
+  }
+
   async dispose(): Promise<void> {
+    for (const watch of this.watches) watch.stop();
+    this.watches.clear();
     await this.connection.dispose();
   }
 }

@@ -58,6 +58,10 @@ interface Index {
   running: Running | null;
   outcome: TreeState["outcome"];
   error: TreeState["error"];
+  /** The server's keyspace notifications keep `current` up to date (see `watchIndex`). */
+  watch: { stop(): void } | null;
+  /** Why the index is not kept live, when it is not. */
+  liveNote: string | null;
 }
 
 const holder = globalThis as unknown as { cacheboardIndexes?: Map<string, Index>; cacheboardIndexGeneration?: number };
@@ -99,6 +103,8 @@ export async function ensureIndex(options: {
     running: null,
     outcome: "running",
     error: null,
+    watch: null,
+    liveNote: null,
   };
   indexes.set(key, index);
   const pace = scanPace(options.environment);
@@ -130,6 +136,7 @@ export async function ensureIndex(options: {
       running.built.scannedAt = Date.now();
       // A cancelled rescan keeps the index it was to replace; a cancelled first scan leaves what it found.
       if (complete || !index.current) index.current = running.built;
+      if (complete && !index.watch) await watchIndex(index, options.driver);
     } catch (error) {
       index.outcome = running.controller.signal.aborted ? "cancelled" : "error";
       if (index.outcome === "error") {
@@ -199,6 +206,8 @@ export function readIndex(connectionId: string, delimiter: string, since?: { gen
     ungrouped: tree?.root.direct ?? 0,
     overflow: tree?.root.overflow ?? 0,
     sampleEvery: built?.sampleEvery ?? 1,
+    live: index.watch !== null,
+    liveNote: index.liveNote,
     rootCount: tree?.root.children.size ?? 0,
     full: after === null,
     roots: built ? roots.map((node) => view(built, node, index.kind)) : [],
@@ -263,11 +272,74 @@ export function fillLevel(options: { driver: Driver; connectionId: string; delim
   return true;
 }
 
-/** The finished trees of a connection (one per delimiter in use), which writes through the app adjust. */
+/**
+ * The finished trees of a connection (one per delimiter in use), which writes through the app adjust. A
+ * live index hears those writes from the server like any other client's, so it is left out.
+ */
 function treesOf(connectionId: string): NamespaceTree[] {
   const trees: NamespaceTree[] = [];
-  for (const index of indexes.values()) if (index.connectionId === connectionId && index.current) trees.push(index.current.tree);
+  for (const index of indexes.values()) if (index.connectionId === connectionId && index.current && !index.watch) trees.push(index.current.tree);
   return trees;
+}
+
+/** How often a live index compares its key count with the server's. */
+const DRIFT_CHECK_MS = 30_000;
+
+/**
+ * Keeps the finished index current from the server's keyspace notifications, where the backend has them
+ * and the server announces them: every key added or removed by anyone moves the counts at once, so the
+ * page needs no rescan to see other clients' writes. What the server does not announce (FLUSHDB, a
+ * RENAME onto an existing key) shows up as a drift from its key count, checked every half minute: the
+ * index then stops being live and says so, and the next rescan starts over.
+ */
+async function watchIndex(index: Index, driver: Driver): Promise<void> {
+  if (!driver.watchKeyspace) {
+    index.liveNote = null;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const stopLive = (note: string) => {
+    clearInterval(timer);
+    index.watch = null;
+    index.liveNote = note;
+  };
+  try {
+    const watch = await driver.watchKeyspace({
+      onChange: (change, key) => {
+        const tree = index.current?.tree;
+        if (!tree) return;
+        if (change === "added") tree.add([key]);
+        else tree.remove(key);
+      },
+      onEnd: (reason) => {
+        if (index.watch) stopLive(reason === "stopped" ? "Live updates stopped." : `${reason} Counts are as of the last scan.`);
+      },
+    });
+    if (!watch.live) {
+      index.liveNote = watch.reason;
+      return;
+    }
+    index.watch = watch;
+    index.liveNote = null;
+    timer = setInterval(() => {
+      void driver
+        .keyCount()
+        .then((count) => {
+          const tree = index.current?.tree;
+          if (count === null || !tree || !index.watch) return;
+          if (Math.abs(count - tree.root.count) > Math.max(10, count * 0.01)) {
+            const watching = index.watch;
+            stopLive(`The server holds ${count} keys where the index counts ${tree.root.count} (a FLUSHDB or a change Redis does not announce): rescan.`);
+            watching.stop();
+          }
+        })
+        .catch(() => undefined);
+    }, DRIFT_CHECK_MS);
+    timer.unref();
+  } catch (error) {
+    index.liveNote = isDriverError(error) ? error.message : "Could not subscribe to keyspace notifications.";
+    if (!isDriverError(error)) console.error(error);
+  }
 }
 
 /** Keys deleted through the app. */
