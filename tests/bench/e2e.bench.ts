@@ -1,7 +1,8 @@
 /**
  * End to end (issues 10, 11, 17): raw ioredis, Cacheboard over HTTP and in Chromium, and redis-commander on
  * the same Redis, at 100k and 1M mixed keys. Options: `--scale 100k|1m|10k` (default 100k and 1m),
- * `--clients N` and `--seconds T` for the load figure (default 50 × 60 s), `--no-peer`.
+ * `--clients N` and `--seconds T` for the load figure (default 50 × 60 s), `--scroll N` rows to scroll in
+ * Chromium (default 100,000, at most the keyspace), `--no-peer`.
  */
 import { type BenchFigure, figure } from "./report";
 import { formatTable, runE2e } from "./e2e/run-e2e";
@@ -27,7 +28,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
   const seconds = bounded("seconds", 60, 600);
   const tables: string[] = [];
   for (const keys of sizes) {
-    const result = await runE2e({ keys, clients, seconds, scrollRows: 10_000, peer: !process.argv.includes("--no-peer") });
+    const result = await runE2e({ keys, clients, seconds, scrollRows: Math.min(keys, bounded("scroll", 100_000, 10_000_000)), peer: !process.argv.includes("--no-peer") });
     for (const row of result.rows) {
       report({
         ...figure(row.figure, row.cacheboard, row.unit, {

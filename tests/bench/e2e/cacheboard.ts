@@ -189,6 +189,10 @@ export interface ScrollFigures {
   heapMb: number;
   listNodes: number;
   domNodes: number;
+  /** Main-thread task time of the page during the scroll (CDP TaskDuration). */
+  busyMs: number;
+  /** Time for the last tenth of the rows over the time for the first tenth: about 1 when each page costs the same. */
+  lastTenthOverFirst: number;
 }
 
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
@@ -220,13 +224,22 @@ export async function browserScroll(cb: Cacheboard, target: number, timeoutMs: n
     requestAnimationFrame(tick);
   })()`);
   const started = performance.now();
+  const busyBefore = (await metrics(cdp)).TaskDuration ?? 0;
   let state = await loadedRows(page);
   let heapPeak = 0;
+  // When each tenth of the target was reached, to tell a linear scroll from one whose pages get dearer.
+  const tenths: number[] = [started];
+  let steps = 0;
   while (state.rows < target && state.more && performance.now() - started < timeoutMs) {
-    await page.evaluate(`document.querySelector("[data-testid=key-list]").scrollBy(0, 4000)`);
-    await page.waitForTimeout(16);
-    heapPeak = Math.max(heapPeak, (await metrics(cdp)).JSHeapUsedSize ?? 0);
+    const before = (await page.getByTestId("key-count").textContent()) ?? "";
+    // To the end of the list, as a person dragging the scrollbar down: the list asks for its next page.
+    await page.evaluate(`(() => { const list = document.querySelector("[data-testid=key-list]"); list.scrollTop = list.scrollHeight; })()`);
+    await page
+      .waitForFunction(`(document.querySelector("[data-testid=key-count]")?.textContent ?? "") !== ${JSON.stringify(before)}`, undefined, { timeout: 30_000 })
+      .catch(() => undefined);
+    if (++steps % 10 === 0) heapPeak = Math.max(heapPeak, (await metrics(cdp)).JSHeapUsedSize ?? 0);
     state = await loadedRows(page);
+    while (tenths.length <= 10 && state.rows >= (target * tenths.length) / 10) tenths.push(performance.now());
   }
   const ms = performance.now() - started;
   const frames = (await page.evaluate("(window.benchStop = true, window.benchFrames.slice(1))")) as number[];
@@ -244,5 +257,7 @@ export async function browserScroll(cb: Cacheboard, target: number, timeoutMs: n
     heapMb: Math.max(heapPeak, last.JSHeapUsedSize ?? 0) / 1024 / 1024,
     listNodes,
     domNodes: last.Nodes ?? Number.NaN,
+    busyMs: ((last.TaskDuration ?? 0) - busyBefore) * 1000,
+    lastTenthOverFirst: tenths.length === 11 ? (tenths[10] - tenths[9]) / Math.max(1, tenths[1] - tenths[0]) : Number.NaN,
   };
 }
