@@ -173,11 +173,12 @@ export async function readJob(connectionId: string, jobId: string, userId: strin
 /** Asks a running job to stop, wherever it runs; true when there was one to stop. */
 export async function cancelJob(connectionId: string, jobId: string, userId: string): Promise<boolean> {
   const job = local.jobs.get(jobId);
-  if (job && (job.connectionId !== connectionId || job.userId !== userId || job.view.status !== "running")) return false;
-  const flagged = await requestCancel(connectionId, jobId, userId);
-  // Running here: stop at once rather than at the next beat.
-  if (job) job.controller.abort();
-  return flagged || job !== undefined;
+  if (!job) return requestCancel(connectionId, jobId, userId);
+  if (job.connectionId !== connectionId || job.userId !== userId || job.view.status !== "running") return false;
+  // Running here: stop at once rather than at the next beat; the flag only tells the row why it stopped.
+  job.controller.abort();
+  await requestCancel(connectionId, jobId, userId).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
+  return true;
 }
 
 /** A job of `kind` running on the connection in any instance, and whose it is. */
