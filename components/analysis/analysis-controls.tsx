@@ -38,6 +38,7 @@ export function AnalysisControls({
   useEffect(() => {
     if (!job || job.status === "running") return;
     if (job.status === "error" && job.error) toast(job.error, "error");
+    if (job.status === "interrupted") toast("The server running this analysis stopped before it finished; no report was stored.", "error");
     if (reportId) router.push(`/c/${connectionId}/analysis?report=${encodeURIComponent(reportId)}`, { scroll: false });
     router.refresh();
     // Once per finished job.

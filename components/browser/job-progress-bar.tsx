@@ -19,7 +19,7 @@ export function JobProgressBar({ job, label }: { job: JobView; label: string }) 
         className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
         <div
-          className={`h-full rounded-full ${job.status === "error" ? "bg-red-500" : job.status === "cancelled" ? "bg-amber-500" : "bg-indigo-500"} ${share === null ? "w-1/3 animate-pulse" : ""}`}
+          className={`h-full rounded-full ${job.status === "error" ? "bg-red-500" : job.status === "cancelled" || job.status === "interrupted" ? "bg-amber-500" : "bg-indigo-500"} ${share === null ? "w-1/3 animate-pulse" : ""}`}
           style={share === null ? undefined : { width: `${Math.round(share * 100)}%` }}
         />
       </div>
@@ -30,7 +30,7 @@ export function JobProgressBar({ job, label }: { job: JobView; label: string }) 
         </span>
         <span>
           {formatCount(shown)} {label}
-          {job.status === "cancelled" ? " · cancelled" : job.status === "error" ? ` · ${job.error?.code}` : job.status === "done" ? " · done" : ""}
+          {job.status === "cancelled" || job.status === "interrupted" ? ` · ${job.status}` : job.status === "error" ? ` · ${job.error?.code}` : job.status === "done" ? " · done" : ""}
         </span>
       </div>
     </div>

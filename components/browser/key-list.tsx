@@ -222,8 +222,8 @@ export function KeyList({
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-1.5 text-xs text-slate-500 dark:border-slate-800" aria-live="polite">
         <span data-testid="key-count">
           {ranked
-            ? topJob.data?.status === "cancelled"
-              ? `Top ${formatCount(sorted.length)} by ${ranked} of the keys scanned before cancelling`
+            ? topJob.data?.status === "cancelled" || topJob.data?.status === "interrupted"
+              ? `Top ${formatCount(sorted.length)} by ${ranked} of the keys scanned before ${topJob.data.status === "cancelled" ? "cancelling" : "the server running it stopped"}`
               : topJob.data?.status === "done"
                 ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${scope}`
                 : `Ranking by ${ranked} over the whole ${scope}: top ${formatCount(sorted.length)} so far`

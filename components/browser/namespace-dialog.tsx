@@ -83,6 +83,8 @@ export function NamespaceDialog({
     void queryClient.invalidateQueries({ queryKey: queryKeys.namespaceTree(connectionId, delimiter) });
     const affected = write.data?.progress.affected ?? 0;
     if (writeStatus === "error") toast({ code: write.data?.error?.code ?? "INTERNAL", message: write.data?.error?.message ?? "" }, "error");
+    else if (writeStatus === "interrupted")
+      toast(`The server running this job stopped after ${plural(affected, "key")} under ${prefixText}; the rest were not touched. Run it again to finish.`, "error");
     else toast(`${operation === "delete" ? "Deleted" : "Updated the expiry of"} ${plural(affected, "key")} under ${prefixText}${writeStatus === "cancelled" ? " before it was cancelled" : ""}.`, "success");
   }, [writeStatus, queryClient, connectionId, delimiter, operation, prefixText, toast, write.data]);
 
@@ -120,6 +122,7 @@ export function NamespaceDialog({
           </div>
         )}
         {!writeJob && count.data?.status === "cancelled" && <p>Counting was cancelled after {plural(count.data.progress.matched, "matching key")}.</p>}
+        {!writeJob && count.data?.status === "interrupted" && <p>Counting stopped after {plural(count.data.progress.matched, "matching key")}: the server running it stopped.</p>}
         {operation !== "count" && !writeJob && matched !== null && (
           <div className="space-y-3" data-testid="namespace-preview">
             <p className="font-medium">

@@ -4,6 +4,7 @@ import { recordRequestOrigins } from "../auth/request-origin";
 import { announceSetupToken } from "../auth/setup-token";
 import { applyManagedConnections } from "../connections/managed";
 import { ensureSecretKey, SecretKeyMissingError } from "../secrets";
+import { pruneJobs } from "../server/keys/jobs";
 import { getSettings } from "../settings";
 
 export async function startServerTasks(): Promise<void> {
@@ -28,5 +29,7 @@ export async function startServerTasks(): Promise<void> {
     console.log(`Declared connections from ${applied.source}: ${changes.join(", ") || "none"}.`);
   }
   schedulePrune();
+  // Jobs a stopped instance left "running" read as interrupted from now on; old finished ones go.
+  await pruneJobs().catch((error: unknown) => console.error("Job prune failed:", error));
   await announceSetupToken();
 }

@@ -127,3 +127,17 @@ export function defineRoute<
     }
   });
 }
+
+/**
+ * The one route anyone may call, signed in or not: a load balancer's health check. No session, no
+ * connection, no input; what it answers must say nothing a stranger could use.
+ */
+export function definePublicRoute(options: { handler: () => Promise<Response> }) {
+  return async (): Promise<Response> => {
+    try {
+      return await options.handler();
+    } catch (error) {
+      return failureResponse(error);
+    }
+  };
+}

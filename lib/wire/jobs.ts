@@ -2,7 +2,8 @@
 import type { ErrorCode } from "./errors";
 
 export type JobKind = "count" | "expire" | "delete" | "top" | "analysis";
-type JobStatus = "running" | "done" | "cancelled" | "error";
+/** `interrupted`: the instance running it stopped (crashed, killed) before it ended; its counts are the last it wrote. */
+export type JobStatus = "running" | "done" | "cancelled" | "error" | "interrupted";
 
 export interface JobProgress {
   /** Keys looked at so far. */
@@ -24,5 +25,6 @@ export interface JobView<R = unknown> {
   result: R | null;
   error: { code: ErrorCode; message: string } | null;
   startedAt: number;
+  /** When it ended; for an interrupted job, the last time its instance was heard from. */
   finishedAt: number | null;
 }

@@ -117,7 +117,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
       const jobId = await startAnalysis({ connection, user });
       for (;;) {
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-        const job = readJob(id, jobId, user.id)!;
+        const job = (await readJob(id, jobId, user.id))!;
         if (job.status === "error") throw new Error(job.error?.message);
         if (job.status !== "running") return { ms: performance.now() - started, growthMb: (rssPeak - rssBefore) / 2 ** 20, result: job.result as AnalysisJobResult };
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,5 +1,6 @@
 /**
- * Every route handler and every server action refuses an anonymous request with 401. Both lists come from
+ * Every route handler and every server action refuses an anonymous request with 401 — but /api/health, the
+ * one public route, which says only whether the database answers. Both lists come from
  * the code and from the build's action manifest (support/endpoints.ts), so a new handler or action is
  * covered without touching this file. authorization-sweep.test.ts does the same for every role.
  */
@@ -16,16 +17,24 @@ describe("anonymous requests", () => {
     await app?.stop();
   });
 
-  it("get 401 from every route handler", async () => {
+  it("get 401 from every route handler but the public health check", async () => {
     const handlers = routeHandlers();
     expect(handlers.length).toBeGreaterThan(0);
+    expect(handlers.filter((h) => h.role === "public").map((h) => `${h.method} ${h.url}`)).toEqual(["GET /api/health"]);
     for (const handler of handlers) {
       const response = await callRoute(app.url, handler);
       expect({ handler: `${handler.method} ${handler.file}`, status: response.status }).toEqual({
         handler: `${handler.method} ${handler.file}`,
-        status: 401,
+        status: handler.role === "public" ? 200 : 401,
       });
     }
+  });
+
+  it("learn only whether the database answers from the health check", async () => {
+    const response = await fetch(`${app.url}/api/health`, { headers: { connection: "close" } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(response.headers.get("set-cookie")).toBeNull();
   });
 
   it("get 401 from every server action", async () => {

@@ -29,7 +29,7 @@ async function analyse(connectionId: string) {
   const connection = (await loadConnection(connectionId))!;
   const jobId = await startAnalysis({ connection, user });
   for (let i = 0; i < 3000; i++) {
-    const job = readJob(connectionId, jobId, user.id);
+    const job = await readJob(connectionId, jobId, user.id);
     if (!job) throw new Error("job vanished");
     if (job.status === "error") throw new Error(job.error?.message);
     if (job.status !== "running") return (await readReport(connectionId, (job.result as AnalysisJobResult).reportId!))!;

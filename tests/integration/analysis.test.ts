@@ -76,7 +76,7 @@ const python = (script: string, port: number) => execFileSync(debianPython(), ["
 
 async function finished(connectionId: string, jobId: string, userId: string) {
   for (let i = 0; i < 3000; i++) {
-    const job = readJob(connectionId, jobId, userId);
+    const job = await readJob(connectionId, jobId, userId);
     if (!job) throw new Error("job vanished");
     if (job.status !== "running") return job as typeof job & { result: AnalysisJobResult | null };
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -204,7 +204,7 @@ describe("keyspace analysis on Redis", () => {
     const started = await startAnalysis({ connectionId });
     if (!started.ok) throw new Error(started.message);
     const { cancelJob } = await import("@/lib/server/keys/jobs");
-    expect(cancelJob(connectionId, started.data.jobId, users.editor.id)).toBe(true);
+    expect(await cancelJob(connectionId, started.data.jobId, users.editor.id)).toBe(true);
     const job = await finished(connectionId, started.data.jobId, users.editor.id);
     expect(job.status).toBe("cancelled");
     const stored = await readReport(connectionId, job.result!.reportId!);

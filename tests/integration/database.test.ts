@@ -46,6 +46,23 @@ async function exerciseEveryModel(db: Db): Promise<void> {
   });
   expect((await db.analysisReport.findMany({ where: { connectionId: profile.id }, orderBy: { startedAt: "desc" }, omit: { figures: true } }))[0]?.id).toBe(report.id);
 
+  const job = await db.job.create({
+    data: {
+      id: "00000000-0000-4000-8000-000000000001",
+      kind: "delete",
+      connectionId: profile.id,
+      ownerId: user.id,
+      status: "running",
+      progress: "{}",
+      startedAt: new Date(),
+      heartbeatAt: new Date(),
+      instanceId: "host:1:ab",
+    },
+  });
+  expect(job.cancelRequested).toBe(false);
+  await db.job.update({ where: { id: job.id, status: { in: ["running"] } }, data: { cancelRequested: true, result: "{}", finishedAt: new Date() } });
+  expect((await db.job.findFirstOrThrow({ where: { connectionId: profile.id, kind: "delete", status: "running" } })).cancelRequested).toBe(true);
+
   const read = await db.auditEntry.findUniqueOrThrow({ where: { id: entry.id } });
   expect(Buffer.from(read.targetKey!)).toEqual(key);
   expect(read.at).toBeInstanceOf(Date);

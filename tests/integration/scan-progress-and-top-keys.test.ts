@@ -1,4 +1,6 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "@/lib/db-migrate";
 import { readJob } from "@/lib/server/keys/jobs";
 import { keyPage } from "@/lib/server/keys/key-page";
 import { startTopKeys, type TopKeysResult } from "@/lib/server/keys/top-keys";
@@ -6,12 +8,21 @@ import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { startMemcached, type MemcachedCluster } from "@/tests/support/memcached";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
+import { removeDir, tempDir } from "@/tests/support/process";
 
 const KEYS = 20_000;
 
+// Jobs are database rows: a throwaway SQLite, read lazily by the first job.
+const dbDir = tempDir("top-keys");
+process.env.DATABASE_URL = `file:${path.join(dbDir, "cb.db")}`;
+beforeAll(async () => {
+  await applyMigrations({ url: process.env.DATABASE_URL, root: path.resolve(import.meta.dirname, "../..") });
+});
+afterAll(() => removeDir(dbDir));
+
 async function finished(connectionId: string, jobId: string) {
   for (;;) {
-    const job = readJob(connectionId, jobId, "user");
+    const job = await readJob(connectionId, jobId, "user");
     if (!job) throw new Error("job vanished");
     if (job.status !== "running") return job as typeof job & { result: TopKeysResult | null };
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -15,5 +15,5 @@ export const cancelJob = defineAction({
   permission: "keys.read",
   audited: false,
   connection: "read",
-  run: async ({ connectionId, jobId }, ctx) => ({ cancelled: cancel(connectionId, jobId, ctx.user.id) }),
+  run: async ({ connectionId, jobId }, ctx) => ({ cancelled: await cancel(connectionId, jobId, ctx.user.id) }),
 });

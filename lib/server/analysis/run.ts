@@ -4,7 +4,7 @@ import type { LoadedConnection } from "../../connections/load";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
-import { startJob } from "../keys/jobs";
+import { runningJob, startJob } from "../keys/jobs";
 import { describeRows } from "../keys/key-page";
 import { scanPace } from "../keys/tree-scan";
 import { Refusal } from "../refusal";
@@ -15,13 +15,19 @@ import { saveReport } from "./reports";
 const DESCRIBE_BATCH = 500;
 const PUBLISH_EVERY_MS = 400;
 
-/** The running analysis of each connection (one at a time), so a second start is refused and the page can resume. */
+/**
+ * The analysis this process is starting or running per connection: taken before the first await, so two
+ * starts at the same moment in one process cannot both pass. Across instances the job rows say (one
+ * instance's start between another's check and its row is not excluded: two analyses then simply both run).
+ */
 const holder = globalThis as unknown as { cacheboardAnalyses?: Map<string, { jobId: string; userId: string }> };
 const running = (holder.cacheboardAnalyses ??= new Map());
 
-export function runningAnalysis(connectionId: string): { jobId: string; userId: string } | null {
+/** The analysis running on this connection in any instance (one at a time), so a second start is refused and the page can resume. */
+export async function runningAnalysis(connectionId: string): Promise<{ jobId: string; userId: string } | null> {
   const slot = running.get(connectionId);
-  return slot && slot.jobId !== "" ? slot : null;
+  if (slot && slot.jobId !== "") return slot;
+  return runningJob(connectionId, "analysis");
 }
 
 /**
@@ -116,15 +122,15 @@ export async function startAnalysis(options: {
   const { connection, user } = options;
   const connectionId = connection.profile.id;
   if (running.has(connectionId)) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");
-  // Taken before the first await, so two starts at the same moment cannot both pass the check above.
   const slot = { jobId: "", userId: user.id };
   running.set(connectionId, slot);
   const driver = connection.driver();
   const pace = scanPace(connection.profile.environment);
   const startedAt = new Date();
   try {
+    if (await runningJob(connectionId, "analysis")) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");
     const total = await driver.keyCount();
-    slot.jobId = startJob<AnalysisJobResult>({
+    slot.jobId = await startJob<AnalysisJobResult>({
       kind: "analysis",
       connectionId,
       userId: user.id,

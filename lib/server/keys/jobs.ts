@@ -2,23 +2,30 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { isDriverError } from "../../drivers/errors";
 import type { JobKind, JobProgress, JobView } from "../../wire/jobs";
+import { BEAT_MS, beat, finishRow, insertRow, pruneJobRows, readRow, requestCancel, resultText, runningRow } from "./job-rows";
 
 /**
- * Long operations of the key browser (count, expire and delete by prefix) run as in-process jobs. A server
+ * Long operations (count, expire and delete by prefix, whole-namespace sorts, analyses) run as jobs. A server
  * action or POST only starts one and returns its id; the page polls GET /api/c/[id]/jobs/[jobId] and can
  * cancel it. Why not stream the progress from the action itself: an action's response cannot be aborted
  * from the client without abandoning it (the walk would keep deleting with nobody watching and nobody able
- * to stop it), and a 10M-key delete outlives any request timeout. The registry lives on globalThis so it
- * survives module reloads; finished jobs are kept a few minutes for the page to read the outcome, then
- * dropped. Jobs are per process: with several app processes behind a balancer, the one that started a job
- * is the one that answers for it. (The namespace tree scan is not a job of one user: see ./keyspace-index.)
+ * to stop it), and a 10M-key delete outlives any request timeout.
+ *
+ * Each job is a row in the database (./job-rows), so with several instances behind a balancer any of them
+ * answers a poll or takes a cancel. The work itself runs in the process that started it, which keeps the
+ * live view here and beats every half second: progress, partial result and heartbeat go to the row, and
+ * the same write tells it whether a cancel was asked for (then its AbortController aborts). A row whose
+ * instance died stops beating and reads as "interrupted" with its last counts. The namespace tree scan is
+ * not a job of one user and stays per process: see ./keyspace-index.
  */
 
-interface Job<R> {
-  view: JobView<R>;
+interface LocalJob {
+  view: JobView<unknown>;
   connectionId: string;
   userId: string;
   controller: AbortController;
+  /** The result changed since the last beat wrote it. */
+  resultDirty: boolean;
 }
 
 interface JobControl<R> {
@@ -27,90 +34,155 @@ interface JobControl<R> {
   publish(result: R): void;
 }
 
-const KEEP_FINISHED_MS = 10 * 60_000;
+/** Finished jobs stay in this process's memory this long (the row stays longer), so their starter reads them without the database. */
+const KEEP_LOCAL_MS = 10 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
 
-const holder = globalThis as unknown as { cacheboardJobs?: Map<string, Job<unknown>> };
-const jobs = (holder.cacheboardJobs ??= new Map());
+const holder = globalThis as unknown as {
+  cacheboardJobs?: { jobs: Map<string, LocalJob>; timer: NodeJS.Timeout | null; beating: boolean; prunedAt: number };
+};
+const local = (holder.cacheboardJobs ??= { jobs: new Map(), timer: null, beating: false, prunedAt: 0 });
 
 function sweep(now: number): void {
-  for (const [id, job] of jobs) {
-    if (job.view.finishedAt !== null && now - job.view.finishedAt > KEEP_FINISHED_MS) jobs.delete(id);
+  for (const [id, job] of local.jobs) {
+    if (job.view.finishedAt !== null && now - job.view.finishedAt > KEEP_LOCAL_MS) local.jobs.delete(id);
   }
 }
 
+/** One beat for every job running here; a beat that fails (database busy) is logged and the next one tries again. */
+async function beatAll(): Promise<void> {
+  if (local.beating) return;
+  local.beating = true;
+  try {
+    let running = 0;
+    for (const job of local.jobs.values()) {
+      if (job.view.status !== "running") continue;
+      running++;
+      const result = job.resultDirty ? resultText(job.view.id, job.view.result) : undefined;
+      job.resultDirty = false;
+      try {
+        if (await beat(job.view.id, job.view.progress, result)) job.controller.abort();
+      } catch (error) {
+        if (result !== undefined) job.resultDirty = true;
+        console.error(`Job ${job.view.id}: could not write its progress`, error);
+      }
+    }
+    if (running === 0 && local.timer) {
+      clearInterval(local.timer);
+      local.timer = null;
+    }
+  } finally {
+    local.beating = false;
+  }
+}
+
+function ensureBeating(): void {
+  if (local.timer) return;
+  local.timer = setInterval(() => void beatAll(), BEAT_MS);
+  local.timer.unref();
+}
+
+/** Marks the jobs of dead instances interrupted and drops old rows; at start, and at most once a minute as jobs start. */
+export async function pruneJobs(): Promise<void> {
+  local.prunedAt = Date.now();
+  const { interrupted } = await pruneJobRows(local.prunedAt);
+  if (interrupted > 0) console.log(`${interrupted} job(s) of a stopped instance marked interrupted.`);
+}
+
 /**
- * Starts `work` in the background and returns the job id at once. `finish` runs after the work ended,
- * whatever the outcome (that is where namespace operations write their one audit entry).
+ * Starts `work` in the background and returns the job id once its row exists (so any instance can read it).
+ * `finish` runs after the work ended, whatever the outcome (that is where namespace operations write their
+ * one audit entry), before the outcome is published (row first, then this process's view): whoever sees the job ended sees
+ * its audit entry too.
  */
-export function startJob<R>(options: {
+export async function startJob<R>(options: {
   kind: JobKind;
   connectionId: string;
   userId: string;
   total: number | null;
   work: (control: JobControl<R>) => Promise<R>;
   finish?: (view: JobView<R>) => Promise<void>;
-}): string {
+}): Promise<string> {
   const now = Date.now();
   sweep(now);
+  if (now - local.prunedAt > PRUNE_EVERY_MS) await pruneJobs().catch((error: unknown) => console.error("Job prune failed:", error));
   const controller = new AbortController();
-  const job: Job<R> = {
-    connectionId: options.connectionId,
-    userId: options.userId,
-    controller,
-    view: {
-      id: randomUUID(),
-      kind: options.kind,
-      status: "running",
-      progress: { scanned: 0, matched: 0, affected: 0, total: options.total },
-      result: null,
-      error: null,
-      startedAt: now,
-      finishedAt: null,
-    },
+  const view: JobView<R> = {
+    id: randomUUID(),
+    kind: options.kind,
+    status: "running",
+    progress: { scanned: 0, matched: 0, affected: 0, total: options.total },
+    result: null,
+    error: null,
+    startedAt: now,
+    finishedAt: null,
   };
-  jobs.set(job.view.id, job as Job<unknown>);
+  await insertRow(view, options);
+  const job: LocalJob = { view: view as JobView<unknown>, connectionId: options.connectionId, userId: options.userId, controller, resultDirty: false };
+  local.jobs.set(view.id, job);
+  ensureBeating();
   const control: JobControl<R> = {
     signal: controller.signal,
-    progress: (update) => Object.assign(job.view.progress, update),
+    progress: (update) => Object.assign(view.progress, update),
     publish: (result) => {
-      job.view.result = result;
+      view.result = result;
+      job.resultDirty = true;
     },
   };
   void (async () => {
+    const outcome: JobView<R> = { ...view };
     try {
-      job.view.result = await options.work(control);
-      job.view.status = controller.signal.aborted ? "cancelled" : "done";
+      outcome.result = await options.work(control);
+      outcome.status = controller.signal.aborted ? "cancelled" : "done";
     } catch (error) {
-      if (controller.signal.aborted) job.view.status = "cancelled";
+      outcome.result = view.result;
+      if (controller.signal.aborted) outcome.status = "cancelled";
       else {
-        job.view.status = "error";
-        job.view.error = isDriverError(error)
+        outcome.status = "error";
+        outcome.error = isDriverError(error)
           ? { code: error.code, message: error.message }
           : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
         if (!isDriverError(error)) console.error(error);
       }
     }
-    job.view.finishedAt = Date.now();
+    outcome.progress = { ...view.progress };
+    outcome.finishedAt = Date.now();
     try {
-      await options.finish?.(job.view);
+      await options.finish?.(outcome);
     } catch (error) {
       console.error(error);
     }
+    try {
+      await finishRow(outcome, resultText(view.id, outcome.result));
+    } catch (error) {
+      // Other instances will read it as interrupted once its heartbeat is stale; this one still knows the outcome.
+      console.error(`Job ${view.id}: could not record its outcome`, error);
+    }
+    Object.assign(view, outcome);
   })();
-  return job.view.id;
+  return view.id;
 }
 
 /** The job as its owner sees it; null when it does not exist, belongs to another connection or user. */
-export function readJob(connectionId: string, jobId: string, userId: string): JobView | null {
-  const job = jobs.get(jobId);
-  if (!job || job.connectionId !== connectionId || job.userId !== userId) return null;
-  return job.view;
+export async function readJob(connectionId: string, jobId: string, userId: string): Promise<JobView | null> {
+  const job = local.jobs.get(jobId);
+  if (job) return job.connectionId === connectionId && job.userId === userId ? job.view : null;
+  return readRow(connectionId, jobId, userId);
 }
 
-/** Asks a running job to stop; true when there was one to stop. */
-export function cancelJob(connectionId: string, jobId: string, userId: string): boolean {
-  const job = jobs.get(jobId);
-  if (!job || job.connectionId !== connectionId || job.userId !== userId || job.view.status !== "running") return false;
+/** Asks a running job to stop, wherever it runs; true when there was one to stop. */
+export async function cancelJob(connectionId: string, jobId: string, userId: string): Promise<boolean> {
+  const job = local.jobs.get(jobId);
+  if (!job) return requestCancel(connectionId, jobId, userId);
+  if (job.connectionId !== connectionId || job.userId !== userId || job.view.status !== "running") return false;
+  // Running here: stop at once rather than at the next beat; the flag only tells the row why it stopped.
   job.controller.abort();
+  await requestCancel(connectionId, jobId, userId).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
   return true;
+}
+
+/** A job of `kind` running on the connection in any instance, and whose it is. */
+export async function runningJob(connectionId: string, kind: JobKind): Promise<{ jobId: string; userId: string } | null> {
+  const row = await runningRow(connectionId, kind);
+  return row && { jobId: row.id, userId: row.ownerId };
 }

@@ -20,10 +20,14 @@ export interface RunningApp {
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+/**
+ * `options.databaseUrl` runs the app on a database the caller owns (several instances on one PostgreSQL);
+ * give them the same CACHEBOARD_SECRET_KEY in `env`.
+ */
+export async function startApp(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<RunningApp> {
   const dir = tempDir("e2e-app");
-  const databaseUrl = `file:${path.join(dir, "cacheboard.db")}`;
-  const secretKey = randomBytes(32).toString("hex");
+  const databaseUrl = options.databaseUrl ?? `file:${path.join(dir, "cacheboard.db")}`;
+  const secretKey = env.CACHEBOARD_SECRET_KEY ?? randomBytes(32).toString("hex");
   await applyMigrations({ url: databaseUrl, root });
   const port = await freePort();
   const child = startProcess(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {

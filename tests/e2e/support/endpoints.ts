@@ -31,8 +31,8 @@ export interface RouteHandler {
   file: string;
   url: string;
   method: string;
-  /** The role the permission given to defineRoute maps onto; undefined when the handler is not defined by it. */
-  role: Role | undefined;
+  /** The role the permission given to defineRoute maps onto, "public" for definePublicRoute; undefined when neither is found. */
+  role: Role | "public" | undefined;
 }
 
 export function routeHandlers(): RouteHandler[] {
@@ -41,11 +41,12 @@ export function routeHandlers(): RouteHandler[] {
     .flatMap((file) => {
       const url = urlOf(path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep));
       const source = readFileSync(file, "utf8");
-      return [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*defineRoute\(\{\s*permission:\s*"([\w.]+)")?/g)].map((m) => ({
+      const pattern = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*(?:defineRoute\(\{\s*permission:\s*"([\w.]+)"|(definePublicRoute)\())?/g;
+      return [...source.matchAll(pattern)].map((m) => ({
         file: path.relative(root, file),
         url,
         method: m[1]!,
-        role: roleOf(m[3]),
+        role: m[4] ? ("public" as const) : roleOf(m[3]),
       }));
     });
 }

@@ -45,7 +45,7 @@ export default async function AnalysisPage({
   const other = report && compareId && compareId !== report.id ? await readReport(id, compareId) : null;
   // The older of the two is "before", whichever was picked first.
   const [older, newer] = other && other.startedAt > report!.startedAt ? [report!, other] : [other, report];
-  const running = runningAnalysis(id);
+  const running = await runningAnalysis(id);
   const canRun = can(user, "analysis.run") && listable;
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-4 sm:p-6">

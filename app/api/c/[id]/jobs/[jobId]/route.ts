@@ -6,7 +6,7 @@ import { Refusal } from "@/lib/server/refusal";
 export const GET = defineRoute({
   permission: "keys.read",
   handler: async ({ signedIn: { user }, params }) => {
-    const job = readJob(params.id ?? "", params.jobId ?? "", user.id);
+    const job = await readJob(params.id ?? "", params.jobId ?? "", user.id);
     if (!job) throw new Refusal("NOT_FOUND", "That job does not exist or has expired.");
     return job;
   },

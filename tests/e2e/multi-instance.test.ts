@@ -1,0 +1,176 @@
+/**
+ * Two app instances (built once, started on two ports) on one PostgreSQL: a session made on one is good on
+ * the other, a namespace delete started on instance 1 shows its progress on both and is cancelled from
+ * instance 2, and when instance 1 is killed in the middle of a job, instance 2 reports it interrupted with
+ * its count. The Redis sits behind a gate (support/gate-proxy.ts) that holds the delete between two UNLINK
+ * batches, so "in the middle" is a state the test sets up rather than a race it hopes to win.
+ */
+import { randomBytes } from "node:crypto";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "@/lib/auth/password";
+import type { JobView } from "@/lib/wire/jobs";
+import { startGateProxy, type GateProxy } from "../support/gate-proxy";
+import { startPostgres, type PostgresServer } from "../support/postgres";
+import { waitFor } from "../support/process";
+import { startRedis, type RedisServer } from "../support/redis";
+import { startApp, type RunningApp } from "./support/app";
+import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
+import { builtActions } from "./support/endpoints";
+
+const admin = { email: "admin@example.test", password: "correct horse battery" };
+const KEYS = 50_000;
+
+describe("two instances on one PostgreSQL", () => {
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let gate: GateProxy;
+  let one: RunningApp;
+  let two: RunningApp;
+  let browser: Browser;
+  let connectionId = "";
+  let cookie = "";
+
+  beforeAll(async () => {
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    gate = await startGateProxy(redis.port);
+    const databaseUrl = await postgres.createDatabase("cacheboard_multi");
+    const env = { CACHEBOARD_SECRET_KEY: randomBytes(32).toString("hex") };
+    // One after the other: the first applies the migrations, the second finds them applied.
+    one = await startApp(env, { databaseUrl });
+    two = await startApp(env, { databaseUrl });
+    const raw = redis.raw();
+    for (let start = 0; start < KEYS; start += 5000) {
+      const pipeline = raw.pipeline();
+      for (let i = start; i < start + 5000; i++) pipeline.set(`big:item:${i}`, "v");
+      await pipeline.exec();
+    }
+    await raw.set("other:key", "kept");
+    await one.db.user.create({ data: { email: admin.email, name: "Ada", role: "admin", passwordHash: await hashPassword(admin.password) } });
+    connectionId = (await one.db.connectionProfile.create({ data: { name: "shared redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: gate.port }) } })).id;
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    gate?.release();
+    await browser?.close();
+    await one?.stop();
+    await two?.stop();
+    await gate?.stop();
+    await redis?.stop();
+    await postgres?.stop();
+  });
+
+  /** The job as an instance's API answers it, with the browser's session cookie. */
+  async function jobOn(app: RunningApp, jobId: string): Promise<JobView> {
+    const response = await fetch(`${app.url}/api/c/${connectionId}/jobs/${jobId}`, { headers: { cookie, connection: "close" } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as JobView;
+  }
+
+  /** Calls the jobs.cancel server action on an instance, as the dialog's Cancel button does; what it answered. */
+  async function cancelOn(app: RunningApp, jobId: string): Promise<string> {
+    const action = builtActions().get("lib/actions/namespaces/cancel-job.ts#cancelJob")!;
+    const response = await fetch(`${app.url}${action.pagePath}`, {
+      method: "POST",
+      headers: { "next-action": action.id, "content-type": "text/plain;charset=UTF-8", origin: app.url, accept: "text/x-component", cookie, connection: "close" },
+      body: JSON.stringify([{ connectionId, jobId }]),
+    });
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
+  /** Starts a delete of `big:` in instance 1's UI and lets it run until the gate holds it after a few batches. */
+  async function startHeldDelete(page: Page): Promise<string> {
+    await page.goto(`${one.url}/c/${connectionId}`);
+    const tree = page.getByTestId("namespace-tree");
+    await tree.getByRole("treeitem", { name: "big", exact: true }).hover();
+    await tree.getByRole("button", { name: "Actions for big", exact: true }).click();
+    await page.getByRole("menuitem", { name: "Delete all…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("namespace-preview").filter({ hasText: /keys will be deleted/ }).waitFor({ timeout: 60_000 });
+    await dialog.getByLabel("Confirmation text").fill("big:");
+    gate.holdAt("UNLINK", 4);
+    await dialog.getByRole("button", { name: /^Delete [\d,]+ keys$/ }).click();
+    await waitFor("the delete to be held after a few batches", async () => gate.holding(), { timeoutMs: 60_000 });
+    const job = await one.db.job.findFirstOrThrow({ where: { kind: "delete", status: "running" }, orderBy: { startedAt: "desc" } });
+    return job.id;
+  }
+
+  it("share sessions: signed in on one, the other serves the same browser", async () => {
+    const { page } = browser;
+    await signInAs(page, one.url, admin.email, admin.password);
+    cookie = (await browser.context.cookies(one.url)).map((c) => `${c.name}=${c.value}`).join("; ");
+    expect(cookie).toContain("cb_session=");
+    await page.goto(`${two.url}/c/${connectionId}`);
+    expect(new URL(page.url()).pathname).toBe(`/c/${connectionId}`);
+    await page.getByTestId("namespace-tree").getByRole("treeitem", { name: "big", exact: true }).waitFor({ timeout: 60_000 });
+    await screenshot(page, "multi-instance-browse-on-two");
+  });
+
+  it("show a delete started on one on both, and cancel it from the other", async () => {
+    const { page } = browser;
+    const jobId = await startHeldDelete(page);
+    const dialog = page.getByRole("dialog");
+
+    // Both instances see the same running job and its count; instance 2 reads the row instance 1 writes.
+    await expect.poll(async () => (await jobOn(two, jobId)).progress.affected, { timeout: 30_000 }).toBeGreaterThan(0);
+    const onOne = await jobOn(one, jobId);
+    await expect.poll(async () => (await jobOn(two, jobId)).progress.affected, { timeout: 30_000 }).toBe(onOne.progress.affected);
+    expect(onOne.status).toBe("running");
+    expect((await jobOn(two, jobId)).status).toBe("running");
+    expect(onOne.progress.affected).toBeLessThan(KEYS);
+    await dialog.getByText(`${onOne.progress.affected.toLocaleString("en-US")} deleted`).waitFor();
+    await screenshot(page, "multi-instance-delete-running");
+
+    // The cancel goes to instance 2, through the same server action the dialog's Cancel button calls.
+    expect(await cancelOn(two, jobId)).toContain('"cancelled":true');
+    // Instance 1 sees the flag on its next beat and aborts; the walk stops as soon as its batch returns.
+    await expect.poll(async () => (await one.db.job.findUniqueOrThrow({ where: { id: jobId } })).cancelRequested).toBe(true);
+    gate.release();
+
+    await expect.poll(async () => (await jobOn(two, jobId)).status, { timeout: 30_000 }).toBe("cancelled");
+    const finalOnOne = await jobOn(one, jobId);
+    const finalOnTwo = await jobOn(two, jobId);
+    expect(finalOnOne.status).toBe("cancelled");
+    expect(finalOnTwo.progress).toEqual(finalOnOne.progress);
+    await dialog.getByText("Finished: cancelled").waitFor();
+    const left = await redis.raw().dbsize();
+    expect(left).toBeGreaterThan(1);
+    expect(left).toBe(KEYS + 1 - finalOnTwo.progress.affected);
+    expect(await redis.raw().get("other:key")).toBe("kept");
+    const audit = await two.db.auditEntry.findFirstOrThrow({ where: { action: "namespaces.delete" } });
+    expect(audit.status).toBe("done");
+    expect(JSON.parse(audit.detail!)).toMatchObject({ prefix: "big:", cancelled: true, count: finalOnTwo.progress.affected });
+  });
+
+  it("report a job interrupted, with its count, when the instance running it is killed", async () => {
+    const { page } = browser;
+    const before = await redis.raw().dbsize();
+    const jobId = await startHeldDelete(page);
+    await expect.poll(async () => (await jobOn(two, jobId)).progress.affected, { timeout: 30_000 }).toBeGreaterThan(0);
+    const lastSeen = await jobOn(two, jobId);
+    expect(lastSeen.status).toBe("running");
+
+    process.kill(one.process.pid, "SIGKILL");
+    await one.process.exited;
+    gate.release();
+
+    // No heartbeat any more: after the staleness limit instance 2 says interrupted, never running forever.
+    await expect.poll(async () => (await jobOn(two, jobId)).status, { timeout: 90_000, interval: 1000 }).toBe("interrupted");
+    const job = await jobOn(two, jobId);
+    expect(job.progress.affected).toBe(lastSeen.progress.affected);
+    expect(job.finishedAt).not.toBeNull();
+    const left = await redis.raw().dbsize();
+    expect(left).toBeGreaterThan(1);
+    expect(left).toBeLessThan(before);
+    // The delete's audit entry keeps the count it had written, still marked running: the record of how far it got.
+    const audit = await two.db.auditEntry.findFirstOrThrow({ where: { action: "namespaces.delete" }, orderBy: { id: "desc" } });
+    expect(audit.status).toBe("running");
+
+    // A cancel of a dead instance's job is refused rather than flagged for nobody.
+    expect(await cancelOn(two, jobId)).toContain('"cancelled":false');
+    await page.goto(`${two.url}/c/${connectionId}`);
+    await page.getByTestId("namespace-tree").getByRole("treeitem", { name: "big", exact: true }).waitFor({ timeout: 60_000 });
+    await screenshot(page, "multi-instance-after-kill");
+  });
+});
