@@ -84,7 +84,7 @@ export function BehaviourSection({
         </SelectField>
       </div>
       <div className="space-y-2">
-        <span className="text-sm font-medium text-slate-700 dark:text-slate-300">Format per namespace</span>
+        <span className="block text-sm font-medium text-slate-700 dark:text-slate-300">Format per namespace</span>
         {overrides.map((o, i) => (
           <div key={i} className="flex gap-2">
             <input

@@ -19,9 +19,10 @@ export interface KindSecret {
  * Everything the app knows about one kind of backend apart from its driver, in one place: the settings a
  * profile holds (the schema that parses them, once, for the profile input and for `createDriver`), what a
  * driver can do with them, what the connection form shows and how its fields become settings, which secrets
- * the driver reads, how the backend's per-item flags are read, and what its statistics are called. Code that would branch on the
- * kind asks the descriptor instead; a new Redis- or memcached-compatible server is a new file here (plus its
- * form section in `components/connections/kind-sections.tsx`). Pure and client-safe.
+ * the driver reads, how the backend's per-item flags are read, and what its statistics are called. Code that
+ * would branch on the kind asks the descriptor instead; a new Redis- or memcached-compatible server is a new
+ * file here, plus its driver folder and line in `lib/drivers/registry.ts`, and its form section in
+ * `components/connections/kind-sections.tsx`. Pure and client-safe.
  */
 export interface KindDescriptor<S extends Settings = Settings> {
   kind: DriverKind;
