@@ -1,45 +1,40 @@
 "use client";
 
+import { useReducer, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { createConnection } from "@/lib/actions/connections/create-connection";
 import { testConnection } from "@/lib/actions/connections/test-connection";
 import { updateConnection } from "@/lib/actions/connections/update-connection";
-import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, SECRET_LABELS, VALUE_FORMATS, type EnvironmentName } from "@/lib/connections/kinds";
-import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
-import { draftFromParsed, draftFromSettings, settingsFromDraft, EMPTY_DRAFT, type FormDraft } from "@/lib/connections/form-draft";
+import { initialProfileDraft, profileDraftReducer, profileFromDraft, setting } from "@/lib/connections/form-draft";
 import type { PublicProfile } from "@/lib/connections/load";
 import { parseAddress, withoutSecrets } from "@/lib/connections/parse-address";
-import { DEFAULT_TIMEOUT_MS } from "@/lib/drivers/limits";
 import type { DriverKind } from "@/lib/drivers/types";
+import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
+import type { SettingsDraft } from "@/lib/kinds/draft";
+import type { KindSecret } from "@/lib/kinds/types";
+import { ErrorText } from "@/components/ui/error-text";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
+import { BehaviourSection } from "./behaviour-section";
 import { Check, Section, TextArea } from "./form-parts";
 import { KindSection } from "./kind-sections";
 import { SecretField } from "./secret-field";
-import { ErrorText } from "@/components/ui/error-text";
 
 /** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
 type EditableProfile = Omit<PublicProfile, "managed">;
 
 type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: string; message: string };
 
+/**
+ * The connection form. The whole profile being edited is one draft (`lib/connections/form-draft.ts`), changed
+ * only through its reducer; the kind's descriptor decides which sections, fields and secrets it shows.
+ */
 export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile; prefill?: string }) {
   const router = useRouter();
-  const initialParse = prefill ? parseAddress(prefill) : null;
-  const [kind, setKind] = useState<DriverKind>(profile?.kind ?? (initialParse?.ok ? initialParse.value.kind : "redis"));
-  const [draft, setDraft] = useState<FormDraft>(
-    profile ? draftFromSettings(profile.kind, profile.settings) : initialParse?.ok ? draftFromParsed(initialParse.value) : EMPTY_DRAFT,
-  );
-  const [name, setName] = useState(profile?.name ?? "");
-  const [environment, setEnvironment] = useState<EnvironmentName>((profile?.environment as EnvironmentName) ?? "development");
-  const [color, setColor] = useState<string | null>(profile?.color ?? null);
-  const [readOnly, setReadOnly] = useState(profile?.readOnly ?? false);
-  const [timeoutMs, setTimeoutMs] = useState(String(profile?.timeoutMs ?? DEFAULT_TIMEOUT_MS));
-  const [keyDelimiter, setKeyDelimiter] = useState(profile?.keyDelimiter ?? ":");
-  const [defaultFormat, setDefaultFormat] = useState(profile?.defaultFormat ?? "auto");
-  const [overrides, setOverrides] = useState(profile?.formatOverrides ?? []);
-  const [secrets, setSecrets] = useState<Record<string, string | undefined>>({});
+  const [draft, dispatch] = useReducer(profileDraftReducer, undefined, () => {
+    const parsed = prefill ? parseAddress(prefill) : null;
+    return initialProfileDraft(profile, parsed?.ok ? parsed.value : null);
+  });
   const [paste, setPaste] = useState(prefill ?? "");
   const [pasteMessage, setPasteMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [test, setTest] = useState<TestState>({ state: "idle" });
@@ -47,7 +42,8 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, startSaving] = useTransition();
 
-  const set = <K extends keyof FormDraft>(field: K, value: FormDraft[K]) => setDraft((d) => ({ ...d, [field]: value }));
+  const set = <K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) => dispatch(setting(field, value));
+  const settings = draft.settings;
 
   const applyPaste = () => {
     const result = parseAddress(paste);
@@ -55,32 +51,16 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
       setPasteMessage({ ok: false, text: result.message });
       return;
     }
-    const { kind: parsedKind, secrets: found } = result.value;
-    setKind(parsedKind);
-    setDraft(draftFromParsed(result.value));
-    setSecrets((s) => ({ ...s, ...found }));
+    const found = result.value.secrets;
+    dispatch({ type: "pasted", parsed: result.value });
     if (Object.keys(found).length) setPaste(withoutSecrets(paste));
-    const label = kindLabel(parsedKind);
+    const label = kindLabel(result.value.kind);
     setPasteMessage({ ok: true, text: `Filled in as ${label}${Object.keys(found).length ? "; the password moved to its write-only field" : ""}.` });
   };
 
-  const payload = () => ({
-    name: name.trim() || "unnamed",
-    kind,
-    settings: settingsFromDraft(kind, draft),
-    secrets: Object.fromEntries(Object.entries(secrets).filter(([secret]) => kindOf(kind).secretNames.includes(secret))),
-    readOnly,
-    environment,
-    color,
-    keyDelimiter,
-    defaultFormat: defaultFormat as (typeof VALUE_FORMATS)[number],
-    formatOverrides: overrides.filter((o) => o.prefix.trim()).map((o) => ({ prefix: o.prefix, format: o.format as (typeof VALUE_FORMATS)[number] })),
-    timeoutMs: Number(timeoutMs) || 0,
-  });
-
   const runTest = async () => {
     setTest({ state: "running" });
-    const result = await testConnection({ id: profile?.id, profile: payload() });
+    const result = await testConnection({ id: profile?.id, profile: profileFromDraft(draft) });
     if (result.ok) setTest({ state: "ok", ...result.data });
     else setTest({ state: "failed", code: result.code, message: result.fieldErrors ? Object.values(result.fieldErrors).flat().join(" ") : result.message });
   };
@@ -88,7 +68,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
   const save = () =>
     startSaving(async () => {
       setFormError(null);
-      const data = { ...payload(), name: name.trim() };
+      const data = { ...profileFromDraft(draft), name: draft.name.trim() };
       const result = profile ? await updateConnection({ id: profile.id, profile: data }) : await createConnection(data);
       if (result.ok) {
         router.push("/connections");
@@ -99,9 +79,21 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
       setFormError(result.fieldErrors ? "Some fields are not valid." : result.message);
     });
 
-  const descriptor = kindOf(kind);
-  const secretNames = descriptor.secretNames;
+  const descriptor = kindOf(draft.kind);
   const settingsError = errors.settings?.join(" ");
+  const secretFields = (section: KindSecret["section"]) =>
+    descriptor.secrets
+      .filter((secret) => secret.section === section)
+      .map((secret) => (
+        <SecretField
+          key={secret.name}
+          label={secret.label}
+          multiline={secret.multiline}
+          stored={profile?.secretsSet.includes(secret.name) ?? false}
+          change={draft.secrets[secret.name]}
+          onChange={(value) => dispatch({ type: "secret", name: secret.name, value })}
+        />
+      ));
 
   return (
     <form
@@ -150,8 +142,8 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
 
       <Section title="Connection">
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} required error={errors.name?.[0]} />
-          <SelectField label="Kind" value={kind} onChange={(e) => setKind(e.target.value as DriverKind)}>
+          <Field label="Name" name="name" value={draft.name} onChange={(e) => dispatch({ type: "field", field: "name", value: e.target.value })} required error={errors.name?.[0]} />
+          <SelectField label="Kind" value={draft.kind} onChange={(e) => dispatch({ type: "kind", kind: e.target.value as DriverKind })}>
             {KINDS.map((k) => (
               <option key={k.kind} value={k.kind}>
                 {k.label}
@@ -160,7 +152,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
           </SelectField>
         </div>
 
-        <KindSection kind={kind} part="address" draft={draft} set={set} />
+        <KindSection kind={draft.kind} part="address" draft={settings} set={set} />
         {settingsError && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {settingsError}
@@ -171,120 +163,35 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
       {descriptor.usernameHint !== null && (
         <Section title="Authentication">
           <div className="grid gap-3 sm:grid-cols-2">
-            <Field label="Username" value={draft.username} onChange={(e) => set("username", e.target.value)} hint={descriptor.usernameHint} />
-            {secretNames
-              .filter((secret) => secret !== "tlsKey")
-              .map((secret) => (
-                <SecretField
-                  key={secret}
-                  label={SECRET_LABELS[secret] ?? secret}
-                  stored={profile?.secretsSet.includes(secret) ?? false}
-                  change={secrets[secret]}
-                  onChange={(value) => setSecrets((s) => ({ ...s, [secret]: value }))}
-                />
-              ))}
-            <KindSection kind={kind} part="auth" draft={draft} set={set} />
+            <Field label="Username" value={settings.username} onChange={(e) => set("username", e.target.value)} hint={descriptor.usernameHint} />
+            {secretFields("auth")}
+            <KindSection kind={draft.kind} part="auth" draft={settings} set={set} />
           </div>
         </Section>
       )}
 
       {descriptor.tls && (
         <Section title="TLS">
-          <Check label="Use TLS" checked={draft.tls} onChange={(v) => set("tls", v)} />
-          {draft.tls && (
+          <Check label="Use TLS" checked={settings.tls} onChange={(v) => set("tls", v)} />
+          {settings.tls && (
             <>
-              <Check label="Verify the server certificate and host name" checked={draft.tlsVerify} onChange={(v) => set("tlsVerify", v)} />
-              {!draft.tlsVerify && (
+              <Check label="Verify the server certificate and host name" checked={settings.tlsVerify} onChange={(v) => set("tlsVerify", v)} />
+              {!settings.tlsVerify && (
                 <p role="alert" className="rounded-md border border-amber-400/50 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
                   Without verification anyone between Cacheboard and the server can read and change the traffic, passwords included. Use it only for test servers with self-signed certificates.
                 </p>
               )}
-              <Field label="Server name (SNI)" value={draft.tlsServername} onChange={(e) => set("tlsServername", e.target.value)} hint="When the certificate names a host other than the one connected to." />
-              <TextArea label="CA certificate (PEM)" rows={3} value={draft.tlsCa} onChange={(e) => set("tlsCa", e.target.value)} hint="Empty: the system's trusted CAs." />
-              <TextArea label="Client certificate (PEM)" rows={3} value={draft.tlsCert} onChange={(e) => set("tlsCert", e.target.value)} />
-              <SecretField
-                label={SECRET_LABELS.tlsKey}
-                multiline
-                stored={profile?.secretsSet.includes("tlsKey") ?? false}
-                change={secrets.tlsKey}
-                onChange={(value) => setSecrets((s) => ({ ...s, tlsKey: value }))}
-              />
-              <KindSection kind={kind} part="tls" draft={draft} set={set} />
+              <Field label="Server name (SNI)" value={settings.tlsServername} onChange={(e) => set("tlsServername", e.target.value)} hint="When the certificate names a host other than the one connected to." />
+              <TextArea label="CA certificate (PEM)" rows={3} value={settings.tlsCa} onChange={(e) => set("tlsCa", e.target.value)} hint="Empty: the system's trusted CAs." />
+              <TextArea label="Client certificate (PEM)" rows={3} value={settings.tlsCert} onChange={(e) => set("tlsCert", e.target.value)} />
+              {secretFields("tls")}
+              <KindSection kind={draft.kind} part="tls" draft={settings} set={set} />
             </>
           )}
         </Section>
       )}
 
-      <Section title="Behaviour">
-        <div className="grid gap-3 sm:grid-cols-3">
-          <SelectField label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}>
-            {ENVIRONMENT_NAMES.map((env) => (
-              <option key={env} value={env}>
-                {env}
-              </option>
-            ))}
-          </SelectField>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium text-slate-700 dark:text-slate-300">Colour</span>
-            <span className="flex items-center gap-2">
-              <input
-                type="color"
-                aria-label="Colour"
-                className="h-9 w-12 cursor-pointer rounded border border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900"
-                value={color ?? ENVIRONMENT_COLORS[environment]}
-                onChange={(e) => setColor(e.target.value)}
-              />
-              {color && (
-                <Button type="button" size="sm" variant="ghost" onClick={() => setColor(null)}>
-                  Use the environment&apos;s
-                </Button>
-              )}
-            </span>
-          </label>
-          <Field label="Timeout (ms)" name="timeoutMs" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} error={errors.timeoutMs?.[0]} />
-        </div>
-        <Check label="Read-only" checked={readOnly} onChange={setReadOnly} hint="Nobody can change keys through Cacheboard on this connection." />
-        <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Key delimiter" name="keyDelimiter" value={keyDelimiter} onChange={(e) => setKeyDelimiter(e.target.value)} hint="Splits keys into the namespace tree." error={errors.keyDelimiter?.[0]} />
-          <SelectField label="Default value format" value={defaultFormat} onChange={(e) => setDefaultFormat(e.target.value)}>
-            {VALUE_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f === "auto" ? "detect" : f}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-        <div className="space-y-2">
-          <span className="text-sm font-medium text-slate-700 dark:text-slate-300">Format per namespace</span>
-          {overrides.map((o, i) => (
-            <div key={i} className="flex gap-2">
-              <input
-                aria-label={`Prefix ${i + 1}`}
-                className={`${inputClass} font-mono`}
-                placeholder="sessions:"
-                value={o.prefix}
-                onChange={(e) => setOverrides((list) => list.map((x, j) => (j === i ? { ...x, prefix: e.target.value } : x)))}
-              />
-              <select
-                aria-label={`Format ${i + 1}`}
-                className={`${inputClass} w-40`}
-                value={o.format}
-                onChange={(e) => setOverrides((list) => list.map((x, j) => (j === i ? { ...x, format: e.target.value } : x)))}
-              >
-                {VALUE_FORMATS.filter((f) => f !== "auto").map((f) => (
-                  <option key={f}>{f}</option>
-                ))}
-              </select>
-              <Button type="button" variant="ghost" onClick={() => setOverrides((list) => list.filter((_, j) => j !== i))} aria-label={`Remove prefix ${i + 1}`}>
-                ✕
-              </Button>
-            </div>
-          ))}
-          <Button type="button" size="sm" variant="secondary" onClick={() => setOverrides((list) => [...list, { prefix: "", format: "json" }])}>
-            Add a prefix
-          </Button>
-        </div>
-      </Section>
+      <BehaviourSection draft={draft} dispatch={dispatch} errors={errors} />
 
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={saving}>

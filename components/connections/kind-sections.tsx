@@ -1,16 +1,16 @@
-import type { FormDraft } from "@/lib/connections/form-draft";
+import type { SettingsDraft } from "@/lib/kinds/draft";
 import type { DriverKind } from "@/lib/drivers/types";
 import { Field } from "../ui/field";
 import { Check, TextArea } from "./form-parts";
 
 /**
  * Each backend kind's own fields on the connection form: where its server is (the "Connection" section) and
- * what it adds to the "Authentication" and "TLS" sections. What the fields become is the kind's descriptor
- * in `lib/kinds/`.
+ * what it adds to the "Authentication" and "TLS" sections. What the fields become, which secrets it asks
+ * for and whether it has those sections at all is the kind's descriptor in `lib/kinds/`.
  */
 interface PartProps {
-  draft: FormDraft;
-  set: <K extends keyof FormDraft>(field: K, value: FormDraft[K]) => void;
+  draft: SettingsDraft;
+  set: <K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) => void;
 }
 
 type Part = (props: PartProps) => React.ReactNode;

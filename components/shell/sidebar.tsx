@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
-import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
+import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/profile-options";
 import { ENVIRONMENTS } from "@/lib/queries/connections";
 import { ConnectionStatus } from "../connections/connection-status";
 

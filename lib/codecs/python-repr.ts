@@ -2,7 +2,7 @@ import type { Budget } from "./budget";
 import { CodecError } from "./codec-error";
 import type { PlainValue } from "./plain";
 import { parsePythonFloat } from "./python-float";
-import { allowedAttribute, allowedCall, isAllowedCall } from "./python-stdlib";
+import { allowedAttribute, allowedCall, isAllowedCall } from "./python-stdlib-calls";
 
 /**
  * Python `repr`/`str` of containers, as aiocache's `StringSerializer` and uwsgiconf's `str(v)` store them
@@ -112,7 +112,7 @@ class Parser {
   }
 
   /**
-   * `name(...)` or `<object at 0x…>`. The allow-listed stdlib constructors (`python-stdlib.ts`) become values;
+   * `name(...)` or `<object at 0x…>`. The allow-listed stdlib constructors (`python-stdlib-calls.ts`) become values;
    * anything else is kept as text, never interpreted.
    */
   private call(depth: number): PlainValue {

@@ -1,6 +1,6 @@
 import type { CompressionAlgorithm } from "./compression";
 import type { DecodedJson } from "./json";
-import type { DecodedMsgpack } from "./msgpack";
+import type { DecodedMsgpack } from "./msgpack/nodes";
 import type { DecodedPickle } from "./pickle/nodes";
 import type { DecodedRepr } from "./python-repr";
 import type { DecodedCounter, DecodedInt64, DecodedText } from "./scalars";

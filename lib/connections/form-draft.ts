@@ -1,64 +1,119 @@
 /**
- * The connection form's editable state as flat text fields, and the conversions between it and a profile's
- * settings object (each kind's own in `lib/kinds/`). Pure: the form (a client component) uses it, and the server validates what it builds
- * with the driver's own settings schema.
+ * The connection form's whole draft as one state: the profile's own fields, its kind with that kind's
+ * settings as the form's text fields (`SettingsDraft`: each descriptor in `lib/kinds/` fills in and reads
+ * its own), and the secrets typed so far. Pure: the form runs `profileDraftReducer` in `useReducer`, and the
+ * server validates what `profileFromDraft` builds with the kind's schema.
  */
+import { DEFAULT_TIMEOUT_MS } from "../drivers/limits";
 import type { DriverKind } from "../drivers/types";
-import { kindOf } from "../kinds";
+import { draftFromSettings, kindOf, settingsFromDraft } from "../kinds";
+import { EMPTY_SETTINGS_DRAFT, type SettingsDraft } from "../kinds/draft";
+import type { PublicProfile } from "./load";
 import type { ParsedAddress } from "./parse-address";
+import type { EnvironmentName, PreferredFormat } from "./profile-options";
 
-export interface FormDraft {
-  host: string;
-  port: string;
-  db: string;
-  username: string;
-  /** Sentinels, cluster nodes or memcached servers: one `host:port` per line (commas also accepted). */
-  addresses: string;
-  masterName: string;
-  sentinelUsername: string;
-  sentinelTls: boolean;
-  tls: boolean;
-  tlsVerify: boolean;
-  tlsCa: string;
-  tlsCert: string;
-  tlsServername: string;
-  maxItemBytes: string;
-  uwsgiAddress: string;
-  uwsgiStatsAddress: string;
-  /** uWSGI caches without a stats server: `name` or `name keysize blocksize` per line. */
-  uwsgiCaches: string;
+export interface ProfileDraft {
+  name: string;
+  kind: DriverKind;
+  settings: SettingsDraft;
+  /** Secret changes: absent keeps the stored secret, `""` clears it, text replaces it. */
+  secrets: Record<string, string | undefined>;
+  environment: EnvironmentName;
+  /** Null: the environment's colour. */
+  color: string | null;
+  readOnly: boolean;
+  /** As typed; the server checks the range. */
+  timeoutMs: string;
+  keyDelimiter: string;
+  defaultFormat: PreferredFormat;
+  formatOverrides: { prefix: string; format: PreferredFormat }[];
 }
 
-export const EMPTY_DRAFT: FormDraft = {
-  host: "127.0.0.1",
-  port: "6379",
-  db: "0",
-  username: "",
-  addresses: "",
-  masterName: "",
-  sentinelUsername: "",
-  sentinelTls: false,
-  tls: false,
-  tlsVerify: true,
-  tlsCa: "",
-  tlsCert: "",
-  tlsServername: "",
-  maxItemBytes: "",
-  uwsgiAddress: "",
-  uwsgiStatsAddress: "",
-  uwsgiCaches: "",
-};
+/** The fields an input sets whole. */
+type ProfileField = "name" | "environment" | "color" | "readOnly" | "timeoutMs" | "keyDelimiter" | "defaultFormat";
 
-type Settings = Record<string, unknown>;
+export type ProfileDraftAction =
+  | { [K in ProfileField]: { type: "field"; field: K; value: ProfileDraft[K] } }[ProfileField]
+  | { [K in keyof SettingsDraft]: { type: "setting"; field: K; value: SettingsDraft[K] } }[keyof SettingsDraft]
+  /** Another kind: its fields keep what was typed, so switching back and forth loses nothing. */
+  | { type: "kind"; kind: DriverKind }
+  | { type: "secret"; name: string; value: string | undefined }
+  /** A pasted URL or server list: its kind and settings replace the draft's, its secrets join the typed ones. */
+  | { type: "pasted"; parsed: ParsedAddress }
+  | { type: "addOverride" }
+  | { type: "override"; index: number; prefix?: string; format?: PreferredFormat }
+  | { type: "removeOverride"; index: number };
 
-export function draftFromSettings(kind: DriverKind, settings: Settings): FormDraft {
-  return { ...EMPTY_DRAFT, ...kindOf(kind).draftFromSettings(settings) };
+/** The action that sets one of the kind's fields (the union spelled out for one field, which TypeScript cannot infer). */
+export function setting<K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]): ProfileDraftAction {
+  return { type: "setting", field, value } as ProfileDraftAction;
 }
 
-export function draftFromParsed(parsed: ParsedAddress): FormDraft {
-  return draftFromSettings(parsed.kind, parsed.settings);
+/** What the form edits: a profile as the browser may see it (managed profiles never reach the form). */
+type EditableProfile = Omit<PublicProfile, "managed">;
+
+export function initialProfileDraft(profile: EditableProfile | undefined, pasted: ParsedAddress | null): ProfileDraft {
+  const kind = profile?.kind ?? pasted?.kind ?? "redis";
+  return {
+    name: profile?.name ?? "",
+    kind,
+    settings: profile ? draftFromSettings(profile.kind, profile.settings) : pasted ? draftFromSettings(pasted.kind, pasted.settings) : EMPTY_SETTINGS_DRAFT,
+    secrets: {},
+    environment: (profile?.environment as EnvironmentName | undefined) ?? "development",
+    color: profile?.color ?? null,
+    readOnly: profile?.readOnly ?? false,
+    timeoutMs: String(profile?.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    keyDelimiter: profile?.keyDelimiter ?? ":",
+    defaultFormat: (profile?.defaultFormat as PreferredFormat | undefined) ?? "auto",
+    formatOverrides: (profile?.formatOverrides ?? []).map((o) => ({ prefix: o.prefix, format: o.format as PreferredFormat })),
+  };
 }
 
-export function settingsFromDraft(kind: DriverKind, draft: FormDraft): Settings {
-  return kindOf(kind).settingsFromDraft(draft);
+export function profileDraftReducer(draft: ProfileDraft, action: ProfileDraftAction): ProfileDraft {
+  switch (action.type) {
+    case "field":
+      return { ...draft, [action.field]: action.value };
+    case "setting":
+      return { ...draft, settings: { ...draft.settings, [action.field]: action.value } };
+    case "kind":
+      return { ...draft, kind: action.kind };
+    case "secret":
+      return { ...draft, secrets: { ...draft.secrets, [action.name]: action.value } };
+    case "pasted":
+      return {
+        ...draft,
+        kind: action.parsed.kind,
+        settings: draftFromSettings(action.parsed.kind, action.parsed.settings),
+        secrets: { ...draft.secrets, ...action.parsed.secrets },
+      };
+    case "addOverride":
+      return { ...draft, formatOverrides: [...draft.formatOverrides, { prefix: "", format: "json" }] };
+    case "override":
+      return {
+        ...draft,
+        formatOverrides: draft.formatOverrides.map((o, i) =>
+          i === action.index ? { prefix: action.prefix ?? o.prefix, format: action.format ?? o.format } : o,
+        ),
+      };
+    case "removeOverride":
+      return { ...draft, formatOverrides: draft.formatOverrides.filter((_, i) => i !== action.index) };
+  }
+}
+
+/** The profile the actions take: the kind's settings built from its fields, only the secrets the kind reads. */
+export function profileFromDraft(draft: ProfileDraft) {
+  const secretNames = new Set(kindOf(draft.kind).secrets.map((secret) => secret.name));
+  return {
+    name: draft.name.trim() || "unnamed",
+    kind: draft.kind,
+    settings: settingsFromDraft(draft.kind, draft.settings),
+    secrets: Object.fromEntries(Object.entries(draft.secrets).filter(([name]) => secretNames.has(name))),
+    readOnly: draft.readOnly,
+    environment: draft.environment,
+    color: draft.color,
+    keyDelimiter: draft.keyDelimiter,
+    defaultFormat: draft.defaultFormat,
+    formatOverrides: draft.formatOverrides.filter((o) => o.prefix.trim()),
+    timeoutMs: Number(draft.timeoutMs) || 0,
+  };
 }

@@ -1,9 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { DEFAULT_TIMEOUT_MS } from "../drivers/limits";
-import { settingsSchemas } from "../drivers/registry";
-import { KIND_NAMES } from "../kinds";
-import { ENVIRONMENT_NAMES, VALUE_FORMATS } from "./kinds";
+import { KIND_NAMES, parseSettings } from "../kinds";
+import { ENVIRONMENT_NAMES, VALUE_FORMATS } from "./profile-options";
 
 const kinds = KIND_NAMES;
 
@@ -36,22 +35,13 @@ export const profileFields = z
     timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(DEFAULT_TIMEOUT_MS),
   })
   .superRefine((value, ctx) => {
-    const schema = (settingsSchemas as Record<string, z.ZodType>)[value.kind];
-    if (!schema) {
-      ctx.addIssue({ code: "custom", path: ["kind"], message: `No driver for ${value.kind} connections.` });
-      return;
-    }
-    const parsed = schema.safeParse(value.settings);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", path: ["settings"], message: settingProblem(issue) });
-      }
-    }
-  })
-  .transform((value) => ({
-    ...value,
-    settings: (settingsSchemas as Record<string, z.ZodType>)[value.kind].parse(value.settings) as Record<string, unknown>,
-  }));
+    // The kind's schema parses the settings here, once, and what is stored is its output (defaults filled
+    // in). A refinement rather than a transform, so that a bad setting is reported beside other bad fields.
+    if (!KIND_NAMES.includes(value.kind)) return;
+    const parsed = parseSettings(value.kind, value.settings);
+    if (parsed.success) value.settings = parsed.data;
+    else for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["settings"], message: settingProblem(issue) });
+  });
 
 /** The connection form's names for the settings, so a problem names the field the person sees. */
 const SETTING_LABELS: Record<string, string> = {

@@ -5,7 +5,6 @@ import type { PingResult } from "../drivers/types";
 import { Refusal } from "../server/refusal";
 import { sealSecrets, tryOpenSecrets } from "../secrets";
 import { kindOf } from "../kinds";
-import { SECRET_LABELS } from "./kinds";
 import { disposeConnection } from "./load";
 import { stopSampler } from "../stats/sampler";
 import type { ProfileFields } from "./profile-input";
@@ -16,7 +15,7 @@ import type { ProfileFields } from "./profile-input";
  */
 export function mergeSecrets(kind: ProfileFields["kind"], stored: Record<string, string>, changes: Record<string, string | undefined>): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const name of kindOf(kind).secretNames) {
+  for (const { name } of kindOf(kind).secrets) {
     const change = changes[name];
     const value = change === undefined ? stored[name] : change;
     if (value) merged[name] = value;
@@ -41,9 +40,9 @@ function destination(kind: string, settings: Record<string, unknown>): string {
 function storedSecretsFor(row: ConnectionProfile | null, fields: ProfileFields): Record<string, string> {
   const stored = row ? (tryOpenSecrets(row.secret) ?? {}) : {};
   if (!row || destination(row.kind, JSON.parse(row.settings) as Record<string, unknown>) === destination(fields.kind, fields.settings)) return stored;
-  const kept = kindOf(fields.kind).secretNames.filter((name) => fields.secrets[name] === undefined && stored[name]);
+  const kept = kindOf(fields.kind).secrets.filter(({ name }) => fields.secrets[name] === undefined && stored[name]);
   if (kept.length) {
-    const names = kept.map((name) => (SECRET_LABELS[name] ?? name).toLowerCase()).join(" and ");
+    const names = kept.map(({ label }) => label.toLowerCase()).join(" and ");
     throw new Refusal("SECRET_REQUIRED", `The address changed: enter the ${names} again, or clear it. A stored secret is only sent to the address it was saved for.`);
   }
   return stored;

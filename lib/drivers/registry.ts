@@ -1,86 +1,62 @@
 /**
- * Which driver serves which backend kind. Adding a kind is one entry in `entries`: its settings schema,
- * its static capabilities and its factory.
+ * Which driver serves which backend kind. Every driver is built the same way (`DriverFactory` in `types.ts`):
+ * the kind's descriptor (`lib/kinds/`) parses the settings once, here, and the timeout defaults here, from
+ * `limits.ts`. Adding a kind is its folder, its descriptor, and one line in `FACTORIES`.
  */
-import type { z } from "zod";
+import { kindOf, parseSettings } from "../kinds";
 import { DriverError } from "./errors";
 import { DEFAULT_TIMEOUT_MS } from "./limits";
-import { createMemcachedDriver, memcachedCapabilities, memcachedSettingsSchema } from "./memcached";
-import {
-  createRedisClusterDriver,
-  createRedisDriver,
-  createRedisSentinelDriver,
-  redisCapabilities,
-  redisClusterSettingsSchema,
-  redisSentinelSettingsSchema,
-  redisSettingsSchema,
-} from "./redis";
-import type { Capabilities, Driver, DriverKind } from "./types";
-import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
+import { createMemcachedDriver } from "./memcached";
+import { createRedisClusterDriver, createRedisDriver, createRedisSentinelDriver } from "./redis";
+import type { Capabilities, Driver, DriverFactory, DriverKind } from "./types";
+import { createUwsgiDriver } from "./uwsgi";
 
 interface DriverConfig {
   kind: DriverKind;
-  /** Non-secret options, validated with the kind's schema. */
+  /** Non-secret options, as stored: validated here with the kind's schema. */
   settings: unknown;
   /** Decrypted secrets of the profile (`password`, `sentinelPassword`, `tlsKey`…); each kind reads its own. */
   secrets: Record<string, string>;
-  /** Deadline of every call, connecting included. */
+  /** Deadline of every call, connecting included; `DEFAULT_TIMEOUT_MS` when absent. */
   timeoutMs?: number;
 }
 
-interface DriverEntry<Schema extends z.ZodType> {
-  settings: Schema;
-  capabilities: Capabilities;
-  create(settings: z.output<Schema>, secrets: Record<string, string>, timeoutMs: number): Driver;
-}
+/** Each factory takes its own kind's settings; `createDriver` hands it what that kind's schema parsed. */
+const FACTORIES: Record<DriverKind, DriverFactory<never>> = {
+  redis: createRedisDriver,
+  "redis-sentinel": createRedisSentinelDriver,
+  "redis-cluster": createRedisClusterDriver,
+  memcached: createMemcachedDriver,
+  uwsgi: createUwsgiDriver,
+};
 
-function entry<Schema extends z.ZodType>(definition: DriverEntry<Schema>): DriverEntry<Schema> {
-  return definition;
-}
-
-const entries = {
-  redis: entry({ settings: redisSettingsSchema, capabilities: redisCapabilities, create: createRedisDriver }),
-  "redis-sentinel": entry({
-    settings: redisSentinelSettingsSchema,
-    capabilities: redisCapabilities,
-    create: createRedisSentinelDriver,
-  }),
-  "redis-cluster": entry({
-    settings: redisClusterSettingsSchema,
-    capabilities: redisCapabilities,
-    create: createRedisClusterDriver,
-  }),
-  memcached: entry({ settings: memcachedSettingsSchema, capabilities: memcachedCapabilities, create: createMemcachedDriver }),
-  uwsgi: entry({ settings: uwsgiSettingsSchema, capabilities: uwsgiCapabilities, create: createUwsgiDriver }),
-} satisfies { [K in DriverKind]?: DriverEntry<z.ZodType> };
-
-type RegisteredKind = keyof typeof entries;
-
-/** Settings schema per registered kind, for the connection form. */
-export const settingsSchemas: { [K in RegisteredKind]: (typeof entries)[K]["settings"] } = Object.fromEntries(
-  Object.entries(entries).map(([kind, e]) => [kind, e.settings]),
-) as { [K in RegisteredKind]: (typeof entries)[K]["settings"] };
-
-function lookup(kind: DriverKind): DriverEntry<z.ZodType> {
-  const found = (entries as { [K in DriverKind]?: DriverEntry<z.ZodType> })[kind];
+function factoryOf(kind: DriverKind): DriverFactory<never> {
+  const found = (FACTORIES as Partial<Record<string, DriverFactory<never>>>)[kind];
   if (!found) throw new DriverError("UNSUPPORTED", `No driver for ${kind} connections`);
   return found;
 }
 
-/** What a kind can do, without connecting. */
-export function driverCapabilities(kind: DriverKind): Capabilities {
-  return lookup(kind).capabilities;
+/** The settings parsed by the kind's schema; `INVALID_ARGUMENT` with the zod messages when they do not fit. */
+function parsed(kind: DriverKind, settings: unknown): Record<string, unknown> {
+  const result = parseSettings(kind, settings);
+  if (!result.success) {
+    const detail = result.error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("; ");
+    throw new DriverError("INVALID_ARGUMENT", `Invalid ${kind} settings: ${detail}`, { cause: result.error });
+  }
+  return result.data;
+}
+
+/** What a driver for this profile can do, without connecting (limits that follow the settings included). */
+export function driverCapabilities(kind: DriverKind, settings: unknown): Capabilities {
+  factoryOf(kind);
+  return kindOf(kind).capabilities(parsed(kind, settings));
 }
 
 /** Validates the settings (`INVALID_ARGUMENT` with the zod messages) and builds a lazily connecting driver. */
 export function createDriver(config: DriverConfig): Driver {
-  const e = lookup(config.kind);
-  const parsed = e.settings.safeParse(config.settings);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || "settings"}: ${issue.message}`).join("; ");
-    throw new DriverError("INVALID_ARGUMENT", `Invalid ${config.kind} settings: ${detail}`, { cause: parsed.error });
-  }
+  const create = factoryOf(config.kind);
+  const settings = parsed(config.kind, config.settings);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new DriverError("INVALID_ARGUMENT", "The timeout must be positive");
-  return e.create(parsed.data, config.secrets, timeoutMs);
+  return create({ settings: settings as never, secrets: config.secrets, timeoutMs });
 }

@@ -376,3 +376,24 @@ export interface Driver {
   /** Closes connections. Safe to call more than once. */
   dispose(): Promise<void>;
 }
+
+/** What every driver is built from, whatever its kind. */
+interface DriverOptions<Settings> {
+  /** Parsed once, by the kind's schema (`lib/kinds/`, `settings`), with its defaults filled in. */
+  readonly settings: Settings;
+  /** The profile's decrypted secrets; a driver reads the names its kind's descriptor declares. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Deadline of every call, connecting included: the profile's, else `DEFAULT_TIMEOUT_MS` (`limits.ts`). */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The one driver style: a factory function per kind, `create…Driver({ settings, secrets, timeoutMs })`,
+ * whose closure holds the connection state and which returns an object literal typed as `Driver` — no
+ * classes. Why a closure rather than a class: a method can be handed around on its own (`driver.scan`
+ * passed to a walker) without losing `this`; the state is private by scope rather than by a keyword erased
+ * at run time; optional operations (`describeHeads`, `collections`, `dump`) are simply present or absent
+ * on the object; and it is the shape of unstorage's drivers, which these follow. The factory neither parses
+ * settings nor picks a default timeout: `createDriver` (`registry.ts`) has done both.
+ */
+export type DriverFactory<Settings> = (options: DriverOptions<Settings>) => Driver;

@@ -1,5 +1,5 @@
 /** Conversions between the connection form's text fields and settings values that several kinds share. */
-import type { FormDraft } from "../connections/form-draft";
+import type { SettingsDraft } from "./draft";
 import type { Settings } from "./types";
 
 export function str(value: unknown): string {
@@ -34,17 +34,17 @@ export function clean(settings: Settings): Settings {
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined && v !== ""));
 }
 
-export function username(draft: FormDraft): string | undefined {
+export function username(draft: SettingsDraft): string | undefined {
   return draft.username.trim() || undefined;
 }
 
-export function tlsDraft(settings: Settings): Partial<FormDraft> {
+export function tlsDraft(settings: Settings): Partial<SettingsDraft> {
   const tls = settings.tls as Settings | undefined;
   if (!tls || tls.enabled === false) return { tls: false };
   return { tls: true, tlsVerify: tls.verify !== false, tlsCa: str(tls.ca), tlsCert: str(tls.cert), tlsServername: str(tls.servername) };
 }
 
-export function tlsSettings(draft: FormDraft): Settings | undefined {
+export function tlsSettings(draft: SettingsDraft): Settings | undefined {
   if (!draft.tls) return undefined;
   return {
     enabled: true,

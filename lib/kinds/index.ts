@@ -4,10 +4,9 @@ import { memcached } from "./memcached";
 import { redis } from "./redis";
 import { redisCluster } from "./redis-cluster";
 import { redisSentinel } from "./redis-sentinel";
-import type { KindDescriptor } from "./types";
+import { EMPTY_SETTINGS_DRAFT, type SettingsDraft } from "./draft";
+import type { KindDescriptor, Settings } from "./types";
 import { uwsgi } from "./uwsgi";
-
-
 
 const DESCRIPTORS: Record<DriverKind, KindDescriptor> = {
   redis,
@@ -28,4 +27,21 @@ export function kindOf(kind: DriverKind): KindDescriptor {
 
 export function kindLabel(kind: string): string {
   return (DESCRIPTORS as Record<string, KindDescriptor | undefined>)[kind]?.label ?? kind;
+}
+
+/**
+ * A profile's settings parsed by its kind's schema, defaults filled in: the one place settings are validated
+ * (the profile input on save, `createDriver` when a driver is built from a stored profile).
+ */
+export function parseSettings(kind: DriverKind, settings: unknown): ReturnType<KindDescriptor["settings"]["safeParse"]> {
+  return DESCRIPTORS[kind].settings.safeParse(settings);
+}
+
+/** The form's fields for a kind's stored settings (the fields the kind does not use keep their defaults). */
+export function draftFromSettings(kind: DriverKind, settings: Settings): SettingsDraft {
+  return { ...EMPTY_SETTINGS_DRAFT, ...DESCRIPTORS[kind].draftFromSettings(settings) };
+}
+
+export function settingsFromDraft(kind: DriverKind, draft: SettingsDraft): Settings {
+  return DESCRIPTORS[kind].settingsFromDraft(draft);
 }

@@ -1,11 +1,15 @@
 import { pymemcacheFlags } from "../codecs/edit/new-value";
 import { clean, int, lines, nodesText, str, username } from "./draft-fields";
-import { REDIS_STATS, type KindDescriptor } from "./types";
+import { memcachedCapabilitiesFor, memcachedSettingsSchema, type MemcachedSettings } from "../drivers/memcached/settings";
+import { PASSWORD, REDIS_STATS, type KindDescriptor } from "./types";
 
-export const memcached: KindDescriptor = {
+export const memcached: KindDescriptor<MemcachedSettings> = {
   kind: "memcached",
   label: "Memcached",
-  secretNames: ["password"],
+  settings: memcachedSettingsSchema,
+  // The value limit follows the server's item size limit (`-I`) the profile states.
+  capabilities: (settings) => memcachedCapabilitiesFor(settings.maxItemBytes),
+  secrets: [PASSWORD],
   usernameHint: "For servers started with -Y.",
   tls: false,
   draftFromSettings: (settings) => ({ username: str(settings.username), addresses: nodesText(settings.servers), maxItemBytes: str(settings.maxItemBytes) }),

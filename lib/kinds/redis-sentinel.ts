@@ -1,12 +1,14 @@
 import { clean, int, lines, node, nodesText, str, tlsDraft, tlsSettings, username } from "./draft-fields";
 import { REDIS_COMMON } from "./redis";
-import type { KindDescriptor } from "./types";
+import { redisSentinelSettingsSchema, type RedisSentinelSettings } from "../drivers/redis/settings";
+import { PASSWORD, TLS_KEY, type KindDescriptor } from "./types";
 
-export const redisSentinel: KindDescriptor = {
+export const redisSentinel: KindDescriptor<RedisSentinelSettings> = {
   ...REDIS_COMMON,
   kind: "redis-sentinel",
   label: "Redis Sentinel",
-  secretNames: ["password", "sentinelPassword", "tlsKey"],
+  settings: redisSentinelSettingsSchema,
+  secrets: [PASSWORD, { name: "sentinelPassword", label: "Sentinel password", section: "auth" }, TLS_KEY],
   draftFromSettings: (settings) => ({
     ...tlsDraft(settings),
     username: str(settings.username),

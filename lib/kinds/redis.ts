@@ -1,5 +1,6 @@
 import { clean, int, str, tlsDraft, tlsSettings, username } from "./draft-fields";
-import { REDIS_STATS, type KindDescriptor } from "./types";
+import { redisCapabilities, redisSettingsSchema, type RedisSettings } from "../drivers/redis/settings";
+import { PASSWORD, REDIS_STATS, TLS_KEY, type KindDescriptor } from "./types";
 
 /** Redis fields and behaviour shared by the standalone, Sentinel and Cluster kinds. */
 export const REDIS_COMMON = {
@@ -10,13 +11,15 @@ export const REDIS_COMMON = {
   keySchemes: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,
+  capabilities: () => redisCapabilities,
 } satisfies Partial<KindDescriptor>;
 
-export const redis: KindDescriptor = {
+export const redis: KindDescriptor<RedisSettings> = {
   ...REDIS_COMMON,
   kind: "redis",
   label: "Redis",
-  secretNames: ["password", "tlsKey"],
+  settings: redisSettingsSchema,
+  secrets: [PASSWORD, TLS_KEY],
   draftFromSettings: (settings) => ({
     ...tlsDraft(settings),
     username: str(settings.username),

@@ -1,30 +1,46 @@
+import type { z } from "zod";
 import type { NewValueFormat } from "../codecs/edit/new-value";
 import type { DetectHints } from "../codecs/value";
-import type { FormDraft } from "../connections/form-draft";
-import type { DriverKind } from "../drivers/types";
+import type { Capabilities, DriverKind } from "../drivers/types";
+import type { SettingsDraft } from "./draft";
 
 export type Settings = Record<string, unknown>;
 
+/** A secret a kind's driver reads from the profile, and where the connection form asks for it. */
+export interface KindSecret {
+  name: string;
+  label: string;
+  section: "auth" | "tls";
+  /** A PEM block rather than a password: a multi-line field. */
+  multiline?: boolean;
+}
+
 /**
- * Everything the app knows about one kind of backend apart from its driver, in one place: what the
- * connection form shows and how its fields become settings, which secrets the driver reads, how the
- * backend's per-item flags are read, and what its statistics are called. Code that would branch on the
- * kind asks the descriptor instead; a new Redis- or memcached-compatible server is a new file here (plus its
- * form section in `components/connections/kind-sections.tsx`). Pure and client-safe.
+ * Everything the app knows about one kind of backend apart from its driver, in one place: the settings a
+ * profile holds (the schema that parses them, once, for the profile input and for `createDriver`), what a
+ * driver can do with them, what the connection form shows and how its fields become settings, which secrets
+ * the driver reads, how the backend's per-item flags are read, and what its statistics are called. Code that
+ * would branch on the kind asks the descriptor instead; a new Redis- or memcached-compatible server is a new
+ * file here, plus its driver folder and line in `lib/drivers/registry.ts`, and its form section in
+ * `components/connections/kind-sections.tsx`. Pure and client-safe.
  */
-export interface KindDescriptor {
+export interface KindDescriptor<S extends Settings = Settings> {
   kind: DriverKind;
   label: string;
-  /** The secrets the driver reads from the profile; anything else is dropped on save. */
-  secretNames: readonly string[];
+  /** What a profile of this kind holds; parsed once, filling in the defaults, before anything uses it. */
+  settings: z.ZodType<S>;
+  /** What a driver of this kind can do with these settings, known before connecting. */
+  capabilities(settings: S): Capabilities;
+  /** The secrets the driver reads from the profile, in the form's order; anything else is dropped on save. */
+  secrets: readonly KindSecret[];
   /** What the form says under the username; null when the kind has no username (and no secrets). */
   usernameHint: string | null;
   /** The form offers TLS settings. */
   tls: boolean;
   /** The form fields this kind fills in, from stored settings (the rest keep their defaults). */
-  draftFromSettings(settings: Settings): Partial<FormDraft>;
+  draftFromSettings(settings: Settings): Partial<SettingsDraft>;
   /** The settings object the driver's schema validates, from the form's fields. */
-  settingsFromDraft(draft: FormDraft): Settings;
+  settingsFromDraft(draft: SettingsDraft): Settings;
   /**
    * What the backend's per-item flags word says about a value, for format detection: pymemcache's
    * serializer flags on memcached, uWSGI's math flag (and its 8-byte counters).
@@ -54,6 +70,9 @@ export interface KindDescriptor {
     missing(hasStatsServer: boolean): string | null;
   };
 }
+
+export const PASSWORD: KindSecret = { name: "password", label: "Password", section: "auth" };
+export const TLS_KEY: KindSecret = { name: "tlsKey", label: "TLS client key (PEM)", section: "tls", multiline: true };
 
 export const REDIS_STATS: KindDescriptor["stats"] = {
   ops: "Operations",

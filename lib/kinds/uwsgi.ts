@@ -1,10 +1,14 @@
 import { clean, str } from "./draft-fields";
+import { uwsgiCapabilities, uwsgiSettingsSchema, type UwsgiSettings } from "../drivers/uwsgi/settings";
 import type { KindDescriptor } from "./types";
 
-export const uwsgi: KindDescriptor = {
+export const uwsgi: KindDescriptor<UwsgiSettings> = {
   kind: "uwsgi",
   label: "uWSGI cache",
-  secretNames: [],
+  settings: uwsgiSettingsSchema,
+  // The key and value limits depend on the caches' geometry: a driver fills them in once it has read it.
+  capabilities: () => uwsgiCapabilities,
+  secrets: [],
   usernameHint: null,
   tls: false,
   draftFromSettings: (settings) => ({

@@ -24,6 +24,16 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
+/** Text as base64 of its UTF-8, the form every byte string of an edit form takes (a score's decimal text too). */
+export function textToBase64(text: string): string {
+  return bytesToBase64(new TextEncoder().encode(text));
+}
+
+/** The UTF-8 text a base64 string holds (invalid sequences become U+FFFD); throws on text that is not base64. */
+export function base64ToText(base64: string): string {
+  return new TextDecoder().decode(base64ToBytes(base64));
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 interface KeyText {

@@ -56,7 +56,7 @@ describe("key browser on Redis", () => {
     await tree.getByText("Litestar store").first().waitFor();
     await tree.getByRole("button", { name: "Expand (empty)" }).click();
     await tree.getByText("Django / async-caches, version 1").waitFor();
-    // 71 or up to 75: the seed's lock and rate-limit keys live 10 and 60 seconds.
+    // Exact: every key the seed writes lives ten minutes or longer.
     await tree.getByText("75 keys · done").waitFor();
     await screenshot(page, "browser-tree-list");
     await page.setViewportSize({ width: 1920, height: 1080 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { keyFromParam, keyHex, keyText, keyToParam } from "@/lib/wire/keys";
+import { base64ToText, keyFromParam, keyHex, keyText, keyToParam, textToBase64 } from "@/lib/wire/keys";
 
 describe("key text", () => {
   it("shows UTF-8 keys as they are", () => {
@@ -28,6 +28,13 @@ describe("key text", () => {
     expect(keyText(Buffer.from([0xff, 0xfe, 0x00, 0x61, 0x62, 0x63]))).toEqual({ text: "\\xff\\xfe\\x00abc", binary: true, hidden: false });
     expect(keyText(Buffer.from("a\nb\\c"))).toEqual({ text: "a\\x0ab\\\\c", binary: true, hidden: false });
     expect(keyHex(Buffer.from([0xff, 0x00]))).toBe("ff 00");
+  });
+
+  it("carries text (a sorted-set score's decimal text) as base64 of its UTF-8, as Node's Buffer does", () => {
+    expect(textToBase64("-1.5e+300")).toBe(Buffer.from("-1.5e+300").toString("base64"));
+    expect(base64ToText(Buffer.from("3.25").toString("base64"))).toBe("3.25");
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (text) => base64ToText(textToBase64(text)) === text && textToBase64(text) === Buffer.from(text).toString("base64")));
+    expect(() => base64ToText("not base64!")).toThrow();
   });
 
   it("round-trips any bytes through URL parameters", () => {

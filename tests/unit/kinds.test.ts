@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { draftFromSettings, settingsFromDraft } from "@/lib/connections/form-draft";
 import { parseAddress } from "@/lib/connections/parse-address";
-import { settingsSchemas } from "@/lib/drivers/registry";
+import { driverCapabilities } from "@/lib/drivers/registry";
 import type { DriverKind } from "@/lib/drivers/types";
-import { KIND_NAMES, KINDS, kindLabel, kindOf } from "@/lib/kinds";
+import { draftFromSettings, KIND_NAMES, KINDS, kindLabel, kindOf, parseSettings, settingsFromDraft } from "@/lib/kinds";
 
 /** Settings as an admin stores them, one per kind, with every field the form edits set. */
 const STORED: Record<DriverKind, Record<string, unknown>> = {
@@ -43,7 +42,7 @@ describe("backend kind descriptors", () => {
     const stored = STORED[kind];
     const again = settingsFromDraft(kind, draftFromSettings(kind, stored));
     expect(again).toEqual(stored);
-    expect(settingsSchemas[kind].safeParse(again).success).toBe(true);
+    expect(parseSettings(kind, again).success).toBe(true);
   });
 
   it("builds what a pasted URL says, for the driver's schema", () => {
@@ -52,7 +51,14 @@ describe("backend kind descriptors", () => {
     if (!parsed.ok) return;
     const settings = settingsFromDraft(parsed.value.kind, draftFromSettings(parsed.value.kind, parsed.value.settings));
     expect(settings).toMatchObject({ masterName: "mymaster", db: 2, sentinels: [{ host: "s1", port: 26379 }, { host: "s2", port: 26379 }] });
-    expect(settingsSchemas["redis-sentinel"].safeParse(settings).success).toBe(true);
+    expect(parseSettings("redis-sentinel", settings).success).toBe(true);
+  });
+
+  it("knows a profile's limits before connecting: memcached's value limit follows its item size limit (-I)", () => {
+    expect(driverCapabilities("memcached", { servers: ["m1:11211"] }).maxValueBytes).toBe(1024 * 1024 - 1024);
+    expect(driverCapabilities("memcached", { servers: ["m1:11211"], maxItemBytes: 4 * 1024 * 1024 }).maxValueBytes).toBe(4 * 1024 * 1024 - 1024);
+    expect(driverCapabilities("redis", {}).types).toBe(true);
+    expect(() => driverCapabilities("memcached", { servers: [] })).toThrow(/servers/);
   });
 
   it("reads each backend's per-item flags its own way", () => {
@@ -66,8 +72,8 @@ describe("backend kind descriptors", () => {
   });
 
   it("keeps only each kind's own secrets and says which kinds take TLS and a username", () => {
-    expect(kindOf("redis-sentinel").secretNames).toContain("sentinelPassword");
-    expect(kindOf("uwsgi").secretNames).toEqual([]);
+    expect(kindOf("redis-sentinel").secrets.map((secret) => secret.name)).toContain("sentinelPassword");
+    expect(kindOf("uwsgi").secrets).toEqual([]);
     expect(KINDS.filter((k) => k.tls).map((k) => k.kind)).toEqual(["redis", "redis-sentinel", "redis-cluster"]);
     expect(kindOf("uwsgi").usernameHint).toBeNull();
     expect(kindOf("uwsgi").stats.missing(false)).toMatch(/stats server/);

@@ -4,7 +4,7 @@ import { ConnectionStatus } from "@/components/connections/connection-status";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { requirePageUser } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
-import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/kinds";
+import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/profile-options";
 import { kindLabel } from "@/lib/kinds";
 import { listConnections } from "@/lib/queries/connections";
 

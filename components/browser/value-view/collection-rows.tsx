@@ -12,7 +12,7 @@ import { setListItem } from "@/lib/actions/keys/set-list-item";
 import type { ActionResult, StoredNow } from "@/lib/actions/define-action";
 import type { WireRead } from "@/lib/wire/value";
 import { keyText } from "@/lib/wire/keys";
-import { base64ToBytes } from "@/lib/wire/keys";
+import { base64ToBytes, base64ToText, textToBase64 } from "@/lib/wire/keys";
 import type { PageRequest } from "../api";
 
 /** What a collection table pages through: every read but a string's. */
@@ -145,19 +145,19 @@ export function collectionRows(read: CollectionRead, base: Target): Row[] {
         edit: {
           fields: [
             { label: "Member", initial: m.member },
-            { label: "Score", initial: btoa(String(m.score)), numeric: true },
+            { label: "Score", initial: textToBase64(String(m.score)), numeric: true },
           ],
           save: ([member, score], seen) => {
             const was = seen?.score ?? m.score;
             const renames = member !== m.member;
             return addZsetMembers({
               ...base,
-              members: [{ member, score: Number(atob(score)) }],
+              members: [{ member, score: Number(base64ToText(score)) }],
               expected: [renames ? null : was],
               replaces: renames ? { member: m.member, score: was } : undefined,
             });
           },
-          describe: ([member, score]) => `${shownText(member)} score ${atob(score)}`,
+          describe: ([member, score]) => `${shownText(member)} score ${base64ToText(score)}`,
         },
         remove: (seen) => removeZsetMembers({ ...base, members: [m.member], expected: [seen?.score ?? m.score] }),
       }));
@@ -203,7 +203,7 @@ export function addElement(read: CollectionRead, base: Target, values: string[])
     case "set":
       return addSetMembers({ ...base, members: [values[0]] });
     case "zset":
-      return addZsetMembers({ ...base, members: [{ member: values[0], score: Number(atob(values[1])) }], expected: [null] });
+      return addZsetMembers({ ...base, members: [{ member: values[0], score: Number(base64ToText(values[1])) }], expected: [null] });
     case "stream":
       return addStreamEntry({ ...base, id: "*", fields: [{ field: values[0], value: values[1] }] });
   }

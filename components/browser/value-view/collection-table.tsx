@@ -8,6 +8,7 @@ import { BytesInput } from "./bytes-input";
 import { addElement, addFields, collectionRows, columns, nextPage, storedText, type CollectionRead, type FieldSpec, type Row } from "./collection-rows";
 import type { PageRequest } from "../api";
 import { runAction } from "./run-action";
+import { base64ToText, textToBase64 } from "@/lib/wire/keys";
 
 interface Conflict {
   mine: string;
@@ -103,8 +104,8 @@ export function CollectionTable({
           key={f.label}
           className={`${inputClass} w-28! py-1! font-mono`}
           aria-label={f.label}
-          defaultValue={f.initial ? atob(f.initial) : ""}
-          onChange={(e) => setDraft((d) => Object.assign([...d], { [i]: Number.isFinite(Number(e.target.value)) && e.target.value.trim() ? btoa(e.target.value.trim()) : null }))}
+          defaultValue={f.initial ? base64ToText(f.initial) : ""}
+          onChange={(e) => setDraft((d) => Object.assign([...d], { [i]: Number.isFinite(Number(e.target.value)) && e.target.value.trim() ? textToBase64(e.target.value.trim()) : null }))}
         />
       ) : (
         <BytesInput key={f.label} label={f.label} initial={f.initial} onChange={(v) => setDraft((d) => Object.assign([...d], { [i]: v }))} />

@@ -1,7 +1,9 @@
-import { ByteWriter } from "../bytes";
 import { CodecError } from "../codec-error";
 import { pythonFloatRepr } from "../python-float";
+import { writeDictItems, writeListItems, writeSetItems, type ItemSink } from "./batches";
+import { PickleOutput, sizeLE } from "./frames";
 import type { PickleBytes, PickleCall, PickleGlobal, PickleNode, PickleStr } from "./nodes";
+import { encodeUtf8, isLatin1Call, latin1String, longBytes, rawUnicodeEscape } from "./spelling";
 
 /**
  * A port of CPython 3.11's C pickler (`Modules/_pickle.c`) over the pickle tree, so that a tree decoded from
@@ -10,155 +12,25 @@ import type { PickleBytes, PickleCall, PickleGlobal, PickleNode, PickleStr } fro
  * Memo references follow node identity, which the decoder preserves.
  */
 
-const BATCH = 1000;
-const FRAME_TARGET = 64 * 1024;
-const FRAME_MIN = 4;
-const FRAME_HEADER = 9;
 const MAX_DEPTH = 1000;
 
-const utf8 = new TextEncoder();
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** UTF-8 with lone surrogates written as three bytes, like CPython's "surrogatepass". */
-function encodeUtf8(text: string): Uint8Array {
-  if (!LONE_SURROGATE.test(text)) return utf8.encode(text);
-  const parts: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      parts.push(...utf8.encode(text.slice(i, i + 2)));
-      i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      parts.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-    } else {
-      parts.push(...utf8.encode(text[i]));
-    }
-  }
-  return Uint8Array.from(parts);
-}
-
-/** `raw-unicode-escape` as `_pickle.c` writes it for protocol 0 `UNICODE`. */
-function rawUnicodeEscape(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp >= 0x10000) out += `\\U${cp.toString(16).padStart(8, "0")}`;
-    else if (cp >= 256 || cp === 0x5c || cp === 0 || cp === 0x0a || cp === 0x0d || cp === 0x1a) out += `\\u${cp.toString(16).padStart(4, "0")}`;
-    else out += ch;
-  }
-  return out;
-}
-
-/** Minimal two's-complement little-endian bytes, as `LONG1`/`LONG4` want. */
-function longBytes(v: bigint): Uint8Array {
-  const abs = v < 0n ? -v : v;
-  const nbits = abs.toString(2).length;
-  let n = (nbits >> 3) + 1;
-  const out = new Uint8Array(n);
-  let x = v < 0n ? (1n << BigInt(n * 8)) + v : v;
-  for (let i = 0; i < n; i++) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  if (v < 0n && n > 1 && out[n - 1] === 0xff && (out[n - 2] & 0x80) !== 0) n--;
-  return out.subarray(0, n);
-}
-
-class Pickler {
-  private readonly out = new ByteWriter();
-  private framing = false;
-  private frameStart = -1;
-  private readonly memo = new Map<PickleNode, number>();
+/** `save` per node type, as `_pickle.c` spells each; the bytes go out through `PickleOutput` (framing, memo). */
+class Pickler extends PickleOutput {
   private readonly freshGlobals = new Map<string, PickleGlobal>();
   private readonly freshStrings = new Map<string, PickleStr>();
   /** Module name strings already written by `STACK_GLOBAL` (protocol 4+), which CPython shares per module. */
   private readonly moduleStrings = new Map<string, PickleStr>();
   private depth = 0;
-
-  constructor(private readonly proto: number) {}
+  private readonly sink: ItemSink = { proto: this.proto, save: (node) => this.save(node), write: (data) => this.write(data) };
 
   dump(root: PickleNode): Uint8Array {
-    if (this.proto >= 2) {
-      this.write([0x80, this.proto]);
-      if (this.proto >= 4) this.framing = true;
-    }
+    this.begin();
     this.save(root);
-    this.write([0x2e]);
-    this.commitFrame();
-    return this.out.result();
-  }
-
-  private write(data: Uint8Array | readonly number[]): void {
-    if (this.framing && this.frameStart === -1) {
-      this.frameStart = this.out.length;
-      this.out.bytes(new Uint8Array(FRAME_HEADER));
-    }
-    this.out.bytes(data);
-  }
-
-  private writeAscii(text: string): void {
-    const b = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
-    this.write(b);
-  }
-
-  private commitFrame(): void {
-    if (!this.framing || this.frameStart === -1) return;
-    const len = this.out.length - this.frameStart - FRAME_HEADER;
-    if (len >= FRAME_MIN) {
-      this.out.set(this.frameStart, 0x95);
-      let v = len;
-      for (let i = 1; i < FRAME_HEADER; i++) {
-        this.out.set(this.frameStart + i, v % 256);
-        v = Math.floor(v / 256);
-      }
-    } else {
-      this.out.splice(this.frameStart, FRAME_HEADER);
-    }
-    this.frameStart = -1;
-  }
-
-  /** Payloads of 64 KiB or more go outside any frame, after closing the current one. */
-  private writeBytes(header: number[], payload: Uint8Array): void {
-    const bypass = payload.length >= FRAME_TARGET;
-    const framing = this.framing;
-    if (bypass) {
-      this.commitFrame();
-      this.framing = false;
-    }
-    this.write(header);
-    this.write(payload);
-    this.framing = framing;
-  }
-
-  private sizeLE(n: number, width: number): number[] {
-    const out: number[] = [];
-    let v = n;
-    for (let i = 0; i < width; i++) {
-      out.push(v % 256);
-      v = Math.floor(v / 256);
-    }
-    return out;
-  }
-
-  private memoPut(node: PickleNode): void {
-    const idx = this.memo.size;
-    this.memo.set(node, idx);
-    if (this.proto >= 4) this.write([0x94]);
-    else if (this.proto >= 1) this.write(idx < 256 ? [0x71, idx] : [0x72, ...this.sizeLE(idx, 4)]);
-    else this.writeAscii(`p${idx}\n`);
-  }
-
-  private memoGet(idx: number): void {
-    if (this.proto >= 1) this.write(idx < 256 ? [0x68, idx] : [0x6a, ...this.sizeLE(idx, 4)]);
-    else this.writeAscii(`g${idx}\n`);
+    return this.finish();
   }
 
   private save(node: PickleNode): void {
-    if (this.framing && this.frameStart !== -1 && this.out.length - this.frameStart - FRAME_HEADER >= FRAME_TARGET) {
-      this.commitFrame();
-    }
+    this.frameBoundary();
     if (++this.depth > MAX_DEPTH) throw new CodecError("pickle", "value nested too deeply to encode");
     try {
       this.saveInner(node);
@@ -197,16 +69,16 @@ class Pickler {
             node.v.length === 0 ? { t: "tuple", items: [] } : { t: "tuple", items: [{ t: "bytes", v: node.v }] };
           return this.saveCall(node, node.origin ?? { func: this.builtin("bytearray"), args });
         }
-        this.writeBytes([0x96, ...this.sizeLE(node.v.length, 8)], node.v);
+        this.writeBytes([0x96, ...sizeLE(node.v.length, 8)], node.v);
         return this.memoPut(node);
       case "list":
         this.write(this.proto >= 1 ? [0x5d] : [0x28, 0x6c]);
         this.memoPut(node);
-        return this.saveListItems(node.items, true);
+        return writeListItems(this.sink, node.items, true);
       case "dict":
         this.write(this.proto >= 1 ? [0x7d] : [0x28, 0x64]);
         this.memoPut(node);
-        return this.saveDictItems(node.entries, true);
+        return writeDictItems(this.sink, node.entries, true);
       case "tuple":
         return this.saveTuple(node);
       case "set":
@@ -237,7 +109,7 @@ class Pickler {
     if (this.proto >= 2) {
       const b = longBytes(v);
       if (b.length < 256) this.write([0x8a, b.length, ...b]);
-      else this.write([0x8b, ...this.sizeLE(b.length, 4), ...b]);
+      else this.write([0x8b, ...sizeLE(b.length, 4), ...b]);
     } else {
       this.writeAscii(`L${v}L\n`);
     }
@@ -248,8 +120,8 @@ class Pickler {
       const data = encodeUtf8(node.v);
       let header: number[];
       if (data.length <= 0xff && this.proto >= 4) header = [0x8c, data.length];
-      else if (data.length > 0xffffffff && this.proto >= 4) header = [0x8d, ...this.sizeLE(data.length, 8)];
-      else header = [0x58, ...this.sizeLE(data.length, 4)];
+      else if (data.length > 0xffffffff && this.proto >= 4) header = [0x8d, ...sizeLE(data.length, 8)];
+      else header = [0x58, ...sizeLE(data.length, 4)];
       this.writeBytes(header, data);
     } else {
       this.writeAscii("V");
@@ -271,7 +143,7 @@ class Pickler {
       return this.saveCall(node, { func, args: { t: "tuple", items: [{ t: "str", v: text }, this.freshStr("latin1")] } });
     }
     const n = node.v.length;
-    const header = n <= 0xff ? [0x43, n] : n <= 0xffffffff ? [0x42, ...this.sizeLE(n, 4)] : [0x8e, ...this.sizeLE(n, 8)];
+    const header = n <= 0xff ? [0x43, n] : n <= 0xffffffff ? [0x42, ...sizeLE(n, 4)] : [0x8e, ...sizeLE(n, 8)];
     this.writeBytes(header, node.v);
     this.memoPut(node);
   }
@@ -318,108 +190,7 @@ class Pickler {
     }
     this.write([0x8f]);
     this.memoPut(node);
-    if (node.items.length === 0) return;
-    let at = 0;
-    let inBatch: number;
-    do {
-      inBatch = 0;
-      this.write([0x28]);
-      while (at < node.items.length) {
-        this.save(node.items[at++]);
-        if (++inBatch === BATCH) break;
-      }
-      this.write([0x90]);
-    } while (inBatch === BATCH);
-  }
-
-  /** List items of an exact list (`exact`) or of a REDUCE'd object, which CPython batches differently. */
-  private saveListItems(items: readonly PickleNode[], exact: boolean): void {
-    if (items.length === 0) return;
-    if (this.proto === 0) {
-      for (const item of items) {
-        this.save(item);
-        this.write([0x61]);
-      }
-      return;
-    }
-    if (exact && items.length === 1) {
-      this.save(items[0]);
-      return this.write([0x61]);
-    }
-    let at = 0;
-    if (exact) {
-      do {
-        let inBatch = 0;
-        this.write([0x28]);
-        while (at < items.length) {
-          this.save(items[at++]);
-          if (++inBatch === BATCH) break;
-        }
-        this.write([0x65]);
-      } while (at < items.length);
-      return;
-    }
-    while (at < items.length) {
-      if (at + 1 === items.length) {
-        this.save(items[at++]);
-        this.write([0x61]);
-        break;
-      }
-      this.write([0x28]);
-      const end = Math.min(at + BATCH, items.length);
-      while (at < end) this.save(items[at++]);
-      this.write([0x65]);
-    }
-  }
-
-  private saveDictItems(entries: readonly [PickleNode, PickleNode][], exact: boolean): void {
-    if (entries.length === 0) return;
-    if (this.proto === 0) {
-      for (const [k, v] of entries) {
-        this.save(k);
-        this.save(v);
-        this.write([0x73]);
-      }
-      return;
-    }
-    if (exact && entries.length === 1) {
-      this.save(entries[0][0]);
-      this.save(entries[0][1]);
-      return this.write([0x73]);
-    }
-    let at = 0;
-    if (exact) {
-      // `batch_dict_exact` loops while a batch was full, so a multiple of 1000 ends with an empty batch.
-      let inBatch: number;
-      do {
-        inBatch = 0;
-        this.write([0x28]);
-        while (at < entries.length) {
-          this.save(entries[at][0]);
-          this.save(entries[at][1]);
-          at++;
-          if (++inBatch === BATCH) break;
-        }
-        this.write([0x75]);
-      } while (inBatch === BATCH);
-      return;
-    }
-    while (at < entries.length) {
-      if (at + 1 === entries.length) {
-        this.save(entries[at][0]);
-        this.save(entries[at][1]);
-        at++;
-        this.write([0x73]);
-        break;
-      }
-      this.write([0x28]);
-      const end = Math.min(at + BATCH, entries.length);
-      for (; at < end; at++) {
-        this.save(entries[at][0]);
-        this.save(entries[at][1]);
-      }
-      this.write([0x75]);
-    }
+    writeSetItems(this.sink, node.items);
   }
 
   private saveGlobal(node: PickleGlobal): void {
@@ -499,8 +270,8 @@ class Pickler {
       }
     }
     if (!this.finishCall(node)) return;
-    this.saveListItems(node.listItems, false);
-    this.saveDictItems(node.dictItems, false);
+    writeListItems(this.sink, node.listItems, false);
+    writeDictItems(this.sink, node.dictItems, false);
     for (const state of node.states) {
       this.save(state);
       this.write([0x62]);
@@ -518,8 +289,8 @@ class Pickler {
     if (node.what === "ext") {
       const code = Number(node.detail);
       if (code < 256) return this.write([0x82, code]);
-      if (code < 65536) return this.write([0x83, ...this.sizeLE(code, 2)]);
-      return this.write([0x84, ...this.sizeLE(code, 4)]);
+      if (code < 65536) return this.write([0x83, ...sizeLE(code, 2)]);
+      return this.write([0x84, ...sizeLE(code, 4)]);
     }
     throw new CodecError("pickle", "out-of-band buffers cannot be written back");
   }
@@ -548,19 +319,6 @@ class Pickler {
     }
     return s;
   }
-}
-
-function isLatin1Call(call: PickleCall): boolean {
-  const { func, args } = call;
-  if (func.t !== "global" || func.module !== "_codecs" || func.name !== "encode" || args.t !== "tuple" || args.items.length !== 2) return false;
-  const [text, encoding] = args.items;
-  return text.t === "str" && !text.legacy && encoding.t === "str" && encoding.v === "latin1" && !encoding.legacy;
-}
-
-function latin1String(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
 }
 
 /** Writes `root` in `protocol` (0–5) exactly as CPython 3.11's `pickle.dumps` would for the same objects. */

@@ -5,9 +5,9 @@
 import type { Socket } from "node:net";
 import { DriverError } from "../errors";
 import { connectError, openSocket } from "../socket";
+import { MAX_KEY_BYTES } from "./settings";
 
-/** Longest key memcached stores, and longest binary key: base64 tokens share the 250-character limit. */
-export const MAX_KEY_BYTES = 250;
+/** Longest binary key: base64 tokens share the 250-character limit of `MAX_KEY_BYTES`. */
 const MAX_BINARY_KEY_BYTES = 186;
 
 /** The key as a meta-command token: plain when it is safe on the text protocol, else base64 with `b`. */

@@ -5,15 +5,15 @@
  */
 import { ABSENT_DIGEST, valueDigest } from "../digest";
 import { DriverError } from "../errors";
-import type { Driver, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
+import type { DriverFactory, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
 import { metaKey, metaSet, throwIfError } from "./connection";
 import { scanKeys, walkPrefix } from "./listing";
 import { MemcachedPool } from "./pool";
-import { memcachedCapabilitiesFor, type MemcachedSecrets, type MemcachedSettings } from "./settings";
+import { memcachedCapabilitiesFor, type MemcachedSettings } from "./settings";
 import { numberOrNull, readStats } from "./stats";
 
 /** A driver over validated settings (`memcachedSettingsSchema`); it connects on first use. */
-export function createMemcachedDriver(settings: MemcachedSettings, secrets: MemcachedSecrets, timeoutMs: number): Driver {
+export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settings, secrets, timeoutMs }) => {
   const pool = new MemcachedPool(settings, secrets, timeoutMs);
   const capabilities = memcachedCapabilitiesFor(settings.maxItemBytes);
   const maxValueBytes = capabilities.maxValueBytes ?? 0;
@@ -177,7 +177,7 @@ export function createMemcachedDriver(settings: MemcachedSettings, secrets: Memc
     return deleted;
   }
 
-  const driver: Driver = {
+  return {
     kind: "memcached",
     capabilities,
 
@@ -252,5 +252,4 @@ export function createMemcachedDriver(settings: MemcachedSettings, secrets: Memc
       pool.close();
     },
   };
-  return driver;
-}
+};

@@ -1,3 +1,2 @@
-/** The memcached kind: what the registry needs to offer and build it. */
+/** The memcached kind's driver factory, for the registry (its settings and capabilities: `settings.ts`, read by `lib/kinds/`). */
 export { createMemcachedDriver } from "./driver";
-export { memcachedCapabilities, memcachedSettingsSchema } from "./settings";

@@ -1,7 +1,9 @@
-/** What a memcached profile holds, the secret it reads, and what memcached can do. */
+/** What a memcached profile holds, the secret it reads, and what memcached can do. Pure: `lib/kinds/` reads it. */
 import { z } from "zod";
 import type { Capabilities } from "../types";
-import { MAX_KEY_BYTES } from "./connection";
+
+/** Longest key memcached stores. */
+export const MAX_KEY_BYTES = 250;
 
 /** Non-secret settings of a memcached profile; the `password` comes from the profile's secrets. */
 export const memcachedSettingsSchema = z.object({
@@ -13,7 +15,7 @@ export const memcachedSettingsSchema = z.object({
   maxItemBytes: z.number().int().positive().default(1024 * 1024),
 });
 
-/** Validated settings (the registry parses them once, filling in the defaults). */
+/** Validated settings (parsed once, by the kind's schema, filling in the defaults). */
 export type MemcachedSettings = z.output<typeof memcachedSettingsSchema>;
 
 /** Secrets the memcached kind reads from the connection profile. */
@@ -49,4 +51,3 @@ export function memcachedCapabilitiesFor(maxItemBytes: number): Capabilities {
   };
 }
 
-export const memcachedCapabilities = memcachedCapabilitiesFor(1024 * 1024);

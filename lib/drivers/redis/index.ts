@@ -1,3 +1,2 @@
-/** The Redis kinds (standalone, Sentinel, Cluster): what the registry needs to offer and build them. */
+/** The Redis kinds' driver factories, for the registry (their settings and capabilities: `settings.ts`, read by `lib/kinds/`). */
 export { createRedisClusterDriver, createRedisDriver, createRedisSentinelDriver } from "./driver";
-export { redisCapabilities, redisClusterSettingsSchema, redisSentinelSettingsSchema, redisSettingsSchema } from "./settings";

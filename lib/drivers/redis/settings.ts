@@ -1,6 +1,6 @@
 /**
  * What a Redis profile holds (standalone, Sentinel, Cluster), the secrets it reads, and what the Redis kinds
- * can do. Validated once, by the registry, before a driver is built.
+ * can do. Validated once, by the kind's schema (`lib/kinds/`), before a driver is built. Pure.
  */
 import { z } from "zod";
 import type { Capabilities } from "../types";

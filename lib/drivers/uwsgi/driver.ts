@@ -10,7 +10,7 @@
  */
 import { ABSENT_DIGEST, valueDigest } from "../digest";
 import { DriverError } from "../errors";
-import type { Driver, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
+import type { DriverFactory, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
 import { scanKeys, walkPrefix } from "./listing";
 import { cacheCommand as rawCacheCommand, fetchStats } from "./protocol";
 import {
@@ -25,11 +25,8 @@ import {
 import type { UwsgiSettings } from "./settings";
 import { readStats } from "./stats";
 
-/**
- * A driver over validated settings (`uwsgiSettingsSchema`). uWSGI has no authentication, so there are no
- * secrets to read; the parameter keeps the signature every kind shares.
- */
-export function createUwsgiDriver(settings: UwsgiSettings, _secrets: Record<string, string>, timeoutMs: number): Driver {
+/** A driver over validated settings (`uwsgiSettingsSchema`); uWSGI has no authentication, so no secrets are read. */
+export const createUwsgiDriver: DriverFactory<UwsgiSettings> = ({ settings, timeoutMs }) => {
   const server = new UwsgiServer(settings, timeoutMs);
 
   function checkValue(value: Buffer, cache: CacheGeometry): void {
@@ -198,4 +195,4 @@ export function createUwsgiDriver(settings: UwsgiSettings, _secrets: Record<stri
       // Every uWSGI request is its own connection, closed by the server: nothing stays open.
     },
   };
-}
+};

@@ -1,3 +1,2 @@
-/** The uWSGI kind: what the registry needs to offer and build it. */
+/** The uWSGI kind's driver factory, for the registry (its settings and capabilities: `settings.ts`, read by `lib/kinds/`). */
 export { createUwsgiDriver } from "./driver";
-export { uwsgiCapabilities, uwsgiSettingsSchema } from "./settings";

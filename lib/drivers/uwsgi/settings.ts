@@ -21,7 +21,7 @@ export const uwsgiSettingsSchema = z.object({
     .optional(),
 });
 
-/** Validated settings (the registry parses them once, filling in the defaults). */
+/** Validated settings (parsed once, by the kind's schema, filling in the defaults). */
 export type UwsgiSettings = z.output<typeof uwsgiSettingsSchema>;
 
 export const UWSGI_COUNTER_NOTICE =

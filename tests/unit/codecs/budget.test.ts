@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { analyze, analysisLabel, Budget, CodecError, DETECT_BUDGET, detectLabel, formatLabel, TooLargeError } from "@/lib/codecs";
 import { decompress, MAX_DECOMPRESSED, type CompressionAlgorithm } from "@/lib/codecs/compression";
 import { decodeJson } from "@/lib/codecs/json";
-import { decodeMsgpack } from "@/lib/codecs/msgpack";
+import { decodeMsgpack } from "@/lib/codecs/msgpack/decode";
 import { decodePickle, DEFAULT_PICKLE_LIMITS } from "@/lib/codecs/pickle/decode";
 import { gzipBomb, lz4Bomb, memoBombPickle, nestedZlibBomb, xzBomb, zstdBomb } from "@/tests/support/bombs";
 import { loadVectors } from "./vectors";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze, CodecError } from "@/lib/codecs";
-import { decodeMsgpack } from "@/lib/codecs/msgpack";
+import { decodeMsgpack } from "@/lib/codecs/msgpack/decode";
 import { decodePickle } from "@/lib/codecs/pickle/decode";
 import { loadVectors } from "./vectors";
 

@@ -4,7 +4,6 @@ import { KeyBrowser } from "@/components/browser/key-browser";
 import { requirePageUser } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadConnection } from "@/lib/connections/load";
-import { driverCapabilities } from "@/lib/drivers/registry";
 
 export const metadata: Metadata = { title: "Keys" };
 
@@ -14,10 +13,12 @@ export default async function ConnectionKeysPage({ params }: { params: Promise<{
   const connection = await loadConnection(id);
   if (!connection) notFound();
   const { profile } = connection;
+  // The pooled driver's own capabilities: limits that follow the profile (memcached's item size) or the
+  // server (uWSGI's cache geometry, once read) are this connection's, not the kind's defaults.
   return (
     <KeyBrowser
       profile={profile}
-      capabilities={driverCapabilities(profile.kind)}
+      capabilities={connection.driver().capabilities}
       canWrite={can(user, "keys.write", profile)}
     />
   );

@@ -1,14 +1,8 @@
 /**
- * What the connection form and the server agree on, without importing any driver: secret labels,
- * environments and value formats (the kinds themselves
- * are described in `lib/kinds/`). Pure, so client components import it too.
+ * The choices a connection profile offers whatever its kind: the environment it belongs to (and that
+ * environment's colour) and the value format it prefers. Everything that differs per backend kind is in that
+ * kind's descriptor (`lib/kinds/`). Pure, so client components import it too.
  */
-export const SECRET_LABELS: Record<string, string> = {
-  password: "Password",
-  sentinelPassword: "Sentinel password",
-  tlsKey: "TLS client key (PEM)",
-};
-
 export const ENVIRONMENT_NAMES = ["development", "staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
@@ -20,3 +14,4 @@ export const ENVIRONMENT_COLORS: Record<EnvironmentName, string> = {
 };
 
 export const VALUE_FORMATS = ["auto", "pickle", "json", "msgpack", "repr", "counter", "int64", "text", "binary"] as const;
+export type PreferredFormat = (typeof VALUE_FORMATS)[number];
