@@ -38,3 +38,17 @@ export function utf8OrUndefined(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** Whether `segment` equals `key[start, end)`. */
+export function sameBytes(segment: Uint8Array, key: Uint8Array, start: number, end: number): boolean {
+  if (segment.length !== end - start) return false;
+  for (let i = 0; i < segment.length; i++) if (segment[i] !== key[start + i]) return false;
+  return true;
+}
+
+/** The Map key of `key[start, end)`: one char per byte, read in place from a Buffer. */
+export function segmentId(key: Uint8Array, start: number, end: number): string {
+  if (end - start <= 0) return "";
+  if (typeof Buffer !== "undefined" && Buffer.isBuffer(key)) return key.toString("latin1", start, end);
+  return byteKey(key.subarray(start, end));
+}

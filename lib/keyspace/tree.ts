@@ -1,5 +1,5 @@
 import { keyText } from "../wire/keys";
-import { asBytes, byteKey, indexOf } from "./bytes";
+import { asBytes, byteKey, indexOf, sameBytes, segmentId } from "./bytes";
 import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
 
 /**
@@ -123,19 +123,6 @@ function bumpNode(n: NamespaceNode, version: number, size: number | undefined, b
     n.bytes += size;
     n.sized++;
   }
-}
-
-function sameBytes(segment: Uint8Array, key: Uint8Array, start: number, end: number): boolean {
-  if (segment.length !== end - start) return false;
-  for (let i = 0; i < segment.length; i++) if (segment[i] !== key[start + i]) return false;
-  return true;
-}
-
-/** The Map key of `key[start, end)`: one char per byte, read in place from a Buffer. */
-function segmentId(key: Uint8Array, start: number, end: number): string {
-  if (end - start <= 0) return "";
-  if (typeof Buffer !== "undefined" && Buffer.isBuffer(key)) return key.toString("latin1", start, end);
-  return byteKey(key.subarray(start, end));
 }
 
 export class NamespaceTree {
