@@ -39,6 +39,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
   const [keyDelimiter, setKeyDelimiter] = useState(profile?.keyDelimiter ?? ":");
   const [defaultFormat, setDefaultFormat] = useState(profile?.defaultFormat ?? "auto");
   const [overrides, setOverrides] = useState(profile?.formatOverrides ?? []);
+  const [consoleAllow, setConsoleAllow] = useState((profile?.consoleAllow ?? []).join(", "));
   const [secrets, setSecrets] = useState<Record<string, string | undefined>>({});
   const [paste, setPaste] = useState(prefill ?? "");
   const [pasteMessage, setPasteMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -76,6 +77,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
     defaultFormat: defaultFormat as (typeof VALUE_FORMATS)[number],
     formatOverrides: overrides.filter((o) => o.prefix.trim()).map((o) => ({ prefix: o.prefix, format: o.format as (typeof VALUE_FORMATS)[number] })),
     timeoutMs: Number(timeoutMs) || 0,
+    consoleAllow: consoleAllow.split(/[,\n]/).map((s) => s.trim()).filter(Boolean),
   });
 
   const runTest = async () => {
@@ -244,6 +246,17 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
           <Field label="Timeout (ms)" name="timeoutMs" inputMode="numeric" value={timeoutMs} onChange={(e) => setTimeoutMs(e.target.value)} error={errors.timeoutMs?.[0]} />
         </div>
         <Check label="Read-only" checked={readOnly} onChange={setReadOnly} hint="Nobody can change keys through Cacheboard on this connection." />
+        {kindOf(kind).console.dialect === "redis" && (
+          <Field
+            label="Console: deny-listed commands opened to admins"
+            name="consoleAllow"
+            value={consoleAllow}
+            onChange={(e) => setConsoleAllow(e.target.value)}
+            placeholder="e.g. FLUSHDB, CONFIG SET"
+            hint="Comma-separated. FLUSHALL, FLUSHDB, CONFIG SET, KEYS on a big keyspace and the rest of the deny list stay closed unless named here."
+            error={errors.consoleAllow?.[0]}
+          />
+        )}
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Key delimiter" name="keyDelimiter" value={keyDelimiter} onChange={(e) => setKeyDelimiter(e.target.value)} hint="Splits keys into the namespace tree." error={errors.keyDelimiter?.[0]} />
           <SelectField label="Default value format" value={defaultFormat} onChange={(e) => setDefaultFormat(e.target.value)}>

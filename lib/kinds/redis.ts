@@ -10,6 +10,7 @@ export const REDIS_COMMON = {
   keySchemes: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,
+  console: { dialect: "redis", placeholder: "GET key — Tab completes, ↑ recalls" },
 } satisfies Partial<KindDescriptor>;
 
 export const redis: KindDescriptor = {

@@ -27,6 +27,7 @@ import type {
 } from "../types";
 import { type Client, RedisConnection } from "./client";
 import { redisCollectionOps } from "./collections";
+import { RedisConsole } from "./console";
 import { each, scanKeys, walkPrefix } from "./keyspace";
 import { KnownTypes } from "./known-types";
 import { describeHeads, readKey } from "./read";
@@ -49,6 +50,7 @@ class RedisDriver implements Driver {
   readonly kind: DriverKind;
   readonly capabilities = redisCapabilities;
   readonly collections: CollectionOps;
+  readonly console: RedisConsole;
 
   private readonly connection: RedisConnection;
   /** Types of keys listed or read lately: a collection's page then needs one round trip, not two. */
@@ -58,6 +60,7 @@ class RedisDriver implements Driver {
   constructor(topology: Topology, secrets: RedisSecrets, timeoutMs: number) {
     this.kind = topology.kind;
     this.connection = new RedisConnection(topology, secrets, timeoutMs);
+    this.console = new RedisConsole(topology, secrets, timeoutMs);
     this.collections = redisCollectionOps(this.connection);
   }
 

@@ -10,6 +10,7 @@
  */
 import { ABSENT_DIGEST, valueDigest } from "../digest";
 import { DriverError } from "../errors";
+import { uwsgiConsole } from "./console";
 import type { Driver, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
 import { scanKeys, walkPrefix } from "./listing";
 import { cacheCommand as rawCacheCommand, fetchStats } from "./protocol";
@@ -187,6 +188,8 @@ export function createUwsgiDriver(settings: UwsgiSettings, _secrets: Record<stri
     },
 
     stats: () => readStats(server),
+
+    console: uwsgiConsole(server),
 
     async flush() {
       for (const cache of await server.caches()) {
