@@ -58,8 +58,3 @@ export interface ConsoleDocsReply {
   ok: true;
   docs: CommandDoc[];
 }
-
-/** Whether a reply (or an element in it) is an error, for the paste that stops at the first one. */
-export function isErrorReply(value: ConsoleValue): boolean {
-  return value.t === "error";
-}

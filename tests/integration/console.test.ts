@@ -9,7 +9,7 @@ import { applyMigrations } from "@/lib/db-migrate";
 import type { ConsoleDocsReply, ConsoleRefusal, ConsoleRunReply, ConsoleValue } from "@/lib/wire/console";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { removeDir, tempDir } from "../support/process";
-import { startRedis, startRedisCluster, type RedisClusterHandle, type RedisServer } from "../support/redis";
+import { startRedis, startRedisCluster, startRedisSentinel, type RedisClusterHandle, type RedisSentinelHandle, type RedisServer } from "../support/redis";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
 import { testRequest } from "../support/next-request";
 
@@ -22,6 +22,7 @@ process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
 const { db } = await import("@/lib/db");
 const { disposeConnection } = await import("@/lib/connections/load");
+const { sealSecrets } = await import("@/lib/secrets");
 type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 const route = await import("@/app/api/c/[id]/console/route");
 const post = route.POST as unknown as Handler;
@@ -267,6 +268,29 @@ describe("command console on real servers", () => {
       expect(bytes((body as ConsoleRunReply).reply)?.toString()).toBe("value-d");
       const keyless = await run(id, "DBSIZE", "viewer");
       expect((keyless.body as ConsoleRunReply).node).toMatch(/^127\.0\.0\.1:\d+$/);
+    });
+  });
+
+  describe("on Redis behind Sentinel", () => {
+    let sentinel: RedisSentinelHandle;
+    let id = "";
+    beforeAll(async () => {
+      sentinel = await startRedisSentinel();
+      const settings = { masterName: sentinel.masterName, sentinels: sentinel.sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })) };
+      const secret = sealSecrets({ password: sentinel.password, sentinelPassword: sentinel.sentinelPassword });
+      id = (await db().connectionProfile.create({ data: { name: "sentinel", kind: "redis-sentinel", settings: JSON.stringify(settings), secret } })).id;
+    }, 60_000);
+    afterAll(async () => {
+      await disposeConnection(id).catch(() => undefined);
+      await sentinel?.stop();
+    });
+
+    it("runs on the primary the sentinels name, authenticated with the profile's secrets", async () => {
+      expect(await reply(id, "SET via-sentinel yes", "editor")).toEqual({ t: "simple", text: "OK" });
+      const raw = sentinel.primary.raw();
+      expect(await raw.get("via-sentinel")).toBe("yes");
+      const role = await reply(id, "ROLE", "admin");
+      expect(role.t === "array" && bytes(role.items[0])?.toString()).toBe("master");
     });
   });
 });
