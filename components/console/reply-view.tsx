@@ -81,7 +81,9 @@ export function ReplyView({ value }: { value: ConsoleValue }) {
         <div>
           {value.entries.map(([k, v], i) => (
             <div key={i} className="flex gap-1.5">
-              <span className="shrink-0 text-slate-400 select-none">{i + 1}#</span>
+              <span className="shrink-0 text-right text-slate-400 select-none" style={{ minWidth: `${String(value.total).length + 1}ch` }}>
+                {i + 1}#
+              </span>
               <ReplyView value={k} />
               <span className="shrink-0 text-slate-400">=&gt;</span>
               <div className="min-w-0">
@@ -103,7 +105,9 @@ export function ReplyView({ value }: { value: ConsoleValue }) {
           {value.t !== "array" && <span className="text-xs text-slate-400">({value.t})</span>}
           {value.items.map((item, i) => (
             <div key={i} className="flex gap-1.5">
-              <span className="shrink-0 text-slate-400 select-none">{value.t === "set" ? "~" : `${i + 1})`}</span>
+              <span className="shrink-0 text-right text-slate-400 select-none" style={{ minWidth: `${String(value.total).length + 1}ch` }}>
+                {value.t === "set" ? "~" : `${i + 1})`}
+              </span>
               <div className="min-w-0">
                 <ReplyView value={item} />
               </div>

@@ -2,10 +2,12 @@
  * The command console in Chromium: an admin opens it from the connection's tabs, runs commands (a binary value
  * shown escaped and in hex, a cut reply, KEYS refused with SCAN offered), completes a command name with Tab,
  * sees the syntax hint, recalls a line with the arrow key, runs a pasted block that stops at its first error;
- * a viewer's write is refused. Screenshots at 390, 1280 and 1920 px, light and dark.
+ * a viewer's write is refused; a production write asks for its command name typed; memcached speaks its own
+ * commands. Screenshots at 390, 1280 and 1920 px, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
+import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
@@ -16,7 +18,10 @@ const viewer = { email: "viewer@example.test", password: "another horse battery"
 describe("command console", () => {
   let app: RunningApp;
   let redis: RedisServer;
+  let memcached: MemcachedCluster;
   let id = "";
+  let productionId = "";
+  let memcachedId = "";
   const browsers: Browser[] = [];
   const open = async (options?: Parameters<typeof openBrowser>[0]) => {
     const browser = await openBrowser(options);
@@ -25,10 +30,14 @@ describe("command console", () => {
   };
 
   beforeAll(async () => {
-    [app, redis] = await Promise.all([startApp(), startRedis()]);
+    [app, redis, memcached] = await Promise.all([startApp(), startRedis(), startMemcached(1)]);
     await app.db.user.create({ data: { email: admin.email, name: "Ada", role: "admin", passwordHash: await hashPassword(admin.password) } });
     await app.db.user.create({ data: { email: viewer.email, name: "Vic", role: "viewer", passwordHash: await hashPassword(viewer.password) } });
     id = (await app.db.connectionProfile.create({ data: { name: "sessions", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }) } })).id;
+    productionId = (
+      await app.db.connectionProfile.create({ data: { name: "sessions-prod", kind: "redis", environment: "production", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port, db: 2 }) } })
+    ).id;
+    memcachedId = (await app.db.connectionProfile.create({ data: { name: "django memcached", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }) } })).id;
     const raw = redis.raw();
     await raw.rpush("queue", ...Array.from({ length: 1500 }, (_, i) => `job-${i}`));
     const pipeline = raw.pipeline();
@@ -37,7 +46,7 @@ describe("command console", () => {
   });
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
-    await redis?.stop();
+    await Promise.all([redis?.stop(), memcached?.stop()]);
     await app?.stop();
   });
 
@@ -125,6 +134,45 @@ describe("command console", () => {
     expect(await redis.raw().exists("queue")).toBe(1);
     await input.fill("ZADD");
     await screenshot(page, "console-viewer-dark-1280");
+  });
+
+  it("asks for the command name typed before a write on production", async () => {
+    const page = await open();
+    await signInAs(page, app.url, admin.email, admin.password);
+    await page.goto(`${app.url}/c/${productionId}/console`);
+    const input = page.getByTestId("console-input");
+    await input.fill("SET release 42");
+    await input.press("Enter");
+    const run = page.getByRole("button", { name: "Run on production" });
+    await run.waitFor();
+    expect(await run.isDisabled()).toBe(true);
+    expect(await redis.raw().exists("release")).toBe(0);
+    await page.getByLabel("Confirmation").fill("SET");
+    await screenshot(page, "console-production-confirm");
+    await run.click();
+    await page.getByTestId("console-reply").getByText("OK").waitFor();
+    const raw = redis.raw();
+    await raw.select(2);
+    expect(await raw.get("release")).toBe("42");
+  });
+
+  it("speaks memcached on a memcached connection", async () => {
+    const page = await open();
+    await signInAs(page, app.url, admin.email, admin.password);
+    await page.goto(`${app.url}/c/${memcachedId}/console`);
+    const input = page.getByTestId("console-input");
+    for (const line of ['ms "sess\x00ion" "v\x01" T0 F2', 'get "sess\x00ion"', "mg missing v", "stats settings"]) {
+      await input.fill(line);
+      await input.press("Enter");
+      await page.getByTestId("console-entry").last().getByTestId("console-reply").waitFor();
+    }
+    const entries = page.getByTestId("console-entry");
+    expect(await entries.nth(1).getByTestId("reply-hex").textContent()).toBe("hex 76 01");
+    expect(await entries.nth(2).textContent()).toContain("EN");
+    expect(await entries.nth(3).textContent()).toContain("maxbytes");
+    await input.fill("mg ");
+    await page.getByTestId("console-hint").getByText("key [flag ...]").waitFor();
+    await screenshot(page, "console-memcached");
   });
 
   it("looks right at 390, 1280 and 1920 px, light and dark", async () => {

@@ -136,7 +136,8 @@ function classify(info: CommandInfo): CommandClass {
   if (flags.has("write")) return categories.has("@dangerous") || flags.has("admin") ? "admin" : "write";
   if (PLAIN_READS.has(name)) return "read";
   if (INSPECT.has(name)) return "inspect";
-  if (flags.has("pubsub") || categories.has("@scripting") && !flags.has("readonly")) return "admin";
+  // A script, read-only or not, can hold the server for as long as it runs.
+  if (flags.has("pubsub") || categories.has("@scripting")) return "admin";
   if (flags.has("admin") || categories.has("@admin") || categories.has("@dangerous")) return "admin";
   if (flags.has("may_replicate")) return "write";
   return "read";
