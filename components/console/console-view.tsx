@@ -115,7 +115,10 @@ export function ConsoleView({ connectionId, placeholder, initialHistory, note }:
                 </div>
               </div>
             ) : (
-              <div data-testid="console-refusal" className="font-sans text-sm text-red-700 dark:text-red-400">
+              <div
+                data-testid="console-refusal"
+                className={`font-sans text-sm ${entry.result.code === "CONFIRMATION_REQUIRED" ? "text-amber-800 dark:text-amber-300" : "text-red-700 dark:text-red-400"}`}
+              >
                 <span className="font-mono text-xs">({entry.result.code})</span> {entry.result.message}
                 {entry.result.suggestion && (
                   <div className="mt-1">

@@ -149,11 +149,29 @@ describe("command console", () => {
     expect(await redis.raw().exists("release")).toBe(0);
     await page.getByLabel("Confirmation").fill("SET");
     await screenshot(page, "console-production-confirm");
+    expect(await page.getByTestId("console-refusal").textContent()).toContain('type "SET" to run this write');
     await run.click();
     await page.getByTestId("console-reply").getByText("OK").waitFor();
     const raw = redis.raw();
     await raw.select(2);
     expect(await raw.get("release")).toBe("42");
+
+    // The write is in the audit log with its arguments; the profile form is where an admin opens the deny list.
+    await page.goto(`${app.url}/audit`);
+    const newest = page.locator("li[data-testid^=audit-entry-]").first();
+    await newest.locator("summary").click();
+    await newest.getByText("SET release 42").waitFor();
+    expect(await newest.locator("summary").textContent()).toContain("console.run");
+    await screenshot(page, "console-audit");
+    await page.goto(`${app.url}/connections/${productionId}/edit`);
+    const allow = page.getByLabel("Console: deny-listed commands opened to admins");
+    await allow.fill("FLUSHDB, config set");
+    await allow.scrollIntoViewIfNeeded();
+    await screenshot(page, "console-connection-form");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith("/edit"));
+    const stored = await app.db.connectionProfile.findUniqueOrThrow({ where: { id: productionId } });
+    expect(JSON.parse(stored.consoleAllow)).toEqual(["FLUSHDB", "CONFIG SET"]);
   });
 
   it("speaks memcached on a memcached connection", async () => {
@@ -193,5 +211,5 @@ describe("command console", () => {
         await browser.close();
       }
     }
-  });
+  }, 600_000);
 });

@@ -27,7 +27,12 @@ interface Credentials {
   db: number;
 }
 
-const text = (value: ConsoleValue): string => (value.t === "blob" ? Buffer.from(value.b64, "base64").toString("utf8") : value.t === "simple" || value.t === "int" ? ("text" in value ? value.text : value.value) : "");
+function text(value: ConsoleValue): string {
+  if (value.t === "blob") return Buffer.from(value.b64, "base64").toString("utf8");
+  if (value.t === "simple") return value.text;
+  if (value.t === "int") return value.value;
+  return "";
+}
 const SMALL: ReplyLimits = { elements: 100_000, bytes: 16 * 1024 * 1024 };
 
 /** One open connection: commands go out, replies come back in order. */
