@@ -20,3 +20,8 @@ export function keysConfirmation(keys: Uint8Array[]): string {
 export function namespaceConfirmation(prefix: Uint8Array): string {
   return keyText(prefix).text;
 }
+
+/** A console write on production: the command's name, as the console names it (`SET`, `CONFIG SET`). */
+export function consoleConfirmation(commandName: string): string {
+  return commandName.toUpperCase();
+}

@@ -1,6 +1,7 @@
 import type { Dispatch } from "react";
 import type { ProfileDraft, ProfileDraftAction } from "@/lib/connections/form-draft";
 import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, VALUE_FORMATS, type EnvironmentName, type PreferredFormat } from "@/lib/connections/profile-options";
+import { kindOf } from "@/lib/kinds";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { Check, Section } from "./form-parts";
@@ -62,6 +63,17 @@ export function BehaviourSection({
         onChange={(value) => dispatch({ type: "field", field: "readOnly", value })}
         hint="Nobody can change keys through Cacheboard on this connection."
       />
+      {kindOf(draft.kind).console.dialect === "redis" && (
+        <Field
+          label="Console: deny-listed commands opened to admins"
+          name="consoleAllow"
+          value={draft.consoleAllow}
+          onChange={(e) => dispatch({ type: "field", field: "consoleAllow", value: e.target.value })}
+          placeholder="e.g. FLUSHDB, CONFIG SET"
+          hint="Comma-separated. FLUSHALL, FLUSHDB, CONFIG SET, KEYS on a big keyspace and the rest of the deny list stay closed unless named here."
+          error={errors.consoleAllow?.[0]}
+        />
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
         <Field
           label="Key delimiter"

@@ -20,6 +20,14 @@ export const PERMISSIONS = {
   "analysis.read": "viewer",
   /** Run a keyspace analysis (a read-only pass over the whole keyspace) and delete reports. */
   "analysis.run": "editor",
+  /** The command console: read-only commands (by the command's own flags). */
+  "console.read": "viewer",
+  /** The command console: commands that write keys. */
+  "console.write": "editor",
+  /** The command console: server state that changes nothing (CONFIG GET, CLIENT LIST, SLOWLOG GET…). */
+  "console.inspect": "admin",
+  /** The command console: every other command (the deny list stays closed unless the profile opens it). */
+  "console.admin": "admin",
   /** The connection list, its health and statistics. */
   "connections.read": "viewer",
   /** Add, change, test and remove connections. */
@@ -34,7 +42,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Permissions that change a cache: refused on a read-only connection, whoever asks. */
-const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo"]);
+const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo", "console.write", "console.admin"]);
 
 export function roleFor(permission: Permission): Role {
   return PERMISSIONS[permission];

@@ -27,10 +27,12 @@ export interface ProfileDraft {
   keyDelimiter: string;
   defaultFormat: PreferredFormat;
   formatOverrides: { prefix: string; format: PreferredFormat }[];
+  /** Deny-listed console commands this profile opens to admins, as typed (comma- or line-separated). */
+  consoleAllow: string;
 }
 
 /** The fields an input sets whole. */
-type ProfileField = "name" | "environment" | "color" | "readOnly" | "timeoutMs" | "keyDelimiter" | "defaultFormat";
+type ProfileField = "name" | "environment" | "color" | "readOnly" | "timeoutMs" | "keyDelimiter" | "defaultFormat" | "consoleAllow";
 
 export type ProfileDraftAction =
   | { [K in ProfileField]: { type: "field"; field: K; value: ProfileDraft[K] } }[ProfileField]
@@ -66,6 +68,7 @@ export function initialProfileDraft(profile: EditableProfile | undefined, pasted
     keyDelimiter: profile?.keyDelimiter ?? ":",
     defaultFormat: (profile?.defaultFormat as PreferredFormat | undefined) ?? "auto",
     formatOverrides: (profile?.formatOverrides ?? []).map((o) => ({ prefix: o.prefix, format: o.format as PreferredFormat })),
+    consoleAllow: (profile?.consoleAllow ?? []).join(", "),
   };
 }
 
@@ -115,5 +118,9 @@ export function profileFromDraft(draft: ProfileDraft) {
     defaultFormat: draft.defaultFormat,
     formatOverrides: draft.formatOverrides.filter((o) => o.prefix.trim()),
     timeoutMs: Number(draft.timeoutMs) || 0,
+    consoleAllow: draft.consoleAllow
+      .split(/[,\n]/)
+      .map((command) => command.trim())
+      .filter(Boolean),
   };
 }

@@ -23,6 +23,8 @@ export interface PublicProfile {
   formatOverrides: { prefix: string; format: string }[];
   timeoutMs: number;
   managed: boolean;
+  /** Deny-listed console commands this connection opens to admins. */
+  consoleAllow: string[];
 }
 
 export interface LoadedConnection {
@@ -48,6 +50,7 @@ export function toPublicProfile(row: ConnectionProfile): PublicProfile {
     formatOverrides: JSON.parse(row.formatOverrides) as { prefix: string; format: string }[],
     timeoutMs: row.timeoutMs,
     managed: row.managed,
+    consoleAllow: JSON.parse(row.consoleAllow) as string[],
   };
 }
 

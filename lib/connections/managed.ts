@@ -91,7 +91,8 @@ export async function applyManagedConnections(env: Environment = process.env): P
       row.keyDelimiter === fields.keyDelimiter &&
       row.defaultFormat === fields.defaultFormat &&
       row.formatOverrides === JSON.stringify(fields.formatOverrides) &&
-      row.timeoutMs === fields.timeoutMs;
+      row.timeoutMs === fields.timeoutMs &&
+      row.consoleAllow === JSON.stringify(fields.consoleAllow ?? []);
     if (same) {
       result.unchanged.push(fields.name);
       continue;

@@ -32,6 +32,10 @@ export const profileFields = z
       .array(z.object({ prefix: z.string().min(1).max(500), format: z.enum(VALUE_FORMATS) }))
       .max(200)
       .default([]),
+    consoleAllow: z
+      .array(z.string().trim().min(1).max(40).transform((name) => name.toUpperCase().replace(/\s+/g, " ")))
+      .max(50)
+      .optional(),
     timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(DEFAULT_TIMEOUT_MS),
   })
   .superRefine((value, ctx) => {

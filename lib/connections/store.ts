@@ -61,6 +61,7 @@ function columns(fields: ProfileFields, secrets: Record<string, string>) {
     defaultFormat: fields.defaultFormat,
     formatOverrides: JSON.stringify(fields.formatOverrides),
     timeoutMs: fields.timeoutMs,
+    consoleAllow: JSON.stringify(fields.consoleAllow ?? []),
   };
 }
 
@@ -78,7 +79,7 @@ export async function updateProfile(row: ConnectionProfile, fields: ProfileField
 
 export async function deleteProfile(id: string): Promise<void> {
   // Its analysis reports go with it (no foreign key: the two rows are deleted together here).
-  await db().$transaction([db().analysisReport.deleteMany({ where: { connectionId: id } }), db().connectionProfile.delete({ where: { id } })]);
+  await db().$transaction([db().analysisReport.deleteMany({ where: { connectionId: id } }), db().consoleHistory.deleteMany({ where: { connectionId: id } }), db().connectionProfile.delete({ where: { id } })]);
   stopSampler(id);
   await disposeConnection(id);
 }

@@ -6,6 +6,8 @@
  * Keys and values are bytes (`Buffer`) end to end: a driver never decodes, trims or normalises them.
  */
 
+import type { ConsoleValue, ReplyLimits } from "../wire/console";
+
 export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
 
 export type KeyType = "string" | "hash" | "list" | "set" | "zset" | "stream" | "unknown";
@@ -302,6 +304,20 @@ export interface CollectionOps {
   ): Promise<void>;
 }
 
+export interface ConsoleRunOptions {
+  /** The key whose server should answer (cluster slot, memcached pool member); none: any one server. */
+  routeKey?: Buffer | null;
+  limits: ReplyLimits;
+  /** After the reply, keep reading push messages this long (SUBSCRIBE, MONITOR), then close. */
+  collectMs?: number;
+}
+
+/** The command console's raw access, in the backend's own protocol (see lib/server/console). */
+export interface ConsoleRunner {
+  /** Runs one command given as its words; the reply is typed and cut to the limits. `node`: who answered. */
+  run(args: Buffer[], options: ConsoleRunOptions): Promise<{ reply: ConsoleValue; node: string | null }>;
+}
+
 /** Hears keys appear and disappear on the server (`Driver.watchKeyspace`). */
 export interface KeyspaceListener {
   onChange(change: "added" | "removed", key: Buffer): void;
@@ -372,6 +388,9 @@ export interface Driver {
    * `live: false` with the reason where the server is not set up to.
    */
   watchKeyspace?(listener: KeyspaceListener): Promise<KeyspaceWatch>;
+
+  /** Raw commands for the console, where the backend has a command language of its own. */
+  readonly console?: ConsoleRunner;
 
   /** Closes connections. Safe to call more than once. */
   dispose(): Promise<void>;

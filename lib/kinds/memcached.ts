@@ -20,4 +20,5 @@ export const memcached: KindDescriptor<MemcachedSettings> = {
   keySchemes: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,
+  console: { dialect: "memcached", placeholder: "get key — or mg key v t f, stats slabs, version" },
 };

@@ -12,6 +12,7 @@ export const REDIS_COMMON = {
   firstLevelScheme: null,
   stats: REDIS_STATS,
   capabilities: () => redisCapabilities,
+  console: { dialect: "redis", placeholder: "GET key — Tab completes, ↑ recalls" },
 } satisfies Partial<KindDescriptor>;
 
 export const redis: KindDescriptor<RedisSettings> = {

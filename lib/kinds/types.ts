@@ -52,6 +52,8 @@ export interface KindDescriptor<S extends Settings = Settings> {
   keySchemes: boolean;
   /** What the first level of the namespace tree is, when the backend gives it a meaning (uWSGI: one cache each). */
   firstLevelScheme: string | null;
+  /** The command console: which command language it speaks (lib/server/console) and what its prompt suggests. */
+  console: { dialect: "redis" | "memcached" | "uwsgi"; placeholder: string };
   /** Names of the figures on the statistics pages. */
   stats: {
     ops: string;

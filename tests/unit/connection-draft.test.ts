@@ -18,6 +18,7 @@ const stored = {
   defaultFormat: "pickle",
   formatOverrides: [{ prefix: "views:", format: "json" }],
   timeoutMs: 1500,
+  consoleAllow: ["FLUSHDB"],
 };
 
 function run(draft: ProfileDraft, ...actions: ProfileDraftAction[]): ProfileDraft {
@@ -42,6 +43,7 @@ describe("the connection form's draft", () => {
       defaultFormat: "pickle",
       formatOverrides: [{ prefix: "views:", format: "json" }],
       timeoutMs: 1500,
+      consoleAllow: ["FLUSHDB"],
     });
   });
 

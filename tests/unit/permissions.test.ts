@@ -5,8 +5,8 @@ import { ROLES } from "@/lib/auth/roles";
 describe("permissions", () => {
   it("map onto today's roles: viewers read, editors also change keys, admins also manage", () => {
     const granted = (role: string) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can({ role }, p)).sort();
-    expect(granted("viewer")).toEqual(["account.manage", "analysis.read", "audit.read", "connections.read", "keys.read", "session.read"]);
-    expect(granted("editor")).toEqual([...granted("viewer"), "analysis.run", "audit.undo", "keys.write", "namespaces.write"].sort());
+    expect(granted("viewer")).toEqual(["account.manage", "analysis.read", "audit.read", "connections.read", "console.read", "keys.read", "session.read"]);
+    expect(granted("editor")).toEqual([...granted("viewer"), "analysis.run", "audit.undo", "console.write", "keys.write", "namespaces.write"].sort());
     expect(granted("admin")).toEqual((Object.keys(PERMISSIONS) as Permission[]).sort());
     expect(granted("nobody")).toEqual([]);
     for (const permission of Object.keys(PERMISSIONS) as Permission[]) expect(ROLES).toContain(roleFor(permission));
@@ -18,6 +18,8 @@ describe("permissions", () => {
       expect(can({ role }, "keys.write", readOnly)).toBe(false);
       expect(can({ role }, "namespaces.write", readOnly)).toBe(false);
       expect(can({ role }, "keys.read", readOnly)).toBe(true);
+      expect(can({ role }, "console.write", readOnly)).toBe(false);
+      expect(can({ role }, "console.admin", readOnly)).toBe(false);
     }
     expect(can({ role: "editor" }, "keys.write", { readOnly: false })).toBe(true);
     expect(changesCache("keys.write")).toBe(true);

@@ -7,6 +7,7 @@ import { ABSENT_DIGEST, valueDigest } from "../digest";
 import { DriverError } from "../errors";
 import type { DriverFactory, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
 import { metaKey, metaSet, throwIfError } from "./connection";
+import { memcachedConsole } from "./console";
 import { scanKeys, walkPrefix } from "./listing";
 import { MemcachedPool } from "./pool";
 import { memcachedCapabilitiesFor, type MemcachedSettings } from "./settings";
@@ -226,6 +227,8 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
     },
 
     stats: () => readStats(pool),
+
+    console: memcachedConsole(pool),
 
     async dump(key) {
       const reply = await pool.command(pool.connectionFor(key), `mg ${metaKey(key)} v t f\r\n`);

@@ -17,7 +17,7 @@ import type { RedisSecrets, TlsSettings, Topology } from "./settings";
 export type Client = Redis | Cluster;
 type BufferCommand = (...args: (string | Buffer | number)[]) => Promise<Reply>;
 
-function tlsOptions(tls: TlsSettings | undefined, secrets: RedisSecrets, host?: string): TlsOptions | undefined {
+export function tlsOptions(tls: TlsSettings | undefined, secrets: RedisSecrets, host?: string): TlsOptions | undefined {
   if (!tls?.enabled) return undefined;
   return {
     ca: tls.ca,

@@ -28,6 +28,7 @@ import type {
 } from "../types";
 import { type Client, RedisConnection } from "./client";
 import { redisCollectionOps } from "./collections";
+import { RedisConsole } from "./console";
 import { each, scanKeys, walkPrefix } from "./keyspace";
 import { watchKeyspace } from "./keyspace-events";
 import { KnownTypes } from "./known-types";
@@ -50,6 +51,7 @@ const DELETE_CHUNK = 1000;
 /** The three Redis kinds share one driver; the topology says which deployment it talks to. */
 function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: number): Driver {
   const connection = new RedisConnection(topology, secrets, timeoutMs);
+  const console = new RedisConsole(topology, secrets, timeoutMs);
   /** Types of keys listed or read lately: a collection's page then needs one round trip, not two. */
   const knownTypes = new KnownTypes();
   let version: string | null = null;
@@ -247,6 +249,8 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
         await Promise.all(connection.primaries(client).map((node) => connection.call(node, "FLUSHDB")));
       });
     },
+
+    console,
 
     async watchKeyspace(listener: KeyspaceListener): Promise<KeyspaceWatch> {
       const watch = await watchKeyspace(connection, listener);

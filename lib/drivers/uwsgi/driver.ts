@@ -10,6 +10,7 @@
  */
 import { ABSENT_DIGEST, valueDigest } from "../digest";
 import { DriverError } from "../errors";
+import { uwsgiConsole } from "./console";
 import type { DriverFactory, KeyMeta, PingResult, ReadRequest, StringRead, WriteOptions } from "../types";
 import { scanKeys, walkPrefix } from "./listing";
 import { cacheCommand as rawCacheCommand, fetchStats } from "./protocol";
@@ -184,6 +185,8 @@ export const createUwsgiDriver: DriverFactory<UwsgiSettings> = ({ settings, time
     },
 
     stats: () => readStats(server),
+
+    console: uwsgiConsole(server),
 
     async flush() {
       for (const cache of await server.caches()) {
