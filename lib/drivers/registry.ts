@@ -11,9 +11,12 @@ import {
   createRedisDriver,
   createRedisSentinelDriver,
   redisCapabilities,
+  redisClusterCapabilities,
   redisClusterSettingsSchema,
+  redisSentinelCapabilities,
   redisSentinelSettingsSchema,
   redisSettingsSchema,
+  redisWithDatabase,
 } from "./redis";
 import type { Capabilities, Driver, DriverKind } from "./types";
 import { createUwsgiDriver, uwsgiCapabilities, uwsgiSettingsSchema } from "./uwsgi";
@@ -26,12 +29,16 @@ interface DriverConfig {
   secrets: Record<string, string>;
   /** Deadline of every call, connecting included. */
   timeoutMs?: number;
+  /** Another database than the settings name (`capabilities.databases`). */
+  database?: number;
 }
 
 interface DriverEntry<Schema extends z.ZodType> {
   settings: Schema;
   capabilities: Capabilities;
   create(settings: z.output<Schema>, secrets: Record<string, string>, timeoutMs: number): Driver;
+  /** The settings with another database chosen (kinds whose capabilities have `databases`). */
+  withDatabase?(settings: z.output<Schema>, database: number): z.output<Schema>;
 }
 
 function entry<Schema extends z.ZodType>(definition: DriverEntry<Schema>): DriverEntry<Schema> {
@@ -39,15 +46,16 @@ function entry<Schema extends z.ZodType>(definition: DriverEntry<Schema>): Drive
 }
 
 const entries = {
-  redis: entry({ settings: redisSettingsSchema, capabilities: redisCapabilities, create: createRedisDriver }),
+  redis: entry({ settings: redisSettingsSchema, capabilities: redisCapabilities, create: createRedisDriver, withDatabase: redisWithDatabase }),
   "redis-sentinel": entry({
     settings: redisSentinelSettingsSchema,
-    capabilities: redisCapabilities,
+    capabilities: redisSentinelCapabilities,
     create: createRedisSentinelDriver,
+    withDatabase: (settings, db) => ({ ...settings, db }),
   }),
   "redis-cluster": entry({
     settings: redisClusterSettingsSchema,
-    capabilities: redisCapabilities,
+    capabilities: redisClusterCapabilities,
     create: createRedisClusterDriver,
   }),
   memcached: entry({ settings: memcachedSettingsSchema, capabilities: memcachedCapabilities, create: createMemcachedDriver }),
@@ -82,5 +90,12 @@ export function createDriver(config: DriverConfig): Driver {
   }
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new DriverError("INVALID_ARGUMENT", "The timeout must be positive");
-  return e.create(parsed.data, config.secrets, timeoutMs);
+  let settings = parsed.data;
+  if (config.database !== undefined) {
+    if (!e.withDatabase || !Number.isSafeInteger(config.database) || config.database < 0) {
+      throw new DriverError("UNSUPPORTED", `A ${config.kind} connection cannot switch to database ${config.database}`);
+    }
+    settings = e.withDatabase(settings, config.database);
+  }
+  return e.create(settings, config.secrets, timeoutMs);
 }

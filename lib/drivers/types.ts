@@ -6,6 +6,9 @@
  * Keys and values are bytes (`Buffer`) end to end: a driver never decodes, trims or normalises them.
  */
 
+import type { ServerView } from "../wire/server";
+import type { ServerOps } from "./server-ops";
+
 export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
 
 export type KeyType = "string" | "hash" | "list" | "set" | "zset" | "stream" | "unknown";
@@ -49,6 +52,10 @@ export interface Capabilities {
   maxValueBytes: number | null;
   /** An empty value can be stored. */
   emptyValues: boolean;
+  /** The server diagnostics `server.view` offers, in the Server tab's order. */
+  serverViews: readonly ServerView[];
+  /** The server has numbered databases a profile can switch between (`server.databases`, Redis SELECT). */
+  databases: boolean;
 }
 
 export interface ScanRequest {
@@ -351,6 +358,8 @@ export interface Driver {
 
   /** Present when `capabilities.types`. */
   readonly collections?: CollectionOps;
+  /** Present when `capabilities.serverViews` is not empty. */
+  readonly server?: ServerOps;
   /** Serialized value and TTL for undo, or null when the key does not exist (`capabilities.dumpRestore`). */
   dump?(key: Buffer): Promise<{ payload: Buffer; ttlMs: number | null } | null>;
   restore?(key: Buffer, payload: Buffer, options: { ttlMs: number | null; replace: boolean }): Promise<void>;

@@ -10,7 +10,7 @@ import { metaKey, metaSet, throwIfError } from "./connection";
 import { scanKeys, walkPrefix } from "./listing";
 import { MemcachedPool } from "./pool";
 import { memcachedCapabilitiesFor, type MemcachedSecrets, type MemcachedSettings } from "./settings";
-import { numberOrNull, readStats } from "./stats";
+import { memcachedServerOps, numberOrNull, readStats } from "./stats";
 
 /** A driver over validated settings (`memcachedSettingsSchema`); it connects on first use. */
 export function createMemcachedDriver(settings: MemcachedSettings, secrets: MemcachedSecrets, timeoutMs: number): Driver {
@@ -226,6 +226,7 @@ export function createMemcachedDriver(settings: MemcachedSettings, secrets: Memc
     },
 
     stats: () => readStats(pool),
+    server: memcachedServerOps(pool),
 
     async dump(key) {
       const reply = await pool.command(pool.connectionFor(key), `mg ${metaKey(key)} v t f\r\n`);

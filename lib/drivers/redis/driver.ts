@@ -9,7 +9,9 @@
 import { Cluster } from "ioredis";
 import { DIGEST_MAX_BYTES, SAMPLE_BYTES, stringDigest } from "../digest";
 import { DriverError } from "../errors";
+import type { ServerOps } from "../server-ops";
 import type {
+  Capabilities,
   CollectionOps,
   Driver,
   DriverKind,
@@ -35,20 +37,30 @@ import { parseInfo, WRITE_EXPECT_SCRIPT } from "./scripts";
 import {
   MAX_BULK,
   redisCapabilities,
+  redisClusterCapabilities,
+  redisSentinelCapabilities,
   type RedisClusterSettings,
   type RedisSecrets,
   type RedisSentinelSettings,
   type RedisSettings,
   type Topology,
 } from "./settings";
+import { redisServerOps } from "./server";
 import { readStats } from "./stats";
 
 const DELETE_CHUNK = 1000;
 
+const CAPABILITIES: Record<Topology["kind"], Capabilities> = {
+  redis: redisCapabilities,
+  "redis-sentinel": redisSentinelCapabilities,
+  "redis-cluster": redisClusterCapabilities,
+};
+
 class RedisDriver implements Driver {
   readonly kind: DriverKind;
-  readonly capabilities = redisCapabilities;
+  readonly capabilities: Capabilities;
   readonly collections: CollectionOps;
+  readonly server: ServerOps;
 
   private readonly connection: RedisConnection;
   /** Types of keys listed or read lately: a collection's page then needs one round trip, not two. */
@@ -57,8 +69,10 @@ class RedisDriver implements Driver {
 
   constructor(topology: Topology, secrets: RedisSecrets, timeoutMs: number) {
     this.kind = topology.kind;
+    this.capabilities = CAPABILITIES[topology.kind];
     this.connection = new RedisConnection(topology, secrets, timeoutMs);
     this.collections = redisCollectionOps(this.connection);
+    this.server = redisServerOps(this.connection, this.capabilities);
   }
 
   async ping(): Promise<PingResult> {

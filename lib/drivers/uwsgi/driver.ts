@@ -23,7 +23,7 @@ import {
   UwsgiServer,
 } from "./server";
 import type { UwsgiSettings } from "./settings";
-import { readStats } from "./stats";
+import { readStats, uwsgiServerOps } from "./stats";
 
 /**
  * A driver over validated settings (`uwsgiSettingsSchema`). uWSGI has no authentication, so there are no
@@ -134,6 +134,7 @@ export function createUwsgiDriver(settings: UwsgiSettings, _secrets: Record<stri
   return {
     kind: "uwsgi",
     capabilities: server.capabilities,
+    server: uwsgiServerOps(server),
 
     async ping(): Promise<PingResult> {
       const all = await server.caches();
