@@ -9,6 +9,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
     { href: `/c/${connectionId}`, label: "Keys" },
     { href: `/c/${connectionId}/stats`, label: "Stats" },
     { href: `/c/${connectionId}/analysis`, label: "Analysis" },
+    { href: `/c/${connectionId}/server`, label: "Server" },
   ];
   return (
     <nav aria-label="Connection" className="ml-auto flex gap-1 self-end">

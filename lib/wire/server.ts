@@ -9,6 +9,19 @@
 export const SERVER_VIEWS = ["nodes", "sentinel", "info", "slowlog", "clients", "config", "latency", "memory", "memcached", "uwsgi"] as const;
 export type ServerView = (typeof SERVER_VIEWS)[number];
 
+export const SERVER_VIEW_LABELS: Record<ServerView, string> = {
+  nodes: "Nodes",
+  sentinel: "Sentinel",
+  info: "INFO",
+  slowlog: "Slow log",
+  clients: "Clients",
+  config: "Config",
+  latency: "Latency",
+  memory: "Memory",
+  memcached: "Stats",
+  uwsgi: "Caches",
+};
+
 interface SlowlogEntry {
   id: number;
   /** Unix time in seconds. */
@@ -131,7 +144,7 @@ export interface MemcachedServerView {
   error: string | null;
 }
 
-interface UwsgiCacheView {
+export interface UwsgiCacheView {
   /** Each cache as the stats server describes it: name, items, hits, miss, full, blocks, blocksize… */
   caches: Record<string, string | number | boolean | null>[];
   /** Why nothing is shown: no stats server configured. */

@@ -8,17 +8,15 @@ import { driverCapabilities } from "@/lib/drivers/registry";
 
 export const metadata: Metadata = { title: "Keys" };
 
-export default async function ConnectionKeysPage({ params }: { params: Promise<{ id: string }> }) {
+/** `?db=N` browses database N of a Redis server (the db switcher); the profile's own database without it. */
+export default async function ConnectionKeysPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ db?: string | string[] }> }) {
   const { user } = await requirePageUser();
   const { id } = await params;
   const connection = await loadConnection(id);
   if (!connection) notFound();
   const { profile } = connection;
-  return (
-    <KeyBrowser
-      profile={profile}
-      capabilities={driverCapabilities(profile.kind)}
-      canWrite={can(user, "keys.write", profile)}
-    />
-  );
+  const capabilities = driverCapabilities(profile.kind);
+  const dbParam = (await searchParams).db;
+  const db = capabilities.databases && typeof dbParam === "string" && /^\d{1,5}$/.test(dbParam) ? Number(dbParam) : null;
+  return <KeyBrowser key={db ?? "own"} profile={profile} capabilities={capabilities} canWrite={can(user, "keys.write", profile)} db={db} />;
 }
