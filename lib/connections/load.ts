@@ -76,7 +76,7 @@ function unreadableSecretDriver(row: ConnectionProfile): Driver {
     throw new DriverError("SECRET_UNREADABLE", `The stored secret of "${row.name}" cannot be decrypted with the current secret key; an admin must re-enter it.`);
   };
   const refusing = new Proxy({}, { get: () => refuse });
-  const known = { kind: row.kind, capabilities: driverCapabilities(row.kind as DriverKind), collections: refusing, dispose: async () => undefined };
+  const known = { kind: row.kind, capabilities: driverCapabilities(row.kind as DriverKind), collections: refusing, server: refusing, dispose: async () => undefined };
   return new Proxy(known, { get: (target, name) => (name in target ? target[name as keyof typeof target] : name === "then" ? undefined : refuse) }) as unknown as Driver;
 }
 
