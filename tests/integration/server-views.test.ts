@@ -34,6 +34,7 @@ const { createProfile } = await import("@/lib/connections/store");
 const { resetSlowlog } = await import("@/lib/actions/server/reset-slowlog");
 const { killClient } = await import("@/lib/actions/server/kill-client");
 const { deleteKey } = await import("@/lib/actions/keys/delete-key");
+const { undoAuditEntry } = await import("@/lib/actions/audit/undo-audit-entry");
 type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 const serverRoute = (await import("@/app/api/c/[id]/server/route")).GET as unknown as Handler;
 const databasesRoute = (await import("@/app/api/c/[id]/databases/route")).GET as unknown as Handler;
@@ -263,5 +264,13 @@ describe("server views on real servers", () => {
     const entry = await lastEntry();
     expect(entry).toMatchObject({ action: "keys.delete", connectionId: ids.redis, outcome: "ok" });
     expect(JSON.parse(entry.detail ?? "{}")).toMatchObject({ db: 3 });
+
+    // Undone from the audit log (which names the profile, not the database): restored in db 3, not in db 0.
+    expect(await undoAuditEntry({ connectionId: ids.redis, entryId: entry.id })).toMatchObject({ ok: true });
+    await raw.select(3);
+    expect(await raw.get("db3:a")).toBe("1");
+    await raw.select(0);
+    expect(await raw.exists("db3:a")).toBe(0);
+    expect(JSON.parse((await lastEntry()).detail ?? "{}")).toMatchObject({ undoOf: entry.id, db: 3 });
   });
 });
