@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
-import { startRedis, type RedisServer } from "../support/redis";
+import { startRedis, startRedisCluster, type RedisClusterHandle, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
 
@@ -22,8 +22,9 @@ describe("server tab", () => {
   let app: RunningApp;
   let redis: RedisServer;
   let memcached: MemcachedCluster;
+  let cluster: RedisClusterHandle;
   const browsers: Browser[] = [];
-  const ids = { redis: "", memcached: "" };
+  const ids = { redis: "", memcached: "", cluster: "" };
 
   async function signedIn(colorScheme: "light" | "dark" = "light") {
     const browser = await openBrowser({ colorScheme });
@@ -33,7 +34,7 @@ describe("server tab", () => {
   }
 
   beforeAll(async () => {
-    [app, redis, memcached] = await Promise.all([startApp(), startRedis({ password: PASSWORD }), startMemcached(2)]);
+    [app, redis, memcached, cluster] = await Promise.all([startApp(), startRedis({ password: PASSWORD }), startMemcached(2), startRedisCluster()]);
     await app.db.user.create({ data: { email: admin.email, name: "Ada", role: "admin", passwordHash: await hashPassword(admin.password) } });
     // The profile's password is sealed with the app's own key, as the connection form would store it.
     process.env.CACHEBOARD_SECRET_KEY = app.secretKey;
@@ -43,6 +44,7 @@ describe("server tab", () => {
         data: { name: "redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port, db: 0 }), secret: sealSecrets({ password: PASSWORD }) },
       })
     ).id;
+    ids.cluster = (await app.db.connectionProfile.create({ data: { name: "cluster", kind: "redis-cluster", settings: JSON.stringify({ nodes: [{ host: "127.0.0.1", port: cluster.ports[0] }] }) } })).id;
     ids.memcached = (await app.db.connectionProfile.create({ data: { name: "memcached pool", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }) } })).id;
     const raw = redis.raw();
     await raw.config("SET", "slowlog-log-slower-than", "0");
@@ -55,7 +57,7 @@ describe("server tab", () => {
   });
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
-    await Promise.all([redis?.stop(), memcached?.stop()]);
+    await Promise.all([redis?.stop(), memcached?.stop(), cluster?.stop()]);
     await app?.stop();
   });
 
@@ -90,6 +92,21 @@ describe("server tab", () => {
     await page.getByRole("table", { name: /^slabs of / }).first().waitFor();
     await page.getByRole("button", { name: "stats settings" }).click();
     await page.getByRole("table", { name: `settings of ${memcached.addresses[0]}` }).getByText("maxbytes").waitFor();
+  });
+
+  it("shows a cluster's nodes and which node holds a key, with no db switcher", async () => {
+    const page = await signedIn();
+    await page.goto(`${app.url}/c/${ids.cluster}/server`);
+    await page.getByText("3 primaries, 0 replicas; 16,384 of 16,384 slots assigned.").waitFor();
+    await page.getByLabel("Key name").fill("user:{42}:profile");
+    await page.getByRole("button", { name: "Look up" }).click();
+    const raw = cluster.nodes[0].raw();
+    const slot = await raw.cluster("KEYSLOT", "user:{42}:profile").finally(() => raw.disconnect());
+    await page.getByTestId("key-node-answer").filter({ hasText: `is in slot ${slot}, served by 127.0.0.1:` }).waitFor();
+    await screenshot(page, "server-cluster-nodes");
+    await page.goto(`${app.url}/c/${ids.cluster}`);
+    await page.getByTestId("key-browser").waitFor();
+    await expect(page.getByLabel("Database").count()).resolves.toBe(0);
   });
 
   it("switches the key browser to db 3 and lists db 3's keys only", async () => {
