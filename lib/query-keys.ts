@@ -20,5 +20,9 @@ export const queryKeys = {
     [...queryKeys.keyDetail(connectionId, keyParam), "page", page] as const,
   /** Progress of a background job (tree scan, namespace count/expire/delete). */
   job: (connectionId: string, jobId: string) => [...queryKeys.connection(connectionId), "job", jobId] as const,
+  /** One Server tab view (and node) of a connection. */
+  serverView: (connectionId: string, view: string, node: string | null) => [...queryKeys.connection(connectionId), "server", view, node] as const,
+  /** A Redis server's databases with their key counts (the db switcher). */
+  databases: (connectionId: string) => [...queryKeys.connection(connectionId), "databases"] as const,
   audit: (filter: Record<string, unknown>) => [...queryKeys.all, "audit", filter] as const,
 };

@@ -9,6 +9,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
     { href: `/c/${connectionId}`, label: "Keys" },
     { href: `/c/${connectionId}/stats`, label: "Stats" },
     { href: `/c/${connectionId}/analysis`, label: "Analysis" },
+    { href: `/c/${connectionId}/server`, label: "Server" },
     { href: `/c/${connectionId}/console`, label: "Console" },
   ];
   return (

@@ -6,7 +6,9 @@ import { inputClass } from "@/components/ui/field";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { Button } from "@/components/ui/button";
+import { connectionRef } from "@/lib/wire/connection-ref";
 import { AddKeyDialog } from "./add-key-dialog";
+import { DbSwitcher } from "./db-switcher";
 import { KeyDetail } from "./key-detail";
 import { KeyList, type KeyFilter } from "./key-list";
 import { keyFromUrlParam, keyToUrlParam, searchString } from "./key-url";
@@ -28,7 +30,20 @@ const detailPaneClass =
  * reload, back/forward and shared links land on the same view. Selecting a namespace or a key pushes a
  * history entry; typing in the filter replaces the current one.
  */
-export function KeyBrowser({ profile, capabilities, canWrite }: { profile: PublicProfile; capabilities: Capabilities; canWrite: boolean }) {
+export function KeyBrowser({
+  profile,
+  capabilities,
+  canWrite,
+  db = null,
+}: {
+  profile: PublicProfile;
+  capabilities: Capabilities;
+  canWrite: boolean;
+  /** The database chosen with the db switcher (`?db=`); null for the profile's own. */
+  db?: number | null;
+}) {
+  // Every read and write of this browser names the database: see `lib/wire/connection-ref.ts`.
+  const connectionId = connectionRef(profile.id, db);
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -62,7 +77,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
   // Each connection remembers its last view for the browser session, so switching connections in the
   // sidebar and coming back lands where you were. Only a visit without any query restores it.
   const search = params.toString();
-  const storageKey = `cacheboard:browser:${profile.id}`;
+  const storageKey = `cacheboard:browser:${connectionId}`;
   const arrived = useRef(true);
   useEffect(() => {
     if (arrived.current) {
@@ -115,6 +130,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
   const production = profile.environment === "production";
   const filterInput = (
     <>
+      {capabilities.databases && <DbSwitcher profileId={profile.id} db={db} />}
       <select
         aria-label="Filter mode"
         className={`${inputClass} w-auto! py-1.5`}
@@ -191,7 +207,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           >
             {capabilities.listKeys ? (
               <NamespaceTree
-                connectionId={profile.id}
+                connectionId={connectionId}
                 delimiter={profile.keyDelimiter}
                 selected={filter.ns}
                 onSelect={(prefix) => navigate({ ns: prefix || null })}
@@ -213,7 +229,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
       )}
       <section className="min-h-0 min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
         <KeyList
-          connectionId={profile.id}
+          connectionId={connectionId}
           filter={filter}
           openKey={openKey}
           onOpen={(param) => navigate({ key: keyToUrlParam(param) })}
@@ -244,7 +260,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
         <aside ref={detailPane} className={detailPaneClass} aria-label="Key detail" data-testid="detail-pane">
           <KeyDetail
             key={openKey}
-            connectionId={profile.id}
+            connectionId={connectionId}
             profile={profile}
             capabilities={capabilities}
             canWrite={canWrite}
@@ -261,7 +277,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
       )}
       {canWrite && (
         <AddKeyDialog
-          connectionId={profile.id}
+          connectionId={connectionId}
           capabilities={capabilities}
           profile={profile}
           open={adding}

@@ -115,7 +115,8 @@ export function defineAction<S extends z.ZodType, T>(
       connection: connection ? { id: connection.profile.id, name: connection.profile.name } : null,
       action: options.name,
       targetKey: audit.targetKey,
-      detail: audit.detail,
+      // A change made in a database chosen with the db switcher says which, so it can be found and undone there.
+      detail: connection?.db != null ? { ...audit.detail, db: connection.db } : audit.detail,
       before: audit.before,
       after: audit.after,
       undoOfId: audit.undoOfId,

@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   "console.inspect": "admin",
   /** The command console: every other command (the deny list stays closed unless the profile opens it). */
   "console.admin": "admin",
+  /** The Server tab: slow log, clients, INFO, configuration (secrets redacted), latency, memory, nodes. */
+  "server.read": "viewer",
+  /** Reset the slow log and kill a client connection (audited). */
+  "server.manage": "admin",
   /** The connection list, its health and statistics. */
   "connections.read": "viewer",
   /** Add, change, test and remove connections. */
@@ -41,8 +45,12 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-/** Permissions that change a cache: refused on a read-only connection, whoever asks. */
-const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo", "console.write", "console.admin"]);
+/**
+ * Permissions that change a cache: refused on a read-only connection, whoever asks. Managing the server
+ * (resetting its slow log, killing a client) changes no data, but a read-only connection means hands off
+ * the server altogether: a killed client is somebody's dropped connection.
+ */
+const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo", "console.write", "console.admin", "server.manage"]);
 
 export function roleFor(permission: Permission): Role {
   return PERMISSIONS[permission];

@@ -5,6 +5,7 @@ import type { Driver, DriverKind } from "../drivers/types";
 import { DriverError } from "../drivers/errors";
 import { cachedRead } from "../read-cache";
 import { tryOpenSecrets } from "../secrets";
+import { connectionRef, parseConnectionRef } from "../wire/connection-ref";
 
 /** A profile as the browser may see it: no secret values, only which secrets are set. */
 export interface PublicProfile {
@@ -29,7 +30,14 @@ export interface PublicProfile {
 
 export interface LoadedConnection {
   profile: PublicProfile;
-  /** The pooled driver for this profile; created on first use, replaced when the profile changes. */
+  /** The database chosen with the db switcher (`<id>~<db>`); null for the profile's own. */
+  db: number | null;
+  /**
+   * What per-keyspace state (the namespace index, jobs) is kept under: the profile id, or `<id>~<db>` when a
+   * database was chosen, so two databases of one server never share an index.
+   */
+  scope: string;
+  /** The pooled driver for this profile (and database); created on first use, replaced when the profile changes. */
   driver(): Driver;
 }
 
@@ -71,13 +79,14 @@ function unreadableSecretDriver(row: ConnectionProfile): Driver {
     throw new DriverError("SECRET_UNREADABLE", `The stored secret of "${row.name}" cannot be decrypted with the current secret key; an admin must re-enter it.`);
   };
   const refusing = new Proxy({}, { get: () => refuse });
-  const known = { kind: row.kind, capabilities: driverCapabilities(row.kind as DriverKind, JSON.parse(row.settings)), collections: refusing, dispose: async () => undefined };
+  const known = { kind: row.kind, capabilities: driverCapabilities(row.kind as DriverKind, JSON.parse(row.settings)), collections: refusing, server: refusing, dispose: async () => undefined };
   return new Proxy(known, { get: (target, name) => (name in target ? target[name as keyof typeof target] : name === "then" ? undefined : refuse) }) as unknown as Driver;
 }
 
-function pooledDriver(row: ConnectionProfile): Driver {
+function pooledDriver(row: ConnectionProfile, database: number | null): Driver {
   const version = row.updatedAt.getTime();
-  const existing = pool.get(row.id);
+  const slot = connectionRef(row.id, database);
+  const existing = pool.get(slot);
   if (existing && existing.version === version) return existing.driver;
   const secrets = tryOpenSecrets(row.secret);
   if (!secrets) return unreadableSecretDriver(row);
@@ -87,8 +96,9 @@ function pooledDriver(row: ConnectionProfile): Driver {
     settings: JSON.parse(row.settings),
     secrets,
     timeoutMs: row.timeoutMs,
+    database: database ?? undefined,
   });
-  pool.set(row.id, { version, driver });
+  pool.set(slot, { version, driver });
   return driver;
 }
 
@@ -96,16 +106,22 @@ function pooledDriver(row: ConnectionProfile): Driver {
  * The profile and pooled driver of a connection. Memoised across the requests of a burst (opening keys,
  * paging, polling); any write to a profile drops the memo (../read-cache), so an edit is seen at once.
  */
-export async function loadConnection(id: string): Promise<LoadedConnection | null> {
-  return cachedRead("connections", id, async () => {
+export async function loadConnection(ref: string): Promise<LoadedConnection | null> {
+  const { id, db: chosen } = parseConnectionRef(ref);
+  return cachedRead("connections", ref, async () => {
     const row = await db().connectionProfile.findUnique({ where: { id } });
     if (!row) return null;
-    return { profile: toPublicProfile(row), driver: () => pooledDriver(row) };
+    const profile = toPublicProfile(row);
+    // A database can only be chosen where the server has numbered ones; elsewhere the name matches nothing.
+    if (chosen !== null && !driverCapabilities(profile.kind, profile.settings).databases) return null;
+    return { profile, db: chosen, scope: connectionRef(row.id, chosen), driver: () => pooledDriver(row, chosen) };
   });
 }
 
+/** Disposes the profile's drivers: its own and those of databases chosen with the db switcher. */
 export async function disposeConnection(id: string): Promise<void> {
-  const existing = pool.get(id);
-  pool.delete(id);
-  await existing?.driver.dispose();
+  const slots = [...pool.keys()].filter((slot) => parseConnectionRef(slot).id === id);
+  const drivers = slots.map((slot) => pool.get(slot)?.driver);
+  for (const slot of slots) pool.delete(slot);
+  await Promise.all(drivers.map((driver) => driver?.dispose()));
 }

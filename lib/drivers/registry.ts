@@ -7,7 +7,7 @@ import { kindOf, parseSettings } from "../kinds";
 import { DriverError } from "./errors";
 import { DEFAULT_TIMEOUT_MS } from "./limits";
 import { createMemcachedDriver } from "./memcached";
-import { createRedisClusterDriver, createRedisDriver, createRedisSentinelDriver } from "./redis";
+import { createRedisClusterDriver, createRedisDriver, createRedisSentinelDriver, redisWithDatabase } from "./redis";
 import type { Capabilities, Driver, DriverFactory, DriverKind } from "./types";
 import { createUwsgiDriver } from "./uwsgi";
 
@@ -19,6 +19,8 @@ interface DriverConfig {
   secrets: Record<string, string>;
   /** Deadline of every call, connecting included; `DEFAULT_TIMEOUT_MS` when absent. */
   timeoutMs?: number;
+  /** Another database than the settings name (kinds whose capabilities have `databases`). */
+  database?: number;
 }
 
 /** Each factory takes its own kind's settings; `createDriver` hands it what that kind's schema parsed. */
@@ -28,6 +30,12 @@ const FACTORIES: Record<DriverKind, DriverFactory<never>> = {
   "redis-cluster": createRedisClusterDriver,
   memcached: createMemcachedDriver,
   uwsgi: createUwsgiDriver,
+};
+
+/** The settings with another database chosen, for the kinds that have numbered databases. */
+const WITH_DATABASE: Partial<Record<DriverKind, (settings: never, db: number) => Record<string, unknown>>> = {
+  redis: redisWithDatabase,
+  "redis-sentinel": (settings: Record<string, unknown>, db: number) => ({ ...settings, db }),
 };
 
 function factoryOf(kind: DriverKind): DriverFactory<never> {
@@ -55,7 +63,14 @@ export function driverCapabilities(kind: DriverKind, settings: unknown): Capabil
 /** Validates the settings (`INVALID_ARGUMENT` with the zod messages) and builds a lazily connecting driver. */
 export function createDriver(config: DriverConfig): Driver {
   const create = factoryOf(config.kind);
-  const settings = parsed(config.kind, config.settings);
+  let settings = parsed(config.kind, config.settings);
+  if (config.database !== undefined) {
+    const withDatabase = WITH_DATABASE[config.kind];
+    if (!withDatabase || !Number.isSafeInteger(config.database) || config.database < 0) {
+      throw new DriverError("UNSUPPORTED", `A ${config.kind} connection cannot switch to database ${config.database}`);
+    }
+    settings = withDatabase(settings as never, config.database);
+  }
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new DriverError("INVALID_ARGUMENT", "The timeout must be positive");
   return create({ settings: settings as never, secrets: config.secrets, timeoutMs });

@@ -7,6 +7,8 @@
  */
 
 import type { ConsoleValue, ReplyLimits } from "../wire/console";
+import type { ServerView } from "../wire/server";
+import type { ServerOps } from "./server-ops";
 
 export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
 
@@ -51,6 +53,10 @@ export interface Capabilities {
   maxValueBytes: number | null;
   /** An empty value can be stored. */
   emptyValues: boolean;
+  /** The server diagnostics `server.view` offers, in the Server tab's order. */
+  serverViews: readonly ServerView[];
+  /** The server has numbered databases a profile can switch between (`server.databases`, Redis SELECT). */
+  databases: boolean;
 }
 
 export interface ScanRequest {
@@ -376,6 +382,8 @@ export interface Driver {
 
   /** Present when `capabilities.types`. */
   readonly collections?: CollectionOps;
+  /** Present when `capabilities.serverViews` is not empty. */
+  readonly server?: ServerOps;
   /** Serialized value and TTL for undo, or null when the key does not exist (`capabilities.dumpRestore`). */
   dump?(key: Buffer): Promise<{ payload: Buffer; ttlMs: number | null } | null>;
   restore?(key: Buffer, payload: Buffer, options: { ttlMs: number | null; replace: boolean }): Promise<void>;

@@ -1,11 +1,12 @@
 import { clean, lines, node, nodesText, str, tlsDraft, tlsSettings, username } from "./draft-fields";
 import { REDIS_COMMON } from "./redis";
-import { redisClusterSettingsSchema, type RedisClusterSettings } from "../drivers/redis/settings";
+import { redisClusterSettingsSchema, type RedisClusterSettings, redisClusterCapabilities } from "../drivers/redis/settings";
 import { PASSWORD, TLS_KEY, type KindDescriptor } from "./types";
 
 export const redisCluster: KindDescriptor<RedisClusterSettings> = {
   ...REDIS_COMMON,
   kind: "redis-cluster",
+  capabilities: () => redisClusterCapabilities,
   label: "Redis Cluster",
   settings: redisClusterSettingsSchema,
   secrets: [PASSWORD, TLS_KEY],

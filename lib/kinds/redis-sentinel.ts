@@ -1,11 +1,12 @@
 import { clean, int, lines, node, nodesText, str, tlsDraft, tlsSettings, username } from "./draft-fields";
 import { REDIS_COMMON } from "./redis";
-import { redisSentinelSettingsSchema, type RedisSentinelSettings } from "../drivers/redis/settings";
+import { redisSentinelSettingsSchema, type RedisSentinelSettings, redisSentinelCapabilities } from "../drivers/redis/settings";
 import { PASSWORD, TLS_KEY, type KindDescriptor } from "./types";
 
 export const redisSentinel: KindDescriptor<RedisSentinelSettings> = {
   ...REDIS_COMMON,
   kind: "redis-sentinel",
+  capabilities: () => redisSentinelCapabilities,
   label: "Redis Sentinel",
   settings: redisSentinelSettingsSchema,
   secrets: [PASSWORD, { name: "sentinelPassword", label: "Sentinel password", section: "auth" }, TLS_KEY],

@@ -7,6 +7,8 @@ import { db } from "../../db";
 import { defineAction } from "../define-action";
 import { Refusal } from "../../server/refusal";
 import { connectionIdSchema } from "../schemas";
+import { loadConnection } from "../../connections/load";
+import { connectionRef } from "../../wire/connection-ref";
 
 /**
  * Restores the key an audit entry changed to its state before that change. Recorded as a new entry that
@@ -26,7 +28,13 @@ export const undoAuditEntry = defineAction({
     ctx.audit.undoOfId = entry.id;
     ctx.audit.targetKey = entry.targetKey ? Buffer.from(entry.targetKey) : null;
     ctx.audit.detail = { undoOf: entry.id, action: entry.action, force };
-    const outcome = await undoEntry(ctx.connection.driver(), entry, force);
+    // The change was made in the database its entry names (db switcher); the undo goes there too.
+    const entryDb = (JSON.parse(entry.detail ?? "{}") as { db?: unknown }).db;
+    const target =
+      typeof entryDb === "number" && entryDb !== ctx.connection.db ? await loadConnection(connectionRef(ctx.connection.profile.id, entryDb)) : ctx.connection;
+    if (!target) throw new Refusal("NOT_FOUND", "The database of that audit entry cannot be reached through this connection.");
+    if (target !== ctx.connection) ctx.audit.detail.db = entryDb;
+    const outcome = await undoEntry(target.driver(), entry, force);
     ctx.audit.before = outcome.before;
     ctx.audit.after = outcome.after;
     revalidatePath("/audit");

@@ -42,7 +42,7 @@ export const createKey = defineAction({
         await collectionsOf(driver).create(key, content, { ttlMs, ifAbsent: true });
       }
     });
-    indexKeyAdded(ctx.connection.profile.id, key);
+    indexKeyAdded(ctx.connection.scope, key);
     return { created: true };
   },
 });

@@ -20,7 +20,7 @@ export const deleteKey = defineAction({
   run: async ({ key, confirm }, ctx) => {
     requireConfirmation(ctx, confirm, keyConfirmation(key));
     const removed = await changeKey(ctx, key, (driver) => driver.delete([key]));
-    if (removed > 0) indexKeysRemoved(ctx.connection.profile.id, [key]);
+    if (removed > 0) indexKeysRemoved(ctx.connection.scope, [key]);
     return { removed };
   },
 });

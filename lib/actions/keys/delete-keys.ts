@@ -41,7 +41,7 @@ export const deleteKeys = defineAction({
     };
     const deleted = await driver.delete(keys);
     ctx.audit.detail.deleted = deleted;
-    if (deleted === keys.length) indexKeysRemoved(ctx.connection.profile.id, keys);
+    if (deleted === keys.length) indexKeysRemoved(ctx.connection.scope, keys);
     return { deleted };
   },
 });

@@ -22,7 +22,7 @@ export const renameKey = defineAction({
   run: async ({ key, newKey }, ctx) => {
     ctx.audit.detail = { newKey: newKey.toString("base64") };
     await changeKey(ctx, key, (driver) => driver.rename(key, newKey, { ifAbsent: true }));
-    indexKeyRenamed(ctx.connection.profile.id, key, newKey);
+    indexKeyRenamed(ctx.connection.scope, key, newKey);
     return { renamed: true };
   },
 });

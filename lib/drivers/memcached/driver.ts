@@ -11,7 +11,7 @@ import { memcachedConsole } from "./console";
 import { scanKeys, walkPrefix } from "./listing";
 import { MemcachedPool } from "./pool";
 import { memcachedCapabilitiesFor, type MemcachedSettings } from "./settings";
-import { numberOrNull, readStats } from "./stats";
+import { memcachedServerOps, numberOrNull, readStats } from "./stats";
 
 /** A driver over validated settings (`memcachedSettingsSchema`); it connects on first use. */
 export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settings, secrets, timeoutMs }) => {
@@ -227,6 +227,7 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
     },
 
     stats: () => readStats(pool),
+    server: memcachedServerOps(pool),
 
     console: memcachedConsole(pool),
 

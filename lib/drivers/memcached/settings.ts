@@ -48,6 +48,8 @@ export function memcachedCapabilitiesFor(maxItemBytes: number): Capabilities {
     maxKeyBytes: MAX_KEY_BYTES,
     maxValueBytes: maxItemBytes - ITEM_OVERHEAD_BYTES,
     emptyValues: true,
+    serverViews: ["memcached"],
+    databases: false,
   };
 }
 

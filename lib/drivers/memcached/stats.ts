@@ -1,4 +1,7 @@
 /** Server statistics of the memcached driver: `stats` and `stats slabs` of every server in the pool. */
+import type { MemcachedServerView } from "../../wire/server";
+import { DriverError } from "../errors";
+import type { ServerOps } from "../server-ops";
 import type { ServerStats } from "../types";
 import { throwIfError } from "./connection";
 import type { MemcachedPool } from "./pool";
@@ -71,4 +74,50 @@ function slabSummary(slabs: Map<string, string>): { id: number; chunkSize: numbe
     byId.set(id, row);
   }
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** `stats NAME` lines `<class>:<field>` grouped per slab class. */
+function perClass(stats: Map<string, string>, prefix: RegExp): { id: number; fields: [string, string][] }[] {
+  const byId = new Map<number, [string, string][]>();
+  for (const [name, value] of stats) {
+    const match = prefix.exec(name);
+    if (!match) continue;
+    const id = Number(match[1]);
+    byId.set(id, [...(byId.get(id) ?? []), [match[2], value]]);
+  }
+  return [...byId].sort((a, b) => a[0] - b[0]).map(([id, fields]) => ({ id, fields }));
+}
+
+/** The Server tab's view: `stats`, `stats settings`, `stats slabs` and `stats items` of every server of the pool. */
+async function readServerStats(pool: MemcachedPool): Promise<MemcachedServerView[]> {
+  return Promise.all(
+    pool.connections.map(async (connection): Promise<MemcachedServerView> => {
+      try {
+        const replies = await connection.send("stats\r\nstats settings\r\nstats slabs\r\nstats items\r\n", ["stats", "stats", "stats", "stats"]);
+        replies.forEach((reply) => throwIfError(reply, connection.address));
+        const [general, settings, slabs, items] = replies.map((reply) => reply.stats ?? new Map<string, string>());
+        return {
+          address: connection.address,
+          stats: [...general],
+          settings: [...settings],
+          // `stats slabs` ends with totals (`active_slabs`, `total_malloced`) that belong to no class.
+          slabs: perClass(slabs, /^(\d+):(.+)$/),
+          items: perClass(items, /^items:(\d+):(.+)$/),
+          error: null,
+        };
+      } catch (error) {
+        return { address: connection.address, stats: [], settings: [], slabs: [], items: [], error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
+export function memcachedServerOps(pool: MemcachedPool): ServerOps {
+  return {
+    nodeChoices: async () => [],
+    view: async (view) => {
+      if (view !== "memcached") throw new DriverError("UNSUPPORTED", `memcached has no ${view} view`);
+      return { view, data: await readServerStats(pool) };
+    },
+  };
 }

@@ -292,6 +292,59 @@ export class RedisConnection {
     return [client];
   }
 
+  /** The node `address` (`host:port`) of a cluster, or its first primary; the one server otherwise. */
+  nodeAt(client: Client, address?: string): Redis {
+    if (!(client instanceof Cluster)) return client;
+    if (address === undefined) return this.primaries(client)[0];
+    const found = client.nodes("all").find((node) => nodeAddressOf(node) === address);
+    if (!found) throw new DriverError("NOT_FOUND", `No node ${address} in this cluster`);
+    return found;
+  }
+
+  /** The database the profile selects (its URL's path wins, as when connecting). */
+  get profileDb(): number {
+    if (this.topology.kind === "redis-cluster") return 0;
+    const s = this.topology.settings;
+    const path = "url" in s && s.url ? new URL(s.url).pathname.replace(/^\//, "") : "";
+    return path ? Number(path) : s.db;
+  }
+
+  /**
+   * `op` on a short-lived connection to the first sentinel that answers (Sentinel profiles only), with the
+   * sentinels' own user, password and TLS and the profile's timeout.
+   */
+  async onSentinel<T>(op: (sentinel: Redis, address: string) => Promise<T>): Promise<T> {
+    if (this.topology.kind !== "redis-sentinel") throw new DriverError("UNSUPPORTED", "Not a Sentinel connection");
+    const s = this.topology.settings;
+    const tls = s.sentinelTls ? tlsOptions(s.tls, this.secrets) : undefined;
+    let last: DriverError | null = null;
+    for (const { host, port } of s.sentinels) {
+      const sentinel = new Redis({
+        ...this.nodeOptions(),
+        connectionName: undefined,
+        enableAutoPipelining: false,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+        host,
+        port,
+        username: s.sentinelUsername,
+        password: this.secrets.sentinelPassword,
+        tls,
+      });
+      sentinel.on("error", () => undefined);
+      try {
+        await sentinel.connect();
+        return await op(sentinel, `${host}:${port}`);
+      } catch (error) {
+        last = toDriverError(error, `sentinel ${host}:${port}`);
+        if (last.code !== "CONNECTION_REFUSED" && last.code !== "TIMEOUT") throw last;
+      } finally {
+        sentinel.disconnect();
+      }
+    }
+    throw last ?? new DriverError("CONNECTION_REFUSED", "No sentinel configured");
+  }
+
   /** Closes the connection. Safe to call more than once; later calls are refused. */
   async dispose(): Promise<void> {
     this.disposed = true;

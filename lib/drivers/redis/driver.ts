@@ -10,6 +10,7 @@ import { Cluster } from "ioredis";
 import { DIGEST_MAX_BYTES, SAMPLE_BYTES, stringDigest } from "../digest";
 import { DriverError } from "../errors";
 import type {
+  Capabilities,
   Driver,
   DriverFactory,
   KeyHead,
@@ -35,18 +36,28 @@ import { KnownTypes } from "./known-types";
 import { describeHeads, readKey } from "./read";
 import { buf, checkTtl, num, text } from "./replies";
 import { parseInfo, WRITE_EXPECT_SCRIPT } from "./scripts";
+import type { ServerOps } from "../server-ops";
 import {
   MAX_BULK,
   redisCapabilities,
+  redisClusterCapabilities,
+  redisSentinelCapabilities,
   type RedisClusterSettings,
   type RedisSecrets,
   type RedisSentinelSettings,
   type RedisSettings,
   type Topology,
 } from "./settings";
+import { redisServerOps } from "./server";
 import { readStats } from "./stats";
 
 const DELETE_CHUNK = 1000;
+
+const CAPABILITIES: Record<Topology["kind"], Capabilities> = {
+  redis: redisCapabilities,
+  "redis-sentinel": redisSentinelCapabilities,
+  "redis-cluster": redisClusterCapabilities,
+};
 
 /** The three Redis kinds share one driver; the topology says which deployment it talks to. */
 function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: number): Driver {
@@ -57,6 +68,8 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
   let version: string | null = null;
   /** Keyspace notification subscriptions, ended with the driver. */
   const watches = new Set<{ stop(): void }>();
+  const capabilities = CAPABILITIES[topology.kind];
+  const server: ServerOps = redisServerOps(connection, capabilities);
 
   /** RENAME across cluster slots: DUMP and RESTORE with the remaining TTL, then drop the old key. */
   async function moveAcrossSlots(client: Client, key: Buffer, newKey: Buffer, ifAbsent: boolean): Promise<void> {
@@ -69,8 +82,9 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
 
   return {
     kind: topology.kind,
-    capabilities: redisCapabilities,
+    capabilities,
     collections: redisCollectionOps(connection),
+    server,
 
     async ping(): Promise<PingResult> {
       return connection.run(async (client) => {

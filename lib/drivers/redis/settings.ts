@@ -46,6 +46,14 @@ export const redisSettingsSchema = z.object({
 });
 export type RedisSettings = z.infer<typeof redisSettingsSchema>;
 
+/** The settings with database `db` chosen; a URL's path names the database too, so it is rewritten as well. */
+export function redisWithDatabase(settings: RedisSettings, db: number): RedisSettings {
+  if (!settings.url) return { ...settings, db };
+  const url = new URL(settings.url);
+  url.pathname = `/${db}`;
+  return { ...settings, db, url: url.toString() };
+}
+
 export const redisSentinelSettingsSchema = z.object({
   masterName: z.string().min(1),
   sentinels: z.array(nodeAddress).min(1),
@@ -105,4 +113,12 @@ export const redisCapabilities: Capabilities = {
   maxKeyBytes: null,
   maxValueBytes: MAX_BULK,
   emptyValues: true,
+  serverViews: ["info", "slowlog", "clients", "config", "latency", "memory"],
+  databases: true,
 };
+
+/** Sentinel adds its view of the monitored primaries; the data views read the current primary. */
+export const redisSentinelCapabilities: Capabilities = { ...redisCapabilities, serverViews: ["sentinel", ...redisCapabilities.serverViews] };
+
+/** A cluster has only database 0; its node view comes first, and the other views read one node at a time. */
+export const redisClusterCapabilities: Capabilities = { ...redisCapabilities, serverViews: ["nodes", ...redisCapabilities.serverViews], databases: false };

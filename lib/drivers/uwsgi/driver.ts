@@ -24,7 +24,7 @@ import {
   UwsgiServer,
 } from "./server";
 import type { UwsgiSettings } from "./settings";
-import { readStats } from "./stats";
+import { readStats, uwsgiServerOps } from "./stats";
 
 /** A driver over validated settings (`uwsgiSettingsSchema`); uWSGI has no authentication, so no secrets are read. */
 export const createUwsgiDriver: DriverFactory<UwsgiSettings> = ({ settings, timeoutMs }) => {
@@ -132,6 +132,7 @@ export const createUwsgiDriver: DriverFactory<UwsgiSettings> = ({ settings, time
   return {
     kind: "uwsgi",
     capabilities: server.capabilities,
+    server: uwsgiServerOps(server),
 
     async ping(): Promise<PingResult> {
       const all = await server.caches();

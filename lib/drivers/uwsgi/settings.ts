@@ -51,4 +51,6 @@ export const uwsgiCapabilities: Capabilities = {
   maxKeyBytes: null,
   maxValueBytes: null,
   emptyValues: false,
+  serverViews: ["uwsgi"],
+  databases: false,
 };

@@ -1,4 +1,6 @@
 /** Server statistics of the uWSGI driver, from its `--stats` server. */
+import { DriverError } from "../errors";
+import type { ServerOps } from "../server-ops";
 import type { ServerStats } from "../types";
 import { fetchStats, type UwsgiStats } from "./protocol";
 import type { UwsgiServer } from "./server";
@@ -33,6 +35,19 @@ export async function readStats(server: UwsgiServer): Promise<ServerStats> {
       pid: raw?.pid ?? null,
       listenQueue: raw?.listen_queue ?? null,
       counterNotice: UWSGI_COUNTER_NOTICE,
+    },
+  };
+}
+
+/** The Server tab's view: the stats server's cache section, each cache as it reports itself. */
+export function uwsgiServerOps(server: UwsgiServer): ServerOps {
+  return {
+    nodeChoices: async () => [],
+    view: async (view) => {
+      if (view !== "uwsgi") throw new DriverError("UNSUPPORTED", `uWSGI has no ${view} view`);
+      if (!server.statsAddress) return { view, data: { caches: [], missing: "Set the uWSGI stats server address (--stats) in the connection to see its caches' figures." } };
+      const raw = await fetchStats(server.statsAddress, server.timeoutMs);
+      return { view, data: { caches: (raw.caches ?? []).map((cache) => ({ ...cache })), missing: null } };
     },
   };
 }

@@ -44,6 +44,7 @@ export async function startNamespaceJob(options: {
     cancelled,
     ...(alsoPrefixes.length > 0 ? { alsoPrefixes: alsoPrefixes.map((p) => keyText(p).text) } : {}),
     ...(operation.kind === "expire" ? { ttlMs: operation.ttlMs } : {}),
+    ...(connection.db !== null ? { db: connection.db } : {}),
   });
 
   // Progress writes run one after another, never overlapping, and the completion waits for the last one.
@@ -60,7 +61,7 @@ export async function startNamespaceJob(options: {
 
   return startJob<PrefixResult>({
     kind: operation.kind,
-    connectionId: connection.profile.id,
+    connectionId: connection.scope,
     userId: ctx.user.id,
     total,
     work: async (control) => {
@@ -96,8 +97,8 @@ export async function startNamespaceJob(options: {
     finish: async (view: JobView<PrefixResult>) => {
       if (operation.kind === "delete") {
         // A finished job removed every namespace whole; a cancelled one's count is charged to the first.
-        indexPrefixRemoved(connection.profile.id, prefix, view.progress.affected, view.status === "done");
-        for (const p of alsoPrefixes) indexPrefixRemoved(connection.profile.id, p, 0, view.status === "done");
+        indexPrefixRemoved(connection.scope, prefix, view.progress.affected, view.status === "done");
+        for (const p of alsoPrefixes) indexPrefixRemoved(connection.scope, p, 0, view.status === "done");
       }
       if (entryId === null || operation.kind === "count") return;
       await record(() =>

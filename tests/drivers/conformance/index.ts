@@ -15,6 +15,7 @@ import type { ConformanceOptions, ConformanceTarget, Suite } from "./helpers";
 import { listingGroup } from "./listing";
 import { namespacesGroup } from "./namespaces";
 import { renameRestoreGroup } from "./rename-restore";
+import { serverViewsGroup } from "./server-views";
 import { stringsGroup } from "./strings";
 import { unsupportedGroup } from "./unsupported";
 
@@ -31,6 +32,7 @@ const groups = [
   renameRestoreGroup,
   collectionsGroup,
   failuresGroup,
+  serverViewsGroup,
 ];
 
 export function runDriverConformance(name: string, setup: () => Promise<ConformanceTarget>, options: ConformanceOptions = {}): void {

@@ -7,7 +7,8 @@ import { loadConnection } from "@/lib/connections/load";
 
 export const metadata: Metadata = { title: "Keys" };
 
-export default async function ConnectionKeysPage({ params }: { params: Promise<{ id: string }> }) {
+/** `?db=N` browses database N of a Redis server (the db switcher); the profile's own database without it. */
+export default async function ConnectionKeysPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ db?: string | string[] }> }) {
   const { user } = await requirePageUser();
   const { id } = await params;
   const connection = await loadConnection(id);
@@ -15,11 +16,8 @@ export default async function ConnectionKeysPage({ params }: { params: Promise<{
   const { profile } = connection;
   // The pooled driver's own capabilities: limits that follow the profile (memcached's item size) or the
   // server (uWSGI's cache geometry, once read) are this connection's, not the kind's defaults.
-  return (
-    <KeyBrowser
-      profile={profile}
-      capabilities={connection.driver().capabilities}
-      canWrite={can(user, "keys.write", profile)}
-    />
-  );
+  const capabilities = connection.driver().capabilities;
+  const dbParam = (await searchParams).db;
+  const db = capabilities.databases && typeof dbParam === "string" && /^\d{1,5}$/.test(dbParam) ? Number(dbParam) : null;
+  return <KeyBrowser key={db ?? "own"} profile={profile} capabilities={capabilities} canWrite={can(user, "keys.write", profile)} db={db} />;
 }

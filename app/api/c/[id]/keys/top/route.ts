@@ -24,7 +24,7 @@ export const POST = defineRoute({
     const jobId = await startTopKeys({
       ...rest,
       driver: connection.driver(),
-      connectionId: connection.profile.id,
+      connectionId: connection.scope,
       userId: user.id,
       limit: limit ?? 500,
       match: match ? Buffer.from(match, "utf8") : undefined,

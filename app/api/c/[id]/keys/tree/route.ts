@@ -5,7 +5,7 @@ import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
 
 function indexOf(connection: LoadedConnection, since?: { generation: number; version: number }) {
-  const index = readIndex(connection.profile.id, connection.profile.keyDelimiter, since);
+  const index = readIndex(connection.scope, connection.profile.keyDelimiter, since);
   if (!index) throw new Refusal("INTERNAL", "The namespace index could not be started.");
   return index;
 }
@@ -14,7 +14,7 @@ async function start(connection: LoadedConnection, rescan: boolean): Promise<voi
   await ensureIndex({
     driver: connection.driver(),
     kind: connection.profile.kind,
-    connectionId: connection.profile.id,
+    connectionId: connection.scope,
     delimiter: connection.profile.keyDelimiter,
     environment: connection.profile.environment,
     rescan,
@@ -31,7 +31,7 @@ export const GET = defineRoute({
   query: z.object({ generation: z.coerce.number().int().optional(), version: z.coerce.number().int().optional() }),
   handler: async ({ connection, query: { generation, version } }) => {
     const since = generation !== undefined && version !== undefined ? { generation, version } : undefined;
-    if (!readIndex(connection.profile.id, connection.profile.keyDelimiter)) await start(connection, false);
+    if (!readIndex(connection.scope, connection.profile.keyDelimiter)) await start(connection, false);
     return indexOf(connection, since);
   },
 });
@@ -50,5 +50,5 @@ export const POST = defineRoute({
 export const DELETE = defineRoute({
   permission: "keys.read",
   connection: "listable",
-  handler: async ({ connection }) => ({ cancelled: cancelScan(connection.profile.id, connection.profile.keyDelimiter) }),
+  handler: async ({ connection }) => ({ cancelled: cancelScan(connection.scope, connection.profile.keyDelimiter) }),
 });

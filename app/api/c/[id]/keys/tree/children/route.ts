@@ -20,7 +20,7 @@ export const GET = defineRoute({
     filter: z.string().max(1000).default(""),
   }),
   handler: async ({ connection, query: { prefix, offset, limit, filter } }) => {
-    const page = readChildren(connection.profile.id, connection.profile.keyDelimiter, prefix, { offset, limit, filter });
+    const page = readChildren(connection.scope, connection.profile.keyDelimiter, prefix, { offset, limit, filter });
     if (!page) throw new Refusal("NOT_FOUND", "The namespace index has no such namespace (rescan to look again).");
     return page;
   },
@@ -38,7 +38,7 @@ export const POST = defineRoute({
   handler: async ({ connection, body: { prefix } }) => ({
     started: fillLevel({
       driver: connection.driver(),
-      connectionId: connection.profile.id,
+      connectionId: connection.scope,
       delimiter: connection.profile.keyDelimiter,
       environment: connection.profile.environment,
       prefix,
