@@ -46,11 +46,11 @@ nodedir=()
 app="$work/app"
 data="$work/data"
 # As the unprivileged user, in the clean tree, with a clean environment: nothing of the caller's leaks in.
-as_user() {
-  (cd "$app" && exec "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 \
-    npm_config_cache="$work/home/.npm" npm_config_update_notifier=false npm_config_build_from_source=true "${nodedir[@]}" \
-    NEXT_TELEMETRY_DISABLED=1 DATABASE_URL="file:$data/cacheboard.db" "$@")
-}
+# (npm warns that it does not know build-from-source: prebuild-install reads it, and then downloads nothing.)
+user_env=(env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8
+  npm_config_cache="$work/home/.npm" npm_config_update_notifier=false npm_config_build_from_source=true "${nodedir[@]}"
+  NEXT_TELEMETRY_DISABLED=1 DATABASE_URL="file:$data/cacheboard.db")
+as_user() { (cd "$app" && exec "${run_as[@]}" "${user_env[@]}" "$@"); }
 
 step "clean copy of the committed files ($(git -C "$repo" rev-parse --short HEAD)) in $work"
 mkdir -p "$app" "$work/home" "$data"
@@ -75,8 +75,11 @@ port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", 
 secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
 step "start (node scripts/start.mjs, the image's command) on 127.0.0.1:$port"
 # The image listens on 0.0.0.0 inside its own network namespace; here, on a shared machine, loopback only.
-as_user env HOST=127.0.0.1 PORT="$port" NODE_ENV=production CACHEBOARD_SECRET_KEY="$secret" node scripts/start.mjs >"$work/server.log" 2>&1 &
+# One simple command in the background: setpriv and env exec, so $! is the PID of the server's own process.
+cd "$app"
+"${run_as[@]}" "${user_env[@]}" HOST=127.0.0.1 PORT="$port" NODE_ENV=production CACHEBOARD_SECRET_KEY="$secret" node scripts/start.mjs >"$work/server.log" 2>&1 &
 server_pid=$!
+cd "$repo"
 
 health() {
   node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then(async (r) => console.log(r.status, await r.text()), () => console.log("000"))' "http://127.0.0.1:$port/api/health"
@@ -99,10 +102,15 @@ if [ "$answer" != '200 {"ok":true}' ]; then
   exit 1
 fi
 
-step "stop the server (PID $server_pid)"
+step "stop the server (PID $server_pid: scripts/start.mjs, which passes SIGTERM on to next start)"
+ps -o pid=,args= -p "$server_pid"
 kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""
+if [ "$(health)" != 000 ]; then
+  echo "Something still answers on 127.0.0.1:$port after the server was stopped."
+  exit 1
+fi
 if [ -n "${KEEP_LOG:-}" ]; then cat "$work/server.log"; else tail -n 5 "$work/server.log"; fi
 
 step "package check passed: install, build, migrate, start and health as $( [ "$(id -u)" = 0 ] && echo nobody || id -un ) in a clean directory"
