@@ -20,3 +20,8 @@ export function keysConfirmation(keys: Uint8Array[]): string {
 export function namespaceConfirmation(prefix: Uint8Array): string {
   return keyText(prefix).text;
 }
+
+/** An import into a production connection: the connection's name. */
+export function importConfirmation(connectionName: string): string {
+  return connectionName.length <= TYPED_NAME_MAX ? connectionName : "import";
+}

@@ -12,6 +12,7 @@ import { KeyList, type KeyFilter } from "./key-list";
 import { keyFromUrlParam, keyToUrlParam, searchString } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
 import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layout";
+import { namespaceChoice, selectionChoice, TransferDialogs, type TransferRequest } from "./transfer/transfer-dialogs";
 
 const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
@@ -28,7 +29,18 @@ const detailPaneClass =
  * reload, back/forward and shared links land on the same view. Selecting a namespace or a key pushes a
  * history entry; typing in the filter replaces the current one.
  */
-export function KeyBrowser({ profile, capabilities, canWrite }: { profile: PublicProfile; capabilities: Capabilities; canWrite: boolean }) {
+export function KeyBrowser({
+  profile,
+  capabilities,
+  canWrite,
+  transfer,
+}: {
+  profile: PublicProfile;
+  capabilities: Capabilities;
+  canWrite: boolean;
+  /** May export keys to a file / import a file. */
+  transfer: { export: boolean; import: boolean };
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -83,6 +95,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
   const treePane = useRef<HTMLElement>(null);
   const detailPane = useRef<HTMLElement>(null);
   const [adding, setAdding] = useState(false);
+  const [transferring, setTransferring] = useState<TransferRequest | null>(null);
   const [draft, setDraft] = useState(filter.q);
   const [lastQ, setLastQ] = useState(filter.q);
   if (filter.q !== lastQ) {
@@ -151,6 +164,16 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           Add key
         </Button>
       )}
+      {transfer.export && capabilities.listKeys && (
+        <Button size="sm" variant="secondary" className="py-1.5" onClick={() => setTransferring({ mode: "export" })}>
+          Export…
+        </Button>
+      )}
+      {transfer.import && (
+        <Button size="sm" variant="secondary" className="py-1.5" onClick={() => setTransferring({ mode: "import", prefixParam: filter.ns })}>
+          Import…
+        </Button>
+      )}
     </>
   );
 
@@ -199,6 +222,8 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
                 canDelete={capabilities.namespaceDelete}
                 canExpire={capabilities.namespaceExpire}
                 canPersist={capabilities.persist}
+                transfer={transfer}
+                onTransfer={(prefix, mode, count) => setTransferring(mode === "export" ? { mode, first: namespaceChoice(prefix, count) } : { mode, prefixParam: prefix })}
                 headerAction={treeToggle(false)}
               />
             ) : (
@@ -230,6 +255,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           canWrite={canWrite}
           production={production}
           filterInput={filterInput}
+          onExportKeys={transfer.export ? (params) => setTransferring({ mode: "export", first: selectionChoice(params) }) : undefined}
         />
       </section>
       {open && (
@@ -259,6 +285,7 @@ export function KeyBrowser({ profile, capabilities, canWrite }: { profile: Publi
           />
         </aside>
       )}
+      <TransferDialogs request={transferring} profile={profile} capabilities={capabilities} filter={filter} onClose={() => setTransferring(null)} />
       {canWrite && (
         <AddKeyDialog
           connectionId={profile.id}

@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   "account.manage": "viewer",
   /** Browse keys, read values, download them, run whole-namespace sorts and counts. */
   "keys.read": "viewer",
+  /** Export keys to a file: every value it covers, which a viewer can read already. */
+  "keys.export": "viewer",
+  /** Import keys from an export file (creates and, when asked, overwrites keys). */
+  "keys.import": "editor",
   /** Create, edit, rename, expire and delete keys and their elements. */
   "keys.write": "editor",
   /** Delete or expire a whole namespace (a background job). */
@@ -34,7 +38,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Permissions that change a cache: refused on a read-only connection, whoever asks. */
-const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo"]);
+const CACHE_WRITES = new Set<Permission>(["keys.write", "keys.import", "namespaces.write", "audit.undo"]);
 
 export function roleFor(permission: Permission): Role {
   return PERMISSIONS[permission];

@@ -19,6 +19,7 @@ export default async function ConnectionKeysPage({ params }: { params: Promise<{
       profile={profile}
       capabilities={driverCapabilities(profile.kind)}
       canWrite={can(user, "keys.write", profile)}
+      transfer={{ export: can(user, "keys.export", profile), import: can(user, "keys.import", profile) }}
     />
   );
 }
