@@ -51,7 +51,7 @@ describe("export and import on memcached and uWSGI", () => {
     removeDir(dir);
   });
 
-  const base = { secrets: {}, readOnly: false, environment: "development", color: null, keyDelimiter: ":", defaultFormat: "auto" as const, formatOverrides: [] };
+  const base = { secrets: {}, readOnly: false, environment: "development" as const, color: null, keyDelimiter: ":", defaultFormat: "auto" as const, formatOverrides: [] };
 
   async function roundTrip(connectionId: string, prefix: string) {
     const exported = await calls.exportText(connectionId, { kind: "namespace", prefix: b64(prefix) });
