@@ -191,28 +191,32 @@ export function ImportDialog({
         )}
         {file && !importId && (
           <div className="space-y-3">
-            <fieldset className="space-y-1" disabled={jobRunning}>
-              <legend className="mb-1 font-medium">Existing keys</legend>
-              {POLICIES.map(([value, label, hint]) => (
-                <label key={value} className="flex items-start gap-2" title={hint}>
-                  <input type="radio" name="import-policy" className="mt-1" checked={policy === value} onChange={() => setPolicy(value)} />
-                  <span>
-                    {label} <span className="text-xs text-slate-500">— {hint}</span>
-                  </span>
+            <div className="grid gap-3 sm:grid-cols-2">
+              <label className="block space-y-1">
+                <span className="font-medium">Existing keys</span>
+                <select className={`${inputClass} py-1.5`} aria-label="Existing keys" value={policy} disabled={jobRunning} onChange={(e) => setPolicy(e.target.value as ImportPolicy)}>
+                  {POLICIES.map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+                <span className="block text-xs text-slate-500">{POLICIES.find(([value]) => value === policy)?.[2]}</span>
+              </label>
+              <div className="space-y-1">
+                <label className="block space-y-1">
+                  <span className="font-medium">TTLs</span>
+                  <select className={`${inputClass} py-1.5`} aria-label="TTLs" value={ttlMode} disabled={jobRunning} onChange={(e) => setTtlMode(e.target.value as TtlMode)}>
+                    {TTLS.map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
                 </label>
-              ))}
-            </fieldset>
-            <fieldset className="space-y-1" disabled={jobRunning}>
-              <legend className="mb-1 font-medium">TTLs</legend>
-              <div className="flex flex-wrap gap-x-4 gap-y-1">
-                {TTLS.map(([value, label]) => (
-                  <label key={value} className="flex items-center gap-1.5">
-                    <input type="radio" name="import-ttl" checked={ttlMode === value} onChange={() => setTtlMode(value)} /> {label}
-                  </label>
-                ))}
+                {ttlMode === "set" && <TtlInput field={ttl} label="Seconds" disabled={jobRunning} className="flex items-center gap-2 text-xs" inputClassName="w-28 py-1" />}
               </div>
-              {ttlMode === "set" && <TtlInput field={ttl} label="TTL (seconds)" className="flex items-center gap-2" inputClassName="w-32" />}
-            </fieldset>
+            </div>
             <fieldset className="space-y-1.5" disabled={jobRunning}>
               <label className="flex items-center gap-1.5 font-medium">
                 <input type="checkbox" checked={rewrite} onChange={(e) => setRewrite(e.target.checked)} /> Rewrite a key prefix
