@@ -6,7 +6,7 @@ const CELLS: [keyof ImportCounts, string, string][] = [
   ["existing", "Identical", "Already here with the same value"],
   ["conflicting", "Different", "Already here with another value or type"],
   ["tooBig", "Too big", "Over this connection's key or value limit"],
-  ["invalid", "Not importable", "Unreadable, expired, or a type this connection cannot hold"],
+  ["invalid", "Invalid", "Unreadable, expired, or a type this connection cannot hold"],
 ];
 
 /** What a preview counted (or an import so far): one figure per verdict, and what was written and skipped. */

@@ -33,10 +33,10 @@ const POLICIES: [ImportPolicy, string, string][] = [
 ];
 
 const TTLS: [TtlMode, string][] = [
-  ["keep", "Remaining TTL as exported"],
-  ["absolute", "Same expiry moment as the source"],
+  ["keep", "As exported"],
+  ["absolute", "Same expiry moment"],
   ["none", "No TTL"],
-  ["set", "Set a TTL"],
+  ["set", "Set a TTL…"],
 ];
 
 const encode = (text: string) => bytesToBase64(new TextEncoder().encode(text));
