@@ -25,3 +25,8 @@ export function namespaceConfirmation(prefix: Uint8Array): string {
 export function consoleConfirmation(commandName: string): string {
   return commandName.toUpperCase();
 }
+
+/** An import into a production connection: the connection's name. */
+export function importConfirmation(connectionName: string): string {
+  return connectionName.length <= TYPED_NAME_MAX ? connectionName : "import";
+}

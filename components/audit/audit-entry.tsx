@@ -83,6 +83,12 @@ export function AuditEntry({ entry, canUndo, connectionExists }: { entry: AuditE
                 <dd>{entry.errorMessage}</dd>
               </>
             )}
+            {entry.summary && (
+              <>
+                <dt className="text-slate-500">Summary</dt>
+                <dd data-testid="audit-summary">{entry.summary}</dd>
+              </>
+            )}
             {entry.detail && (
               <>
                 <dt className="text-slate-500">Detail</dt>

@@ -14,6 +14,7 @@ import { KeyList, type KeyFilter } from "./key-list";
 import { keyFromUrlParam, keyToUrlParam, searchString } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
 import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layout";
+import { namespaceChoice, selectionChoice, TransferDialogs, type TransferRequest } from "./transfer/transfer-dialogs";
 
 const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
@@ -35,10 +36,13 @@ export function KeyBrowser({
   capabilities,
   canWrite,
   db = null,
+  transfer,
 }: {
   profile: PublicProfile;
   capabilities: Capabilities;
   canWrite: boolean;
+  /** May export keys to a file / import a file. */
+  transfer: { export: boolean; import: boolean };
   /** The database chosen with the db switcher (`?db=`); null for the profile's own. */
   db?: number | null;
 }) {
@@ -98,6 +102,7 @@ export function KeyBrowser({
   const treePane = useRef<HTMLElement>(null);
   const detailPane = useRef<HTMLElement>(null);
   const [adding, setAdding] = useState(false);
+  const [transferring, setTransferring] = useState<TransferRequest | null>(null);
   const [draft, setDraft] = useState(filter.q);
   const [lastQ, setLastQ] = useState(filter.q);
   if (filter.q !== lastQ) {
@@ -167,6 +172,16 @@ export function KeyBrowser({
           Add key
         </Button>
       )}
+      {transfer.export && capabilities.listKeys && (
+        <Button size="sm" variant="secondary" className="py-1.5" onClick={() => setTransferring({ mode: "export" })}>
+          Export…
+        </Button>
+      )}
+      {transfer.import && (
+        <Button size="sm" variant="secondary" className="py-1.5" onClick={() => setTransferring({ mode: "import", prefixParam: filter.ns })}>
+          Import…
+        </Button>
+      )}
     </>
   );
 
@@ -215,6 +230,8 @@ export function KeyBrowser({
                 canDelete={capabilities.namespaceDelete}
                 canExpire={capabilities.namespaceExpire}
                 canPersist={capabilities.persist}
+                transfer={transfer}
+                onTransfer={(prefix, mode, count) => setTransferring(mode === "export" ? { mode, first: namespaceChoice(prefix, count) } : { mode, prefixParam: prefix })}
                 headerAction={treeToggle(false)}
               />
             ) : (
@@ -246,6 +263,7 @@ export function KeyBrowser({
           canWrite={canWrite}
           production={production}
           filterInput={filterInput}
+          onExportKeys={transfer.export ? (params) => setTransferring({ mode: "export", first: selectionChoice(params) }) : undefined}
         />
       </section>
       {open && (
@@ -275,6 +293,7 @@ export function KeyBrowser({
           />
         </aside>
       )}
+      <TransferDialogs request={transferring} profile={profile} capabilities={capabilities} filter={filter} onClose={() => setTransferring(null)} />
       {canWrite && (
         <AddKeyDialog
           connectionId={connectionId}

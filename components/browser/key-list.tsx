@@ -48,6 +48,7 @@ export function KeyList({
   canWrite,
   production,
   filterInput,
+  onExportKeys,
 }: {
   connectionId: string;
   filter: KeyFilter;
@@ -59,6 +60,8 @@ export function KeyList({
   canWrite: boolean;
   production: boolean;
   filterInput: React.ReactNode;
+  /** Opens the export of the selected keys. */
+  onExportKeys?: (params: string[]) => void;
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -265,6 +268,11 @@ export function KeyList({
           <Button size="sm" variant="secondary" disabled={selectingAll || sorted.length === 0} onClick={() => void selectAllMatching()}>
             {selectingAll ? "Selecting…" : "Select all matching"}
           </Button>
+          {onExportKeys && selected.size > 0 && (
+            <Button size="sm" variant="secondary" onClick={() => onExportKeys([...selected])}>
+              Export…
+            </Button>
+          )}
           {canWrite && selected.size > 0 && (
             <Button size="sm" variant="danger" onClick={() => setConfirm({ params: [...selected], pattern: matchingPattern })}>
               Delete {plural(selected.size, "key")}

@@ -30,8 +30,8 @@ export function TreeNode({
   onToggle: (prefix: string) => void;
   selected: string;
   onSelect: (prefix: string) => void;
-  onOperation: (prefix: string, op: NamespaceOperation) => void;
-  actions: { write: boolean; delete: boolean; expire: boolean };
+  onOperation: (prefix: string, op: NamespaceOperation | "export" | "import") => void;
+  actions: { write: boolean; delete: boolean; expire: boolean; export: boolean; import: boolean };
   tabStop: boolean;
   onFocused: (prefix: string) => void;
   menuOpen: boolean;
@@ -45,6 +45,8 @@ export function TreeNode({
   const items = (
     [
       ["count", "Count keys", true],
+      ["export", "Export…", actions.export],
+      ["import", "Import…", actions.import],
       ["expire", "Set TTL on all…", actions.write && actions.expire],
       ["delete", "Delete all…", actions.write && actions.delete],
     ] as const

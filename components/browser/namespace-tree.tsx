@@ -24,6 +24,9 @@ interface Props {
   canDelete: boolean;
   canExpire: boolean;
   canPersist: boolean;
+  /** May export / import (the row menu's Export… and Import…). */
+  transfer: { export: boolean; import: boolean };
+  onTransfer: (prefixParam: string, mode: "export" | "import", count: number) => void;
   /** Beside the "Namespaces" heading: the key browser's button that folds the tree away. */
   headerAction?: React.ReactNode;
 }
@@ -207,7 +210,7 @@ export function NamespaceTree(props: Props) {
   };
 
   const scan = index?.scan ?? null;
-  const actions = { write: props.canWrite, delete: props.canDelete, expire: props.canExpire };
+  const actions = { write: props.canWrite, delete: props.canDelete, expire: props.canExpire, export: props.transfer.export, import: props.transfer.import };
 
   return (
     <div className="flex h-full min-h-0 flex-col" data-testid="namespace-tree">
@@ -265,7 +268,7 @@ export function NamespaceTree(props: Props) {
                     onToggle={toggle}
                     selected={props.selected}
                     onSelect={props.onSelect}
-                    onOperation={(prefix, op) => setOperation({ prefix, op })}
+                    onOperation={(prefix, op) => (op === "export" || op === "import" ? props.onTransfer(prefix, op, row.node.count) : setOperation({ prefix, op }))}
                     actions={actions}
                     tabStop={tabStop === row.node.prefix}
                     onFocused={setFocused}

@@ -1,7 +1,10 @@
 import "server-only";
 import { analysisLabel, analyze, budgetForSize, renderText, TOO_LARGE_LABEL, tryUtf8, type Budget } from "../codecs";
 import type { AuditEntry } from "../db";
+import { formatCount, formatDuration } from "../format";
+import { plural } from "../plural";
 import { keyText, keyToParam } from "../wire/keys";
+import type { ImportCounts } from "../wire/transfer";
 import { readDump } from "./rdb-dump";
 import type { KeySnapshotMeta } from "./snapshot";
 import { undoability } from "./undo";
@@ -35,6 +38,8 @@ export interface AuditEntryView {
   action: string;
   key: { text: string; binary: boolean; hidden: boolean; param: string } | null;
   detail: string | null;
+  /** The detail in words, for actions whose detail is worth reading as a sentence (an import's counts). */
+  summary: string | null;
   outcome: string;
   /** pending | running | done (see the schema); not done means the outcome was never written. */
   status: string;
@@ -156,6 +161,51 @@ export function diffLines(before: string[], after: string[]): DiffLine[] {
   return out;
 }
 
+interface ImportDetail {
+  file?: { keys?: number; source?: string | null; scope?: string | null };
+  policy?: string;
+  ttl?: { mode: string; ttlMs?: number };
+  rewrite?: { from: string; to: string };
+  counts?: ImportCounts | null;
+  cancelled?: boolean;
+}
+
+const POLICY_WORDS: Record<string, string> = { skip: "existing keys skipped", overwrite: "existing keys overwritten", fail: "stop on a conflict" };
+const TTL_WORDS: Record<string, string> = { keep: "TTLs as exported", absolute: "expiry moments kept", none: "no TTLs" };
+
+/** An import's one entry as a sentence: what came from where, and what happened to every key. */
+function importSummary(detail: ImportDetail): string {
+  const from = detail.file?.source ? ` from ${detail.file.source}${detail.file.scope ? ` (${detail.file.scope})` : ""}` : "";
+  const counts = detail.counts;
+  const parts = counts
+    ? [
+        `${formatCount(counts.written)} written`,
+        `${formatCount(counts.new)} new`,
+        `${formatCount(counts.conflicting)} conflicting`,
+        `${formatCount(counts.existing)} identical`,
+        `${formatCount(counts.skipped)} skipped`,
+        ...(counts.tooBig ? [`${formatCount(counts.tooBig)} too big`] : []),
+        ...(counts.invalid ? [`${formatCount(counts.invalid)} invalid or expired`] : []),
+      ]
+    : ["nothing counted yet"];
+  const ttl = detail.ttl?.mode === "set" ? `TTL ${formatDuration(detail.ttl.ttlMs ?? 0)}` : TTL_WORDS[detail.ttl?.mode ?? ""] ?? "";
+  const options = [POLICY_WORDS[detail.policy ?? ""], ttl, detail.rewrite ? `${detail.rewrite.from} → ${detail.rewrite.to}` : ""].filter(Boolean);
+  const of = counts ? plural(counts.total, "key") : plural(detail.file?.keys ?? 0, "key");
+  return `Imported ${of}${from}${detail.cancelled ? ", cancelled" : ""}: ${parts.join(", ")}. ${options.join("; ")}.`;
+}
+
+const SUMMARIES: Record<string, (detail: never) => string> = { "keys.import": importSummary };
+
+function summaryOf(action: string, detail: string | null): string | null {
+  const present = SUMMARIES[action];
+  if (!present || !detail) return null;
+  try {
+    return present(JSON.parse(detail) as never);
+  } catch {
+    return null;
+  }
+}
+
 function cap(view: SnapshotView | null): SnapshotView | null {
   if (!view || view.lines.length <= MAX_LINES) return view;
   return { ...view, lines: view.lines.slice(0, MAX_LINES), note: `Showing the first ${MAX_LINES} of ${view.lines.length} lines.` };
@@ -175,6 +225,7 @@ export function presentEntry(entry: AuditEntry): AuditEntryView {
     action: entry.action,
     key: key ? { ...keyText(key), param: keyToParam(key) } : null,
     detail: entry.detail,
+    summary: summaryOf(entry.action, entry.detail),
     outcome: entry.outcome,
     status: entry.status,
     statusNote: STATUS_NOTES[entry.status] ?? null,

@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   "account.manage": "viewer",
   /** Browse keys, read values, download them, run whole-namespace sorts and counts. */
   "keys.read": "viewer",
+  /** Export keys to a file: every value it covers, which a viewer can read already. */
+  "keys.export": "viewer",
+  /** Import keys from an export file (creates and, when asked, overwrites keys). */
+  "keys.import": "editor",
   /** Create, edit, rename, expire and delete keys and their elements. */
   "keys.write": "editor",
   /** Delete or expire a whole namespace (a background job). */
@@ -50,7 +54,7 @@ export type Permission = keyof typeof PERMISSIONS;
  * (resetting its slow log, killing a client) changes no data, but a read-only connection means hands off
  * the server altogether: a killed client is somebody's dropped connection.
  */
-const CACHE_WRITES = new Set<Permission>(["keys.write", "namespaces.write", "audit.undo", "console.write", "console.admin", "server.manage"]);
+const CACHE_WRITES = new Set<Permission>(["keys.write", "keys.import", "namespaces.write", "audit.undo", "console.write", "console.admin", "server.manage"]);
 
 export function roleFor(permission: Permission): Role {
   return PERMISSIONS[permission];

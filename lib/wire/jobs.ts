@@ -1,7 +1,7 @@
 /** A background job as the browser polls it (GET /api/c/[id]/jobs/[jobId]); the jobs themselves run in `lib/server/keys/jobs.ts`. */
 import type { ErrorCode } from "./errors";
 
-export type JobKind = "count" | "expire" | "delete" | "top" | "analysis";
+export type JobKind = "count" | "expire" | "delete" | "top" | "analysis" | "import-preview" | "import";
 /** `interrupted`: the instance running it stopped (crashed, killed) before it ended; its counts are the last it wrote. */
 export type JobStatus = "running" | "done" | "cancelled" | "error" | "interrupted";
 

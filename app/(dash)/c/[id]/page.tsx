@@ -19,5 +19,14 @@ export default async function ConnectionKeysPage({ params, searchParams }: { par
   const capabilities = connection.driver().capabilities;
   const dbParam = (await searchParams).db;
   const db = capabilities.databases && typeof dbParam === "string" && /^\d{1,5}$/.test(dbParam) ? Number(dbParam) : null;
-  return <KeyBrowser key={db ?? "own"} profile={profile} capabilities={capabilities} canWrite={can(user, "keys.write", profile)} db={db} />;
+  return (
+    <KeyBrowser
+      key={db ?? "own"}
+      profile={profile}
+      capabilities={capabilities}
+      canWrite={can(user, "keys.write", profile)}
+      transfer={{ export: can(user, "keys.export", profile), import: can(user, "keys.import", profile) }}
+      db={db}
+    />
+  );
 }

@@ -1,0 +1,200 @@
+import "server-only";
+import type { LoadedConnection } from "../../connections/load";
+import { isDriverError } from "../../drivers/errors";
+import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
+import { keyText } from "../../wire/keys";
+import { TRANSFER_FORMAT, TRANSFER_VERSION, type ExportHeader } from "../../wire/transfer";
+import { b64, valuePieces } from "./key-value";
+
+/**
+ * The export: JSON Lines written as the keyspace is scanned (see `lib/wire/transfer.ts` for the format).
+ * Keys come a SCAN page at a time; small keys of a page are read together (pipelined), each key above
+ * `SMALL_BYTES` on its own, its value streamed a page at a time, so memory holds one page of small keys or
+ * one page of one big key's value, plus a Redis DUMP payload of that key. The stream is pulled: nothing is
+ * read from the cache faster than the browser takes it, and a cancelled download stops the scan.
+ */
+
+export type ExportSelection =
+  | { kind: "database" }
+  | { kind: "namespace"; prefix: Buffer }
+  | { kind: "glob"; match: Buffer; prefix?: Buffer }
+  | { kind: "keys"; keys: Buffer[] };
+
+const SCAN_COUNT = 500;
+/** Keys up to this size are read together with the rest of their page. */
+const SMALL_BYTES = 256 * 1024;
+/** At most this many bytes of small keys are read at once. */
+const GROUP_BYTES = 8 * 1024 * 1024;
+const DUMP_PIECE = 3 * 1024 * 1024;
+/** Strings up to this size are read whole by the page's description. */
+const HEAD_BYTES = 16 * 1024;
+
+const TYPES = new Set(["string", "hash", "list", "set", "zset", "stream"]);
+
+function scopeText(selection: ExportSelection): string {
+  switch (selection.kind) {
+    case "database":
+      return "the whole database";
+    case "namespace":
+      return keyText(selection.prefix).text;
+    case "glob":
+      return `${selection.prefix ? keyText(selection.prefix).text : ""}${keyText(selection.match).text}`;
+    case "keys":
+      return `${selection.keys.length} selected keys`;
+  }
+}
+
+/** Whether key lines carry DUMP payloads: Redis, whose DUMP restores any type exactly. */
+function carriesDump(driver: Driver): boolean {
+  return driver.capabilities.dumpRestore && driver.capabilities.types && driver.dump !== undefined;
+}
+
+async function* keyBatches(driver: Driver, selection: ExportSelection, signal: AbortSignal): AsyncGenerator<Buffer[]> {
+  if (selection.kind === "keys") {
+    for (let i = 0; i < selection.keys.length; i += SCAN_COUNT) yield selection.keys.slice(i, i + SCAN_COUNT);
+    return;
+  }
+  const request =
+    selection.kind === "namespace" ? { prefix: selection.prefix } : selection.kind === "glob" ? { match: selection.match, prefix: selection.prefix } : {};
+  let cursor = "";
+  for (;;) {
+    if (signal.aborted) return;
+    const page = await driver.scan({ ...request, cursor, count: SCAN_COUNT, signal });
+    if (page.keys.length) yield page.keys;
+    if (page.done) return;
+    cursor = page.cursor;
+  }
+}
+
+/** One key's line, in pieces; nothing when the key is gone or of a type the format does not carry. */
+async function* keyLine(driver: Driver, meta: KeyMeta | KeyHead, withDump: boolean): AsyncGenerator<string> {
+  if (!meta.exists || !TYPES.has(meta.type)) return;
+  const dumped = withDump && driver.dump ? await driver.dump(meta.key) : null;
+  if (withDump && !dumped) return;
+  const ttlMs = dumped ? dumped.ttlMs : meta.ttlMs;
+  const text = keyText(meta.key);
+  let flags = meta.flags;
+  const head = {
+    key: b64(meta.key),
+    ...(text.binary || text.hidden ? {} : { keyText: text.text }),
+    type: meta.type,
+    ttlMs,
+    expiresAt: ttlMs === null ? null : Date.now() + ttlMs,
+  };
+  const json = JSON.stringify(head);
+  yield `${json.slice(0, -1)},"value":`;
+  yield* valuePieces(driver, meta, (f) => (flags = f));
+  if (flags !== undefined) yield `,"flags":${flags}`;
+  if (dumped) {
+    yield `,"dump":"`;
+    for (let i = 0; i < dumped.payload.length; i += DUMP_PIECE) yield b64(dumped.payload.subarray(i, i + DUMP_PIECE));
+    yield `"`;
+  }
+  yield "}\n";
+}
+
+async function collect(pieces: AsyncGenerator<string>): Promise<string> {
+  let out = "";
+  for await (const piece of pieces) out += piece;
+  return out;
+}
+
+/** A key that vanished or changed type between the scan and its read is left out, not an error. */
+function vanished(error: unknown): boolean {
+  return isDriverError(error) && (error.code === "NOT_FOUND" || error.code === "WRONG_TYPE");
+}
+
+async function headerOf(connection: LoadedConnection, selection: ExportSelection, withDump: boolean): Promise<ExportHeader> {
+  const driver = connection.driver();
+  const [ping, total] = await Promise.all([driver.ping(), selection.kind === "database" ? driver.keyCount() : Promise.resolve(null)]);
+  const header: ExportHeader = {
+    format: TRANSFER_FORMAT,
+    version: TRANSFER_VERSION,
+    exportedAt: new Date().toISOString(),
+    source: { kind: driver.kind, name: connection.profile.name, version: ping.version },
+    scope: { kind: selection.kind, text: scopeText(selection) },
+    dump: withDump,
+    total: selection.kind === "keys" ? selection.keys.length : total,
+  };
+  return header;
+}
+
+async function* lines(driver: Driver, header: ExportHeader, selection: ExportSelection, signal: AbortSignal): AsyncGenerator<string> {
+  const withDump = header.dump;
+  yield `${JSON.stringify(header)}\n`;
+  let keys = 0;
+  try {
+    for await (const batch of keyBatches(driver, selection, signal)) {
+      // Small strings come whole with their description, in the same round trip.
+      const metas: (KeyMeta | KeyHead)[] = driver.describeHeads ? await driver.describeHeads(batch, HEAD_BYTES) : await driver.describe(batch);
+      let group: (KeyMeta | KeyHead)[] = [];
+      let groupBytes = 0;
+      const flush = async function* () {
+        const texts = await Promise.all(group.map((meta) => collect(keyLine(driver, meta, withDump)).catch((error: unknown) => (vanished(error) ? "" : Promise.reject(error)))));
+        group = [];
+        groupBytes = 0;
+        for (const text of texts) {
+          if (!text) continue;
+          keys++;
+          yield text;
+        }
+      };
+      for (const meta of metas) {
+        if (signal.aborted) return;
+        const size = meta.size ?? 0;
+        if (size <= SMALL_BYTES) {
+          group.push(meta);
+          groupBytes += size;
+          if (groupBytes >= GROUP_BYTES) yield* flush();
+          continue;
+        }
+        yield* flush();
+        let started = false;
+        try {
+          for await (const piece of keyLine(driver, meta, withDump)) {
+            started = true;
+            yield piece;
+          }
+          if (started) keys++;
+        } catch (error) {
+          if (started || !vanished(error)) throw error;
+        }
+      }
+      yield* flush();
+    }
+    yield `${JSON.stringify({ format: TRANSFER_FORMAT, end: true, keys })}\n`;
+  } catch (error) {
+    if (signal.aborted) return;
+    const failure = isDriverError(error) ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
+    if (!isDriverError(error)) console.error(error);
+    // A key line cut short stays unterminated; the error starts a line of its own.
+    yield `\n${JSON.stringify({ format: TRANSFER_FORMAT, error: failure, keys })}\n`;
+  }
+}
+
+/**
+ * The export as a byte stream, pulled by the response; cancelling it stops the scan. The server is asked
+ * for its version (and key count) first, so an unreachable one is a refusal, not a broken file.
+ */
+export async function openExport(connection: LoadedConnection, selection: ExportSelection, dump: boolean): Promise<ReadableStream<Uint8Array>> {
+  const driver = connection.driver();
+  const header = await headerOf(connection, selection, dump && carriesDump(driver));
+  const controller = new AbortController();
+  const source = lines(driver, header, selection, controller.signal);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(stream) {
+      try {
+        const next = await source.next();
+        if (next.done) stream.close();
+        else stream.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        stream.error(error);
+      }
+    },
+    async cancel() {
+      controller.abort();
+      await source.return(undefined);
+    },
+  });
+}
