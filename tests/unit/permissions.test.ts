@@ -5,8 +5,8 @@ import { ROLES } from "@/lib/auth/roles";
 describe("permissions", () => {
   it("map onto today's roles: viewers read, editors also change keys, admins also manage", () => {
     const granted = (role: string) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can({ role }, p)).sort();
-    expect(granted("viewer")).toEqual(["account.manage", "analysis.read", "audit.read", "connections.read", "console.read", "keys.read", "server.read", "session.read"]);
-    expect(granted("editor")).toEqual([...granted("viewer"), "analysis.run", "audit.undo", "console.write", "keys.write", "namespaces.write"].sort());
+    expect(granted("viewer")).toEqual(["account.manage", "analysis.read", "audit.read", "connections.read", "console.read", "keys.export", "keys.read", "server.read", "session.read"]);
+    expect(granted("editor")).toEqual([...granted("viewer"), "analysis.run", "audit.undo", "console.write", "keys.import", "keys.write", "namespaces.write"].sort());
     expect(granted("admin")).toEqual((Object.keys(PERMISSIONS) as Permission[]).sort());
     expect(granted("nobody")).toEqual([]);
     for (const permission of Object.keys(PERMISSIONS) as Permission[]) expect(ROLES).toContain(roleFor(permission));
@@ -21,6 +21,7 @@ describe("permissions", () => {
       expect(can({ role }, "console.write", readOnly)).toBe(false);
       expect(can({ role }, "console.admin", readOnly)).toBe(false);
       expect(can({ role }, "server.manage", readOnly)).toBe(false);
+      expect(can({ role }, "keys.import", readOnly)).toBe(false);
       expect(can({ role }, "server.read", readOnly)).toBe(ROLES.indexOf(role) >= 0);
     }
     expect(can({ role: "editor" }, "keys.write", { readOnly: false })).toBe(true);
