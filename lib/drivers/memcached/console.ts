@@ -7,7 +7,7 @@
 import type { ConsoleValue, ReplyLimits } from "../../wire/console";
 import { keyText } from "../../wire/keys";
 import { DriverError } from "../errors";
-import type { ConsoleRunner, ConsoleRunOptions } from "../types";
+import type { ConsoleRunner, ConsoleRunOptions } from "../operations";
 import { metaKey, metaSet, type MetaReply } from "./connection";
 import type { MemcachedPool } from "./pool";
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ConflictError, DriverError } from "../errors";
-import type { CollectionOps } from "../types";
+import type { CollectionOps } from "../operations";
 import type { RedisConnection } from "./client";
 import { buf, checkTtl, num, text, type Reply } from "./replies";
 import {

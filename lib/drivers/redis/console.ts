@@ -9,7 +9,7 @@ import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { ConsoleValue, ReplyLimits } from "../../wire/console";
 import { DriverError } from "../errors";
-import type { ConsoleRunner, ConsoleRunOptions } from "../types";
+import type { ConsoleRunner, ConsoleRunOptions } from "../operations";
 import { tlsOptions } from "./client";
 import { toDriverError } from "./errors";
 import { encodeCommand, freshBudget, readReply, SocketReader } from "./resp3";

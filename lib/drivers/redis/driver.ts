@@ -15,8 +15,6 @@ import type {
   DriverFactory,
   KeyHead,
   KeyMeta,
-  KeyspaceListener,
-  KeyspaceWatch,
   PingResult,
   PrefixOptions,
   PrefixResult,
@@ -27,6 +25,7 @@ import type {
   ServerStats,
   WriteOptions,
 } from "../types";
+import type { KeyspaceListener, KeyspaceWatch } from "../operations";
 import { type Client, RedisConnection } from "./client";
 import { redisCollectionOps } from "./collections";
 import { RedisConsole } from "./console";

@@ -6,7 +6,7 @@
  * FLUSHALL, a RENAME onto an existing key — the index learns from its next scan.
  */
 import type { Redis } from "ioredis";
-import type { KeyspaceListener, KeyspaceWatch } from "../types";
+import type { KeyspaceListener, KeyspaceWatch } from "../operations";
 import type { Client, RedisConnection } from "./client";
 import { text } from "./replies";
 

@@ -4,7 +4,7 @@
  */
 import type { ConsoleValue } from "../../wire/console";
 import { DriverError } from "../errors";
-import type { ConsoleRunner, ConsoleRunOptions } from "../types";
+import type { ConsoleRunner, ConsoleRunOptions } from "../operations";
 import { fetchStats } from "./protocol";
 import type { UwsgiServer } from "./server";
 

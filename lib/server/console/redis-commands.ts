@@ -1,5 +1,5 @@
 import "server-only";
-import type { ConsoleRunner } from "../../drivers/types";
+import type { ConsoleRunner } from "../../drivers/operations";
 import { DriverError } from "../../drivers/errors";
 import type { CommandDoc, ConsoleValue } from "../../wire/console";
 

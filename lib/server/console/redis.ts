@@ -1,6 +1,6 @@
 import "server-only";
 import type { LoadedConnection } from "../../connections/load";
-import type { ConsoleRunner } from "../../drivers/types";
+import type { ConsoleRunner } from "../../drivers/operations";
 import { joinArgs } from "../../wire/console-args";
 import { commandDocs, commandInfo, textOf, type CommandInfo } from "./redis-commands";
 import { redisSecretArgs } from "./redact";

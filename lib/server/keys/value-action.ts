@@ -3,7 +3,8 @@ import type { ConnectionActionContext } from "../../actions/define-action";
 import { snapshotKey } from "../../audit/snapshot";
 import { ABSENT_DIGEST, valueDigest } from "../../drivers/digest";
 import { DriverError } from "../../drivers/errors";
-import type { CollectionOps, Driver } from "../../drivers/types";
+import type { CollectionOps } from "../../drivers/operations";
+import type { Driver } from "../../drivers/types";
 
 /**
  * Runs one change to one key with the audit snapshots the undo feature is built from: the key's state
