@@ -293,7 +293,7 @@ describe("layout and navigation", () => {
     await menu.waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Count keys");
     await page.keyboard.press("ArrowDown");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Set TTL on all…");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Export…");
     await screenshot(page, "layout-tree-menu-keyboard");
     await page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
