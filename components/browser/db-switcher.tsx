@@ -20,7 +20,7 @@ export function DbSwitcher({ profileId, db }: { profileId: string; db: number | 
   return (
     <select
       aria-label="Database"
-      title="Redis database (SELECT); key counts from INFO keyspace"
+      title={`Redis database (SELECT); key counts from INFO keyspace. The profile's own is db${reply.profileDb}.`}
       className={`${inputClass} w-auto! py-1.5 font-mono text-xs`}
       value={current}
       onChange={(e) => {
@@ -31,7 +31,6 @@ export function DbSwitcher({ profileId, db }: { profileId: string; db: number | 
       {reply.databases.map((entry) => (
         <option key={entry.index} value={entry.index}>
           db{entry.index} · {formatCount(entry.keys)} {entry.keys === 1 ? "key" : "keys"}
-          {entry.index === reply.profileDb ? " (profile)" : ""}
         </option>
       ))}
     </select>
