@@ -151,7 +151,7 @@ describe("layout and navigation", () => {
     await page.reload();
     await page.getByTestId("key-detail").getByTestId("key-name").filter({ hasText: LONG_KEY }).waitFor();
     await page.getByTestId("tree-rail").waitFor();
-    expect((await box(page, "[data-testid=detail-pane]")).width).toBe(360);
+    await expect.poll(async () => (await box(page, "[data-testid=detail-pane]")).width).toBe(360);
 
     // Unfold, then drag the tree's handle 100 px to the right.
     await page.getByRole("button", { name: "Show namespaces" }).click();
@@ -164,8 +164,8 @@ describe("layout and navigation", () => {
     await page.mouse.up();
     expect(Math.round((await box(page, "[data-testid=tree-pane]")).width)).toBe(Math.round(treeBefore + 100));
     await page.reload();
-    await page.getByTestId("tree-pane").waitFor();
-    expect(Math.round((await box(page, "[data-testid=tree-pane]")).width)).toBe(Math.round(treeBefore + 100));
+    // The server renders the default widths; the remembered one applies once the page has hydrated.
+    await expect.poll(async () => Math.round((await box(page, "[data-testid=tree-pane]")).width)).toBe(Math.round(treeBefore + 100));
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("cacheboard:panes") ?? "{}"));
     expect(stored).toMatchObject({ treeCollapsed: false, detail: 360 });
   });
