@@ -129,6 +129,34 @@ describe("security hardening", () => {
     expect(own).toBe(200);
   });
 
+  it("sends a small JSON answer uncompressed, and gzips a big one for a client that accepts it", async () => {
+    const cookie = (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const raw = redis.raw();
+    const names = Array.from({ length: 400 }, (_, i) => `wire:${"padded-name-".repeat(5)}${i}`);
+    await raw.mset(Object.fromEntries(names.map((name) => [name, "v"])));
+    try {
+      const headers = { cookie, "accept-encoding": "gzip" };
+      // Opening one key: a few hundred bytes, never through gzip.
+      const small = await fetch(`${app.url}/api/c/${id}/key`, {
+        method: "POST",
+        headers: { ...headers, origin: app.url, "content-type": "application/json" },
+        body: JSON.stringify({ key: Buffer.from("plain:key").toString("base64") }),
+      });
+      const smallBody = await small.text();
+      expect(small.headers.get("content-encoding")).toBeNull();
+      expect(small.headers.get("cache-control")).toBe("no-store, no-transform");
+      expect(JSON.parse(smallBody)).toMatchObject({ ok: true });
+      // A page of 400 rows is tens of kilobytes: worth compressing.
+      const big = await fetch(`${app.url}/api/c/${id}/keys?q=${encodeURIComponent("wire:*")}&limit=400`, { headers });
+      expect(big.headers.get("content-encoding")).toBe("gzip");
+      expect(big.headers.get("cache-control")).toBe("no-store");
+      const page = (await big.json()) as { rows: unknown[] };
+      expect(page.rows).toHaveLength(400);
+    } finally {
+      await raw.del(...names);
+    }
+  });
+
   it("shows a profile whose secret cannot be opened as 'secret unreadable — re-enter it', and every page still answers", async () => {
     const { page } = browser;
     for (const pathname of ["/", "/connections", `/c/${unreadable}`, `/connections/${unreadable}/edit`, "/audit"]) {
