@@ -58,4 +58,24 @@ describe("redis: reading a key the driver has listed", () => {
     await server.raw().del("plain");
     await expect(driver.read(Buffer.from("plain"))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("describes a page of 250 keys in three commands, each key as it is, missing ones too", async () => {
+    const keys = Array.from({ length: 250 }, (_, i) => Buffer.from(`page:${i}`));
+    await server.raw().mset(Object.fromEntries(keys.slice(0, 240).map((key, i) => [key.toString(), `{"n":${i}}`])));
+    await server.raw().pexpire("page:1", 60_000);
+    await server.raw().del("page:2");
+    await server.raw().rpush("page:240", "a", "b");
+    const evalshaCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await server.raw().info("commandstats"))?.[1] ?? 0);
+    await driver.describeHeads(keys.slice(0, 1), 16); // loads the script on the server
+    const before = await evalshaCalls();
+    const heads = await driver.describeHeads(keys, 16);
+    expect((await evalshaCalls()) - before).toBe(3);
+    expect(heads).toHaveLength(250);
+    expect(heads[0]).toMatchObject({ key: keys[0], exists: true, type: "string", ttlMs: null, size: 7, head: Buffer.from('{"n":0}') });
+    expect(heads[1].ttlMs).toBeGreaterThan(0);
+    expect(heads[2]).toMatchObject({ key: keys[2], exists: false });
+    expect(heads[240]).toMatchObject({ key: keys[240], exists: true, type: "list", length: 2, head: null });
+    expect(heads[249]).toMatchObject({ key: keys[249], exists: false });
+    await server.raw().del(...keys);
+  });
 });

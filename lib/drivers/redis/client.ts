@@ -236,6 +236,24 @@ export class RedisConnection {
   }
 
   /**
+   * A read-only script over several keys in one EVALSHA, or null when it cannot run that way: on a cluster
+   * (the keys may live in several slots) or for an ACL user without `@scripting`; the caller then runs its
+   * one-key script per key, which knows how to do without scripts.
+   */
+  async scriptOverKeys(client: Client, script: Script, keys: Buffer[], args: (string | Buffer | number)[]): Promise<Reply[] | null> {
+    if (client instanceof Cluster || this.scriptsDenied) return null;
+    try {
+      return (await this.call(client, "EVALSHA", script.sha, keys.length, ...keys, ...args)) as Reply[];
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      if (error.message.startsWith("NOSCRIPT")) return (await this.call(client, "EVAL", script.lua, keys.length, ...keys, ...args)) as Reply[];
+      if (!error.message.startsWith("NOPERM")) throw error;
+      this.scriptsDenied = true;
+      return null;
+    }
+  }
+
+  /**
    * The read-only scripts done with plain commands, for ACL users without `@scripting` (a common read-only
    * profile). Same reply shape; costs a second round trip and is not atomic. The digest script hashes here,
    * after STRLEN showed the value is small enough to fetch. A compare-and-set cannot be emulated atomically

@@ -9,7 +9,7 @@ import type { KeyHead, ReadRequest, ReadResult } from "../types";
 import type { Client, RedisConnection } from "./client";
 import type { KnownTypes } from "./known-types";
 import { buf, keyType, num, pairs, text, ttlOf, type Reply } from "./replies";
-import { DESCRIBE_SCRIPT, DIGEST_PAGE_SCRIPT, parseScore } from "./scripts";
+import { DESCRIBE_MANY_SCRIPT, DESCRIBE_SCRIPT, DIGEST_PAGE_SCRIPT, parseScore } from "./scripts";
 
 const DEFAULT_STRING_PAGE = 65536;
 const DEFAULT_COLLECTION_PAGE = 100;
@@ -27,7 +27,7 @@ export async function describeHeads(
   if (keys.length === 0) return [];
   const head = Math.max(0, Math.floor(headBytes));
   return connection.run(async (client) => {
-    const replies = await Promise.all(keys.map((key) => connection.script(client, DESCRIBE_SCRIPT, [key], [head])));
+    const replies = await describeReplies(connection, client, keys, head);
     return replies.map((reply, i) => {
       const [type, ttl, size, length, prefix] = reply as Reply[];
       const name = text(type);
@@ -47,6 +47,18 @@ export async function describeHeads(
       };
     });
   });
+}
+
+/** Keys per DESCRIBE_MANY_SCRIPT call: a page of 500 goes out as five commands, all pipelined. */
+const DESCRIBE_BATCH = 100;
+
+/** One DESCRIBE_SCRIPT reply per key: batched where the server allows, else one script per key. */
+async function describeReplies(connection: RedisConnection, client: Client, keys: Buffer[], head: number): Promise<Reply[]> {
+  const batches: Buffer[][] = [];
+  for (let at = 0; at < keys.length; at += DESCRIBE_BATCH) batches.push(keys.slice(at, at + DESCRIBE_BATCH));
+  const batched = await Promise.all(batches.map((batch) => connection.scriptOverKeys(client, DESCRIBE_MANY_SCRIPT, batch, [head])));
+  if (batched.every((replies) => replies !== null)) return batched.flat();
+  return Promise.all(keys.map((key) => connection.script(client, DESCRIBE_SCRIPT, [key], [head])));
 }
 
 /**
