@@ -66,9 +66,9 @@ describe("redis: reading a key the driver has listed", () => {
     await server.raw().del("page:2");
     await server.raw().rpush("page:240", "a", "b");
     const evalshaCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await server.raw().info("commandstats"))?.[1] ?? 0);
-    await driver.describeHeads(keys.slice(0, 1), 16); // loads the script on the server
+    await driver.describeHeads!(keys.slice(0, 1), 16); // loads the script on the server
     const before = await evalshaCalls();
-    const heads = await driver.describeHeads(keys, 16);
+    const heads = await driver.describeHeads!(keys, 16);
     expect((await evalshaCalls()) - before).toBe(3);
     expect(heads).toHaveLength(250);
     expect(heads[0]).toMatchObject({ key: keys[0], exists: true, type: "string", ttlMs: null, size: 7, head: Buffer.from('{"n":0}') });

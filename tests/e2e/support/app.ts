@@ -30,7 +30,7 @@ export async function startApp(env: Record<string, string> = {}, options: { data
   const secretKey = env.CACHEBOARD_SECRET_KEY ?? randomBytes(32).toString("hex");
   await applyMigrations({ url: databaseUrl, root });
   const port = await freePort();
-  const child = startProcess(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = startProcess(process.execPath, [...(process.env.PROBE_NODE_ARGS ? process.env.PROBE_NODE_ARGS.split(" ") : []), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
