@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { applyMigrations } from "@/lib/db-migrate";
 import { createDb, type Db } from "@/lib/db-factory";
 import { freePort, removeDir, startProcess, tempDir, waitFor, type StartedProcess } from "../../support/process";
@@ -30,10 +31,15 @@ export async function startApp(env: Record<string, string> = {}, options: { data
   const secretKey = env.CACHEBOARD_SECRET_KEY ?? randomBytes(32).toString("hex");
   await applyMigrations({ url: databaseUrl, root });
   const port = await freePort();
-  const child = startProcess(process.execPath, [...(process.env.PROBE_NODE_ARGS ? process.env.PROBE_NODE_ARGS.split(" ") : []), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // Started as `npm start` starts it (heap limit, malloc arenas), so the benchmarks measure what ships.
+  const setup = (await import(pathToFileURL(path.join(root, "scripts/lib/setup.mjs")).href)) as {
+    serverCommand(options: { port: number; host: string }): { command: string; args: string[]; env: NodeJS.ProcessEnv };
+  };
+  const server = setup.serverCommand({ port, host: "127.0.0.1" });
+  const child = startProcess(server.command, server.args, {
     cwd: root,
     env: {
-      ...process.env,
+      ...server.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: databaseUrl,
