@@ -32,8 +32,8 @@ export interface ScanPace {
 
 type Env = Record<string, string | undefined>;
 
-export const DEFAULT_SCAN_COUNT = 1000;
-export const PRODUCTION_SCAN_PAUSE_MS = 5;
+const DEFAULT_SCAN_COUNT = 1000;
+const PRODUCTION_SCAN_PAUSE_MS = 5;
 const DEFAULT_SAMPLE_EVERY = 50;
 /** Listing page of an unpaced kind (memcached, uWSGI). */
 const UNPACED_PAGE = 1000;
@@ -53,7 +53,7 @@ function envNumber(env: Env, name: string, min: number): number | null {
 }
 
 /** What a profile that sets neither field gets: the environment variables, else the built-in defaults. */
-export function defaultScanPace(environment: string, env: Env): { count: number; pauseMs: number } {
+function defaultScanPace(environment: string, env: Env): { count: number; pauseMs: number } {
   return {
     count: envNumber(env, "CACHEBOARD_SCAN_COUNT", 1) ?? DEFAULT_SCAN_COUNT,
     pauseMs: envNumber(env, "CACHEBOARD_SCAN_PAUSE_MS", 0) ?? (environment === "production" ? PRODUCTION_SCAN_PAUSE_MS : 0),
