@@ -77,7 +77,10 @@ export function ConnectionForm({ profile, prefill, scanDefaults }: { profile?: E
         return;
       }
       setErrors(result.fieldErrors ?? {});
-      setFormError(result.fieldErrors ? "Some fields are not valid." : result.message);
+      // The edit action takes the profile nested ({ id, profile }), so its problems arrive under `profile`
+      // rather than per field: say them here (their messages name the field).
+      const nested = result.fieldErrors?.profile?.join(" ");
+      setFormError(result.fieldErrors ? `Some fields are not valid.${nested ? ` ${nested}` : ""}` : result.message);
     });
 
   const descriptor = kindOf(draft.kind);
