@@ -8,6 +8,16 @@ import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { Check, Section } from "./form-parts";
 
+/** What is wrong with a typed pace value, said as it is typed (the server checks the same range on save). */
+function paceProblem(typed: string, range: { min: number; max: number }, unit: string): string | undefined {
+  if (typed.trim() === "") return undefined;
+  const value = Number(typed);
+  if (!Number.isInteger(value)) return `A whole number${unit}.`;
+  if (value < range.min) return `At least ${formatCount(range.min)}${unit}.`;
+  if (value > range.max) return `At most ${formatCount(range.max)}${unit}.`;
+  return undefined;
+}
+
 /**
  * The scan pace of a kind whose walks are paced (its descriptor's `pacedScan`): keys per SCAN call and the pause
  * between calls, empty for the default, which the placeholders show for the environment chosen above.
@@ -45,7 +55,7 @@ function ScanPaceFields({
           placeholder={`${here.count} (default)`}
           onChange={(e) => dispatch({ type: "field", field: "scanCount", value: e.target.value })}
           hint={`SCAN's COUNT, ${formatCount(SCAN_COUNT_RANGE.min)}–${formatCount(SCAN_COUNT_RANGE.max)}. Smaller: shorter calls, more of them.`}
-          error={errors.scanCount?.[0]}
+          error={errors.scanCount?.[0] ?? paceProblem(draft.scanCount, SCAN_COUNT_RANGE, "")}
         />
         <Field
           label="Pause between calls (ms)"
@@ -55,7 +65,7 @@ function ScanPaceFields({
           placeholder={`${here.pauseMs} (default)`}
           onChange={(e) => dispatch({ type: "field", field: "scanPauseMs", value: e.target.value })}
           hint={`${formatCount(SCAN_PAUSE_RANGE.min)}–${formatCount(SCAN_PAUSE_RANGE.max)} ms.${production !== elsewhere ? ` By default production connections pause ${production} ms, others ${elsewhere}.` : ""}`}
-          error={errors.scanPauseMs?.[0]}
+          error={errors.scanPauseMs?.[0] ?? paceProblem(draft.scanPauseMs, SCAN_PAUSE_RANGE, " ms")}
         />
       </div>
     </div>
