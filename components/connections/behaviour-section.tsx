@@ -1,20 +1,88 @@
 import type { Dispatch } from "react";
 import type { ProfileDraft, ProfileDraftAction } from "@/lib/connections/form-draft";
-import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, VALUE_FORMATS, type EnvironmentName, type PreferredFormat } from "@/lib/connections/profile-options";
+import { ENVIRONMENT_COLORS, ENVIRONMENT_NAMES, SCAN_COUNT_RANGE, SCAN_PAUSE_RANGE, VALUE_FORMATS, type EnvironmentName, type PreferredFormat } from "@/lib/connections/profile-options";
+import type { ScanPaceDefaults } from "@/lib/connections/scan-pace";
+import { formatCount } from "@/lib/format";
 import { kindOf } from "@/lib/kinds";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
 import { Check, Section } from "./form-parts";
 
-/** The connection form's "Behaviour" section: what a profile sets whatever its kind. */
-export function BehaviourSection({
+/** What is wrong with a typed pace value, said as it is typed (the server checks the same range on save). */
+function paceProblem(typed: string, range: { min: number; max: number }, unit: string): string | undefined {
+  if (typed.trim() === "") return undefined;
+  const value = Number(typed);
+  if (!Number.isInteger(value)) return `A whole number${unit}.`;
+  if (value < range.min) return `At least ${formatCount(range.min)}${unit}.`;
+  if (value > range.max) return `At most ${formatCount(range.max)}${unit}.`;
+  return undefined;
+}
+
+/**
+ * The scan pace of a kind whose walks are paced (its descriptor's `pacedScan`): keys per SCAN call and the pause
+ * between calls, empty for the default, which the placeholders show for the environment chosen above.
+ */
+function ScanPaceFields({
   draft,
   dispatch,
   errors,
+  defaults,
 }: {
   draft: ProfileDraft;
   dispatch: Dispatch<ProfileDraftAction>;
   errors: Record<string, string[]>;
+  defaults: ScanPaceDefaults;
+}) {
+  const here = defaults[draft.environment];
+  const production = defaults.production.pauseMs;
+  const elsewhere = defaults.development.pauseMs;
+  return (
+    <div className="space-y-2 border-t border-slate-100 pt-3 dark:border-slate-800" data-testid="scan-pace">
+      <div>
+        <span className="block text-sm font-medium text-slate-700 dark:text-slate-300">Scan pace</span>
+        <p className="text-xs text-slate-500">
+          How fast Cacheboard walks the whole keyspace: the namespace tree, analyses, sorts by size or TTL, namespace count, expire and delete, exports
+          and searches. Fewer keys per call and a longer pause are gentler on the cache&apos;s other clients, but the tree takes longer to fill in.
+          Leave a field empty for the default.
+        </p>
+      </div>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field
+          label="Keys per SCAN call"
+          name="scanCount"
+          inputMode="numeric"
+          value={draft.scanCount}
+          placeholder={`${here.count} (default)`}
+          onChange={(e) => dispatch({ type: "field", field: "scanCount", value: e.target.value })}
+          hint={`SCAN's COUNT, ${formatCount(SCAN_COUNT_RANGE.min)}–${formatCount(SCAN_COUNT_RANGE.max)}. Smaller: shorter calls, more of them.`}
+          error={errors.scanCount?.[0] ?? paceProblem(draft.scanCount, SCAN_COUNT_RANGE, "")}
+        />
+        <Field
+          label="Pause between calls (ms)"
+          name="scanPauseMs"
+          inputMode="numeric"
+          value={draft.scanPauseMs}
+          placeholder={`${here.pauseMs} (default)`}
+          onChange={(e) => dispatch({ type: "field", field: "scanPauseMs", value: e.target.value })}
+          hint={`${formatCount(SCAN_PAUSE_RANGE.min)}–${formatCount(SCAN_PAUSE_RANGE.max)} ms.${production !== elsewhere ? ` By default production connections pause ${production} ms, others ${elsewhere}.` : ""}`}
+          error={errors.scanPauseMs?.[0] ?? paceProblem(draft.scanPauseMs, SCAN_PAUSE_RANGE, " ms")}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** The connection form's "Behaviour" section: what a profile sets whatever its kind, and the scan pace where the kind has one. */
+export function BehaviourSection({
+  draft,
+  dispatch,
+  errors,
+  scanDefaults,
+}: {
+  draft: ProfileDraft;
+  dispatch: Dispatch<ProfileDraftAction>;
+  errors: Record<string, string[]>;
+  scanDefaults: ScanPaceDefaults;
 }) {
   const overrides = draft.formatOverrides;
   return (
@@ -125,6 +193,7 @@ export function BehaviourSection({
           Add a prefix
         </Button>
       </div>
+      {kindOf(draft.kind).pacedScan && <ScanPaceFields draft={draft} dispatch={dispatch} errors={errors} defaults={scanDefaults} />}
     </Section>
   );
 }

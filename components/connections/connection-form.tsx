@@ -7,6 +7,7 @@ import { testConnection } from "@/lib/actions/connections/test-connection";
 import { updateConnection } from "@/lib/actions/connections/update-connection";
 import { initialProfileDraft, profileDraftReducer, profileFromDraft, setting } from "@/lib/connections/form-draft";
 import type { PublicProfile } from "@/lib/connections/load";
+import type { ScanPaceDefaults } from "@/lib/connections/scan-pace";
 import { parseAddress, withoutSecrets } from "@/lib/connections/parse-address";
 import type { DriverKind } from "@/lib/drivers/types";
 import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
@@ -29,7 +30,7 @@ type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; laten
  * The connection form. The whole profile being edited is one draft (`lib/connections/form-draft.ts`), changed
  * only through its reducer; the kind's descriptor decides which sections, fields and secrets it shows.
  */
-export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile; prefill?: string }) {
+export function ConnectionForm({ profile, prefill, scanDefaults }: { profile?: EditableProfile; prefill?: string; scanDefaults: ScanPaceDefaults }) {
   const router = useRouter();
   const [draft, dispatch] = useReducer(profileDraftReducer, undefined, () => {
     const parsed = prefill ? parseAddress(prefill) : null;
@@ -76,7 +77,10 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         return;
       }
       setErrors(result.fieldErrors ?? {});
-      setFormError(result.fieldErrors ? "Some fields are not valid." : result.message);
+      // The edit action takes the profile nested ({ id, profile }), so its problems arrive under `profile`
+      // rather than per field: say them here (their messages name the field).
+      const nested = result.fieldErrors?.profile?.join(" ");
+      setFormError(result.fieldErrors ? `Some fields are not valid.${nested ? ` ${nested}` : ""}` : result.message);
     });
 
   const descriptor = kindOf(draft.kind);
@@ -191,7 +195,7 @@ export function ConnectionForm({ profile, prefill }: { profile?: EditableProfile
         </Section>
       )}
 
-      <BehaviourSection draft={draft} dispatch={dispatch} errors={errors} />
+      <BehaviourSection draft={draft} dispatch={dispatch} errors={errors} scanDefaults={scanDefaults} />
 
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={saving}>

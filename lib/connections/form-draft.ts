@@ -29,10 +29,13 @@ export interface ProfileDraft {
   formatOverrides: { prefix: string; format: PreferredFormat }[];
   /** Deny-listed console commands this profile opens to admins, as typed (comma- or line-separated). */
   consoleAllow: string;
+  /** The scan pace (./scan-pace.ts) as typed: keys per SCAN call and the pause between calls in ms; "" is the default. */
+  scanCount: string;
+  scanPauseMs: string;
 }
 
 /** The fields an input sets whole. */
-type ProfileField = "name" | "environment" | "color" | "readOnly" | "timeoutMs" | "keyDelimiter" | "defaultFormat" | "consoleAllow";
+type ProfileField = "name" | "environment" | "color" | "readOnly" | "timeoutMs" | "keyDelimiter" | "defaultFormat" | "consoleAllow" | "scanCount" | "scanPauseMs";
 
 export type ProfileDraftAction =
   | { [K in ProfileField]: { type: "field"; field: K; value: ProfileDraft[K] } }[ProfileField]
@@ -69,6 +72,8 @@ export function initialProfileDraft(profile: EditableProfile | undefined, pasted
     defaultFormat: (profile?.defaultFormat as PreferredFormat | undefined) ?? "auto",
     formatOverrides: (profile?.formatOverrides ?? []).map((o) => ({ prefix: o.prefix, format: o.format as PreferredFormat })),
     consoleAllow: (profile?.consoleAllow ?? []).join(", "),
+    scanCount: profile?.scanCount == null ? "" : String(profile.scanCount),
+    scanPauseMs: profile?.scanPauseMs == null ? "" : String(profile.scanPauseMs),
   };
 }
 
@@ -103,9 +108,18 @@ export function profileDraftReducer(draft: ProfileDraft, action: ProfileDraftAct
   }
 }
 
-/** The profile the actions take: the kind's settings built from its fields, only the secrets the kind reads. */
+/** A pace field as typed: empty is the default (null); anything else goes to the server, which checks the range. */
+function paceValue(typed: string): number | null {
+  return typed.trim() === "" ? null : Number(typed);
+}
+
+/**
+ * The profile the actions take: the kind's settings built from its fields, only the secrets the kind reads,
+ * and a scan pace only for kinds whose walks are paced.
+ */
 export function profileFromDraft(draft: ProfileDraft) {
-  const secretNames = new Set(kindOf(draft.kind).secrets.map((secret) => secret.name));
+  const descriptor = kindOf(draft.kind);
+  const secretNames = new Set(descriptor.secrets.map((secret) => secret.name));
   return {
     name: draft.name.trim() || "unnamed",
     kind: draft.kind,
@@ -122,5 +136,7 @@ export function profileFromDraft(draft: ProfileDraft) {
       .split(/[,\n]/)
       .map((command) => command.trim())
       .filter(Boolean),
+    scanCount: descriptor.pacedScan ? paceValue(draft.scanCount) : null,
+    scanPauseMs: descriptor.pacedScan ? paceValue(draft.scanPauseMs) : null,
   };
 }

@@ -6,6 +6,8 @@ import { DriverError } from "../drivers/errors";
 import { cachedRead } from "../read-cache";
 import { tryOpenSecrets } from "../secrets";
 import { connectionRef, parseConnectionRef } from "../wire/connection-ref";
+import { kindOf } from "../kinds";
+import { resolveScanPace, type ScanPace } from "./scan-pace";
 
 /** A profile as the browser may see it: no secret values, only which secrets are set. */
 export interface PublicProfile {
@@ -26,6 +28,9 @@ export interface PublicProfile {
   managed: boolean;
   /** Deny-listed console commands this connection opens to admins. */
   consoleAllow: string[];
+  /** The profile's own scan pace (./scan-pace.ts); null: the default. */
+  scanCount: number | null;
+  scanPauseMs: number | null;
 }
 
 export interface LoadedConnection {
@@ -37,6 +42,8 @@ export interface LoadedConnection {
    * database was chosen, so two databases of one server never share an index.
    */
   scope: string;
+  /** The pace of every walk over the whole keyspace, resolved from the profile, the environment and the defaults. */
+  scanPace: ScanPace;
   /** The pooled driver for this profile (and database); created on first use, replaced when the profile changes. */
   driver(): Driver;
 }
@@ -59,6 +66,8 @@ export function toPublicProfile(row: ConnectionProfile): PublicProfile {
     timeoutMs: row.timeoutMs,
     managed: row.managed,
     consoleAllow: JSON.parse(row.consoleAllow) as string[],
+    scanCount: row.scanCount,
+    scanPauseMs: row.scanPauseMs,
   };
 }
 
@@ -114,7 +123,8 @@ export async function loadConnection(ref: string): Promise<LoadedConnection | nu
     const profile = toPublicProfile(row);
     // A database can only be chosen where the server has numbered ones; elsewhere the name matches nothing.
     if (chosen !== null && !driverCapabilities(profile.kind, profile.settings).databases) return null;
-    return { profile, db: chosen, scope: connectionRef(row.id, chosen), driver: () => pooledDriver(row, chosen) };
+    const scanPace = resolveScanPace(profile, { paced: kindOf(profile.kind).pacedScan, env: process.env });
+    return { profile, db: chosen, scope: connectionRef(row.id, chosen), scanPace, driver: () => pooledDriver(row, chosen) };
   });
 }
 

@@ -92,7 +92,9 @@ export async function applyManagedConnections(env: Environment = process.env): P
       row.defaultFormat === fields.defaultFormat &&
       row.formatOverrides === JSON.stringify(fields.formatOverrides) &&
       row.timeoutMs === fields.timeoutMs &&
-      row.consoleAllow === JSON.stringify(fields.consoleAllow ?? []);
+      row.consoleAllow === JSON.stringify(fields.consoleAllow ?? []) &&
+      row.scanCount === (fields.scanCount ?? null) &&
+      row.scanPauseMs === (fields.scanPauseMs ?? null);
     if (same) {
       result.unchanged.push(fields.name);
       continue;

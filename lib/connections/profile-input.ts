@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { DEFAULT_TIMEOUT_MS } from "../drivers/limits";
-import { KIND_NAMES, parseSettings } from "../kinds";
-import { ENVIRONMENT_NAMES, VALUE_FORMATS } from "./profile-options";
+import { KIND_NAMES, kindOf, parseSettings } from "../kinds";
+import { ENVIRONMENT_NAMES, SCAN_COUNT_RANGE, SCAN_PAUSE_RANGE, VALUE_FORMATS } from "./profile-options";
 
 const kinds = KIND_NAMES;
 
@@ -37,11 +37,31 @@ export const profileFields = z
       .max(50)
       .optional(),
     timeoutMs: z.number().int().min(100, "At least 100 ms.").max(120_000, "At most 2 minutes.").default(DEFAULT_TIMEOUT_MS),
+    // The scan pace (./scan-pace.ts); null or absent leaves it to the environment variable or the built-in default.
+    scanCount: z
+      .number()
+      .int("Keys per SCAN call: a whole number.")
+      .min(SCAN_COUNT_RANGE.min, `Keys per SCAN call: at least ${SCAN_COUNT_RANGE.min}.`)
+      .max(SCAN_COUNT_RANGE.max, `Keys per SCAN call: at most ${SCAN_COUNT_RANGE.max.toLocaleString("en")}.`)
+      .nullable()
+      .optional(),
+    scanPauseMs: z
+      .number()
+      .int("Pause between calls: whole milliseconds.")
+      .min(SCAN_PAUSE_RANGE.min, "Pause between calls: 0 ms or more.")
+      .max(SCAN_PAUSE_RANGE.max, `Pause between calls: at most ${SCAN_PAUSE_RANGE.max.toLocaleString("en")} ms.`)
+      .nullable()
+      .optional(),
   })
   .superRefine((value, ctx) => {
     // The kind's schema parses the settings here, once, and what is stored is its output (defaults filled
     // in). A refinement rather than a transform, so that a bad setting is reported beside other bad fields.
     if (!KIND_NAMES.includes(value.kind)) return;
+    // A kind read at the server's own speed has no pace to keep (its descriptor's `pacedScan`).
+    if (!kindOf(value.kind).pacedScan) {
+      value.scanCount = null;
+      value.scanPauseMs = null;
+    }
     const parsed = parseSettings(value.kind, value.settings);
     if (parsed.success) value.settings = parsed.data;
     else for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: ["settings"], message: settingProblem(issue) });

@@ -13,5 +13,9 @@ export const ENVIRONMENT_COLORS: Record<EnvironmentName, string> = {
   production: "#ef4444",
 };
 
+/** What a profile may set as its scan pace (lib/connections/scan-pace.ts): keys per SCAN call and the pause between calls. */
+export const SCAN_COUNT_RANGE = { min: 10, max: 100_000 } as const;
+export const SCAN_PAUSE_RANGE = { min: 0, max: 10_000 } as const;
+
 export const VALUE_FORMATS = ["auto", "pickle", "json", "msgpack", "repr", "counter", "int64", "text", "binary"] as const;
 export type PreferredFormat = (typeof VALUE_FORMATS)[number];

@@ -62,6 +62,8 @@ function columns(fields: ProfileFields, secrets: Record<string, string>) {
     formatOverrides: JSON.stringify(fields.formatOverrides),
     timeoutMs: fields.timeoutMs,
     consoleAllow: JSON.stringify(fields.consoleAllow ?? []),
+    scanCount: fields.scanCount ?? null,
+    scanPauseMs: fields.scanPauseMs ?? null,
   };
 }
 

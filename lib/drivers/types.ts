@@ -211,6 +211,8 @@ export interface PrefixOptions {
   onProgress?: (progress: PrefixProgress) => void;
   /** Keys per batch (SCAN COUNT and pipeline size). */
   batchSize?: number;
+  /** Pause in ms between two SCAN calls (the connection's scan pace); drivers that read a dump in one go ignore it. */
+  pauseMs?: number;
 }
 
 interface PrefixProgress {

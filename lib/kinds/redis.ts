@@ -9,6 +9,7 @@ export const REDIS_COMMON = {
   valueHints: () => ({}),
   newValueFlags: () => undefined,
   keySchemes: true,
+  pacedScan: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,
   capabilities: () => redisCapabilities,

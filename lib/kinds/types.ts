@@ -50,6 +50,14 @@ export interface KindDescriptor<S extends Settings = Settings> {
   newValueFlags(format: NewValueFormat): number | undefined;
   /** Key names carry library schemes (Django, Litestar…); a uWSGI cache's names are the app's own. */
   keySchemes: boolean;
+  /**
+   * Walks of the whole keyspace go at the profile's scan pace (keys per call, a pause between calls; see
+   * lib/connections/scan-pace.ts), because each call is work the server does while its other clients wait
+   * (Redis SCAN). False where the listing reads the server's own dump in one go at the server's speed
+   * (memcached metadump, uWSGI's item table): pausing between pages there only slows Cacheboard, and the
+   * form does not offer the setting.
+   */
+  pacedScan: boolean;
   /** What the first level of the namespace tree is, when the backend gives it a meaning (uWSGI: one cache each). */
   firstLevelScheme: string | null;
   /** The command console: which command language it speaks (lib/server/console) and what its prompt suggests. */

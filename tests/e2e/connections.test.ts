@@ -136,6 +136,68 @@ describe("connections", () => {
     await page.getByTestId("test-result").filter({ hasText: "Connected in" }).waitFor();
   });
 
+  it("keeps the scan pace the form sets, and shows it only for kinds whose walks are paced", async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/connections/${connectionId}/edit`);
+    const count = page.getByLabel("Keys per SCAN call");
+    const pause = page.getByLabel("Pause between calls (ms)");
+    // Empty fields are the defaults, which the placeholders show for the chosen environment.
+    expect(await count.inputValue()).toBe("");
+    expect(await count.getAttribute("placeholder")).toBe("1000 (default)");
+    expect(await pause.getAttribute("placeholder")).toBe("0 (default)");
+    await page.getByLabel("Environment").selectOption("production");
+    expect(await pause.getAttribute("placeholder")).toBe("5 (default)");
+    await page.getByTestId("scan-pace").scrollIntoViewIfNeeded();
+    await screenshot(page, "connections-scan-pace-defaults");
+    await page.getByLabel("Environment").selectOption("staging");
+    // memcached reads its dump at the server's speed: no pace to set.
+    await page.getByLabel("Kind").selectOption("memcached");
+    await expect(page.getByTestId("scan-pace").count()).resolves.toBe(0);
+    await page.getByLabel("Kind").selectOption("redis");
+
+    // The form says a value is out of range as it is typed, and the server refuses it anyway.
+    await count.fill("5");
+    await page.getByTestId("scan-pace").getByText("At least 10.").waitFor();
+    await page.getByRole("button", { name: "Save changes" }).scrollIntoViewIfNeeded();
+    await screenshot(page, "connections-scan-pace-refused");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("alert").filter({ hasText: "Keys per SCAN call: at least 10." }).waitFor();
+    await count.fill("250");
+    await pause.fill("20");
+    const section = page.getByTestId("scan-pace");
+    for (const width of [390, 1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await section.scrollIntoViewIfNeeded();
+      await screenshot(page, `connections-scan-pace-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.waitForURL(`${app.url}/connections`);
+    const stored = await app.db.connectionProfile.findUniqueOrThrow({ where: { id: connectionId } });
+    expect([stored.scanCount, stored.scanPauseMs]).toEqual([250, 20]);
+    expect(JSON.parse((await app.db.auditEntry.findFirstOrThrow({ where: { action: "connections.update" }, orderBy: { id: "desc" } })).detail ?? "{}")).toMatchObject({
+      changed: expect.arrayContaining(["scanCount", "scanPauseMs"]),
+    });
+
+    // Reopened, the form shows what was saved.
+    await page.goto(`${app.url}/connections/${connectionId}/edit`);
+    expect(await count.inputValue()).toBe("250");
+    expect(await pause.inputValue()).toBe("20");
+    const dark = await openBrowser({ colorScheme: "dark" });
+    try {
+      await signInAs(dark.page, app.url, admin.email, admin.password);
+      await dark.page.goto(`${app.url}/connections/${connectionId}/edit`);
+      expect(await dark.page.getByLabel("Keys per SCAN call").inputValue()).toBe("250");
+      for (const width of [390, 1280, 1920]) {
+        await dark.page.setViewportSize({ width, height: 900 });
+        await dark.page.getByTestId("scan-pace").scrollIntoViewIfNeeded();
+        await screenshot(dark.page, `connections-scan-pace-${width}-dark`);
+      }
+    } finally {
+      await dark.close();
+    }
+  });
+
   it("charts the server on the stats page while it is open", async () => {
     const { page } = browser;
     await page.goto(`${app.url}/c/${connectionId}/stats`);

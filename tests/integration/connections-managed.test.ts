@@ -55,6 +55,20 @@ describe("applyManagedConnections", () => {
     expect((await db().connectionProfile.findUniqueOrThrow({ where: { name: "b" } })).managed).toBe(false);
   });
 
+  it("takes a declared scan pace from YAML, applies it once, and refuses one out of range", async () => {
+    const yaml = (count: number) => `connections:\n  - name: paced\n    kind: redis\n    environment: production\n    settings: { host: 10.0.0.3, port: 6379 }\n    scanCount: ${count}\n    scanPauseMs: 20\n`;
+    writeFileSync(file, yaml(200));
+    expect(await applyManagedConnections(env())).toMatchObject({ created: ["paced"] });
+    const row = await db().connectionProfile.findUniqueOrThrow({ where: { name: "paced" } });
+    expect([row.scanCount, row.scanPauseMs]).toEqual([200, 20]);
+    expect(await applyManagedConnections(env())).toMatchObject({ unchanged: ["paced"] });
+    writeFileSync(file, yaml(300));
+    expect(await applyManagedConnections(env())).toMatchObject({ updated: ["paced"] });
+    expect((await db().connectionProfile.findUniqueOrThrow({ where: { name: "paced" } })).scanCount).toBe(300);
+    writeFileSync(file, yaml(5));
+    await expect(applyManagedConnections(env())).rejects.toThrow(/\(paced\) is not valid: scanCount: Keys per SCAN call: at least 10/);
+  });
+
   it("fails loudly on an invalid declaration", async () => {
     writeFileSync(file, JSON.stringify([{ name: "c", kind: "redis", settings: { port: 99999 } }]));
     await expect(applyManagedConnections(env())).rejects.toThrow(/connection 1 \(c\) is not valid: settings: Port: use at most 65535/);

@@ -5,13 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex } from "@/lib/server/keys/keyspace-index";
-import { scanPace } from "@/lib/server/keys/tree-scan";
+import { resolveScanPace } from "@/lib/connections/scan-pace";
 import type { TreeState } from "@/lib/wire/tree";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
 
+/** A development connection's pace with no environment variables: 1000 keys per SCAN, no pause. */
+const DEV_PACE = resolveScanPace({ environment: "development", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
 const k = (s: string) => Buffer.from(s);
 const TINY = 3_000;
 
@@ -33,7 +35,7 @@ describe("keyspace index", () => {
   let driver: Driver;
   let total = 0;
   let id = "";
-  const start = (rescan = false) => ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", environment: "development", rescan });
+  const start = (rescan = false) => ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", pace: DEV_PACE, rescan });
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -178,7 +180,7 @@ describe("keyspace index", () => {
       const before = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
       expect(before.total).toBe(2_000);
       expect(before.overflow).toBe(500);
-      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(true);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(true);
       expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!.filling).toBe(true);
       let after = before;
       while (after.filling || after.overflow > 0) {
@@ -187,24 +189,11 @@ describe("keyspace index", () => {
       }
       expect(after).toMatchObject({ total: 2_500, overflow: 0 });
       expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "2499" })!.children.map((n) => n.label)).toEqual(["2499"]);
-      expect(fillLevel({ driver, connectionId: id, delimiter: ":", environment: "development", prefix: k("wide:") })).toBe(false);
+      expect(fillLevel({ driver, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(false);
     } finally {
       const raw = redis.raw();
       const wide = await raw.keys("wide:*");
       if (wide.length) await raw.del(...wide);
-    }
-  });
-
-  it("paces production connections by default, and the environment overrides it", () => {
-    expect(scanPace("development")).toEqual({ count: 1000, pauseMs: 0, sampleEvery: 50 });
-    expect(scanPace("production").pauseMs).toBeGreaterThan(0);
-    process.env.CACHEBOARD_SCAN_COUNT = "200";
-    process.env.CACHEBOARD_SCAN_PAUSE_MS = "0";
-    try {
-      expect(scanPace("production")).toMatchObject({ count: 200, pauseMs: 0 });
-    } finally {
-      delete process.env.CACHEBOARD_SCAN_COUNT;
-      delete process.env.CACHEBOARD_SCAN_PAUSE_MS;
     }
   });
 });
@@ -227,7 +216,7 @@ describe("keyspace index of a small database", () => {
   });
 
   it("describes every key of a small keyspace, so its sizes and TTL shares are exact, not sampled", async () => {
-    await ensureIndex({ driver, kind: "redis", connectionId: "small", delimiter: ":", environment: "development", rescan: false });
+    await ensureIndex({ driver, kind: "redis", connectionId: "small", delimiter: ":", pace: DEV_PACE, rescan: false });
     const state = await settled("small");
     expect(state.sampleEvery).toBe(1);
     const byLabel = Object.fromEntries(state.roots.map((n) => [n.label, n]));

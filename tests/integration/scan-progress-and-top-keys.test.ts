@@ -4,6 +4,7 @@ import { applyMigrations } from "@/lib/db-migrate";
 import { readJob } from "@/lib/server/keys/jobs";
 import { keyPage } from "@/lib/server/keys/key-page";
 import { startTopKeys, type TopKeysResult } from "@/lib/server/keys/top-keys";
+import { resolveScanPace } from "@/lib/connections/scan-pace";
 import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { startMemcached, type MemcachedCluster } from "@/tests/support/memcached";
@@ -11,6 +12,7 @@ import { startRedis, type RedisServer } from "@/tests/support/redis";
 import { removeDir, tempDir } from "@/tests/support/process";
 
 const KEYS = 20_000;
+const PACE = resolveScanPace({ environment: "development", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
 
 // Jobs are database rows: a throwaway SQLite, read lazily by the first job.
 const dbDir = tempDir("top-keys");
@@ -99,7 +101,7 @@ describe("scan progress and the whole-namespace top-N on Redis", () => {
   });
 
   it("ranks the whole namespace by size, keeping only the top N", async () => {
-    const jobId = await startTopKeys({ driver, connectionId: "c", userId: "user", by: "size", desc: true, limit: 3, prefix: Buffer.from("ns:") });
+    const jobId = await startTopKeys({ driver, connectionId: "c", userId: "user", pace: PACE, by: "size", desc: true, limit: 3, prefix: Buffer.from("ns:") });
     const job = await finished("c", jobId);
     expect(job.status).toBe("done");
     expect(job.result!.rows).toHaveLength(3);
@@ -110,7 +112,7 @@ describe("scan progress and the whole-namespace top-N on Redis", () => {
   });
 
   it("ranks by TTL, soonest expiry first", async () => {
-    const jobId = await startTopKeys({ driver, connectionId: "c", userId: "user", by: "ttl", desc: false, limit: 5, match: Buffer.from("ns:ttl:*") });
+    const jobId = await startTopKeys({ driver, connectionId: "c", userId: "user", pace: PACE, by: "ttl", desc: false, limit: 5, match: Buffer.from("ns:ttl:*") });
     const job = await finished("c", jobId);
     expect(job.result!.rows.map((row) => row.text)).toEqual(["ns:ttl:0", "ns:ttl:1", "ns:ttl:2", "ns:ttl:3", "ns:ttl:4"]);
   });

@@ -19,6 +19,8 @@ const stored = {
   formatOverrides: [{ prefix: "views:", format: "json" }],
   timeoutMs: 1500,
   consoleAllow: ["FLUSHDB"],
+  scanCount: null,
+  scanPauseMs: null,
 };
 
 function run(draft: ProfileDraft, ...actions: ProfileDraftAction[]): ProfileDraft {
@@ -44,6 +46,8 @@ describe("the connection form's draft", () => {
       formatOverrides: [{ prefix: "views:", format: "json" }],
       timeoutMs: 1500,
       consoleAllow: ["FLUSHDB"],
+      scanCount: null,
+      scanPauseMs: null,
     });
   });
 

@@ -2,6 +2,7 @@
  * Walking a Redis keyspace: a page of SCAN (one primary at a time in a cluster, with an estimate of how much
  * it covered), and the prefix walks behind namespace count, delete and expire.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster, type Redis } from "ioredis";
 import { DriverError } from "../errors";
 import { prefixPattern } from "../glob";
@@ -95,7 +96,8 @@ export async function each(keys: Buffer[], command: (key: Buffer) => Promise<Rep
 /**
  * SCAN `MATCH <escaped prefix>*` on every primary, acting on each batch with `act`. The action on one batch
  * runs while the next SCAN is already on the wire (both on the same connection, so in order), which keeps
- * the walk as fast as a hand-written SCAN + pipelined UNLINK loop.
+ * the walk as fast as a hand-written SCAN + pipelined UNLINK loop. With `pauseMs` (the connection's scan
+ * pace) each SCAN after the first waits that long, while the previous batch's action is still under way.
  */
 export async function walkPrefix(
   connection: RedisConnection,
@@ -107,10 +109,12 @@ export async function walkPrefix(
   const pattern = prefixPattern(prefix);
   const progress = { scanned: 0, matched: 0, affected: 0 };
   return connection.run(async (client) => {
+    let calls = 0;
     for (const node of connection.primaries(client)) {
       let cursor = "0";
       let pending: Promise<number> | null = null;
       do {
+        if (calls++ > 0 && options.pauseMs) await sleep(options.pauseMs, undefined, { signal: options.signal }).catch(() => undefined);
         if (cancelled(options.signal)) {
           if (pending) progress.affected += await pending;
           return { matched: progress.matched, affected: progress.affected, cancelled: true };

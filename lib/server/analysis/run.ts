@@ -6,7 +6,6 @@ import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
 import { runningJob, startJob } from "../keys/jobs";
 import { describeRows } from "../keys/key-page";
-import { scanPace } from "../keys/tree-scan";
 import { Refusal } from "../refusal";
 import { AnalysisCollector, type AnalysedKey } from "./collector";
 import { saveReport } from "./reports";
@@ -109,8 +108,8 @@ function memoryRefused(error: unknown, memory: Measure): null {
 }
 
 /**
- * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the tree scan's
- * pace (SCAN COUNT and a pause between calls on production connections, see `scanPace`), each page probed
+ * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the connection's
+ * scan pace (SCAN COUNT and the pause between calls, lib/connections/scan-pace.ts), each page probed
  * in one round trip and folded into bounded figures, and the formats of a sample of string values per
  * first-level namespace detected as the key list does. When it ends — done or cancelled — the figures are
  * stored as a report and the job's result names it.
@@ -125,7 +124,7 @@ export async function startAnalysis(options: {
   const slot = { jobId: "", userId: user.id };
   running.set(connectionId, slot);
   const driver = connection.driver();
-  const pace = scanPace(connection.profile.environment);
+  const pace = connection.scanPace;
   const startedAt = new Date();
   try {
     if (await runningJob(connectionId, "analysis")) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");

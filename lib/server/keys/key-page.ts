@@ -1,5 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ScanPace } from "../../connections/scan-pace";
 import { detectLabel, type DetectHints } from "../../codecs";
 import { DriverError, isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
@@ -18,6 +20,11 @@ interface KeyPageRequest {
   type?: KeyType;
   /** Rows wanted (1..1000, default 200): never more; fewer when the scan budget runs out first. */
   limit?: number;
+  /**
+   * The connection's scan pace: a page's SCAN calls ask for at most `count` keys and wait `pauseMs` between
+   * them, so a search walking a whole keyspace page after page spares the server like any other walk.
+   */
+  pace?: Pick<ScanPace, "count" | "pauseMs">;
   signal?: AbortSignal;
 }
 
@@ -117,13 +124,15 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
   let estimated = false;
   let covered: number | null = null;
   const total = driver.keyCount().catch(() => null);
+  let calls = 0;
   while (!done && keys.length < limit && scanned < PAGE_EXAMINE_LIMIT && Date.now() - started < PAGE_BUDGET_MS) {
+    if (calls++ > 0 && request.pace?.pauseMs) await sleep(request.pace.pauseMs, undefined, { signal: request.signal }).catch(() => undefined);
     const page = await driver.scan({
       cursor,
       match: request.match,
       prefix: request.prefix,
       type: request.type,
-      count: Math.min(SCAN_COUNT, Math.max(limit, 50)),
+      count: Math.min(SCAN_COUNT, request.pace?.count ?? SCAN_COUNT, Math.max(limit, 50)),
       signal: request.signal,
     });
     scanned += page.progress?.examined ?? page.keys.length;

@@ -4,7 +4,8 @@ import type { Driver, DriverKind } from "../../drivers/types";
 import { keyText, keyToParam } from "../../wire/keys";
 import { biggestFirst, NamespaceTree, type NamespaceNode } from "../../keyspace";
 import { kindOf } from "../../kinds";
-import { scanInto, scanPace } from "./tree-scan";
+import { scanInto } from "./tree-scan";
+import type { ScanPace } from "../../connections/scan-pace";
 import type { TreeChildren, TreeNodeView, TreeState } from "../../wire/tree";
 
 /**
@@ -88,7 +89,8 @@ export async function ensureIndex(options: {
   kind: DriverKind;
   connectionId: string;
   delimiter: string;
-  environment: string;
+  /** The connection's scan pace (LoadedConnection.scanPace). */
+  pace: ScanPace;
   rescan?: boolean;
 }): Promise<void> {
   const key = slot(options.connectionId, options.delimiter);
@@ -107,7 +109,7 @@ export async function ensureIndex(options: {
     liveNote: null,
   };
   indexes.set(key, index);
-  const pace = scanPace(options.environment);
+  const { pace } = options;
   const tree = new NamespaceTree({ delimiter: options.delimiter, driver: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
   const running: Running = {
     built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
@@ -123,7 +125,7 @@ export async function ensureIndex(options: {
     try {
       running.total = await options.driver.keyCount();
       // Sampling saves work on big keyspaces; a small one is described whole, so its sizes are exact.
-      if (running.total !== null && !process.env.CACHEBOARD_SCAN_SAMPLE_EVERY) {
+      if (running.total !== null && !pace.sampleFixed) {
         running.built.sampleEvery = running.total <= DESCRIBE_ALL_UP_TO ? 1 : Math.max(pace.sampleEvery, Math.ceil(running.total / SAMPLE_TARGET));
       }
       const { complete } = await scanInto(options.driver, tree, {
@@ -248,7 +250,7 @@ export function readChildren(
  * keys under that prefix with a much higher cap and puts the complete level into the index. Returns at
  * once; false when there is nothing to fill (no index, no such namespace, or its level is complete).
  */
-export function fillLevel(options: { driver: Driver; connectionId: string; delimiter: string; environment: string; prefix: Buffer }): boolean {
+export function fillLevel(options: { driver: Driver; connectionId: string; delimiter: string; pace: ScanPace; prefix: Buffer }): boolean {
   const index = indexes.get(slot(options.connectionId, options.delimiter));
   const built = index?.current;
   const node = built?.tree.find(options.prefix);
@@ -256,7 +258,7 @@ export function fillLevel(options: { driver: Driver; connectionId: string; delim
   const param = keyToParam(options.prefix);
   if (index.filling.has(param)) return true;
   index.filling.add(param);
-  const pace = scanPace(options.environment);
+  const { pace } = options;
   const tree = new NamespaceTree({ delimiter: options.delimiter, driver: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
   void (async () => {
     try {

@@ -2,6 +2,7 @@ import "server-only";
 import type { ActionContext } from "../../actions/define-action";
 import { completeAudit, progressAudit } from "../../audit/record";
 import type { LoadedConnection } from "../../connections/load";
+import { prefixPace } from "../../connections/scan-pace";
 import type { PrefixResult } from "../../drivers/types";
 import { keyText } from "../../wire/keys";
 import type { JobView } from "../../wire/jobs";
@@ -68,6 +69,8 @@ export async function startNamespaceJob(options: {
       // Several prefixes add up: progress is the finished ones' totals plus the current one's.
       const done = { scanned: 0, matched: 0, affected: 0 };
       const prefixOptions = {
+        // The connection's scan pace: keys per SCAN call and the pause between calls.
+        ...prefixPace(connection.scanPace),
         signal: control.signal,
         onProgress: (p: { scanned: number; matched: number; affected: number }) => {
           const sum = { scanned: done.scanned + p.scanned, matched: done.matched + p.matched, affected: done.affected + p.affected };

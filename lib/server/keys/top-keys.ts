@@ -1,4 +1,6 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ScanPace } from "../../connections/scan-pace";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { startJob } from "./jobs";
 import { TopHeap } from "./top-heap";
@@ -17,7 +19,6 @@ export interface TopKeysResult {
   limit: number;
 }
 
-const SCAN_COUNT = 2000;
 /** Keys per describe call; a page's calls go out together, and the driver pipelines one describe per key. */
 const DESCRIBE_BATCH = 500;
 const PUBLISH_EVERY_MS = 400;
@@ -34,13 +35,14 @@ function rank(by: TopBy, meta: KeyMeta): number {
 /**
  * Sorts a whole namespace (or filter) by size or TTL without holding it: one background pass scans it,
  * describes each page in one pipelined round trip (or takes the metadata the listing already carries),
- * and keeps the top `limit` in a bounded heap. Partial results are published as the pass goes, the job
+ * and keeps the top `limit` in a bounded heap. It walks at the connection's scan pace (keys per SCAN call, the pause between calls). Partial results are published as the pass goes, the job
  * can be cancelled, and the winners are described once more at the end so their TTLs are current.
  */
 export async function startTopKeys(options: {
   driver: Driver;
   connectionId: string;
   userId: string;
+  pace: ScanPace;
   by: TopBy;
   desc: boolean;
   limit: number;
@@ -74,7 +76,7 @@ export async function startTopKeys(options: {
           prefix: options.prefix,
           match: options.match,
           type: options.type,
-          count: SCAN_COUNT,
+          count: options.pace.count,
           signal: control.signal,
         });
         const batches: Promise<KeyMeta[]>[] = [];
@@ -96,6 +98,7 @@ export async function startTopKeys(options: {
         }
         if (page.done) break;
         cursor = page.cursor;
+        if (options.pace.pauseMs > 0) await sleep(options.pace.pauseMs, undefined, { signal: control.signal }).catch(() => undefined);
       }
       const winners = heap.sorted().map((entry) => entry.meta);
       if (control.signal.aborted || winners.length === 0) return result(winners);

@@ -2,51 +2,18 @@ import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { KeyEntry, NamespaceTree } from "../../keyspace";
-
-interface ScanPace {
-  /** SCAN COUNT: how much work Redis does per call. */
-  count: number;
-  /** Pause between two calls, leaving the server to other clients. */
-  pauseMs: number;
-  /** Read size and TTL of one key in this many; the rest are only counted. */
-  sampleEvery: number;
-}
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    console.warn(`${name}=${raw} is not an integer ≥ ${min}; using ${fallback}.`);
-    return fallback;
-  }
-  return value;
-}
+import type { ScanPace } from "../../connections/scan-pace";
 
 /**
- * How fast a tree scan walks the keyspace. A production connection pauses between calls by default so a
- * scan of millions of keys never holds Redis back from its real clients for long; the environment
- * variables CACHEBOARD_SCAN_COUNT, CACHEBOARD_SCAN_PAUSE_MS (all connections) and
- * CACHEBOARD_SCAN_SAMPLE_EVERY override the defaults.
- */
-export function scanPace(environment: string): ScanPace {
-  const production = environment === "production";
-  return {
-    count: envNumber("CACHEBOARD_SCAN_COUNT", 1000, 1),
-    pauseMs: envNumber("CACHEBOARD_SCAN_PAUSE_MS", production ? 5 : 0, 0),
-    sampleEvery: envNumber("CACHEBOARD_SCAN_SAMPLE_EVERY", 50, 1),
-  };
-}
-
-/**
- * Walks the whole keyspace (or the keys under `prefix`) once, folding each page into `tree`. Only one key in `sampleEvery` is described
+ * Walks the whole keyspace (or the keys under `prefix`) once at the connection's pace (`count` keys per call,
+ * `pauseMs` between calls; see lib/connections/scan-pace.ts), folding each page into `tree`. Only one key in `sampleEvery` is described
  * (TYPE/PTTL/size), in a round trip that overlaps the next SCAN, so sizes and TTL shares are estimates
  * from a sample; backends that list metadata for free (memcached) give it for every key.
  */
 export async function scanInto(
   driver: Driver,
   tree: NamespaceTree,
-  options: ScanPace & { signal: AbortSignal; onPage: (scanned: number) => void; prefix?: Buffer },
+  options: Pick<ScanPace, "count" | "pauseMs" | "sampleEvery"> & { signal: AbortSignal; onPage: (scanned: number) => void; prefix?: Buffer },
 ): Promise<{ scanned: number; complete: boolean }> {
   const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;

@@ -1,5 +1,7 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConnection } from "../../connections/load";
+import type { ScanPace } from "../../connections/scan-pace";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
 import { keyText } from "../../wire/keys";
@@ -11,7 +13,9 @@ import { b64, valuePieces } from "./key-value";
  * Keys come a SCAN page at a time; small keys of a page are read together (pipelined), each key above
  * `SMALL_BYTES` on its own, its value streamed a page at a time, so memory holds one page of small keys or
  * one page of one big key's value, plus a Redis DUMP payload of that key. The stream is pulled: nothing is
- * read from the cache faster than the browser takes it, and a cancelled download stops the scan.
+ * read from the cache faster than the browser takes it, and a cancelled download stops the scan. The scan
+ * goes at the connection's pace: its pause between calls, and its keys per call up to SCAN_COUNT (the page
+ * is also the unit of memory, so a profile asking for more still gets pages of SCAN_COUNT).
  */
 
 export type ExportSelection =
@@ -20,6 +24,7 @@ export type ExportSelection =
   | { kind: "glob"; match: Buffer; prefix?: Buffer }
   | { kind: "keys"; keys: Buffer[] };
 
+/** Most keys per SCAN call and per batch of described keys. */
 const SCAN_COUNT = 500;
 /** Keys up to this size are read together with the rest of their page. */
 const SMALL_BYTES = 256 * 1024;
@@ -49,7 +54,7 @@ function carriesDump(driver: Driver): boolean {
   return driver.capabilities.dumpRestore && driver.capabilities.types && driver.dump !== undefined;
 }
 
-async function* keyBatches(driver: Driver, selection: ExportSelection, signal: AbortSignal): AsyncGenerator<Buffer[]> {
+async function* keyBatches(driver: Driver, selection: ExportSelection, pace: ScanPace, signal: AbortSignal): AsyncGenerator<Buffer[]> {
   if (selection.kind === "keys") {
     for (let i = 0; i < selection.keys.length; i += SCAN_COUNT) yield selection.keys.slice(i, i + SCAN_COUNT);
     return;
@@ -59,10 +64,11 @@ async function* keyBatches(driver: Driver, selection: ExportSelection, signal: A
   let cursor = "";
   for (;;) {
     if (signal.aborted) return;
-    const page = await driver.scan({ ...request, cursor, count: SCAN_COUNT, signal });
+    const page = await driver.scan({ ...request, cursor, count: Math.min(SCAN_COUNT, pace.count), signal });
     if (page.keys.length) yield page.keys;
     if (page.done) return;
     cursor = page.cursor;
+    if (pace.pauseMs > 0) await sleep(pace.pauseMs, undefined, { signal }).catch(() => undefined);
   }
 }
 
@@ -119,12 +125,12 @@ async function headerOf(connection: LoadedConnection, selection: ExportSelection
   return header;
 }
 
-async function* lines(driver: Driver, header: ExportHeader, selection: ExportSelection, signal: AbortSignal): AsyncGenerator<string> {
+async function* lines(driver: Driver, header: ExportHeader, selection: ExportSelection, pace: ScanPace, signal: AbortSignal): AsyncGenerator<string> {
   const withDump = header.dump;
   yield `${JSON.stringify(header)}\n`;
   let keys = 0;
   try {
-    for await (const batch of keyBatches(driver, selection, signal)) {
+    for await (const batch of keyBatches(driver, selection, pace, signal)) {
       // Small strings come whole with their description, in the same round trip.
       const metas: (KeyMeta | KeyHead)[] = driver.describeHeads ? await driver.describeHeads(batch, HEAD_BYTES) : await driver.describe(batch);
       let group: (KeyMeta | KeyHead)[] = [];
@@ -180,7 +186,7 @@ export async function openExport(connection: LoadedConnection, selection: Export
   const driver = connection.driver();
   const header = await headerOf(connection, selection, dump && carriesDump(driver));
   const controller = new AbortController();
-  const source = lines(driver, header, selection, controller.signal);
+  const source = lines(driver, header, selection, connection.scanPace, controller.signal);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(stream) {

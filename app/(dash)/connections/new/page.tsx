@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ConnectionForm } from "@/components/connections/connection-form";
 import { requirePageUser } from "@/lib/auth/guard";
 import { localRedisOffer } from "@/lib/connections/local-offer";
+import { scanPaceDefaults } from "@/lib/connections/scan-pace";
 
 export const metadata: Metadata = { title: "Add a connection" };
 
@@ -20,7 +21,7 @@ export default async function NewConnectionPage({ searchParams }: { searchParams
           </a>
         </p>
       )}
-      <ConnectionForm prefill={offer && local ? `redis://${offer}/0` : undefined} />
+      <ConnectionForm prefill={offer && local ? `redis://${offer}/0` : undefined} scanDefaults={scanPaceDefaults(process.env)} />
     </div>
   );
 }

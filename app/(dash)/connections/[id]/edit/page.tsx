@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { ConnectionForm } from "@/components/connections/connection-form";
 import { requirePageUser } from "@/lib/auth/guard";
 import { loadConnection } from "@/lib/connections/load";
+import { scanPaceDefaults } from "@/lib/connections/scan-pace";
 
 export const metadata: Metadata = { title: "Edit connection" };
 
@@ -20,7 +21,7 @@ export default async function EditConnectionPage({ params }: { params: Promise<{
           This connection is declared by the deployment&apos;s connections file and is applied at every start; change it there.
         </p>
       ) : (
-        <ConnectionForm profile={profile} />
+        <ConnectionForm profile={profile} scanDefaults={scanPaceDefaults(process.env)} />
       )}
     </div>
   );

@@ -28,6 +28,7 @@ function answer(connection: LoadedConnection, request: NextRequest, { match, pre
     match: match ? Buffer.from(match, "utf8") : undefined,
     prefix: prefix && prefix.length > 0 ? prefix : undefined,
     exact: exact && exact.length > 0 ? exact : undefined,
+    pace: connection.scanPace,
     signal: request.signal,
   });
 }

@@ -25,6 +25,7 @@ export const POST = defineRoute({
       ...rest,
       driver: connection.driver(),
       connectionId: connection.scope,
+      pace: connection.scanPace,
       userId: user.id,
       limit: limit ?? 500,
       match: match ? Buffer.from(match, "utf8") : undefined,

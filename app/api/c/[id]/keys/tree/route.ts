@@ -16,7 +16,7 @@ async function start(connection: LoadedConnection, rescan: boolean): Promise<voi
     kind: connection.profile.kind,
     connectionId: connection.scope,
     delimiter: connection.profile.keyDelimiter,
-    environment: connection.profile.environment,
+    pace: connection.scanPace,
     rescan,
   });
 }

@@ -40,7 +40,7 @@ export const POST = defineRoute({
       driver: connection.driver(),
       connectionId: connection.scope,
       delimiter: connection.profile.keyDelimiter,
-      environment: connection.profile.environment,
+      pace: connection.scanPace,
       prefix,
     }),
   }),

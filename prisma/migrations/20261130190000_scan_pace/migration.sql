@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ConnectionProfile" ADD COLUMN "scanCount" INTEGER;
+ALTER TABLE "ConnectionProfile" ADD COLUMN "scanPauseMs" INTEGER;
