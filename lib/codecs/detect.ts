@@ -118,8 +118,11 @@ export function findCandidates(bytes: Uint8Array, hints: DetectHints = {}, depth
     if (depth < MAX_NESTING && bytes.length >= 16 && bytes.length % 4 === 0 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
       const decoded = attempt("base64", bytes, depth, hints, budget);
       if (decoded?.format === "base64" && decoded.value.format !== "binary" && decoded.value.format !== "text") {
-        // Structured data inside is strong evidence; plain text that happens to be valid base64 is not.
-        const structured = ["pickle", "json", "msgpack", "compressed"].includes(decoded.value.format);
+        // Structured data inside is strong evidence; plain text that happens to be valid base64 is not, and
+        // neither is a lone msgpack scalar ("u" × 36 decodes to a 26-byte fixstr and nothing else).
+        const inner = decoded.value;
+        const container = inner.format !== "msgpack" || inner.root.t === "array" || inner.root.t === "map";
+        const structured = ["pickle", "json", "msgpack", "compressed"].includes(inner.format) && container;
         add("base64", structured ? 0.6 : 0.3, `base64 of ${decoded.value.format}`, decoded);
       }
     }

@@ -91,6 +91,15 @@ describe("detect: the docs/formats.md reference bytes", () => {
     const { value } = analyze(b64);
     expect(formatLabel(value)).toBe("base64 → pickle protocol 4");
   });
+
+  it("reads a run of letters that happens to be base64 of one msgpack string as text, and keeps base64 of a msgpack map", () => {
+    // "u" × 36 decodes to 27 bytes: a fixstr header (0xba, 26 bytes) and its body, so it is valid msgpack.
+    expect(formatLabel(analyze(text("u".repeat(36))).value)).toBe("text");
+    // {"a": 1, "b": [1, 2, 3]}
+    const b64 = text(Buffer.from([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x62, 0x93, 0x01, 0x02, 0x03]).toString("base64"));
+    expect(b64.length % 4).toBe(0);
+    expect(formatLabel(analyze(b64).value)).toMatch(/^base64 → msgpack/);
+  });
 });
 
 describe("editability", () => {
