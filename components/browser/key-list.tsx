@@ -22,6 +22,9 @@ import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
 
+const FIRST_PAGE_ROWS = 200;
+const NEXT_PAGE_ROWS = 1000;
+
 export interface KeyFilter {
   ns: string;
   q: string;
@@ -77,7 +80,9 @@ export function KeyList({
   );
   const pages = useInfiniteQuery({
     queryKey: queryKeys.keyPages(connectionId, { ...query }),
-    queryFn: ({ pageParam, signal }) => fetchKeyPage(connectionId, { ...query, cursor: pageParam }, signal),
+    // A small first page paints soon; once someone scrolls, pages are as large as the server gives (each request
+    // costs a few milliseconds whatever its size, so a 100k-key namespace is 100 requests instead of 500).
+    queryFn: ({ pageParam, signal }) => fetchKeyPage(connectionId, { ...query, cursor: pageParam, limit: pageParam ? NEXT_PAGE_ROWS : FIRST_PAGE_ROWS }, signal),
     initialPageParam: "",
     getNextPageParam: (last) => (last.done ? undefined : last.cursor),
     staleTime: 30_000,
