@@ -37,6 +37,11 @@ export interface Capabilities {
   namespaceDelete: boolean;
   /** `expirePrefix` works. */
   namespaceExpire: boolean;
+  /**
+   * `expireKeys(…, { onlyWithoutTtl })` checks "has no expiry" and sets one in a single server step (Redis
+   * `PEXPIRE … NX` or a script); false where it is a check then a write with a small window between them.
+   */
+  atomicExpireIfNoTtl: boolean;
   /** `write({ expect })` is checked atomically on the server (compare-and-set), not read-then-write. */
   cas: boolean;
   /** `rename` works. */
@@ -296,6 +301,12 @@ export interface Driver {
    * string, exact for big integers). `WRONG_TYPE` when the value is not a number.
    */
   increment(key: Buffer, delta: number): Promise<string>;
+
+  /**
+   * Sets (`ttlMs`) or removes (null) the expiry of each existing key; with `onlyWithoutTtl`, only keys that
+   * have no expiry get one and the others keep theirs. Returns how many keys changed.
+   */
+  expireKeys(keys: Buffer[], ttlMs: number | null, options?: { onlyWithoutTtl?: boolean }): Promise<number>;
 
   countPrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;
   deletePrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;
