@@ -191,8 +191,7 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
       const server = pool.serverOf(key);
       groups.set(server, [...(groups.get(server) ?? []), key]);
     }
-    let changed = 0;
-    await Promise.all(
+    const counts = await Promise.all(
       [...groups].map(async ([server, group]) => {
         let targets = group;
         if (options.onlyWithoutTtl && ttlMs !== null) {
@@ -202,12 +201,12 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
             return replies[i].status === "HD" && replies[i].flags.get("t") === "-1";
           });
         }
-        if (targets.length === 0) return;
+        if (targets.length === 0) return 0;
         const ttl = await pool.ttlToken(ttlMs, server);
-        changed += await pool.pipelineCount(server, targets.map((k) => `mg ${metaKey(k)} T${ttl}\r\n`), "HD");
+        return pool.pipelineCount(server, targets.map((k) => `mg ${metaKey(k)} T${ttl}\r\n`), "HD");
       }),
     );
-    return changed;
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   return {
