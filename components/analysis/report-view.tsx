@@ -2,6 +2,7 @@ import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";
+import type { NamespaceBulk } from "./namespace-actions";
 import { NamespaceTable } from "./namespace-table";
 import { Treemap } from "./treemap";
 
@@ -24,7 +25,7 @@ function duration(ms: number): string {
 }
 
 /** One stored report: totals, the TTL histogram, the type mix, the namespace table and the top-100 lists. */
-export function ReportView({ connectionId, report }: { connectionId: string; report: AnalysisReportView }) {
+export function ReportView({ connectionId, report, bulk }: { connectionId: string; report: AnalysisReportView; bulk?: NamespaceBulk }) {
   const { figures } = report;
   const { totals } = figures;
   const maxBucket = Math.max(1, ...TTL_BUCKETS.map((b) => figures.ttl[b].bytes));
@@ -110,7 +111,7 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
 
       <Treemap connectionId={connectionId} figures={figures} />
 
-      <NamespaceTable connectionId={connectionId} figures={figures} />
+      <NamespaceTable connectionId={connectionId} figures={figures} bulk={bulk} />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <KeyTable connectionId={connectionId} title={`Biggest keys (top ${figures.topKeys.length})`} keys={figures.topKeys} by="bytes" />

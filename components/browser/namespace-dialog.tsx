@@ -24,7 +24,7 @@ import type { Failure } from "@/lib/error-text";
 import { ErrorText } from "@/components/ui/error-text";
 
 /** `expireMissing`: set a TTL only on the keys that have none; keys that expire keep their TTL. */
-export type NamespaceOperation = "count" | "expire" | "expireMissing" | "delete";
+export type NamespaceOperation = "count" | "expire" | "expireMissing" | "persist" | "delete";
 
 /**
  * Count, set the TTL of (every key, or only keys without one), or delete every key under a namespace. Writes first count the keys (the preview),
@@ -57,6 +57,7 @@ export function NamespaceDialog({
   const [includeChildren, setIncludeChildren] = useState(false);
   const started = useRef(false);
   const missingOnly = operation === "expireMissing";
+  const persistAll = operation === "persist";
   const childStores = useLitestarChildStores(connectionId, prefixText, delimiter, operation === "delete");
   const alsoPrefixes = includeChildren ? childStores.map((c) => paramToBase64(c.prefix)) : [];
   const count = useJob<PrefixResult>(connectionId, countJob);
@@ -93,7 +94,7 @@ export function NamespaceDialog({
   const matched = count.data?.status === "done" ? count.data.progress.matched : null;
   /** Keys without a TTL (the count job's `affected` when it counted them): what `expireMissing` changes. */
   const noTtl = missingOnly && count.data?.status === "done" ? count.data.progress.affected : null;
-  const ttlValid = (persist && !missingOnly) || ttl.valid;
+  const ttlValid = (persist && !missingOnly) || persistAll || ttl.valid;
 
   const start = async () => {
     const prefix = paramToBase64(prefixParam);
@@ -102,7 +103,7 @@ export function NamespaceDialog({
         ? await deleteNamespace({ connectionId, prefix, confirm: typed, alsoPrefixes })
         : missingOnly
           ? await expireNamespace({ connectionId, prefix, ttlMs: ttl.ttlMs, onlyWithoutTtl: true, confirm: typed })
-          : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : ttl.ttlMs, confirm: typed });
+          : await expireNamespace({ connectionId, prefix, ttlMs: persist || persistAll ? null : ttl.ttlMs, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
     else setFailure({ code: result.code, message: result.message });
   };
@@ -113,7 +114,7 @@ export function NamespaceDialog({
   };
 
   const title =
-    operation === "count" ? "Count keys" : operation === "expire" ? "Set TTL on all keys" : missingOnly ? "Set TTL on keys without one" : "Delete all keys";
+    operation === "count" ? "Count keys" : operation === "expire" ? "Set TTL on all keys" : missingOnly ? "Set TTL on keys without one" : persistAll ? "Remove the expiry of all keys" : "Delete all keys";
   const finished = active && active.status !== "running";
   return (
     <Dialog open title={`${title} under ${prefixText}`} onClose={running ? cancel : onClose}>
