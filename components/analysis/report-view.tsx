@@ -103,6 +103,14 @@ export function ReportView({ connectionId, report, bulk }: { connectionId: strin
                   <span className="block text-xs text-slate-500 tabular-nums">
                     {plural(figure.keys, "key")} · {formatBytes(figure.bytes)}
                   </span>
+                  {figures.encodings?.[type as keyof typeof figures.types] && (
+                    <span className="block truncate text-[11px] text-slate-500" data-testid="encoding-mix" title="Keys per internal encoding (OBJECT ENCODING)">
+                      {Object.entries(figures.encodings[type as keyof typeof figures.types]!)
+                        .sort((a, b) => b[1] - a[1])
+                        .map(([encoding, keys]) => `${encoding} ${formatCount(keys)}`)
+                        .join(" · ")}
+                    </span>
+                  )}
                 </li>
               ))}
           </ul>

@@ -284,6 +284,11 @@ export interface Driver {
    * and callers then take `KeyMeta.size`.
    */
   memoryUsage?(keys: Buffer[]): Promise<(number | null)[]>;
+  /**
+   * The server's internal encoding of each key (Redis `OBJECT ENCODING`: listpack, hashtable, int, embstr…),
+   * in one round trip; null for a key that is gone. Absent where the backend has no such notion.
+   */
+  encodings?(keys: Buffer[]): Promise<(string | null)[]>;
   /** Throws `NOT_FOUND` when the key does not exist. */
   read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
   /** Writes a string value. Returns the digest of what is now stored. */

@@ -79,6 +79,8 @@ export interface AnalysisFigures {
   rootFormats: Record<string, number>;
   ttl: Record<TtlBucketName, { keys: number; bytes: number }>;
   types: Partial<Record<AnalysisType, { keys: number; bytes: number }>>;
+  /** Keys per internal encoding for each type (Redis OBJECT ENCODING); absent where the backend has none. */
+  encodings?: Partial<Record<AnalysisType, Record<string, number>>>;
   /** The server's own memory figures when the analysis ended (null where the backend does not report them). */
   server?: { usedBytes: number | null; maxBytes: number | null };
   /** The biggest keys by bytes, and the longest collections by element count (100 each). */

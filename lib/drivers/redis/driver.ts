@@ -127,6 +127,15 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
       });
     },
 
+    /** OBJECT ENCODING per key, all on the wire at once. */
+    async encodings(keys: Buffer[]): Promise<(string | null)[]> {
+      if (keys.length === 0) return [];
+      return connection.run(async (client) => {
+        const replies = await Promise.all(keys.map((key) => connection.call(client, "OBJECT", "ENCODING", key)));
+        return replies.map((reply) => (reply === null ? null : text(reply)));
+      });
+    },
+
     async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
       return readKey(connection, knownTypes, key, request);
     },
