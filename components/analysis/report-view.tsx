@@ -4,6 +4,7 @@ import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/w
 import { KeyTable } from "./key-table";
 import type { NamespaceBulk } from "./namespace-actions";
 import { NamespaceTable } from "./namespace-table";
+import { ServerUsage } from "./server-usage";
 import { Treemap } from "./treemap";
 
 function Figure({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
@@ -116,6 +117,8 @@ export function ReportView({ connectionId, report, bulk }: { connectionId: strin
           </ul>
         </section>
       </div>
+
+      {figures.server?.usage && <ServerUsage usage={figures.server.usage} />}
 
       <Treemap connectionId={connectionId} figures={figures} />
 

@@ -8,6 +8,7 @@
 
 import type { CollectionOps, ConsoleRunner, KeyspaceListener, KeyspaceWatch } from "./operations";
 import type { ServerView } from "../wire/server";
+import type { CacheServerUsage } from "../wire/analysis";
 import type { ServerOps } from "./server-ops";
 
 export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
@@ -255,6 +256,8 @@ export interface ServerStats {
   keyspace: { name: string; keys: number; expires: number | null }[];
   /** Backend-specific detail: memcached slabs, uWSGI cache geometry, cluster nodes. */
   detail: Record<string, unknown>;
+  /** Per slab class or per cache usage, where the backend keeps its memory that way (memcached, uWSGI). */
+  usage?: CacheServerUsage;
 }
 
 export interface PingResult {

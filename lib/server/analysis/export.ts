@@ -25,6 +25,8 @@ export function reportCsv(report: AnalysisReportView): string {
   for (const [type, mix] of Object.entries(figures.encodings ?? {})) {
     for (const [encoding, keys] of Object.entries(mix)) rows.push({ section: "encoding", name: encoding, type, keys });
   }
+  for (const slab of figures.server?.usage?.slabs ?? []) rows.push({ section: "slab", name: `${slab.server} class ${slab.id}`, keys: slab.usedChunks, bytes: slab.memory, length: slab.chunkSize });
+  for (const cache of figures.server?.usage?.caches ?? []) rows.push({ section: "cache", name: cache.name, keys: cache.items, bytes: cache.blocks * cache.blocksize });
   for (const [section, keys] of [["top-key", figures.topKeys], ["top-collection", figures.topCollections]] as const) {
     for (const key of keys) rows.push({ section, name: key.label, base64url: key.key, type: key.type, bytes: key.bytes, length: key.length, ttlMs: key.ttlMs });
   }

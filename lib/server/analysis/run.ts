@@ -96,11 +96,11 @@ async function sampleFormats(driver: Driver, collector: AnalysisCollector, sampl
   });
 }
 
-/** Used and maximum memory as the server reports them; left out when the statistics cannot be read. */
+/** Used and maximum memory, and slab or cache usage, as the server reports them; left out when the statistics cannot be read. */
 async function serverMemory(driver: Driver): Promise<AnalysisFigures["server"]> {
   try {
-    const { memory } = await driver.stats();
-    return { usedBytes: memory.used, maxBytes: memory.max };
+    const { memory, usage } = await driver.stats();
+    return { usedBytes: memory.used, maxBytes: memory.max, ...(usage ? { usage } : {}) };
   } catch (error) {
     if (!isDriverError(error)) throw error;
     return undefined;
