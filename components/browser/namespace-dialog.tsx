@@ -135,7 +135,8 @@ export function NamespaceDialog({
           <div className="space-y-3" data-testid="namespace-preview">
             {noTtl !== null ? (
               <p className="font-medium" data-testid="no-ttl-preview">
-                {plural(noTtl, "key")} of {plural(matched, "key")} have no TTL and will get one; the other {plural(matched - noTtl, "key")} keep theirs.
+                {plural(noTtl, "key")} of {plural(matched, "key")} {noTtl === 1 ? "has" : "have"} no TTL and will get one
+                {matched > noTtl ? `; the other ${plural(matched - noTtl, "key")} ${matched - noTtl === 1 ? "keeps its" : "keep theirs"}` : ""}.
               </p>
             ) : (
               <p className="font-medium">

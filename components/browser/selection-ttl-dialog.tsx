@@ -114,7 +114,7 @@ export function SelectionTtlDialog({
     <Dialog open title={`Expiry of ${plural(selected, "selected key")}`} onClose={running ? cancel : onClose}>
       <div className="space-y-4 text-sm">
         {request.pattern && <p className="text-slate-600 dark:text-slate-300">Chosen with the filter {request.pattern}.</p>}
-        {active && <JobProgressBar job={active} label={writeJob ? "updated" : "without TTL"} />}
+        {active && <JobProgressBar job={active} label={writeJob ? "updated" : "checked"} />}
         {failure && (
           <div role="alert" className="text-red-700 dark:text-red-300">
             <ErrorText failure={failure} />
@@ -123,7 +123,8 @@ export function SelectionTtlDialog({
         {noTtl !== null && !writeJob && (
           <div className="space-y-3" data-testid="selection-ttl-preview">
             <p className="font-medium">
-              {plural(noTtl, "selected key")} {noTtl === 1 ? "has" : "have"} no TTL; {plural(selected - noTtl, "other")} expire already or are gone.
+              {plural(noTtl, "selected key")} {noTtl === 1 ? "has" : "have"} no TTL
+              {selected > noTtl ? `; ${plural(selected - noTtl, "other")} ${selected - noTtl === 1 ? "expires already or is" : "expire already or are"} gone` : ""}.
             </p>
             <fieldset className="space-y-1.5">
               <legend className="sr-only">What to change</legend>
