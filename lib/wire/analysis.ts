@@ -58,7 +58,7 @@ export interface KeyFigures {
 }
 
 /** One memcached slab class on one server (`stats slabs`): chunk size, chunks in use, pages and memory. */
-export interface SlabUsage {
+interface SlabUsage {
   server: string;
   id: number;
   chunkSize: number;
@@ -70,7 +70,7 @@ export interface SlabUsage {
 }
 
 /** One uWSGI cache as its stats server reports it. */
-export interface CacheUsage {
+interface CacheUsage {
   name: string;
   items: number;
   maxItems: number;

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { debianPython } from "../support/process";
+import { startMemcached, type MemcachedCluster } from "../support/memcached";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
@@ -30,6 +31,7 @@ p.execute()
 describe("bulk expiry", () => {
   let app: RunningApp;
   let redis: RedisServer;
+  let memcached: MemcachedCluster;
   let id = "";
   const browsers: Browser[] = [];
   const open = async (options?: Parameters<typeof openBrowser>[0]) => {
@@ -39,7 +41,7 @@ describe("bulk expiry", () => {
   };
 
   beforeAll(async () => {
-    [app, redis] = await Promise.all([startApp(), startRedis()]);
+    [app, redis, memcached] = await Promise.all([startApp(), startRedis(), startMemcached(1)]);
     execFileSync(debianPython(), ["-c", SEED, String(redis.port)]);
     await app.db.user.create({ data: { email: editor.email, name: "Eddie", role: "editor", passwordHash: await hashPassword(editor.password) } });
     await app.db.user.create({ data: { email: viewer.email, name: "Vic", role: "viewer", passwordHash: await hashPassword(viewer.password) } });
@@ -51,6 +53,7 @@ describe("bulk expiry", () => {
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
     await redis?.stop();
+    await memcached?.stop();
     await app?.stop();
   });
 
@@ -112,6 +115,10 @@ describe("bulk expiry", () => {
     await page.waitForURL(/\/analysis\?report=/);
     const reportUrl = page.url();
     expect(await page.getByLabel("Actions on shot:").count()).toBe(1);
+    // The type mix carries OBJECT ENCODING's counts: 19 short strings are embstr.
+    expect(await page.getByTestId("encoding-mix").first().textContent()).toBe("embstr 19");
+    await page.getByTestId("namespace-table").scrollIntoViewIfNeeded();
+    await screenshot(page, "bulk-report-namespace-actions");
 
     const viewerPage = await open();
     await signInAs(viewerPage, app.url, viewer.email, viewer.password);
@@ -140,6 +147,17 @@ describe("bulk expiry", () => {
         await shot.getByRole("dialog").getByRole("button", { name: "Close" }).click();
       }
     }
+    // memcached: the report shows its slab classes.
+    for (let i = 0; i < 40; i++) await memcached.rawSet(Buffer.from(`mc:item:${i}`), Buffer.alloc(i < 20 ? 100 : 3000, 0x61));
+    const mc = await app.db.connectionProfile.create({ data: { name: "sessions", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }) } });
+    await page.goto(`${app.url}/c/${mc.id}/analysis`);
+    await page.getByRole("button", { name: "Analyze keyspace" }).click();
+    const slabs = page.getByTestId("slab-table");
+    await slabs.waitFor({ timeout: 90_000 });
+    expect(await slabs.locator("tbody tr").count()).toBeGreaterThanOrEqual(2);
+    await slabs.scrollIntoViewIfNeeded();
+    await screenshot(page, "bulk-report-memcached-slabs");
+
     // Nothing was applied from the screenshots: shot:* keep no TTL.
     expect(await redis.raw().pttl("shot:0")).toBe(-1);
   });
