@@ -5,7 +5,9 @@ const cell = "px-2 py-1 text-right tabular-nums";
 const head = "px-2 py-1.5 text-right font-medium";
 
 function percent(part: number, whole: number): string {
-  return whole > 0 ? `${((part / whole) * 100).toFixed(0)}%` : "—";
+  if (whole <= 0) return "—";
+  const share = (part / whole) * 100;
+  return share > 0 && share < 1 ? "<1%" : `${share.toFixed(0)}%`;
 }
 
 /** The cache's own usage when the analysis ended: memcached's slab classes, uWSGI's caches. */
