@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import type { AnalysisFigures, NamespaceFigures } from "@/lib/wire/analysis";
+import { type NamespaceBulk, useNamespaceActions } from "./namespace-actions";
 
 type SortBy = "bytes" | "keys" | "noTtlKeys" | "share";
 
@@ -34,7 +35,8 @@ function percent(part: number, whole: number): string {
  * The namespaces of a report at one level (or all), sortable by bytes, share of the whole, keys and keys
  * without TTL; each row opens the namespace in the key browser. A bar under the name shows its share.
  */
-export function NamespaceTable({ connectionId, figures }: { connectionId: string; figures: AnalysisFigures }) {
+export function NamespaceTable({ connectionId, figures, bulk }: { connectionId: string; figures: AnalysisFigures; bulk?: NamespaceBulk }) {
+  const actions = useNamespaceActions(connectionId, figures.delimiter, bulk);
   const depths = useMemo(() => [...new Set(figures.namespaces.map((n) => n.depth))].sort((a, b) => a - b), [figures]);
   const [depth, setDepth] = useState<number | "all">(depths[0] ?? "all");
   const [sortBy, setSortBy] = useState<SortBy>("bytes");
@@ -85,6 +87,11 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
                   </button>
                 </th>
               ))}
+              {actions.shown && (
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -109,11 +116,12 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
                 <td className={`px-2 py-1.5 text-right tabular-nums ${n.noTtlKeys > 0 ? "text-amber-700 dark:text-amber-300" : ""}`} title={`${formatBytes(n.noTtlBytes)} without TTL`}>
                   {formatCount(n.noTtlKeys)}
                 </td>
+                {actions.shown && <td className="px-2 py-1.5 text-right">{actions.menu(n.prefix, n.label)}</td>}
               </tr>
             ))}
             {shown.length === 0 && (
               <tr>
-                <td colSpan={5} className="px-2 py-3 text-center text-xs text-slate-500">
+                <td colSpan={actions.shown ? 6 : 5} className="px-2 py-3 text-center text-xs text-slate-500">
                   No namespaces: no key holds the delimiter “{figures.delimiter}”.
                 </td>
               </tr>
@@ -135,6 +143,7 @@ export function NamespaceTable({ connectionId, figures }: { connectionId: string
           </>
         )}
       </p>
+      {actions.dialog}
     </section>
   );
 }

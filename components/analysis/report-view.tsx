@@ -2,7 +2,9 @@ import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";
+import type { NamespaceBulk } from "./namespace-actions";
 import { NamespaceTable } from "./namespace-table";
+import { ServerUsage } from "./server-usage";
 import { Treemap } from "./treemap";
 
 function Figure({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
@@ -24,7 +26,7 @@ function duration(ms: number): string {
 }
 
 /** One stored report: totals, the TTL histogram, the type mix, the namespace table and the top-100 lists. */
-export function ReportView({ connectionId, report }: { connectionId: string; report: AnalysisReportView }) {
+export function ReportView({ connectionId, report, bulk }: { connectionId: string; report: AnalysisReportView; bulk?: NamespaceBulk }) {
   const { figures } = report;
   const { totals } = figures;
   const maxBucket = Math.max(1, ...TTL_BUCKETS.map((b) => figures.ttl[b].bytes));
@@ -102,15 +104,25 @@ export function ReportView({ connectionId, report }: { connectionId: string; rep
                   <span className="block text-xs text-slate-500 tabular-nums">
                     {plural(figure.keys, "key")} · {formatBytes(figure.bytes)}
                   </span>
+                  {figures.encodings?.[type as keyof typeof figures.types] && (
+                    <span className="block truncate text-[11px] text-slate-500" data-testid="encoding-mix" title="Keys per internal encoding (OBJECT ENCODING)">
+                      {Object.entries(figures.encodings[type as keyof typeof figures.types]!)
+                        .sort((a, b) => b[1] - a[1])
+                        .map(([encoding, keys]) => `${encoding} ${formatCount(keys)}`)
+                        .join(" · ")}
+                    </span>
+                  )}
                 </li>
               ))}
           </ul>
         </section>
       </div>
 
+      {figures.server?.usage && <ServerUsage usage={figures.server.usage} />}
+
       <Treemap connectionId={connectionId} figures={figures} />
 
-      <NamespaceTable connectionId={connectionId} figures={figures} />
+      <NamespaceTable connectionId={connectionId} figures={figures} bulk={bulk} />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <KeyTable connectionId={connectionId} title={`Biggest keys (top ${figures.topKeys.length})`} keys={figures.topKeys} by="bytes" />

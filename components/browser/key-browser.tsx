@@ -264,6 +264,7 @@ export function KeyBrowser({
           production={production}
           filterInput={filterInput}
           onExportKeys={transfer.export ? (params) => setTransferring({ mode: "export", first: selectionChoice(params) }) : undefined}
+          expiry={capabilities.ttl ? { canPersist: capabilities.persist } : undefined}
         />
       </section>
       {open && (

@@ -7,17 +7,18 @@ import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
-import { bytesToBase64, keyFromParam, paramToBase64 } from "@/lib/wire/keys";
+import { bytesToBase64, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
 import { formatCount } from "@/lib/format";
 import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
+import { SelectionTtlDialog, type SelectionRequest } from "./selection-ttl-dialog";
 import { JobProgressBar } from "./job-progress-bar";
 import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
 import { rowArray, rowsOfArray, rowsOfPages, type RowList } from "./key-rows";
 import { useJob } from "./use-job";
 import { useKeyboardNav } from "./use-keyboard-nav";
-import { useKeySelection } from "./use-key-selection";
+import { describeFilter, useKeySelection } from "./use-key-selection";
 import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
@@ -52,6 +53,7 @@ export function KeyList({
   production,
   filterInput,
   onExportKeys,
+  expiry,
 }: {
   connectionId: string;
   filter: KeyFilter;
@@ -65,6 +67,8 @@ export function KeyList({
   filterInput: React.ReactNode;
   /** Opens the export of the selected keys. */
   onExportKeys?: (params: string[]) => void;
+  /** Set or remove the expiry of the selection (`capabilities.ttl`, `.persist`); absent where expiries cannot change. */
+  expiry?: { canPersist: boolean };
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -138,6 +142,7 @@ export function KeyList({
   const selection = useKeySelection(sorted);
   const { selected, matchingPattern } = selection;
   const [confirm, setConfirm] = useState<DeleteRequest | null>(null);
+  const [ttlRequest, setTtlRequest] = useState<SelectionRequest | null>(null);
   const [selectingAll, setSelectingAll] = useState(false);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -278,6 +283,11 @@ export function KeyList({
               Export…
             </Button>
           )}
+          {canWrite && expiry && selected.size > 0 && (
+            <Button size="sm" variant="secondary" onClick={() => setTtlRequest({ params: [...selected], pattern: matchingPattern })}>
+              TTL…
+            </Button>
+          )}
           {canWrite && selected.size > 0 && (
             <Button size="sm" variant="danger" onClick={() => setConfirm({ params: [...selected], pattern: matchingPattern })}>
               Delete {plural(selected.size, "key")}
@@ -372,6 +382,9 @@ export function KeyList({
           })}
         </div>
       </div>
+      {ttlRequest && expiry && (
+        <SelectionTtlDialog connectionId={connectionId} request={ttlRequest} production={production} canPersist={expiry.canPersist} onClose={() => setTtlRequest(null)} />
+      )}
       <DeleteKeysDialog
         connectionId={connectionId}
         request={confirm}
@@ -386,12 +399,4 @@ export function KeyList({
       />
     </div>
   );
-}
-
-function describeFilter(filter: KeyFilter): string {
-  const parts: string[] = [];
-  if (filter.ns) parts.push(`namespace ${new TextDecoder().decode(keyFromParam(filter.ns))}`);
-  if (filter.q) parts.push(filter.exact ? `key ${filter.q}` : `pattern ${filter.q}`);
-  if (filter.type) parts.push(`type ${filter.type}`);
-  return parts.join(", ") || "*";
 }

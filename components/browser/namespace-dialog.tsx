@@ -23,10 +23,11 @@ import { plural } from "@/lib/plural";
 import type { Failure } from "@/lib/error-text";
 import { ErrorText } from "@/components/ui/error-text";
 
-export type NamespaceOperation = "count" | "expire" | "delete";
+/** `expireMissing`: set a TTL only on the keys that have none; keys that expire keep their TTL. */
+export type NamespaceOperation = "count" | "expire" | "expireMissing" | "persist" | "delete";
 
 /**
- * Count, set the TTL of, or delete every key under a namespace. Writes first count the keys (the preview),
+ * Count, set the TTL of (every key, or only keys without one), or delete every key under a namespace. Writes first count the keys (the preview),
  * then ask for the namespace to be typed, then run as a job with progress and a cancel button.
  */
 export function NamespaceDialog({
@@ -55,6 +56,8 @@ export function NamespaceDialog({
   const [persist, setPersist] = useState(false);
   const [includeChildren, setIncludeChildren] = useState(false);
   const started = useRef(false);
+  const missingOnly = operation === "expireMissing";
+  const persistAll = operation === "persist";
   const childStores = useLitestarChildStores(connectionId, prefixText, delimiter, operation === "delete");
   const alsoPrefixes = includeChildren ? childStores.map((c) => paramToBase64(c.prefix)) : [];
   const count = useJob<PrefixResult>(connectionId, countJob);
@@ -63,7 +66,7 @@ export function NamespaceDialog({
   const running = active?.status === "running" || (writeJob === null && countJob === null && !failure);
 
   const startCount = (also: string[]) =>
-    void countNamespace({ connectionId, prefix: paramToBase64(prefixParam), alsoPrefixes: also }).then((result) => {
+    void countNamespace({ connectionId, prefix: paramToBase64(prefixParam), alsoPrefixes: also, withoutTtl: missingOnly }).then((result) => {
       if (result.ok) setCountJob(result.data.jobId);
       else setFailure({ code: result.code, message: result.message });
     });
@@ -89,14 +92,18 @@ export function NamespaceDialog({
   }, [writeStatus, queryClient, connectionId, delimiter, operation, prefixText, toast, write.data]);
 
   const matched = count.data?.status === "done" ? count.data.progress.matched : null;
-  const ttlValid = persist || ttl.valid;
+  /** Keys without a TTL (the count job's `affected` when it counted them): what `expireMissing` changes. */
+  const noTtl = missingOnly && count.data?.status === "done" ? count.data.progress.affected : null;
+  const ttlValid = (persist && !missingOnly) || persistAll || ttl.valid;
 
   const start = async () => {
     const prefix = paramToBase64(prefixParam);
     const result =
       operation === "delete"
         ? await deleteNamespace({ connectionId, prefix, confirm: typed, alsoPrefixes })
-        : await expireNamespace({ connectionId, prefix, ttlMs: persist ? null : ttl.ttlMs, confirm: typed });
+        : missingOnly
+          ? await expireNamespace({ connectionId, prefix, ttlMs: ttl.ttlMs, onlyWithoutTtl: true, confirm: typed })
+          : await expireNamespace({ connectionId, prefix, ttlMs: persist || persistAll ? null : ttl.ttlMs, confirm: typed });
     if (result.ok) setWriteJob(result.data.jobId);
     else setFailure({ code: result.code, message: result.message });
   };
@@ -106,7 +113,8 @@ export function NamespaceDialog({
     if (jobId) void cancelJob({ connectionId, jobId });
   };
 
-  const title = operation === "count" ? "Count keys" : operation === "expire" ? "Set TTL on all keys" : "Delete all keys";
+  const title =
+    operation === "count" ? "Count keys" : operation === "expire" ? "Set TTL on all keys" : missingOnly ? "Set TTL on keys without one" : persistAll ? "Remove the expiry of all keys" : "Delete all keys";
   const finished = active && active.status !== "running";
   return (
     <Dialog open title={`${title} under ${prefixText}`} onClose={running ? cancel : onClose}>
@@ -125,13 +133,20 @@ export function NamespaceDialog({
         {!writeJob && count.data?.status === "interrupted" && <p>Counting stopped after {plural(count.data.progress.matched, "matching key")}: the server running it stopped.</p>}
         {operation !== "count" && !writeJob && matched !== null && (
           <div className="space-y-3" data-testid="namespace-preview">
-            <p className="font-medium">
-              {plural(matched, "key")} will be {operation === "delete" ? "deleted" : "changed"}.
-            </p>
-            {operation === "expire" && (
+            {noTtl !== null ? (
+              <p className="font-medium" data-testid="no-ttl-preview">
+                {plural(noTtl, "key")} of {plural(matched, "key")} {noTtl === 1 ? "has" : "have"} no TTL and will get one
+                {matched > noTtl ? `; the other ${plural(matched - noTtl, "key")} ${matched - noTtl === 1 ? "keeps its" : "keep theirs"}` : ""}.
+              </p>
+            ) : (
+              <p className="font-medium">
+                {plural(matched, "key")} will be {operation === "delete" ? "deleted" : "changed"}.
+              </p>
+            )}
+            {(operation === "expire" || missingOnly) && (
               <div className="flex items-center gap-3">
                 <TtlInput field={ttl} label="TTL (seconds)" disabled={persist} className="flex items-center gap-2" inputClassName="w-32" />
-                {canPersist && (
+                {canPersist && !missingOnly && (
                   <label className="flex items-center gap-1.5">
                     <input type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} /> Remove expiry instead
                   </label>
@@ -186,7 +201,13 @@ export function NamespaceDialog({
           )}
           {operation !== "count" && !writeJob && (
             <Button variant={operation === "delete" ? "danger" : "primary"} disabled={matched === null || typed !== prefixText || !ttlValid} onClick={() => void start()}>
-              {operation === "delete" ? matched === null ? "Delete the keys" : `Delete ${plural(matched, "key")}` : "Apply to all"}
+              {operation === "delete"
+                ? matched === null
+                  ? "Delete the keys"
+                  : `Delete ${plural(matched, "key")}`
+                : noTtl !== null
+                  ? `Set TTL on ${plural(noTtl, "key")}`
+                  : "Apply to all"}
             </Button>
           )}
         </div>

@@ -48,6 +48,7 @@ export function TreeNode({
       ["export", "Export…", actions.export],
       ["import", "Import…", actions.import],
       ["expire", "Set TTL on all…", actions.write && actions.expire],
+      ["expireMissing", "Set TTL where none…", actions.write && actions.expire],
       ["delete", "Delete all…", actions.write && actions.delete],
     ] as const
   ).filter(([, , shown]) => shown);

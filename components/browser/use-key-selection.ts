@@ -1,6 +1,8 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import { keyFromParam } from "@/lib/wire/keys";
+import type { KeyFilter } from "./key-list";
 import { rowArray, type RowList } from "./key-rows";
 
 /**
@@ -47,4 +49,13 @@ export function useKeySelection(rows: RowList) {
   };
 
   return { selected, matchingPattern, allSelected, setAnchor, toggle, selectRangeTo, add, selectMatching, clear, toggleAll };
+}
+
+/** The filter a "Select all matching" stands for, as the audit log names it. */
+export function describeFilter(filter: KeyFilter): string {
+  const parts: string[] = [];
+  if (filter.ns) parts.push(`namespace ${new TextDecoder().decode(keyFromParam(filter.ns))}`);
+  if (filter.q) parts.push(filter.exact ? `key ${filter.q}` : `pattern ${filter.q}`);
+  if (filter.type) parts.push(`type ${filter.type}`);
+  return parts.join(", ") || "*";
 }

@@ -8,6 +8,7 @@
 
 import type { CollectionOps, ConsoleRunner, KeyspaceListener, KeyspaceWatch } from "./operations";
 import type { ServerView } from "../wire/server";
+import type { CacheServerUsage } from "../wire/analysis";
 import type { ServerOps } from "./server-ops";
 
 export type DriverKind = "redis" | "redis-sentinel" | "redis-cluster" | "memcached" | "uwsgi";
@@ -37,6 +38,11 @@ export interface Capabilities {
   namespaceDelete: boolean;
   /** `expirePrefix` works. */
   namespaceExpire: boolean;
+  /**
+   * `expireKeys(…, { onlyWithoutTtl })` checks "has no expiry" and sets one in a single server step (Redis
+   * `PEXPIRE … NX` or a script); false where it is a check then a write with a small window between them.
+   */
+  atomicExpireIfNoTtl: boolean;
   /** `write({ expect })` is checked atomically on the server (compare-and-set), not read-then-write. */
   cas: boolean;
   /** `rename` works. */
@@ -252,6 +258,8 @@ export interface ServerStats {
   keyspace: { name: string; keys: number; expires: number | null }[];
   /** Backend-specific detail: memcached slabs, uWSGI cache geometry, cluster nodes. */
   detail: Record<string, unknown>;
+  /** Per slab class or per cache usage, where the backend keeps its memory that way (memcached, uWSGI). */
+  usage?: CacheServerUsage;
 }
 
 export interface PingResult {
@@ -281,6 +289,11 @@ export interface Driver {
    * and callers then take `KeyMeta.size`.
    */
   memoryUsage?(keys: Buffer[]): Promise<(number | null)[]>;
+  /**
+   * The server's internal encoding of each key (Redis `OBJECT ENCODING`: listpack, hashtable, int, embstr…),
+   * in one round trip; null for a key that is gone. Absent where the backend has no such notion.
+   */
+  encodings?(keys: Buffer[]): Promise<(string | null)[]>;
   /** Throws `NOT_FOUND` when the key does not exist. */
   read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
   /** Writes a string value. Returns the digest of what is now stored. */
@@ -298,6 +311,12 @@ export interface Driver {
    * string, exact for big integers). `WRONG_TYPE` when the value is not a number.
    */
   increment(key: Buffer, delta: number): Promise<string>;
+
+  /**
+   * Sets (`ttlMs`) or removes (null) the expiry of each existing key; with `onlyWithoutTtl`, only keys that
+   * have no expiry get one and the others keep theirs. Returns how many keys changed.
+   */
+  expireKeys(keys: Buffer[], ttlMs: number | null, options?: { onlyWithoutTtl?: boolean }): Promise<number>;
 
   countPrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;
   deletePrefix(prefix: Buffer, options?: PrefixOptions): Promise<PrefixResult>;

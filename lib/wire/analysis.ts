@@ -57,6 +57,37 @@ export interface KeyFigures {
   ttlMs: number | null;
 }
 
+/** One memcached slab class on one server (`stats slabs`): chunk size, chunks in use, pages and memory. */
+interface SlabUsage {
+  server: string;
+  id: number;
+  chunkSize: number;
+  usedChunks: number;
+  totalChunks: number;
+  totalPages: number;
+  /** Bytes the class's pages take (`total_pages` × the 1 MiB slab page, as memcached allocates them). */
+  memory: number;
+}
+
+/** One uWSGI cache as its stats server reports it. */
+interface CacheUsage {
+  name: string;
+  items: number;
+  maxItems: number;
+  blocks: number;
+  blocksize: number;
+  hits: number;
+  misses: number;
+  /** Times a store found the cache full. */
+  full: number;
+}
+
+/** The cache's own usage figures, where the backend reports them (memcached slabs, uWSGI caches). */
+export interface CacheServerUsage {
+  slabs?: SlabUsage[];
+  caches?: CacheUsage[];
+}
+
 export interface AnalysisFigures {
   /** The connection's namespace delimiter when the analysis ran. */
   delimiter: string;
@@ -79,8 +110,10 @@ export interface AnalysisFigures {
   rootFormats: Record<string, number>;
   ttl: Record<TtlBucketName, { keys: number; bytes: number }>;
   types: Partial<Record<AnalysisType, { keys: number; bytes: number }>>;
+  /** Keys per internal encoding for each type (Redis OBJECT ENCODING); absent where the backend has none. */
+  encodings?: Partial<Record<AnalysisType, Record<string, number>>>;
   /** The server's own memory figures when the analysis ended (null where the backend does not report them). */
-  server?: { usedBytes: number | null; maxBytes: number | null };
+  server?: { usedBytes: number | null; maxBytes: number | null; usage?: CacheServerUsage };
   /** The biggest keys by bytes, and the longest collections by element count (100 each). */
   topKeys: KeyFigures[];
   topCollections: KeyFigures[];

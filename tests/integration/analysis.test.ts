@@ -72,6 +72,17 @@ for k in r.scan_iter(count=1000):
 print(json.dumps(out))
 `;
 
+/** The independent encoding count: its own SCAN, TYPE and OBJECT ENCODING per key. */
+const ENCODINGS = `
+import sys, json, redis
+r = redis.Redis(port=int(sys.argv[1]))
+out = {}
+for k in r.scan_iter(count=1000):
+    t = r.type(k).decode(); e = r.object("encoding", k).decode()
+    out.setdefault(t, {}); out[t][e] = out[t].get(e, 0) + 1
+print(json.dumps(out))
+`;
+
 const python = (script: string, port: number) => execFileSync(debianPython(), ["-c", script, String(port)], { encoding: "utf8" });
 
 async function finished(connectionId: string, jobId: string, userId: string) {
@@ -131,6 +142,19 @@ describe("keyspace analysis on Redis", () => {
       ["error", "editor@example.test"],
     ]);
     expect(JSON.parse(entries[1].detail!)).toEqual({ jobId: started.data.jobId });
+  });
+
+  it("counts the encoding mix per type as OBJECT ENCODING says, and exports it", async () => {
+    const truth = JSON.parse(python(ENCODINGS, redis.port)) as Record<string, Record<string, number>>;
+    expect(report.figures.encodings).toEqual(truth);
+    // redis-py's small hashes and sets next to a 1,500-field hash: more than one encoding shows up.
+    expect(Object.values(truth).reduce((n, mix) => n + Object.keys(mix).length, 0)).toBeGreaterThan(Object.keys(truth).length);
+    testRequest.cookie = users.editor.token;
+    const csv = await (await reportRoute(new Request(`http://127.0.0.1:3000/api/c/${connectionId}/analysis/${report.id}?download=csv`), {
+      params: Promise.resolve({ id: connectionId, reportId: report.id }),
+    })).text();
+    const [encoding, keys] = Object.entries(truth.string)[0];
+    expect(csv).toContain(`encoding,${encoding},,,string,${keys},`);
   });
 
   it("matches an independent python3 count per namespace, TTL bucket and biggest key", () => {

@@ -178,6 +178,37 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
     return deleted;
   }
 
+  /**
+   * Expiry of many keys, pipelined per server. With `onlyWithoutTtl` it is two steps: `mg <key> t` finds the
+   * keys whose remaining TTL is -1 (never), then `mg <key> T<ttl>` touches those. memcached has no
+   * conditional touch and a touch does not change the CAS value, so a client that gives one of these keys a
+   * TTL between the two pipelines (a few milliseconds) has it overwritten: narrow, not closed.
+   */
+  async function expireKeys(keys: Buffer[], ttlMs: number | null, options: { onlyWithoutTtl?: boolean } = {}): Promise<number> {
+    const groups = new Map<number, Buffer[]>();
+    for (const key of keys) {
+      metaKey(key);
+      const server = pool.serverOf(key);
+      groups.set(server, [...(groups.get(server) ?? []), key]);
+    }
+    const counts = await Promise.all(
+      [...groups].map(async ([server, group]) => {
+        let targets = group;
+        if (options.onlyWithoutTtl && ttlMs !== null) {
+          const replies = await pool.connections[server].send(group.map((k) => `mg ${metaKey(k)} t\r\n`).join(""), group.map(() => "line"));
+          targets = group.filter((_, i) => {
+            throwIfError(replies[i], pool.servers[server]);
+            return replies[i].status === "HD" && replies[i].flags.get("t") === "-1";
+          });
+        }
+        if (targets.length === 0) return 0;
+        const ttl = await pool.ttlToken(ttlMs, server);
+        return pool.pipelineCount(server, targets.map((k) => `mg ${metaKey(k)} T${ttl}\r\n`), "HD");
+      }),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
   return {
     kind: "memcached",
     capabilities,
@@ -207,6 +238,7 @@ export const createMemcachedDriver: DriverFactory<MemcachedSettings> = ({ settin
 
     expire: (key, ttlMs) => touch(key, ttlMs),
     persist: (key) => touch(key, null),
+    expireKeys,
 
     async rename(): Promise<void> {
       throw new DriverError("UNSUPPORTED", "memcached cannot rename keys.");

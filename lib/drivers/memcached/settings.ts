@@ -40,6 +40,7 @@ export function memcachedCapabilitiesFor(maxItemBytes: number): Capabilities {
     atomicCounters: true,
     namespaceDelete: true,
     namespaceExpire: true,
+    atomicExpireIfNoTtl: false,
     cas: true,
     rename: false,
     rangeRead: false,

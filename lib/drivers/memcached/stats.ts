@@ -43,6 +43,7 @@ export async function readStats(pool: MemcachedPool): Promise<ServerStats> {
     totalCommands,
     opsPerSec: null,
     keyspace: perServer.map((s) => ({ name: s.address, keys: Number(s.general.get("curr_items") ?? 0), expires: null })),
+    usage: { slabs: perServer.flatMap((s) => slabSummary(s.slabs).map((slab) => ({ server: s.address, ...slab, memory: slab.totalPages * SLAB_PAGE_BYTES }))) },
     detail: {
       servers: perServer.map((s) => ({
         address: s.address,
@@ -61,15 +62,19 @@ export async function readStats(pool: MemcachedPool): Promise<ServerStats> {
   };
 }
 
-function slabSummary(slabs: Map<string, string>): { id: number; chunkSize: number; usedChunks: number; totalChunks: number }[] {
-  const byId = new Map<number, { id: number; chunkSize: number; usedChunks: number; totalChunks: number }>();
+/** memcached allocates slab memory in pages of 1 MiB (its default `-I`/slab page size). */
+const SLAB_PAGE_BYTES = 1024 * 1024;
+
+function slabSummary(slabs: Map<string, string>): { id: number; chunkSize: number; usedChunks: number; totalChunks: number; totalPages: number }[] {
+  const byId = new Map<number, { id: number; chunkSize: number; usedChunks: number; totalChunks: number; totalPages: number }>();
   for (const [name, value] of slabs) {
-    const match = /^(\d+):(chunk_size|used_chunks|total_chunks)$/.exec(name);
+    const match = /^(\d+):(chunk_size|used_chunks|total_chunks|total_pages)$/.exec(name);
     if (!match) continue;
     const id = Number(match[1]);
-    const row = byId.get(id) ?? { id, chunkSize: 0, usedChunks: 0, totalChunks: 0 };
+    const row = byId.get(id) ?? { id, chunkSize: 0, usedChunks: 0, totalChunks: 0, totalPages: 0 };
     if (match[2] === "chunk_size") row.chunkSize = Number(value);
     else if (match[2] === "used_chunks") row.usedChunks = Number(value);
+    else if (match[2] === "total_pages") row.totalPages = Number(value);
     else row.totalChunks = Number(value);
     byId.set(id, row);
   }

@@ -11,7 +11,7 @@ import { valueDigest } from "../digest";
 import { DriverError } from "../errors";
 import { toDriverError } from "./errors";
 import { buf, num, text, type Reply } from "./replies";
-import { DIGEST_PAGE_SCRIPT, WRITE_EXPECT_SCRIPT, type Script } from "./scripts";
+import { EXPIRE_IF_NO_TTL_SCRIPT, DIGEST_PAGE_SCRIPT, WRITE_EXPECT_SCRIPT, type Script } from "./scripts";
 import type { RedisSecrets, TlsSettings, Topology } from "./settings";
 
 export type Client = Redis | Cluster;
@@ -222,7 +222,7 @@ export class RedisConnection {
 
   /** EVALSHA, loading the script on the node that answers NOSCRIPT. */
   async script(client: Client, script: Script, keys: Buffer[], args: (string | Buffer | number)[]): Promise<Reply> {
-    const emulable = script !== WRITE_EXPECT_SCRIPT;
+    const emulable = script !== WRITE_EXPECT_SCRIPT && script !== EXPIRE_IF_NO_TTL_SCRIPT;
     if (this.scriptsDenied && emulable) return this.withoutScript(client, script, keys[0], args);
     try {
       return await this.call(client, "EVALSHA", script.sha, keys.length, ...keys, ...args);

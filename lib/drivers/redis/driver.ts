@@ -34,7 +34,7 @@ import { watchKeyspace } from "./keyspace-events";
 import { KnownTypes } from "./known-types";
 import { describeHeads, readKey } from "./read";
 import { buf, checkTtl, num, text } from "./replies";
-import { parseInfo, WRITE_EXPECT_SCRIPT } from "./scripts";
+import { EXPIRE_IF_NO_TTL_SCRIPT, parseInfo, WRITE_EXPECT_SCRIPT } from "./scripts";
 import type { ServerOps } from "../server-ops";
 import {
   MAX_BULK,
@@ -127,6 +127,15 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
       });
     },
 
+    /** OBJECT ENCODING per key, all on the wire at once. */
+    async encodings(keys: Buffer[]): Promise<(string | null)[]> {
+      if (keys.length === 0) return [];
+      return connection.run(async (client) => {
+        const replies = await Promise.all(keys.map((key) => connection.call(client, "OBJECT", "ENCODING", key)));
+        return replies.map((reply) => (reply === null ? null : text(reply)));
+      });
+    },
+
     async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {
       return readKey(connection, knownTypes, key, request);
     },
@@ -213,6 +222,25 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
           }
         }
         return text(await connection.call(client, "INCRBYFLOAT", key, String(delta)));
+      });
+    },
+
+    /**
+     * One command per key, routed by slot (so a cluster takes it): PEXPIRE, PERSIST, or for keys without an
+     * expiry `PEXPIRE … NX` (Redis 7+) or EXPIRE_IF_NO_TTL_SCRIPT before 7, both one atomic step per key.
+     */
+    async expireKeys(keys: Buffer[], ttlMs: number | null, options: { onlyWithoutTtl?: boolean } = {}): Promise<number> {
+      if (ttlMs !== null) checkTtl(ttlMs);
+      if (keys.length === 0) return 0;
+      return connection.run(async (client) => {
+        if (ttlMs === null) return each(keys, (key) => connection.call(client, "PERSIST", key));
+        if (!options.onlyWithoutTtl) return each(keys, (key) => connection.call(client, "PEXPIRE", key, ttlMs));
+        if (version === null) {
+          const info = parseInfo(text(await connection.call(connection.primaries(client)[0], "INFO", "server")));
+          version = info.get("redis_version") ?? null;
+        }
+        if (Number(version?.split(".")[0] ?? 0) >= 7) return each(keys, (key) => connection.call(client, "PEXPIRE", key, ttlMs, "NX"));
+        return each(keys, (key) => connection.script(client, EXPIRE_IF_NO_TTL_SCRIPT, [key], [ttlMs]));
       });
     },
 

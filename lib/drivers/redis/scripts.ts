@@ -255,3 +255,9 @@ for i = 2, #ARGV do if ARGV[i] == ARGV[1] then kept = true end end
 if not kept then redis.call('SREM', k, ARGV[1]) end
 return {'ok', added}
 `);
+
+/** PEXPIRE only when the key has no expiry (PTTL -1): `PEXPIRE … NX` for servers before Redis 7. 1 when set. */
+export const EXPIRE_IF_NO_TTL_SCRIPT = script(`
+if redis.call('PTTL', KEYS[1]) == -1 then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0
+`);

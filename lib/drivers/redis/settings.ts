@@ -105,6 +105,7 @@ export const redisCapabilities: Capabilities = {
   atomicCounters: true,
   namespaceDelete: true,
   namespaceExpire: true,
+  atomicExpireIfNoTtl: true,
   cas: true,
   rename: true,
   rangeRead: true,

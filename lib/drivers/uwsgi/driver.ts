@@ -165,6 +165,23 @@ export const createUwsgiDriver: DriverFactory<UwsgiSettings> = ({ settings, time
     expire: (key, ttlMs) => setExpiry(key, ttlSeconds(ttlMs)),
     persist: (key) => setExpiry(key, 0),
 
+    /**
+     * A fresh `get` per key, then an `update` with the same value and the new expiry. With `onlyWithoutTtl`
+     * a key whose item has an expiry is left alone; uWSGI has no conditional update, so a write between the
+     * `get` and the `update` (one request each) is overwritten with the value read: narrow, not closed.
+     */
+    async expireKeys(keys, ttlMs, options = {}) {
+      const seconds = ttlSeconds(ttlMs);
+      const done = await mapLimit(keys, async (key) => {
+        const r = await server.resolve(key);
+        const current = r ? await server.get(r) : null;
+        if (!r || !current) return false;
+        if (options.onlyWithoutTtl && ttlFromExpires(expiresOf(current)) !== null) return false;
+        return server.store("update", r, current.value, seconds);
+      });
+      return done.filter(Boolean).length;
+    },
+
     async rename() {
       throw new DriverError("UNSUPPORTED", "uWSGI caches cannot rename keys.");
     },

@@ -43,6 +43,7 @@ export const uwsgiCapabilities: Capabilities = {
   atomicCounters: false,
   namespaceDelete: true,
   namespaceExpire: true,
+  atomicExpireIfNoTtl: false,
   cas: false,
   rename: false,
   rangeRead: false,

@@ -29,6 +29,13 @@ export async function readStats(server: UwsgiServer): Promise<ServerStats> {
     totalCommands: raw?.workers ? raw.workers.reduce((acc, w) => acc + (w.requests ?? 0), 0) : null,
     opsPerSec: null,
     keyspace: raw ? cacheStats.map((c) => ({ name: c.name, keys: c.items, expires: null })) : all.map((c) => ({ name: c.name, keys: 0, expires: null })),
+    ...(raw
+      ? {
+          usage: {
+            caches: cacheStats.map((c) => ({ name: c.name, items: c.items, maxItems: c.max_items, blocks: c.blocks, blocksize: c.blocksize, hits: c.hits, misses: c.miss, full: c.full })),
+          },
+        }
+      : {}),
     detail: {
       caches: raw ? cacheStats : all,
       workers: raw?.workers?.length ?? null,

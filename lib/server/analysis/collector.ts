@@ -19,6 +19,8 @@ export interface AnalysedKey {
   ttlMs: number | null;
   bytes: number;
   length: number | null;
+  /** The server's internal encoding (Redis OBJECT ENCODING), where the driver says. */
+  encoding?: string | null;
 }
 
 interface NamespaceSlot extends Aggregate {
@@ -72,6 +74,8 @@ export class AnalysisCollector {
   private readonly root = emptyAggregate();
   private readonly ttl = Object.fromEntries(TTL_BUCKETS.map((b) => [b, { keys: 0, bytes: 0 }])) as Record<TtlBucketName, { keys: number; bytes: number }>;
   private readonly types: Partial<Record<AnalysisType, { keys: number; bytes: number }>> = {};
+  /** Keys per encoding, per type: a few entries each, however many keys. */
+  private readonly encodings: Partial<Record<AnalysisType, Record<string, number>>> = {};
   private readonly biggest: TopHeap<Ranked>;
   private readonly longest: TopHeap<Ranked>;
   private readonly namespaceLimit: number;
@@ -107,6 +111,10 @@ export class AnalysisCollector {
     const byType = (this.types[entry.type] ??= { keys: 0, bytes: 0 });
     byType.keys++;
     byType.bytes += entry.bytes;
+    if (entry.encoding) {
+      const mix = (this.encodings[entry.type] ??= {});
+      mix[entry.encoding] = (mix[entry.encoding] ?? 0) + 1;
+    }
     let kept = this.biggest.offer({ value: entry.bytes, entry });
     if (entry.length !== null && entry.type !== "string") kept = this.longest.offer({ value: entry.length, entry }) || kept;
     // A key from a reply may be a view into the whole network buffer: a kept one gets bytes of its own.
@@ -198,6 +206,7 @@ export class AnalysisCollector {
       rootFormats: this.formats.get("")?.seen ?? {},
       ttl: structuredClone(this.ttl),
       types: structuredClone(this.types),
+      ...(Object.keys(this.encodings).length > 0 ? { encodings: structuredClone(this.encodings) } : {}),
       topKeys: this.biggest.sorted().map(keyFigures),
       topCollections: this.longest.sorted().map(keyFigures),
     };

@@ -22,6 +22,11 @@ export function reportCsv(report: AnalysisReportView): string {
   }
   for (const bucket of TTL_BUCKETS) rows.push({ section: "ttl", name: TTL_BUCKET_LABELS[bucket], ...figures.ttl[bucket] });
   for (const [type, figure] of Object.entries(figures.types)) rows.push({ section: "type", name: type, type, ...figure });
+  for (const [type, mix] of Object.entries(figures.encodings ?? {})) {
+    for (const [encoding, keys] of Object.entries(mix)) rows.push({ section: "encoding", name: encoding, type, keys });
+  }
+  for (const slab of figures.server?.usage?.slabs ?? []) rows.push({ section: "slab", name: `${slab.server} class ${slab.id}`, keys: slab.usedChunks, bytes: slab.memory, length: slab.chunkSize });
+  for (const cache of figures.server?.usage?.caches ?? []) rows.push({ section: "cache", name: cache.name, keys: cache.items, bytes: cache.blocks * cache.blocksize });
   for (const [section, keys] of [["top-key", figures.topKeys], ["top-collection", figures.topCollections]] as const) {
     for (const key of keys) rows.push({ section, name: key.label, base64url: key.key, type: key.type, bytes: key.bytes, length: key.length, ttlMs: key.ttlMs });
   }

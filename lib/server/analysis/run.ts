@@ -38,17 +38,21 @@ export async function runningAnalysis(connectionId: string): Promise<{ jobId: st
 async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{ entry: AnalysedKey; meta: KeyMeta }[]> {
   const metas: KeyMeta[] = [];
   const usage: (number | null)[] = [];
+  const encodings: (string | null)[] = [];
   if (page.meta) metas.push(...page.meta);
   else {
-    const batches: Promise<[KeyMeta[], (number | null)[] | null]>[] = [];
+    const batches: Promise<[KeyMeta[], (number | null)[] | null, (string | null)[] | null]>[] = [];
     for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
       const keys = page.keys.slice(at, at + DESCRIBE_BATCH);
       const measuring = driver.memoryUsage && !memory.off ? driver.memoryUsage(keys).catch((error: unknown) => memoryRefused(error, memory)) : null;
-      batches.push(Promise.all([driver.describe(keys), measuring]));
+      // OBJECT ENCODING rides the same pipeline; a server that refuses it (an ACL) just leaves the mix out.
+      const encoding = driver.encodings && !memory.noEncodings ? driver.encodings(keys).catch((error: unknown) => encodingsRefused(error, memory)) : null;
+      batches.push(Promise.all([driver.describe(keys), measuring, encoding]));
     }
-    for (const [described, measured] of await Promise.all(batches)) {
+    for (const [described, measured, encoded] of await Promise.all(batches)) {
       metas.push(...described);
       usage.push(...(measured ?? described.map(() => null)));
+      encodings.push(...(encoded ?? described.map(() => null)));
     }
   }
   const out: { entry: AnalysedKey; meta: KeyMeta }[] = [];
@@ -57,7 +61,7 @@ async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{
     const measured = usage[i] ?? meta.memory ?? null;
     if (measured === null) memory.valueKeys++;
     else memory.memoryKeys++;
-    out.push({ meta, entry: { key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length } });
+    out.push({ meta, entry: { key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length, encoding: encodings[i] ?? null } });
   });
   return out;
 }
@@ -65,6 +69,8 @@ async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{
 /** Whether MEMORY USAGE is (still) asked, and how many keys were measured by memory use or by value size. */
 interface Measure {
   off: boolean;
+  /** OBJECT ENCODING was refused once: not asked again. */
+  noEncodings?: boolean;
   memoryKeys: number;
   valueKeys: number;
 }
@@ -89,15 +95,21 @@ async function sampleFormats(driver: Driver, collector: AnalysisCollector, sampl
   });
 }
 
-/** Used and maximum memory as the server reports them; left out when the statistics cannot be read. */
+/** Used and maximum memory, and slab or cache usage, as the server reports them; left out when the statistics cannot be read. */
 async function serverMemory(driver: Driver): Promise<AnalysisFigures["server"]> {
   try {
-    const { memory } = await driver.stats();
-    return { usedBytes: memory.used, maxBytes: memory.max };
+    const { memory, usage } = await driver.stats();
+    return { usedBytes: memory.used, maxBytes: memory.max, ...(usage ? { usage } : {}) };
   } catch (error) {
     if (!isDriverError(error)) throw error;
     return undefined;
   }
+}
+
+function encodingsRefused(error: unknown, memory: Measure): null {
+  if (isDriverError(error) && error.code === "CANCELLED") throw error;
+  memory.noEncodings = true;
+  return null;
 }
 
 function memoryRefused(error: unknown, memory: Measure): null {

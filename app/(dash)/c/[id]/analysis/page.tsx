@@ -47,6 +47,12 @@ export default async function AnalysisPage({
   const [older, newer] = other && other.startedAt > report!.startedAt ? [report!, other] : [other, report];
   const running = await runningAnalysis(id);
   const canRun = can(user, "analysis.run") && listable;
+  const capabilities = connection.driver().capabilities;
+  // Namespace bulk actions from the report: editors and admins on a writable connection, as in the key browser.
+  const bulk =
+    can(user, "namespaces.write", connection.profile) && listable
+      ? { expire: capabilities.namespaceExpire, persist: capabilities.persist, delete: capabilities.namespaceDelete }
+      : undefined;
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-4 sm:p-6">
       <div>
@@ -71,7 +77,7 @@ export default async function AnalysisPage({
             </div>
           )}
           {report ? (
-            <ReportView connectionId={id} report={report} />
+            <ReportView connectionId={id} report={report} bulk={bulk} />
           ) : selectedId && reports.length > 0 ? (
             <p className="text-sm text-slate-500">That report does not exist (any more).</p>
           ) : null}
