@@ -23,7 +23,9 @@ describe("end-to-end benchmark at 10k keys", () => {
     const withRaw = result.rows.filter((row) => row.raw !== undefined);
     for (const row of withRaw) expect(Number.isFinite(row.raw), row.figure).toBe(true);
     // The browser really scrolled the list to the rows asked for (pages appended as it went).
-    expect(result.rows.map((row) => row.figure)).toContain("Chromium: scroll to 2000 rows");
+    // Pages come whole (200 rows, then 1000 at a time), so the list may pass the target within its last page.
+    const scrolled = result.rows.map((row) => /^Chromium: scroll to (\d+) rows$/.exec(row.figure)?.[1]).find((rows) => rows !== undefined);
+    expect(Number(scrolled)).toBeGreaterThanOrEqual(2000);
     expect(result.load.requests).toBeGreaterThan(0);
     expect(result.load.errors).toBe(0);
   });

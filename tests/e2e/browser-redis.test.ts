@@ -19,9 +19,22 @@ const admin = { email: "admin@example.test", password: "correct horse battery" }
 const SEED = path.resolve(import.meta.dirname, "../fixtures/python-caches/seed_redis.py");
 const BINARY_KEY = Buffer.from([0xff, 0xfe, 0x00, 0x61, 0x62, 0x63]);
 
-async function profile(app: RunningApp, name: string, settings: Record<string, unknown>, extra: { environment?: string; readOnly?: boolean } = {}) {
+async function profile(
+  app: RunningApp,
+  name: string,
+  settings: Record<string, unknown>,
+  extra: { environment?: string; readOnly?: boolean; scanCount?: number; scanPauseMs?: number } = {},
+) {
   const row = await app.db.connectionProfile.create({
-    data: { name, kind: "redis", settings: JSON.stringify(settings), environment: extra.environment ?? "development", readOnly: extra.readOnly ?? false },
+    data: {
+      name,
+      kind: "redis",
+      settings: JSON.stringify(settings),
+      environment: extra.environment ?? "development",
+      readOnly: extra.readOnly ?? false,
+      scanCount: extra.scanCount ?? null,
+      scanPauseMs: extra.scanPauseMs ?? null,
+    },
   });
   return row.id;
 }
@@ -218,7 +231,9 @@ describe("key browser on Redis", () => {
       for (let i = start; i < start + 10_000; i++) pipeline.set(`bulk:${i % 50}:item:${i}`, `v${i}`);
       await pipeline.exec();
     }
-    const big = await profile(app, "big", { host: "127.0.0.1", port: redis.port, db: 1 });
+    // A gentle scan pace (500 keys per call, 50 ms apart: 20 s or more for 200k keys) keeps the scan running
+    // while the test looks at it, however fast this machine scans.
+    const big = await profile(app, "big", { host: "127.0.0.1", port: redis.port, db: 1 }, { scanCount: 500, scanPauseMs: 50 });
     const dark = await openBrowser({ colorScheme: "dark", viewport: { width: 1920, height: 1080 } });
     try {
       await signInAs(dark.page, app.url, admin.email, admin.password);
@@ -229,7 +244,11 @@ describe("key browser on Redis", () => {
       await screenshot(dark.page, "browser-big-keyspace-dark");
       expect(scanRunning).toBe(true);
       expect(Number(progress)).toBeLessThan(200_000);
+      const cancelled = dark.page.waitForResponse((response) => response.request().method() === "DELETE" && response.url().includes("/keys/tree"));
       await dark.page.getByRole("button", { name: "Cancel scan" }).click();
+      // The server found the running scan and stopped it (say so if not, rather than only timing out below).
+      const answer = await cancelled;
+      expect({ status: answer.status(), body: await answer.json() }).toEqual({ status: 200, body: { cancelled: true } });
       await dark.page.getByText(/· cancelled/).waitFor();
       await screenshot(dark.page, "browser-big-keyspace-cancelled-dark");
     } finally {

@@ -64,7 +64,8 @@ describe("server tab", () => {
   it("opens the Server tab on Redis, searches INFO and shows the slow log and the redacted config", async () => {
     const page = await signedIn();
     await page.goto(`${app.url}/c/${ids.redis}`);
-    await page.getByRole("link", { name: "Server" }).click();
+    // Exact: the sidebar's status dots name the server version ("Reachable, 1 ms, server 7.0").
+    await page.getByRole("link", { name: "Server", exact: true }).click();
     await page.waitForURL(`${app.url}/c/${ids.redis}/server`);
     await page.getByRole("region", { name: "Server" }).waitFor();
     await page.getByLabel("Search INFO").fill("redis_version");
