@@ -120,6 +120,18 @@ function memoryRefused(error: unknown, memory: Measure): null {
 }
 
 /**
+ * The pause after a page of a paced analysis: the connection's pause, and at least three times what the page
+ * took, so the analysis works at most a quarter of the time. Probing a page is pipelined commands that the
+ * cache answers ahead of its other clients and CPU this process takes from a small machine; a fixed pause
+ * after a long page is too short to give either back.
+ */
+function pausedFor(pauseMs: number, busyMs: number): number {
+  return pauseMs > 0 ? Math.max(pauseMs, Math.round(busyMs * DUTY_PAUSE_FACTOR)) : 0;
+}
+
+const DUTY_PAUSE_FACTOR = 3;
+
+/**
  * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the connection's
  * scan pace (SCAN COUNT and the pause between calls, lib/connections/scan-pace.ts), each page probed
  * in one round trip and folded into bounded figures, and the formats of a sample of string values per
@@ -157,6 +169,7 @@ export async function startAnalysis(options: {
         let published = 0;
         try {
           while (!signal.aborted) {
+            const pageStarted = performance.now();
             const page = await (ahead ?? driver.scan({ cursor, count: pace.count, signal }));
             ahead = null;
             cursor = page.cursor;
@@ -179,7 +192,7 @@ export async function startAnalysis(options: {
               complete = true;
               break;
             }
-            if (!ahead) await sleep(pace.pauseMs, undefined, { signal }).catch(() => undefined);
+            if (!ahead) await sleep(pausedFor(pace.pauseMs, performance.now() - pageStarted), undefined, { signal }).catch(() => undefined);
           }
         } catch (error) {
           if (!signal.aborted) throw error;
