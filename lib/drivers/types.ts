@@ -116,6 +116,14 @@ export interface KeyMeta {
   memory?: number;
 }
 
+/** What an analysis asks of one key: its description, its exact memory use and the server's encoding of it. */
+export interface KeyInspection extends KeyMeta {
+  /** As `Driver.memoryUsage` says; null when gone or when the server would not say (an ACL). */
+  memoryUsage: number | null;
+  /** As `Driver.encodings` says; null when gone or when the server would not say. */
+  encoding: string | null;
+}
+
 export interface KeyHead extends KeyMeta {
   /** The first bytes of a string value (at most the requested count); null for other types and missing keys. */
   head: Buffer | null;
@@ -294,6 +302,12 @@ export interface Driver {
    * in one round trip; null for a key that is gone. Absent where the backend has no such notion.
    */
   encodings?(keys: Buffer[]): Promise<(string | null)[]>;
+  /**
+   * `describe`, `memoryUsage` and `encodings` together, in one round trip, for an analysis: on a Redis that
+   * runs scripts one command per few dozen keys instead of three per key, which is most of an analysis's
+   * cost in this process. A refused memory or encoding probe leaves that figure null, never fails the keys.
+   */
+  inspect?(keys: Buffer[]): Promise<KeyInspection[]>;
   /** Throws `NOT_FOUND` when the key does not exist. */
   read(key: Buffer, request?: ReadRequest): Promise<ReadResult>;
   /** Writes a string value. Returns the digest of what is now stored. */

@@ -72,10 +72,10 @@ async function rawAnalysis(raw: Redis): Promise<{ keys: number; bytes: number }>
   return { keys, bytes };
 }
 
-/** GET p99 in ms from redis-benchmark (50 clients). */
-async function getP99(port: number, requests: number): Promise<number> {
+/** GET p99 in ms from redis-benchmark (50 clients by default, which keeps both cores of a small machine busy). */
+async function getP99(port: number, requests: number, clients = 50): Promise<number> {
   const binary = requireBinary("redis-benchmark", "redis-tools");
-  const child = spawn(binary, ["-h", "127.0.0.1", "-p", String(port), "-t", "get", "-n", String(requests), "-c", "50", "--csv", "-q"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(binary, ["-h", "127.0.0.1", "-p", String(port), "-t", "get", "-n", String(requests), "-c", String(clients), "--csv", "-q"], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.on("close", resolve));
@@ -106,8 +106,9 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     const base = { secrets: {}, readOnly: true, color: null, keyDelimiter: ":", defaultFormat: "auto" as const, formatOverrides: [], timeoutMs: 30_000 };
     const settings = { host: "127.0.0.1", port: redis.port };
     const user = { id: "bench", email: "bench@example.test" };
+    let runs = 0;
     const analyse = async (environment: "development" | "production") => {
-      const { id } = await createProfile({ ...base, name: `bench-${environment}`, kind: "redis", environment, settings });
+      const { id } = await createProfile({ ...base, name: `bench-${environment}-${++runs}`, kind: "redis", environment, settings });
       const connection = (await loadConnection(id))!;
       await connection.driver().ping();
       global.gc?.();
@@ -135,6 +136,21 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     const alone = await getP99(redis.port, requests);
     const [paced, during] = await Promise.all([analyse("production"), getP99(redis.port, requests)]);
     report(figure("GET p99 during an analysis at the production pace", during, "ms", { baseline: { name: "GET p99 alone", value: alone }, target: 1.2, note: `paced analysis took ${Math.round(paced.ms)} ms` }));
+    // The control: with 50 clients redis-benchmark and Redis keep both cores busy, so any third process that
+    // wakes up takes a scheduler slice from one of them. A loop busy 2 ms in every 100 (2% of one core) shows
+    // what that alone does to the same figure.
+    const hog = spawn(process.execPath, ["-e", "setInterval(() => { const t = Date.now(); while (Date.now() - t < 2); }, 100)"], { stdio: "ignore" });
+    try {
+      const hogged = await getP99(redis.port, requests);
+      report(figure("GET p99 beside a loop using 2% of one core (control)", hogged, "ms", { baseline: { name: "GET p99 alone", value: alone }, note: "no Cacheboard involved: the cost of any busy process on this machine" }));
+    } finally {
+      hog.kill();
+    }
+    // With 4 clients the cache and the benchmark leave a core free, so what remains is what the probes cost Redis itself.
+    const few = Math.round(requests / 2);
+    const aloneFew = await getP99(redis.port, few, 4);
+    const [pacedFew, duringFew] = await Promise.all([analyse("production"), getP99(redis.port, few, 4)]);
+    report(figure("GET p99 (4 clients) during an analysis at the production pace", duringFew, "ms", { baseline: { name: "GET p99 (4 clients) alone", value: aloneFew }, target: 1.2, note: `paced analysis took ${Math.round(pacedFew.ms)} ms` }));
   } finally {
     await db().$disconnect();
     await redis.stop();

@@ -130,3 +130,88 @@ describe("redis authentication, TLS and settings", () => {
     expect(() => createDriver({ kind: "redis-cluster", settings: { nodes: [] }, secrets: {} })).toThrow(/nodes/);
   });
 });
+
+describe("redis analysis probes", () => {
+  let server: RedisServer;
+  const opened: Driver[] = [];
+  const open = (username?: string) => {
+    const driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: server.port, ...(username ? { username } : {}) }, secrets: username ? { password: "pw" } : {}, timeoutMs: 5000 });
+    opened.push(driver);
+    return driver;
+  };
+
+  beforeAll(async () => {
+    // Two users an operator might hand Cacheboard: one that may run scripts but not MEMORY, one that may do neither.
+    server = await startRedis({
+      args: [
+        ...["--user", "scripted", "on", ">pw", "~*", "+@read", "+@connection", "+@scripting", "-memory"],
+        ...["--user", "plain", "on", ">pw", "~*", "+@read", "+@connection", "-@scripting", "-memory"],
+      ],
+    });
+    const raw = server.raw();
+    const pipeline = raw.pipeline();
+    for (let i = 0; i < 120; i++) pipeline.set(`probe:s:${i}`, "x".repeat(i), "PX", 600_000);
+    pipeline.hset("probe:h", "a", "1", "b", "2");
+    pipeline.rpush("probe:l", "a", "b", "c");
+    pipeline.set("probe:n", "12345");
+    await pipeline.exec();
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((d) => d.dispose()));
+    await server?.stop();
+  });
+
+  const keys = () => [...Array.from({ length: 120 }, (_, i) => Buffer.from(`probe:s:${i}`)), Buffer.from("probe:h"), Buffer.from("probe:l"), Buffer.from("probe:n"), Buffer.from("probe:gone")];
+
+  it("inspects keys with one script call per fifty keys, saying what describe, MEMORY USAGE and OBJECT ENCODING say", async () => {
+    const driver = open();
+    const raw = server.raw();
+    const calls = async () => {
+      const stats = String(await raw.info("commandstats"));
+      return [...stats.matchAll(/cmdstat_(evalsha|eval):calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[2]), 0);
+    };
+    await driver.inspect!(keys().slice(0, 1)); // loads the script (a first EVALSHA answers NOSCRIPT)
+    const before = await calls();
+    const inspected = await driver.inspect!(keys());
+    expect((await calls()) - before).toBe(3);
+
+    const [described, memory, encodings] = await Promise.all([driver.describe(keys()), driver.memoryUsage!(keys()), driver.encodings!(keys())]);
+    expect(inspected.map((row) => row.memoryUsage)).toEqual(memory);
+    expect(inspected.map((row) => row.encoding)).toEqual(encodings);
+    inspected.forEach((row, i) => {
+      expect(row.key).toEqual(described[i].key);
+      expect([row.exists, row.type, row.length]).toEqual([described[i].exists, described[i].type, described[i].length]);
+      if (row.type === "string") expect(row.size).toBe(described[i].size);
+      if (row.ttlMs !== null) expect(Math.abs(row.ttlMs - described[i].ttlMs!)).toBeLessThan(5_000);
+      else expect(described[i].ttlMs).toBeNull();
+    });
+    expect(inspected.at(-1)).toMatchObject({ exists: false, memoryUsage: null, encoding: null });
+    expect(inspected.at(-2)).toMatchObject({ type: "string", encoding: "int", ttlMs: null });
+    expect(inspected.at(-4)).toMatchObject({ type: "hash", length: 2, encoding: expect.stringMatching(/listpack|ziplist/) });
+    expect(await driver.inspect!([])).toEqual([]);
+  });
+
+  it("leaves memory out where an ACL refuses MEMORY, with or without scripting, and still describes every key", async () => {
+    const full = await open().inspect!(keys());
+    for (const user of ["scripted", "plain"]) {
+      const rows = await open(user).inspect!(keys());
+      expect(rows.map((row) => row.memoryUsage), user).toEqual(rows.map(() => null));
+      expect(rows.map((row) => [row.exists, row.type, row.length, row.encoding]), user).toEqual(full.map((row) => [row.exists, row.type, row.length, row.encoding]));
+    }
+  });
+
+  it("sets a TTL only where none is set with the script servers before Redis 7 run (PEXPIRE … NX's stand-in)", async () => {
+    const { EXPIRE_IF_NO_TTL_SCRIPT } = await import("@/lib/drivers/redis/scripts");
+    const raw = server.raw();
+    await raw.set("nx:bare", "v");
+    await raw.set("nx:timed", "v", "PX", 900_000);
+    const run = (key: string) => raw.eval(EXPIRE_IF_NO_TTL_SCRIPT.lua, 1, key, 60_000);
+    expect(await run("nx:bare")).toBe(1);
+    expect(await run("nx:timed")).toBe(0);
+    expect(await run("nx:gone")).toBe(0);
+    expect(await raw.pttl("nx:bare")).toBeGreaterThan(50_000);
+    expect(await raw.pttl("nx:bare")).toBeLessThanOrEqual(60_000);
+    expect(await raw.pttl("nx:timed")).toBeGreaterThan(800_000);
+    expect(await raw.exists("nx:gone")).toBe(0);
+  });
+});

@@ -9,11 +9,13 @@
 import { Cluster } from "ioredis";
 import { DIGEST_MAX_BYTES, SAMPLE_BYTES, stringDigest } from "../digest";
 import { DriverError } from "../errors";
+import { toDriverError } from "./errors";
 import type {
   Capabilities,
   Driver,
   DriverFactory,
   KeyHead,
+  KeyInspection,
   KeyMeta,
   PingResult,
   PrefixOptions,
@@ -32,7 +34,7 @@ import { RedisConsole } from "./console";
 import { each, scanKeys, walkPrefix } from "./keyspace";
 import { watchKeyspace } from "./keyspace-events";
 import { KnownTypes } from "./known-types";
-import { describeHeads, readKey } from "./read";
+import { describeHeads, inspectByScript, readKey } from "./read";
 import { buf, checkTtl, num, text } from "./replies";
 import { EXPIRE_IF_NO_TTL_SCRIPT, parseInfo, WRITE_EXPECT_SCRIPT } from "./scripts";
 import type { ServerOps } from "../server-ops";
@@ -58,6 +60,13 @@ const CAPABILITIES: Record<Topology["kind"], Capabilities> = {
   "redis-cluster": redisClusterCapabilities,
 };
 
+/** A probe the server refused (an ACL, a command it lacks) leaves its figure out; a lost connection or a timeout still fails. */
+function refusedProbe(error: unknown): null {
+  const mapped = toDriverError(error);
+  if (mapped.code === "FORBIDDEN" || mapped.code === "SERVER_ERROR") return null;
+  throw mapped;
+}
+
 /** The three Redis kinds share one driver; the topology says which deployment it talks to. */
 function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: number): Driver {
   const connection = new RedisConnection(topology, secrets, timeoutMs);
@@ -77,6 +86,24 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
     const ttlMs = num(ttl);
     await connection.call(client, "RESTORE", newKey, ttlMs > 0 ? ttlMs : 0, buf(payload), ...(ifAbsent ? [] : ["REPLACE"]));
     await connection.call(client, "UNLINK", key);
+  }
+
+  /** MEMORY USAGE with SAMPLES 0 per key, all on the wire at once. */
+  async function memoryUsage(keys: Buffer[]): Promise<(number | null)[]> {
+    if (keys.length === 0) return [];
+    return connection.run(async (client) => {
+      const replies = await Promise.all(keys.map((key) => connection.call(client, "MEMORY", "USAGE", key, "SAMPLES", 0)));
+      return replies.map((reply) => (reply === null ? null : num(reply)));
+    });
+  }
+
+  /** OBJECT ENCODING per key, all on the wire at once. */
+  async function encodings(keys: Buffer[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    return connection.run(async (client) => {
+      const replies = await Promise.all(keys.map((key) => connection.call(client, "OBJECT", "ENCODING", key)));
+      return replies.map((reply) => (reply === null ? null : text(reply)));
+    });
   }
 
   return {
@@ -118,22 +145,22 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
       return describeHeads(connection, knownTypes, keys, headBytes);
     },
 
-    /** MEMORY USAGE with SAMPLES 0 per key, all on the wire at once. */
-    async memoryUsage(keys: Buffer[]): Promise<(number | null)[]> {
-      if (keys.length === 0) return [];
-      return connection.run(async (client) => {
-        const replies = await Promise.all(keys.map((key) => connection.call(client, "MEMORY", "USAGE", key, "SAMPLES", 0)));
-        return replies.map((reply) => (reply === null ? null : num(reply)));
-      });
-    },
+    memoryUsage,
+    encodings,
 
-    /** OBJECT ENCODING per key, all on the wire at once. */
-    async encodings(keys: Buffer[]): Promise<(string | null)[]> {
-      if (keys.length === 0) return [];
-      return connection.run(async (client) => {
-        const replies = await Promise.all(keys.map((key) => connection.call(client, "OBJECT", "ENCODING", key)));
-        return replies.map((reply) => (reply === null ? null : text(reply)));
-      });
+    /**
+     * One INSPECT_MANY_SCRIPT per fifty keys where scripts run over several keys; else describe, MEMORY USAGE
+     * and OBJECT ENCODING per key, all on the wire together, a refused probe leaving its figure null.
+     */
+    async inspect(keys: Buffer[]): Promise<KeyInspection[]> {
+      const scripted = await inspectByScript(connection, keys);
+      if (scripted) return scripted;
+      const [metas, usage, encoded] = await Promise.all([
+        describeHeads(connection, knownTypes, keys, 0),
+        memoryUsage(keys).catch(refusedProbe),
+        encodings(keys).catch(refusedProbe),
+      ]);
+      return metas.map((meta, i) => ({ ...meta, memoryUsage: usage?.[i] ?? null, encoding: encoded?.[i] ?? null }));
     },
 
     async read(key: Buffer, request: ReadRequest = {}): Promise<ReadResult> {

@@ -56,6 +56,38 @@ for i, k in ipairs(KEYS) do out[i] = describe(k, head) end
 return out
 `);
 /**
+ * What an analysis asks of every key in KEYS, one reply each: {type, pttl, strlen, length, memory, encoding},
+ * -1 / "" where unknown, {"none"} for a key that is gone. MEMORY USAGE with SAMPLES 0 counts every element of
+ * a collection (exact); it and OBJECT ENCODING run under pcall, so an ACL that refuses them leaves -1 / ""
+ * instead of failing the batch. Standalone servers only, like DESCRIBE_MANY_SCRIPT; the caller keeps batches
+ * small (each key is a handful of O(1) commands, plus MEMORY USAGE's walk of a collection).
+ */
+export const INSPECT_MANY_SCRIPT = script(`
+local out = {}
+for i, k in ipairs(KEYS) do
+  local t = redis.call('TYPE', k)['ok']
+  if t == 'none' then
+    out[i] = {t}
+  else
+    local ttl = redis.call('PTTL', k)
+    local size, len = -1, -1
+    if t == 'string' then size = redis.call('STRLEN', k)
+    elseif t == 'hash' then len = redis.call('HLEN', k)
+    elseif t == 'list' then len = redis.call('LLEN', k)
+    elseif t == 'set' then len = redis.call('SCARD', k)
+    elseif t == 'zset' then len = redis.call('ZCARD', k)
+    elseif t == 'stream' then len = redis.call('XLEN', k) end
+    local mem = redis.pcall('MEMORY', 'USAGE', k, 'SAMPLES', '0')
+    if type(mem) ~= 'number' then mem = -1 end
+    local enc = redis.pcall('OBJECT', 'ENCODING', k)
+    if type(enc) ~= 'string' then enc = '' end
+    out[i] = {t, ttl, size, len, mem, enc}
+  end
+end
+return out
+`);
+
+/**
  * {length, sha1 of the whole value, GETRANGE page} of a string of at most ARGV[3] bytes, in one atomic step so
  * the page and its digest belong to the same value; {length} alone (nothing hashed) when it is larger or not
  * a string. ARGV = offset, limit, largest length to hash (`DIGEST_MAX_BYTES`).

@@ -2,7 +2,7 @@ import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConnection } from "../../connections/load";
 import { isDriverError } from "../../drivers/errors";
-import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
+import type { Driver, KeyInspection, KeyMeta, ScanPage } from "../../drivers/types";
 import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
 import { runningJob, startJob } from "../keys/jobs";
 import { describeRows } from "../keys/key-page";
@@ -10,8 +10,13 @@ import { Refusal } from "../refusal";
 import { AnalysisCollector, type AnalysedKey } from "./collector";
 import { saveReport } from "./reports";
 
-/** Keys per describe call: the calls of one scan page go out together, each pipelined key by key. */
-const DESCRIBE_BATCH = 500;
+/**
+ * Keys per inspect call of a paced analysis. The calls go one after another, so the cache serves its other
+ * clients between them instead of behind a page's worth of probes (a 50-key call holds Redis about half a
+ * millisecond, which is what a GET waiting behind it gains; ten keys a tenth of that). At full speed a page
+ * goes out at once.
+ */
+const PACED_BATCH = 10;
 const PUBLISH_EVERY_MS = 400;
 
 /**
@@ -30,47 +35,33 @@ export async function runningAnalysis(connectionId: string): Promise<{ jobId: st
 }
 
 /**
- * Probes one scan page: the metadata the listing carries (memcached metadump, uWSGI item table), or TYPE,
- * PTTL, length and — where the driver can say — exact memory use, in one pipelined round trip per batch.
- * Bytes are memory use where the server says (MEMORY USAGE, the metadump's item size), else the value
- * size. `memory.off` is set when the server refuses MEMORY USAGE (an ACL without it).
+ * Probes one scan page: the metadata the listing carries (memcached metadump, uWSGI item table), or type,
+ * TTL, length, exact memory use and encoding in one round trip (`Driver.inspect`; on Redis one script call
+ * per fifty keys). Bytes are memory use where the server says (MEMORY USAGE, the metadump's item size), else
+ * the value size.
  */
-async function probe(driver: Driver, page: ScanPage, memory: Measure): Promise<{ entry: AnalysedKey; meta: KeyMeta }[]> {
-  const metas: KeyMeta[] = [];
-  const usage: (number | null)[] = [];
-  const encodings: (string | null)[] = [];
-  if (page.meta) metas.push(...page.meta);
+async function probe(driver: Driver, page: ScanPage, memory: Measure, paced: boolean): Promise<{ entry: AnalysedKey; meta: KeyMeta }[]> {
+  let rows: (KeyMeta & Partial<Pick<KeyInspection, "memoryUsage" | "encoding">>)[];
+  if (page.meta) rows = page.meta;
+  else if (!driver.inspect) rows = await driver.describe(page.keys);
+  else if (!paced) rows = await driver.inspect(page.keys);
   else {
-    const batches: Promise<[KeyMeta[], (number | null)[] | null, (string | null)[] | null]>[] = [];
-    for (let at = 0; at < page.keys.length; at += DESCRIBE_BATCH) {
-      const keys = page.keys.slice(at, at + DESCRIBE_BATCH);
-      const measuring = driver.memoryUsage && !memory.off ? driver.memoryUsage(keys).catch((error: unknown) => memoryRefused(error, memory)) : null;
-      // OBJECT ENCODING rides the same pipeline; a server that refuses it (an ACL) just leaves the mix out.
-      const encoding = driver.encodings && !memory.noEncodings ? driver.encodings(keys).catch((error: unknown) => encodingsRefused(error, memory)) : null;
-      batches.push(Promise.all([driver.describe(keys), measuring, encoding]));
-    }
-    for (const [described, measured, encoded] of await Promise.all(batches)) {
-      metas.push(...described);
-      usage.push(...(measured ?? described.map(() => null)));
-      encodings.push(...(encoded ?? described.map(() => null)));
-    }
+    rows = [];
+    for (let at = 0; at < page.keys.length; at += PACED_BATCH) rows.push(...(await driver.inspect(page.keys.slice(at, at + PACED_BATCH))));
   }
   const out: { entry: AnalysedKey; meta: KeyMeta }[] = [];
-  metas.forEach((meta, i) => {
-    if (!meta.exists) return;
-    const measured = usage[i] ?? meta.memory ?? null;
+  for (const row of rows) {
+    if (!row.exists) continue;
+    const measured = row.memoryUsage ?? row.memory ?? null;
     if (measured === null) memory.valueKeys++;
     else memory.memoryKeys++;
-    out.push({ meta, entry: { key: meta.key, type: meta.type, ttlMs: meta.ttlMs, bytes: measured ?? meta.size ?? 0, length: meta.length, encoding: encodings[i] ?? null } });
-  });
+    out.push({ meta: row, entry: { key: row.key, type: row.type, ttlMs: row.ttlMs, bytes: measured ?? row.size ?? 0, length: row.length, encoding: row.encoding ?? null } });
+  }
   return out;
 }
 
-/** Whether MEMORY USAGE is (still) asked, and how many keys were measured by memory use or by value size. */
+/** How many keys were measured by memory use or by value size. */
 interface Measure {
-  off: boolean;
-  /** OBJECT ENCODING was refused once: not asked again. */
-  noEncodings?: boolean;
   memoryKeys: number;
   valueKeys: number;
 }
@@ -104,19 +95,6 @@ async function serverMemory(driver: Driver): Promise<AnalysisFigures["server"]> 
     if (!isDriverError(error)) throw error;
     return undefined;
   }
-}
-
-function encodingsRefused(error: unknown, memory: Measure): null {
-  if (isDriverError(error) && error.code === "CANCELLED") throw error;
-  memory.noEncodings = true;
-  return null;
-}
-
-function memoryRefused(error: unknown, memory: Measure): null {
-  if (isDriverError(error) && error.code === "CANCELLED") throw error;
-  if (!memory.off) console.warn("MEMORY USAGE refused; the analysis falls back to value sizes.", error);
-  memory.off = true;
-  return null;
 }
 
 /**
@@ -161,7 +139,7 @@ export async function startAnalysis(options: {
       work: async (control) => {
         const { signal } = control;
         const collector = new AnalysisCollector(connection.profile.keyDelimiter);
-        const memory: Measure = { off: !driver.memoryUsage, memoryKeys: 0, valueKeys: 0 };
+        const memory: Measure = { memoryKeys: 0, valueKeys: 0 };
         let scanned = 0;
         let complete = false;
         let cursor = "";
@@ -176,7 +154,7 @@ export async function startAnalysis(options: {
             // Without a pause the next SCAN is on the wire while this page is probed.
             if (!page.done && pace.pauseMs === 0) ahead = driver.scan({ cursor, count: pace.count, signal });
             const sample: { id: string; meta: KeyMeta }[] = [];
-            for (const { entry, meta } of await probe(driver, page, memory)) {
+            for (const { entry, meta } of await probe(driver, page, memory, pace.pauseMs > 0)) {
               collector.add(entry);
               const id = collector.sampleFormat(entry);
               if (id !== null) sample.push({ id, meta });
