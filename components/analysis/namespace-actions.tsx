@@ -8,6 +8,8 @@ export interface NamespaceBulk {
   expire: boolean;
   persist: boolean;
   delete: boolean;
+  /** `capabilities.atomicExpireIfNoTtl`, for the note in "Set TTL where none". */
+  atomicMissingOnly: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export function useNamespaceActions(connectionId: string, delimiter: string, bul
       prefixParam={open.prefix}
       operation={open.op}
       canPersist={bulk?.persist ?? false}
+      atomicMissingOnly={bulk?.atomicMissingOnly ?? true}
       delimiter={delimiter}
       onClose={() => setOpen(null)}
     />

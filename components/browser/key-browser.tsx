@@ -230,6 +230,7 @@ export function KeyBrowser({
                 canDelete={capabilities.namespaceDelete}
                 canExpire={capabilities.namespaceExpire}
                 canPersist={capabilities.persist}
+                atomicMissingOnly={capabilities.atomicExpireIfNoTtl}
                 transfer={transfer}
                 onTransfer={(prefix, mode, count) => setTransferring(mode === "export" ? { mode, first: namespaceChoice(prefix, count) } : { mode, prefixParam: prefix })}
                 headerAction={treeToggle(false)}
@@ -264,7 +265,7 @@ export function KeyBrowser({
           production={production}
           filterInput={filterInput}
           onExportKeys={transfer.export ? (params) => setTransferring({ mode: "export", first: selectionChoice(params) }) : undefined}
-          expiry={capabilities.ttl ? { canPersist: capabilities.persist } : undefined}
+          expiry={capabilities.ttl ? { canPersist: capabilities.persist, atomicMissingOnly: capabilities.atomicExpireIfNoTtl } : undefined}
         />
       </section>
       {open && (

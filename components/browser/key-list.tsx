@@ -68,7 +68,7 @@ export function KeyList({
   /** Opens the export of the selected keys. */
   onExportKeys?: (params: string[]) => void;
   /** Set or remove the expiry of the selection (`capabilities.ttl`, `.persist`); absent where expiries cannot change. */
-  expiry?: { canPersist: boolean };
+  expiry?: { canPersist: boolean; atomicMissingOnly: boolean };
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -383,7 +383,7 @@ export function KeyList({
         </div>
       </div>
       {ttlRequest && expiry && (
-        <SelectionTtlDialog connectionId={connectionId} request={ttlRequest} production={production} canPersist={expiry.canPersist} onClose={() => setTtlRequest(null)} />
+        <SelectionTtlDialog connectionId={connectionId} request={ttlRequest} production={production} canPersist={expiry.canPersist} atomicMissingOnly={expiry.atomicMissingOnly} onClose={() => setTtlRequest(null)} />
       )}
       <DeleteKeysDialog
         connectionId={connectionId}

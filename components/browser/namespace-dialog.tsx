@@ -22,6 +22,7 @@ import { useJob } from "./use-job";
 import { plural } from "@/lib/plural";
 import type { Failure } from "@/lib/error-text";
 import { ErrorText } from "@/components/ui/error-text";
+import { MissingTtlNote } from "./missing-ttl-note";
 
 /** `expireMissing`: set a TTL only on the keys that have none; keys that expire keep their TTL. */
 export type NamespaceOperation = "count" | "expire" | "expireMissing" | "persist" | "delete";
@@ -35,6 +36,7 @@ export function NamespaceDialog({
   prefixParam,
   operation,
   canPersist,
+  atomicMissingOnly,
   delimiter,
   onClose,
 }: {
@@ -42,6 +44,8 @@ export function NamespaceDialog({
   prefixParam: string;
   operation: NamespaceOperation;
   canPersist: boolean;
+  /** `capabilities.atomicExpireIfNoTtl`: false adds a note to `expireMissing` that it is a check, then a touch. */
+  atomicMissingOnly: boolean;
   delimiter: string;
   onClose: () => void;
 }) {
@@ -153,6 +157,7 @@ export function NamespaceDialog({
                 )}
               </div>
             )}
+            {missingOnly && !atomicMissingOnly && <MissingTtlNote />}
             {childStores.length > 0 && (
               <div className="space-y-1.5 rounded-md border border-amber-300/70 bg-amber-50 px-3 py-2 dark:border-amber-700/60 dark:bg-amber-950/30" data-testid="child-stores">
                 <p>

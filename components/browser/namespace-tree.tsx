@@ -24,6 +24,8 @@ interface Props {
   canDelete: boolean;
   canExpire: boolean;
   canPersist: boolean;
+  /** `capabilities.atomicExpireIfNoTtl`, for the note in "Set TTL where none". */
+  atomicMissingOnly: boolean;
   /** May export / import (the row menu's Export… and Import…). */
   transfer: { export: boolean; import: boolean };
   onTransfer: (prefixParam: string, mode: "export" | "import", count: number) => void;
@@ -345,6 +347,7 @@ export function NamespaceTree(props: Props) {
           prefixParam={operation.prefix}
           operation={operation.op}
           canPersist={props.canPersist}
+          atomicMissingOnly={props.atomicMissingOnly}
           delimiter={delimiter}
           onClose={() => setOperation(null)}
         />

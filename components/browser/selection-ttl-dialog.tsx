@@ -19,6 +19,7 @@ import { keyFromParam, paramToBase64 } from "@/lib/wire/keys";
 import { JobProgressBar } from "./job-progress-bar";
 import { TtlInput, useTtlField } from "./ttl-input";
 import { useJob } from "./use-job";
+import { MissingTtlNote } from "./missing-ttl-note";
 
 /** Keys chosen in the key list, and the filter they stand for when "Select all matching" chose them. */
 export interface SelectionRequest {
@@ -38,12 +39,15 @@ export function SelectionTtlDialog({
   request,
   production,
   canPersist,
+  atomicMissingOnly,
   onClose,
 }: {
   connectionId: string;
   request: SelectionRequest;
   production: boolean;
   canPersist: boolean;
+  /** `capabilities.atomicExpireIfNoTtl`: false adds a note to "only keys without one" that it is a check, then a touch. */
+  atomicMissingOnly: boolean;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
@@ -133,6 +137,7 @@ export function SelectionTtlDialog({
               {canPersist && option("persist", "Remove the expiry (keys never expire)")}
             </fieldset>
             {mode !== "persist" && <TtlInput field={ttl} label="TTL (seconds)" className="flex items-center gap-2" inputClassName="w-32" />}
+            {mode === "missing" && !atomicMissingOnly && <MissingTtlNote />}
             {expected !== null && (
               <label className="block space-y-1">
                 <span>

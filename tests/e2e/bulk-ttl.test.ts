@@ -96,6 +96,8 @@ describe("bulk expiry", () => {
     await dialog.getByTestId("no-ttl-preview").filter({ hasText: "5 keys of 8 keys have no TTL" }).waitFor();
     await dialog.getByLabel("TTL (seconds)").fill("900");
     await dialog.getByLabel("Confirmation text").fill("bt:");
+    // Redis sets it in one step per key (PEXPIRE … NX): no note about a check and a touch.
+    expect(await dialog.getByTestId("missing-ttl-note").count()).toBe(0);
     await screenshot(page, "bulk-namespace-ttl-where-none");
     await dialog.getByRole("button", { name: "Set TTL on 5 keys" }).click();
     await dialog.getByText(/5 updated · done/).waitFor();
@@ -160,5 +162,36 @@ describe("bulk expiry", () => {
 
     // Nothing was applied from the screenshots: shot:* keep no TTL.
     expect(await redis.raw().pttl("shot:0")).toBe(-1);
+  });
+
+  it("on memcached, 'Set TTL where none' says it checks then touches each key, and leaves keys that had a TTL with theirs", async () => {
+    for (let i = 0; i < 3; i++) await memcached.rawSet(Buffer.from(`mcn:plain:${i}`), Buffer.from("v"));
+    for (let i = 0; i < 2; i++) await memcached.rawSet(Buffer.from(`mcn:exp:${i}`), Buffer.from("v"), 3_600_000);
+    const mc = await app.db.connectionProfile.create({ data: { name: "sessions ttl", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }) } });
+    const page = await open();
+    await signInAs(page, app.url, editor.email, editor.password);
+    await page.goto(`${app.url}/c/${mc.id}`);
+    const tree = page.getByTestId("namespace-tree");
+    await tree.getByRole("treeitem", { name: "mcn", exact: true }).hover();
+    await tree.getByRole("button", { name: "Actions for mcn", exact: true }).click();
+    await page.getByRole("menuitem", { name: "Set TTL where none…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("no-ttl-preview").filter({ hasText: "3 keys of 5 keys have no TTL" }).waitFor();
+    expect(await dialog.getByTestId("missing-ttl-note").textContent()).toMatch(/in two steps/);
+    await dialog.getByLabel("TTL (seconds)").fill("900");
+    await dialog.getByLabel("Confirmation text").fill("mcn:");
+    await screenshot(page, "bulk-namespace-ttl-where-none-memcached");
+    await dialog.getByRole("button", { name: "Set TTL on 3 keys" }).click();
+    await dialog.getByText(/3 updated · done/).waitFor();
+    const { createDriver } = await import("@/lib/drivers/registry");
+    const driver = createDriver({ kind: "memcached", settings: { servers: memcached.addresses }, secrets: {} });
+    try {
+      const metas = await driver.describe([0, 1, 2].map((i) => Buffer.from(`mcn:plain:${i}`)).concat([0, 1].map((i) => Buffer.from(`mcn:exp:${i}`))));
+      for (const meta of metas.slice(0, 3)) expect(meta.ttlMs).toBeLessThanOrEqual(900_000);
+      for (const meta of metas.slice(0, 3)) expect(meta.ttlMs).toBeGreaterThan(0);
+      for (const meta of metas.slice(3)) expect(meta.ttlMs).toBeGreaterThan(3_000_000);
+    } finally {
+      await driver.dispose();
+    }
   });
 });

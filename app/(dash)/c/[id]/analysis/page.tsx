@@ -51,7 +51,7 @@ export default async function AnalysisPage({
   // Namespace bulk actions from the report: editors and admins on a writable connection, as in the key browser.
   const bulk =
     can(user, "namespaces.write", connection.profile) && listable
-      ? { expire: capabilities.namespaceExpire, persist: capabilities.persist, delete: capabilities.namespaceDelete }
+      ? { expire: capabilities.namespaceExpire, persist: capabilities.persist, delete: capabilities.namespaceDelete, atomicMissingOnly: capabilities.atomicExpireIfNoTtl }
       : undefined;
   return (
     <div className="mx-auto max-w-6xl space-y-5 p-4 sm:p-6">
