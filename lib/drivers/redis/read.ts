@@ -62,7 +62,7 @@ async function describeReplies(connection: RedisConnection, client: Client, keys
 }
 
 /** Keys per INSPECT_MANY_SCRIPT call: fifty keys hold the server for a fraction of a millisecond. */
-export const INSPECT_BATCH = 50;
+const INSPECT_BATCH = 50;
 
 /**
  * INSPECT_MANY_SCRIPT over the keys, INSPECT_BATCH keys per call, all calls pipelined; null where scripts
