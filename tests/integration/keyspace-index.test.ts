@@ -11,6 +11,8 @@ import { createDriver } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
+import { NamespaceTree } from "@/lib/keyspace";
+import { scanInto } from "@/lib/server/keys/tree-scan";
 
 /** A development connection's pace with no environment variables: 1000 keys per SCAN, no pause. */
 const DEV_PACE = resolveScanPace({ environment: "development", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
@@ -101,6 +103,30 @@ describe("keyspace index", () => {
     const described = (await commandCalls(redis, "evalsha")) - describedBefore;
     expect(described).toBeLessThanOrEqual(Math.ceil(total / 50) + scans);
     expect(described).toBeGreaterThan(0);
+  });
+
+  it("describes the sampled keys a hundred per call, not once per page, and counts a cancelled walk's undescribed sample", async () => {
+    const calls: number[] = [];
+    const counting: Driver = Object.create(driver, {
+      describe: { value: (keys: Buffer[]) => (calls.push(keys.length), driver.describe(keys)) },
+    });
+    const tree = new NamespaceTree({ delimiter: ":" });
+    let pages = 0;
+    const walked = await scanInto(counting, tree, { count: 1000, pauseMs: 0, sampleEvery: 50, signal: new AbortController().signal, onPage: () => pages++ });
+    expect(walked).toEqual({ scanned: total, complete: true });
+    const sampled = Math.ceil(total / 50);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(sampled);
+    expect(calls.length).toBeLessThanOrEqual(Math.ceil(sampled / 100) + 1);
+    expect(calls.length).toBeLessThan(pages / 3);
+    expect(tree.root.count).toBe(total);
+    expect(tree.root.sized).toBe(sampled);
+
+    const stop = new AbortController();
+    const partial = new NamespaceTree({ delimiter: ":" });
+    const cut = await scanInto(counting, partial, { count: 1000, pauseMs: 0, sampleEvery: 50, signal: stop.signal, onPage: (n) => n >= 3000 && stop.abort() });
+    expect(cut.complete).toBe(false);
+    expect(partial.root.count).toBe(cut.scanned);
+    expect(partial.root.sized).toBeLessThan(cut.scanned / 50);
   });
 
   it("answers a poll with only the namespaces that changed, and a full first level after one disappeared", async () => {

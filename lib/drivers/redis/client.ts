@@ -63,6 +63,9 @@ export class RedisConnection {
       commandTimeout: this.timeoutMs,
       maxRetriesPerRequest: 0,
       enableAutoPipelining: true,
+      // A SCAN goes out at once rather than at the next turn of the event loop: a walk sends the next SCAN
+      // before it folds the page it has, and the fold must not hold the request back.
+      autoPipeliningIgnoredCommands: ["scan"],
       disableClientInfo: true,
       connectionName: "cacheboard",
     };

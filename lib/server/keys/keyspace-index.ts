@@ -181,6 +181,11 @@ function view(built: Built, node: NamespaceNode, kind: DriverKind): TreeNodeView
   };
 }
 
+/** Whether the connection has an index (finished or being built), without reading it. */
+export function hasIndex(connectionId: string, delimiter: string): boolean {
+  return indexes.has(slot(connectionId, delimiter));
+}
+
 /**
  * The index as the tree view needs it: status and the first level. With `since` (the generation and
  * version the page already has) only the first-level nodes changed after it, unless the tree was replaced
@@ -194,8 +199,9 @@ export function readIndex(connectionId: string, delimiter: string, since?: { gen
   const after = built && since && since.generation === built.generation && since.version >= built.tree.removedAt ? since.version : null;
   let roots: NamespaceNode[] = [];
   if (tree) {
-    const all = [...tree.root.children.values()];
-    roots = after === null ? all.sort(biggestFirst).slice(0, ROOTS_PER_ANSWER) : all.filter((node) => node.changed > after);
+    // A poll of a tree that has not changed since (a rescan builds beside it) answers without looking at its nodes.
+    if (after === null) roots = [...tree.root.children.values()].sort(biggestFirst).slice(0, ROOTS_PER_ANSWER);
+    else if (after < tree.version) roots = [...tree.root.children.values()].filter((node) => node.changed > after);
   }
   return {
     generation: built?.generation ?? 0,

@@ -5,10 +5,17 @@ import type { KeyEntry, NamespaceTree } from "../../keyspace";
 import type { ScanPace } from "../../connections/scan-pace";
 
 /**
+ * Sampled keys are described this many at a time: at millions of keys a page holds only a few sampled keys,
+ * and a describe call per page would double the round trips of the walk for almost no keys.
+ */
+const DESCRIBE_BATCH = 100;
+
+/**
  * Walks the whole keyspace (or the keys under `prefix`) once at the connection's pace (`count` keys per call,
- * `pauseMs` between calls; see lib/connections/scan-pace.ts), folding each page into `tree`. Only one key in `sampleEvery` is described
- * (TYPE/PTTL/size), in a round trip that overlaps the next SCAN, so sizes and TTL shares are estimates
- * from a sample; backends that list metadata for free (memcached) give it for every key.
+ * `pauseMs` between calls; see lib/connections/scan-pace.ts), folding each page into `tree`. Only one key in
+ * `sampleEvery` is described (TYPE/PTTL/size), DESCRIBE_BATCH sampled keys per call, in a round trip that
+ * overlaps the next SCAN, so sizes and TTL shares are estimates from a sample; backends that list metadata
+ * for free (memcached) give it for every key.
  */
 export async function scanInto(
   driver: Driver,
@@ -18,8 +25,23 @@ export async function scanInto(
   const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;
   let ahead: Promise<ScanPage> | null = null;
-  // The sample's describe of one page is folded in when it answers, while the walk goes on; at most one is in flight.
+  // Sampled keys wait here until a batch is full; its describe is folded in when it answers, while the walk goes on; at most one is in flight.
+  let sample: Buffer[] = [];
   let describing: Promise<void> | null = null;
+  const describe = async (all: boolean) => {
+    if (sample.length === 0 || (!all && sample.length < DESCRIBE_BATCH)) return;
+    if (describing) await describing;
+    const keys = sample;
+    sample = [];
+    describing = driver.describe(keys).then((metas) => tree.add(metas.map(entryOf)));
+  };
+  const settle = async (complete: boolean) => {
+    // A cancelled walk leaves its waiting sample undescribed: those keys are counted, only without size and TTL.
+    if (complete) await describe(true);
+    else if (sample.length > 0) tree.add(sample.splice(0));
+    if (describing) await describing;
+    describing = null;
+  };
   try {
     let cursor = "";
     for (;;) {
@@ -27,28 +49,28 @@ export async function scanInto(
       ahead = null;
       cursor = page.cursor;
       // Without a pause the next SCAN goes out now and overlaps the folding of this page.
-      if (!page.done && !signal.aborted && options.pauseMs === 0) ahead = driver.scan({ cursor, count, signal, prefix });
+      if (!page.done && !signal.aborted && options.pauseMs === 0) {
+        ahead = driver.scan({ cursor, count, signal, prefix });
+        // The driver sends the request from a promise continuation: let it reach the wire before the fold.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (page.meta) tree.add(page.meta.map(entryOf));
       else {
-        const sample: Buffer[] = [];
         const rest: Buffer[] = [];
         page.keys.forEach((key, i) => ((scanned + i) % sampleEvery === 0 ? sample : rest).push(key));
         tree.add(rest);
-        if (describing) await describing;
-        describing = sample.length > 0 ? driver.describe(sample).then((metas) => tree.add(metas.map(entryOf))) : null;
+        await describe(false);
       }
       scanned += page.keys.length;
       options.onPage(scanned);
       if (page.done || signal.aborted) {
-        if (describing) await describing;
-        describing = null;
+        await settle(page.done);
         return { scanned, complete: page.done };
       }
       if (!ahead) {
         await sleep(options.pauseMs, undefined, { signal }).catch(() => undefined);
         if (signal.aborted) {
-          if (describing) await describing;
-          describing = null;
+          await settle(false);
           return { scanned, complete: false };
         }
       }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cancelScan, ensureIndex, readIndex } from "@/lib/server/keys/keyspace-index";
+import { cancelScan, ensureIndex, hasIndex, readIndex } from "@/lib/server/keys/keyspace-index";
 import type { LoadedConnection } from "@/lib/connections/load";
 import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
@@ -31,7 +31,7 @@ export const GET = defineRoute({
   query: z.object({ generation: z.coerce.number().int().optional(), version: z.coerce.number().int().optional() }),
   handler: async ({ connection, query: { generation, version } }) => {
     const since = generation !== undefined && version !== undefined ? { generation, version } : undefined;
-    if (!readIndex(connection.scope, connection.profile.keyDelimiter)) await start(connection, false);
+    if (!hasIndex(connection.scope, connection.profile.keyDelimiter)) await start(connection, false);
     return indexOf(connection, since);
   },
 });
