@@ -5,13 +5,13 @@
  * while it runs; and what an analysis at the production pace costs the cache's own clients (GET p99 from
  * redis-benchmark, alone and during the analysis).
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { applyMigrations } from "@/lib/db-migrate";
 import type { AnalysisJobResult } from "@/lib/wire/analysis";
-import { removeDir, requireBinary, tempDir } from "@/tests/support/process";
+import { removeDir, tempDir } from "@/tests/support/process";
 import { startRedis } from "@/tests/support/redis";
+import { p99Impact } from "./cache-load";
 import { type BenchFigure, figure } from "./report";
 
 const SCALES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
@@ -72,19 +72,6 @@ async function rawAnalysis(raw: Redis): Promise<{ keys: number; bytes: number }>
   return { keys, bytes };
 }
 
-/** GET p99 in ms from redis-benchmark (50 clients by default, which keeps both cores of a small machine busy). */
-async function getP99(port: number, requests: number, clients = 50): Promise<number> {
-  const binary = requireBinary("redis-benchmark", "redis-tools");
-  const child = spawn(binary, ["-h", "127.0.0.1", "-p", String(port), "-t", "get", "-n", String(requests), "-c", String(clients), "--csv", "-q"], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  await new Promise((resolve) => child.on("close", resolve));
-  // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  const line = out.split("\n").find((l) => l.startsWith('"GET"'));
-  if (!line) throw new Error(`redis-benchmark printed no GET line: ${out}`);
-  return Number(JSON.parse(`[${line}]`)[6]);
-}
-
 export default async function run(report: (figure: BenchFigure) => void): Promise<void> {
   const scale = option("scale")?.toLowerCase() ?? "1m";
   const total = SCALES[scale];
@@ -96,7 +83,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
   const { createProfile } = await import("@/lib/connections/store");
   const { loadConnection } = await import("@/lib/connections/load");
   const { startAnalysis } = await import("@/lib/server/analysis/run");
-  const { readJob } = await import("@/lib/server/keys/jobs");
+  const { cancelJob, readJob } = await import("@/lib/server/keys/jobs");
   const { db } = await import("@/lib/db");
 
   const redis = await startRedis();
@@ -107,7 +94,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     const settings = { host: "127.0.0.1", port: redis.port };
     const user = { id: "bench", email: "bench@example.test" };
     let runs = 0;
-    const analyse = async (environment: "development" | "production") => {
+    const analyse = async (environment: "development" | "production", signal?: AbortSignal) => {
       const { id } = await createProfile({ ...base, name: `bench-${environment}-${++runs}`, kind: "redis", environment, settings });
       const connection = (await loadConnection(id))!;
       await connection.driver().ping();
@@ -121,6 +108,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
         const job = (await readJob(id, jobId, user.id))!;
         if (job.status === "error") throw new Error(job.error?.message);
         if (job.status !== "running") return { ms: performance.now() - started, growthMb: (rssPeak - rssBefore) / 2 ** 20, result: job.result as AnalysisJobResult };
+        if (signal?.aborted) await cancelJob(id, jobId, user.id);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
@@ -132,25 +120,16 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     report(figure(`analysis of ${scale} keys, full speed`, full.ms, "ms", { baseline: { name: "raw SCAN + pipelined probes", value: rawMs }, target: 2, note: `${full.result.scanned} keys, raw saw ${rawResult.keys}` }));
     report(figure(`analysis of ${scale} keys, app memory growth`, full.growthMb, "MB", { limit: 100, target: 1 }));
 
+    // One analysis at the production pace at a time, repeated while the benchmark runs.
     const requests = Math.max(50_000, Math.min(total, 400_000));
-    const alone = await getP99(redis.port, requests);
-    const [paced, during] = await Promise.all([analyse("production"), getP99(redis.port, requests)]);
-    report(figure("GET p99 during an analysis at the production pace", during, "ms", { baseline: { name: "GET p99 alone", value: alone }, target: 1.2, note: `paced analysis took ${Math.round(paced.ms)} ms` }));
-    // The control: with 50 clients redis-benchmark and Redis keep both cores busy, so any third process that
-    // wakes up takes a scheduler slice from one of them. A loop busy 2 ms in every 100 (2% of one core) shows
-    // what that alone does to the same figure.
-    const hog = spawn(process.execPath, ["-e", "setInterval(() => { const t = Date.now(); while (Date.now() - t < 2); }, 100)"], { stdio: "ignore" });
-    try {
-      const hogged = await getP99(redis.port, requests);
-      report(figure("GET p99 beside a loop using 2% of one core (control)", hogged, "ms", { baseline: { name: "GET p99 alone", value: alone }, note: "no Cacheboard involved: the cost of any busy process on this machine" }));
-    } finally {
-      hog.kill();
-    }
-    // With 4 clients the cache and the benchmark leave a core free, so what remains is what the probes cost Redis itself.
-    const few = Math.round(requests / 2);
-    const aloneFew = await getP99(redis.port, few, 4);
-    const [pacedFew, duringFew] = await Promise.all([analyse("production"), getP99(redis.port, few, 4)]);
-    report(figure("GET p99 (4 clients) during an analysis at the production pace", duringFew, "ms", { baseline: { name: "GET p99 (4 clients) alone", value: aloneFew }, target: 1.2, note: `paced analysis took ${Math.round(pacedFew.ms)} ms` }));
+    let pacedMs = 0;
+    const paced = async (signal: AbortSignal) => {
+      const { ms, result } = await analyse("production", signal);
+      if (result?.scanned === rawResult.keys) pacedMs = ms;
+    };
+    await p99Impact(report, { port: redis.port, requests, clients: 50, what: "an analysis at the production pace", walk: paced });
+    await p99Impact(report, { port: redis.port, requests: Math.round(requests / 2), clients: 4, what: "an analysis at the production pace", walk: paced });
+    report(figure("analysis at the production pace (the last one not cut short)", pacedMs, "ms", { baseline: { name: "raw SCAN + pipelined probes", value: rawMs } }));
   } finally {
     await db().$disconnect();
     await redis.stop();

@@ -94,6 +94,9 @@ describe("keyspace index", () => {
     expect(found.total).toBe(11);
     expect(readChildren(id, ":", new Uint8Array(0), { offset: 4, limit: 2, filter: "" })!.children.map((n) => n.count)).toEqual([1, 1]);
 
+    // The status alone (what a rescan's POST answers): counts, no namespaces.
+    expect(readIndex(id, ":", undefined, false)).toMatchObject({ full: false, roots: [], count: total, rootCount: 4 + TINY, generation: state.generation });
+
     // A later visit reads the index: no second walk.
     const scans = (await commandCalls(redis, "scan")) - scansBefore;
     await start();

@@ -1,6 +1,6 @@
 /**
  * The scan pace of a connection: the profile's own value wins over the environment variable, which wins over
- * the built-in default (1000 keys per SCAN; a 5 ms pause on production connections only). Kinds read at the
+ * the built-in default (1000 keys per SCAN; a 25 ms pause on production connections only). Kinds read at the
  * server's speed are never paced, and the form and the declared-connections file go through one validation.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -15,10 +15,10 @@ const paced = (env: Record<string, string> = {}) => ({ paced: true, env });
 describe("scan pace resolution", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("defaults to 1000 keys per call, pausing 5 ms on production connections and not elsewhere", () => {
+  it("defaults to 1000 keys per call, pausing 25 ms on production connections and not elsewhere", () => {
     expect(resolveScanPace({ environment: "development", ...unset }, paced())).toEqual({ paced: true, count: 1000, pauseMs: 0, sampleEvery: 50, sampleFixed: false });
     expect(resolveScanPace({ environment: "staging", ...unset }, paced())).toMatchObject({ count: 1000, pauseMs: 0 });
-    expect(resolveScanPace({ environment: "production", ...unset }, paced())).toMatchObject({ count: 1000, pauseMs: 5 });
+    expect(resolveScanPace({ environment: "production", ...unset }, paced())).toMatchObject({ count: 1000, pauseMs: 25 });
   });
 
   it("takes the environment variables over the built-in defaults, for every environment", () => {
@@ -36,7 +36,7 @@ describe("scan pace resolution", () => {
 
   it("ignores a malformed variable with a warning and uses the built-in default", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    expect(resolveScanPace({ environment: "production", ...unset }, paced({ CACHEBOARD_SCAN_COUNT: "lots", CACHEBOARD_SCAN_PAUSE_MS: "-1" }))).toMatchObject({ count: 1000, pauseMs: 5 });
+    expect(resolveScanPace({ environment: "production", ...unset }, paced({ CACHEBOARD_SCAN_COUNT: "lots", CACHEBOARD_SCAN_PAUSE_MS: "-1" }))).toMatchObject({ count: 1000, pauseMs: 25 });
     expect(warn).toHaveBeenCalled();
   });
 
@@ -52,8 +52,8 @@ describe("scan pace resolution", () => {
   });
 
   it("gives the form the default of each environment", () => {
-    expect(scanPaceDefaults({})).toEqual({ development: { count: 1000, pauseMs: 0 }, staging: { count: 1000, pauseMs: 0 }, production: { count: 1000, pauseMs: 5 } });
-    expect(scanPaceDefaults({ CACHEBOARD_SCAN_COUNT: "300" }).production).toEqual({ count: 300, pauseMs: 5 });
+    expect(scanPaceDefaults({})).toEqual({ development: { count: 1000, pauseMs: 0 }, staging: { count: 1000, pauseMs: 0 }, production: { count: 1000, pauseMs: 25 } });
+    expect(scanPaceDefaults({ CACHEBOARD_SCAN_COUNT: "300" }).production).toEqual({ count: 300, pauseMs: 25 });
   });
 
   it("is a Redis capability in the kind descriptors, not a branch on the kind", () => {

@@ -189,16 +189,17 @@ export function hasIndex(connectionId: string, delimiter: string): boolean {
 /**
  * The index as the tree view needs it: status and the first level. With `since` (the generation and
  * version the page already has) only the first-level nodes changed after it, unless the tree was replaced
- * or lost a namespace meanwhile; then the whole first level again. Null when the connection has no index.
+ * or lost a namespace meanwhile; then the whole first level again. Without `withRoots`, only the status (no
+ * namespaces, `full` false). Null when the connection has no index.
  */
-export function readIndex(connectionId: string, delimiter: string, since?: { generation: number; version: number }): TreeState | null {
+export function readIndex(connectionId: string, delimiter: string, since?: { generation: number; version: number }, withRoots = true): TreeState | null {
   const index = indexes.get(slot(connectionId, delimiter));
   if (!index) return null;
   const built = shown(index);
   const tree = built?.tree;
   const after = built && since && since.generation === built.generation && since.version >= built.tree.removedAt ? since.version : null;
   let roots: NamespaceNode[] = [];
-  if (tree) {
+  if (tree && withRoots) {
     // A poll of a tree that has not changed since (a rescan builds beside it) answers without looking at its nodes.
     if (after === null) roots = [...tree.root.children.values()].sort(biggestFirst).slice(0, ROOTS_PER_ANSWER);
     else if (after < tree.version) roots = [...tree.root.children.values()].filter((node) => node.changed > after);
@@ -217,7 +218,7 @@ export function readIndex(connectionId: string, delimiter: string, since?: { gen
     live: index.watch !== null,
     liveNote: index.liveNote,
     rootCount: tree?.root.children.size ?? 0,
-    full: after === null,
+    full: withRoots && after === null,
     roots: built ? roots.map((node) => view(built, node, index.kind)) : [],
   };
 }

@@ -4,8 +4,8 @@ import type { LoadedConnection } from "@/lib/connections/load";
 import { defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
 
-function indexOf(connection: LoadedConnection, since?: { generation: number; version: number }) {
-  const index = readIndex(connection.scope, connection.profile.keyDelimiter, since);
+function indexOf(connection: LoadedConnection, since?: { generation: number; version: number }, withRoots = true) {
+  const index = readIndex(connection.scope, connection.profile.keyDelimiter, since, withRoots);
   if (!index) throw new Refusal("INTERNAL", "The namespace index could not be started.");
   return index;
 }
@@ -36,13 +36,16 @@ export const GET = defineRoute({
   },
 });
 
-/** Starts a rescan (unless one runs); the current index stays in use until the new one is complete. */
+/**
+ * Starts a rescan (unless one runs); the current index stays in use until the new one is complete. Answers
+ * the status only: the page already shows the first level, and polls for what changes.
+ */
 export const POST = defineRoute({
   permission: "keys.read",
   connection: "listable",
   handler: async ({ connection }) => {
     await start(connection, true);
-    return indexOf(connection);
+    return indexOf(connection, undefined, false);
   },
 });
 
