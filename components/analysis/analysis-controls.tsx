@@ -19,8 +19,11 @@ export function AnalysisControls({
   canRun,
   runningJobId,
   runningElsewhere,
+  pace,
 }: {
   connectionId: string;
+  /** The connection's scan pace: `paced` for kinds that walk with SCAN (Redis), `pauseMs` between calls. */
+  pace: { paced: boolean; pauseMs: number };
   canRun: boolean;
   /** The caller's own analysis still running on this connection (after a reload). */
   runningJobId: string | null;
@@ -63,9 +66,14 @@ export function AnalysisControls({
     <section aria-label="Run an analysis" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-3">
         <div className="min-w-0 flex-1 text-sm text-slate-600 dark:text-slate-300">
-          One pass over every key: memory by namespace, keys without TTL, expiry buckets, the biggest keys and the longest collections.
-          On a production connection it works about one fortieth of the time so the cache&apos;s own clients are not slowed, and takes that much longer;
-          a connection whose scan pause is 0 runs it at full speed.
+          One pass over every key: memory by namespace, keys without TTL, expiry buckets, the biggest keys and the longest collections.{" "}
+          <span data-testid="analysis-pace">
+            {!pace.paced
+              ? "It reads the server's own key dump, at the server's speed."
+              : pace.pauseMs > 0
+                ? `This connection pauses ${pace.pauseMs} ms between scan calls: the analysis works about one fortieth of the time so the cache's own clients are not slowed, and takes that much longer (a scan pause of 0 runs it at full speed).`
+                : "This connection's scan pause is 0: the analysis runs at full speed."}
+          </span>
         </div>
         {canRun ? (
           running ? (

@@ -102,7 +102,7 @@ export function ReportView({ connectionId, report, bulk }: { connectionId: strin
                 <li key={type} className="rounded border border-slate-200 px-2 py-1 dark:border-slate-800">
                   <span className="font-medium">{type}</span>
                   <span className="block text-xs text-slate-500 tabular-nums">
-                    {plural(figure.keys, "key")} · {formatBytes(figure.bytes)}
+                    {plural(figure.keys, "key")} · <span className="whitespace-nowrap">{formatBytes(figure.bytes)}</span>
                   </span>
                   {figures.encodings?.[type as keyof typeof figures.types] && (
                     <span className="block truncate text-[11px] text-slate-500" data-testid="encoding-mix" title="Keys per internal encoding (OBJECT ENCODING)">

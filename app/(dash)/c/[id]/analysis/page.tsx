@@ -65,6 +65,7 @@ export default async function AnalysisPage({
           canRun={canRun}
           runningJobId={running && running.userId === user.id ? running.jobId : null}
           runningElsewhere={running !== null && running.userId !== user.id}
+          pace={{ paced: connection.scanPace.paced, pauseMs: connection.scanPace.pauseMs }}
         />
       ) : (
         <p className="text-sm text-slate-500">This connection cannot list its keys, so it cannot be analysed.</p>
