@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { Logo } from "@/components/logo";
 
 export const metadata: Metadata = { title: "Not found" };

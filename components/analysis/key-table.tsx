@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { keyToUrlParam, searchString } from "@/components/browser/key-url";
 import type { KeyFigures } from "@/lib/wire/analysis";

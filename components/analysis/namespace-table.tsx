@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { useMemo, useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { formatBytes } from "@/lib/format";
 import type { AnalysisFigures } from "@/lib/wire/analysis";
 import { squarify } from "./treemap-layout";

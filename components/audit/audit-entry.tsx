@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import type { AuditEntryView } from "@/lib/audit/present";
 import { HiddenCharactersBadge } from "../browser/hidden-characters-badge";
 import { DiffPanel, SnapshotPanel } from "./snapshot-panel";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
 import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/profile-options";

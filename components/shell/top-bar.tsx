@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import type { SignedIn } from "@/lib/auth/session";
 import { Logo } from "../logo";
 import { NavDrawer } from "./nav-drawer";

@@ -2,7 +2,7 @@
 
 import { ErrorText } from "@/components/ui/error-text";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { ConnectionStatus } from "@/components/connections/connection-status";
 import type { DriverKind } from "@/lib/drivers/types";
 import { kindLabel, kindOf } from "@/lib/kinds";

@@ -84,6 +84,33 @@ describe("key browser on Redis", () => {
     await expect(row(page, ":1:report:compressed").textContent()).resolves.toContain("zlib → pickle protocol");
   });
 
+  it("renders no other page on the server while this one loads: the shell's links prefetch on hover, not on sight", async () => {
+    const { page } = browser;
+    const rendered: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      const url = new URL(request.url());
+      if (url.searchParams.has("_rsc") && url.pathname !== `/c/${main}`) rendered.push(url.pathname);
+    };
+    page.on("request", onRequest);
+    try {
+      await page.goto(`${app.url}/c/${main}`);
+      await page.getByTestId("key-count").filter({ hasText: /keys loaded/ }).waitFor();
+      await page.getByTestId("namespace-tree").getByText(/ · done$/).waitFor();
+      // Long enough for a viewport prefetch of the sidebar and tabs to have gone out.
+      await page.waitForTimeout(1500);
+      expect(rendered).toEqual([]);
+      // Reaching for a link prefetches that one page, and it opens.
+      const stats = page.getByRole("navigation", { name: "Connection" }).getByRole("link", { name: "Stats" });
+      await stats.hover();
+      await expect.poll(() => rendered).toContain(`/c/${main}/stats`);
+      expect(new Set(rendered)).toEqual(new Set([`/c/${main}/stats`]));
+      await stats.click();
+      await page.waitForURL(`${app.url}/c/${main}/stats`);
+    } finally {
+      page.off("request", onRequest);
+    }
+  });
+
   it("filters with a glob, multi-selects and deletes the selection as one audit entry", async () => {
     const { page } = browser;
     // A visit without a query restores the connection's last view (kept per browser session): start clean.

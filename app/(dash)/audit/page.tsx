@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { AuditEntry } from "@/components/audit/audit-entry";
 import { AuditSettingsForm } from "@/components/audit/audit-settings-form";
 import { inputClass } from "@/components/ui/field";

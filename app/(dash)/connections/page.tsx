@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink as Link } from "@/components/ui/app-link";
 import { ConnectionStatus } from "@/components/connections/connection-status";
 import { DeleteConnectionButton } from "@/components/connections/delete-connection-button";
 import { requirePageUser } from "@/lib/auth/guard";
