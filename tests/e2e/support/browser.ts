@@ -47,7 +47,8 @@ export async function openBrowser(options: { colorScheme?: "light" | "dark"; vie
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  // Transitions finished: a theme switched just before would otherwise be caught halfway (buttons fade their colours).
+  await page.screenshot({ path: file, fullPage: false, animations: "disabled" });
   return file;
 }
 
