@@ -5,6 +5,7 @@
  * classes and the cache's own usage are on the page. Screenshots in light and dark.
  */
 import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { startMemcached, type MemcachedCluster } from "../support/memcached";
@@ -15,18 +16,8 @@ import { openBrowser, screenshot, signInAs, type Browser } from "./support/brows
 
 const editor = { email: "editor@example.test", password: "correct horse battery" };
 
-/** pymemcache's HashClient over the pool: pickled dicts without expiry, pages for an hour, big values for a week, ints. */
-const SEED = `
-import sys
-from pymemcache import serde
-from pymemcache.client.hash import HashClient
-servers = [(h, int(p)) for h, p in (s.rsplit(":", 1) for s in sys.argv[1:])]
-c = HashClient(servers, serde=serde.pickle_serde, connect_timeout=30, timeout=30)
-for i in range(50): c.set(f"py:session:{i}", {"user": i, "roles": ["a", "b"]})
-for i in range(20): c.set(f"py:page:{i}", "p" * 5000, expire=3600)
-for i in range(5): c.set(f"big:{i}", b"b" * 200_000, expire=7 * 86400)
-for i in range(8): c.set(f"count{i}", i)
-`;
+/** pymemcache's HashClient (pickle serde) over the pool: pickled dicts, pages for an hour, big values for a week, ints. */
+const SEED = path.resolve(import.meta.dirname, "../fixtures/python-caches/seed_pymemcache_mix.py");
 
 /** What memcached itself holds: used chunks over every slab class of every server (`stats slabs`). */
 const USED_CHUNKS = `
@@ -77,7 +68,7 @@ describe("keyspace analysis page on memcached and uWSGI", () => {
   }
 
   it("memcached written by pymemcache: keys, namespaces, TTLs, the biggest keys and the slab classes", async () => {
-    execFileSync(debianPython(), ["-c", SEED, ...memcached.addresses]);
+    execFileSync(debianPython(), [SEED, ...memcached.addresses]);
     const { id } = await app.db.connectionProfile.create({
       data: { name: "sessions pool", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }), environment: "production" },
     });

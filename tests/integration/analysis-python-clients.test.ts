@@ -28,18 +28,8 @@ const { loadConnection } = await import("@/lib/connections/load");
 const user = { id: "u1", email: "editor@example.test" };
 const base = { secrets: {}, readOnly: false, color: null, keyDelimiter: ":", defaultFormat: "auto" as const, formatOverrides: [], environment: "development" as const };
 
-/** pymemcache's HashClient (pickle serde) over the pool: dicts, text, ints, with and without expiry. */
-const SEED = `
-import sys
-from pymemcache import serde
-from pymemcache.client.hash import HashClient
-servers = [(h, int(p)) for h, p in (s.rsplit(":", 1) for s in sys.argv[1:])]
-c = HashClient(servers, serde=serde.pickle_serde, connect_timeout=30, timeout=30)
-for i in range(50): c.set(f"py:session:{i}", {"user": i, "roles": ["a", "b"]})
-for i in range(20): c.set(f"py:page:{i}", "p" * 5000, expire=3600)
-for i in range(5): c.set(f"big:{i}", b"b" * 200_000, expire=7 * 86400)
-for i in range(8): c.set(f"count{i}", i)
-`;
+/** pymemcache's HashClient (pickle serde) over the pool: pickled dicts, pages for an hour, big values for a week, ints. */
+const SEED = path.resolve(import.meta.dirname, "../fixtures/python-caches/seed_pymemcache_mix.py");
 
 /** The independent count: each server's metadump and stats slabs, read over a plain socket. */
 const COUNT = `
@@ -97,7 +87,7 @@ describe("analysis of data written by the Python clients", () => {
   });
 
   it("memcached (pymemcache HashClient): namespaces, TTLs, bytes and slab usage match the server's own dump", async () => {
-    execFileSync(debianPython(), ["-c", SEED, ...memcached.addresses]);
+    execFileSync(debianPython(), [SEED, ...memcached.addresses]);
     const { id } = await createProfile({ ...base, name: "mc", kind: "memcached", settings: { servers: memcached.addresses }, timeoutMs: 5000 });
     const report = await analyse(id);
     const truth = JSON.parse(execFileSync(debianPython(), ["-c", COUNT, ...memcached.addresses], { encoding: "utf8" })) as {
