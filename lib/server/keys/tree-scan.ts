@@ -34,6 +34,8 @@ export async function scanInto(
     const keys = sample;
     sample = [];
     describing = driver.describe(keys).then((metas) => tree.add(metas.map(entryOf)));
+    // Marked handled now: a failure waits for the walk to await it (pages later), not the process's unhandled-rejection hook.
+    describing.catch(() => undefined);
   };
   const settle = async (complete: boolean) => {
     // A cancelled walk leaves its waiting sample undescribed: those keys are counted, only without size and TTL.
@@ -51,6 +53,7 @@ export async function scanInto(
       // Without a pause the next SCAN goes out now and overlaps the folding of this page.
       if (!page.done && !signal.aborted && options.pauseMs === 0) {
         ahead = driver.scan({ cursor, count, signal, prefix });
+        ahead.catch(() => undefined); // awaited at the top of the loop; a lost connection may reject it before then
         // The driver sends the request from a promise continuation: let it reach the wire before the fold.
         await new Promise((resolve) => setImmediate(resolve));
       }
