@@ -159,7 +159,11 @@ describe("audited changes", () => {
         return entry.status === "done" && entry;
       }, "the job to finish");
       expect(done.outcome).toBe("ok");
-      expect(detailOf(done)).toMatchObject({ count: total, matched: total });
+      // Every key deleted, counted once (UNLINK's own count); `matched` counts what SCAN returned, and SCAN may
+      // return a key twice while Redis shrinks its table under the deletes.
+      expect(detailOf(done)).toMatchObject({ count: total });
+      expect(Number(detailOf(done).matched)).toBeGreaterThanOrEqual(total);
+      expect(Number(detailOf(done).matched)).toBeLessThan(total * 1.01);
       expect(await db().auditEntry.count({ where: { action: "namespaces.delete" } })).toBe(1);
     });
 
