@@ -23,6 +23,8 @@ const steps = [
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const outcomes = [];
+// The failed tests are named again in the summary: a long run's output is often read from its tail only.
+const failures = [];
 for (const step of steps) {
   const started = Date.now();
   console.log(`\n=== ${step.name} ===`);
@@ -43,6 +45,17 @@ for (const step of steps) {
       totals.failed += report.numFailedTests ?? 0;
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
       if ((report.numTotalTests ?? 0) === 0) ok = false;
+      for (const suite of report.testResults ?? []) {
+        const file = path.relative(root, suite.name ?? "");
+        for (const test of suite.assertionResults ?? []) {
+          if (test.status !== "failed") continue;
+          const message = String(test.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
+          failures.push(`${file} > ${test.fullName ?? test.title}\n       ${message}`);
+        }
+        if ((suite.assertionResults ?? []).length === 0 && suite.status === "failed") {
+          failures.push(`${file} (the file failed before its tests ran)\n       ${String(suite.message ?? "").split("\n")[0].slice(0, 300)}`);
+        }
+      }
     } else {
       ok = false;
     }
@@ -55,5 +68,6 @@ for (const step of steps) {
 
 console.log("\n=== summary ===");
 for (const line of outcomes) console.log(line);
+for (const line of failures) console.log(`FAILED ${line}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(outcomes.some((line) => line.startsWith("FAIL")) ? 1 : 0);
