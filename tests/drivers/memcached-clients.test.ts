@@ -51,6 +51,60 @@ describe("memcached protocol helpers", () => {
     expect(parseDumpLine(Buffer.from("END"))).toBeNull();
     expect(parseDumpLine(Buffer.from("key=100% exp=-1 la=1 cas=1 fetch=no cls=1 size=60"))?.key.toString()).toBe("100%");
   });
+
+  it("reads a line the same in memcached's field order, with flags, with fields reordered or unknown, and with odd escapes", () => {
+    // A plain reference parser (split on spaces, a map of fields, byte-wise %XX decoding) against the fast path
+    // and the general loop of parseDumpLine, over generated lines.
+    const reference = (line: string) => {
+      const [first, ...rest] = line.split(" ");
+      const raw = Buffer.from(first.slice(4), "latin1");
+      const key: number[] = [];
+      for (let i = 0; i < raw.length; i++) {
+        const hex = raw.toString("latin1", i + 1, i + 3);
+        if (raw[i] === 0x25 && i + 2 < raw.length && /^[0-9a-fA-F]{2}$/.test(hex)) {
+          key.push(parseInt(hex, 16));
+          i += 2;
+        } else key.push(raw[i]);
+      }
+      const fields = new Map(rest.map((field) => field.split("=") as [string, string]));
+      const number = (name: string, fallback: number) => (fields.has(name) ? Number(fields.get(name)) : fallback);
+      return {
+        key: Buffer.from(key),
+        exp: number("exp", -1),
+        lastAccess: number("la", 0),
+        fetched: fields.get("fetch") === "yes",
+        slabClass: number("cls", 0),
+        itemSize: number("size", 0),
+        flags: fields.has("flags") ? Number(fields.get("flags")) : undefined,
+      };
+    };
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ["a", "Z", "9", ":", "%3A", "%20", "%ff", "%FF", "%", "%4", "%zz", "%%41", "\u00e9"];
+    for (let run = 0; run < 2000; run++) {
+      let key = "";
+      for (let i = 1 + random(12); i > 0; i--) key += pieces[random(pieces.length)];
+      const fields = [
+        `exp=${random(3) === 0 ? -1 : random(2_000_000_000)}`,
+        `la=${random(2_000_000_000)}`,
+        `cas=${random(1_000_000)}`,
+        `fetch=${random(2) ? "yes" : "no"}`,
+        `cls=${1 + random(63)}`,
+        `size=${random(1_048_576)}`,
+      ];
+      if (random(3) === 0) fields.push(`flags=${random(65536)}`);
+      if (random(5) === 0) fields.push("unknown=1");
+      if (random(5) === 0) fields.sort(() => random(3) - 1);
+      const line = `key=${key} ${fields.join(" ")}`;
+      const entry = parseDumpLine(Buffer.from(line, "latin1"), 0);
+      const expected = reference(line);
+      expect({ ...entry, key: entry?.key.toString("hex") }, line).toMatchObject({ ...expected, key: expected.key.toString("hex") });
+      expect(entry?.flags, line).toBe(expected.flags);
+    }
+  });
 });
 
 describe("memcached with data written by pymemcache", () => {
