@@ -1,12 +1,14 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { PublicProfile } from "@/lib/connections/load";
 import type { Capabilities } from "@/lib/drivers/types";
 import { Button } from "@/components/ui/button";
 import { connectionRef } from "@/lib/wire/connection-ref";
+import type { KeyPage } from "@/lib/wire/key-page";
 import { AddKeyDialog } from "./add-key-dialog";
 import { DbSwitcher } from "./db-switcher";
 import { KeyDetail } from "./key-detail";
@@ -17,8 +19,6 @@ import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layo
 import { namespaceChoice, selectionChoice, TransferDialogs, type TransferRequest } from "./transfer/transfer-dialogs";
 
 const TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
-
-const noSubscription = () => () => undefined;
 
 /** Beside the list from `md` up (its width is the remembered one); below it a sheet over the whole screen. */
 const detailPaneClass =
@@ -37,6 +37,7 @@ export function KeyBrowser({
   canWrite,
   db = null,
   transfer,
+  initialPage = null,
 }: {
   profile: PublicProfile;
   capabilities: Capabilities;
@@ -45,6 +46,8 @@ export function KeyBrowser({
   transfer: { export: boolean; import: boolean };
   /** The database chosen with the db switcher (`?db=`); null for the profile's own. */
   db?: number | null;
+  /** The unfiltered first page of keys, read on the server while the page rendered (see `firstKeyPage`). */
+  initialPage?: KeyPage | null;
 }) {
   // Every read and write of this browser names the database: see `lib/wire/connection-ref.ts`.
   const connectionId = connectionRef(profile.id, db);
@@ -57,7 +60,7 @@ export function KeyBrowser({
     type: params.get("type") ?? "",
     exact: params.get("mode") === "exact",
   };
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useHydrated();
   const urlKey = params.get("key");
   const open = keyFromUrlParam(urlKey, hydrated);
   // A key just deleted or expired leaves the screen at once, before the URL change has gone through.
@@ -248,6 +251,7 @@ export function KeyBrowser({
       <section className="min-h-0 min-w-0 flex-1 bg-white dark:bg-slate-950" aria-label="Key list">
         <KeyList
           connectionId={connectionId}
+          initialPage={initialPage}
           filter={filter}
           openKey={openKey}
           onOpen={(param) => navigate({ key: keyToUrlParam(param) })}

@@ -93,7 +93,8 @@ export const KeyListRow = memo(function KeyListRow({
       <span role="gridcell" className="hidden truncate text-xs text-slate-600 @3xl:block dark:text-slate-300" title={row.format ?? undefined}>
         {row.format ?? "—"}
       </span>
-      <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300">
+      {/* Rendered on the server with its clock, then counted down with this browser's: a second may differ. */}
+      <span role="gridcell" className="text-xs text-slate-600 tabular-nums dark:text-slate-300" suppressHydrationWarning>
         {left === null ? "∞" : left <= 0 ? "expired" : formatDuration(left)}
       </span>
       <span role="gridcell" className="hidden text-right text-xs text-slate-600 tabular-nums @md:block dark:text-slate-300">

@@ -5,8 +5,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
+import { FIRST_PAGE_ROWS, type KeyPage } from "@/lib/wire/key-page";
 import { bytesToBase64, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
@@ -23,8 +25,8 @@ import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
 
-const FIRST_PAGE_ROWS = 200;
 const NEXT_PAGE_ROWS = 1000;
+const SCREENFUL = { width: 1024, height: 800 };
 
 export interface KeyFilter {
   ns: string;
@@ -54,6 +56,7 @@ export function KeyList({
   filterInput,
   onExportKeys,
   expiry,
+  initialPage,
 }: {
   connectionId: string;
   filter: KeyFilter;
@@ -69,9 +72,13 @@ export function KeyList({
   onExportKeys?: (params: string[]) => void;
   /** Set or remove the expiry of the selection (`capabilities.ttl`, `.persist`); absent where expiries cannot change. */
   expiry?: { canPersist: boolean; atomicMissingOnly: boolean };
+  /** The unfiltered first page, read while the page rendered on the server; null when it was not. */
+  initialPage?: KeyPage | null;
 }) {
   const queryClient = useQueryClient();
   const toast = useToast();
+  // Until hydrated the count does not say "loaded": the list is not live yet (nor are its filter box and rows).
+  const hydrated = useHydrated();
   const forgetKeys = useForgetKeys(connectionId);
   const query: KeyPageQuery = useMemo(
     () => ({
@@ -89,6 +96,13 @@ export function KeyList({
     queryFn: ({ pageParam, signal }) => fetchKeyPage(connectionId, { ...query, cursor: pageParam, limit: pageParam ? NEXT_PAGE_ROWS : FIRST_PAGE_ROWS }, signal),
     initialPageParam: "",
     getNextPageParam: (last) => (last.done ? undefined : last.cursor),
+    // The server read the unfiltered first page while rendering: the rows arrive with the HTML, no request.
+    // TTLs count down from when this browser got them (its clock, like a fetched page), not the server's.
+    initialData:
+      initialPage && !query.prefix && !query.match && !query.exact && !query.type
+        ? { pages: [{ ...initialPage, receivedAt: typeof window === "undefined" ? initialPage.readAt : Date.now() }], pageParams: [""] }
+        : undefined,
+    initialDataUpdatedAt: initialPage?.readAt,
     staleTime: 30_000,
     retry: false,
   });
@@ -147,8 +161,16 @@ export function KeyList({
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer is mutable by design; this component re-renders on scroll through it, not through memoisation.
+  // Before the list is measured (on the server, and while hydrating) a screenful is assumed, so rows the page
+  // rendered with its HTML are there at first paint; the real height takes over once the list is laid out.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: sorted.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+    initialRect: SCREENFUL,
+  });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = pages;
@@ -240,7 +262,9 @@ export function KeyList({
               : topJob.data?.status === "done"
                 ? `Top ${formatCount(sorted.length)} by ${ranked} of the whole ${scope}`
                 : `Ranking by ${ranked} over the whole ${scope}: top ${formatCount(sorted.length)} so far`
-            : `${plural(loaded.length, "key")} loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
+            : !hydrated
+              ? plural(loaded.length, "key")
+              : `${plural(loaded.length, "key")} loaded${hasNextPage ? "" : pages.isSuccess ? " · all" : ""}${sort.by === "name" ? " · sorted: loaded rows" : ""}`}
         </span>
         {!ranked && pages.isSuccess && (hasNextPage || progress.estimated) && (
           <span data-testid="scan-progress" className="tabular-nums">
@@ -332,6 +356,8 @@ export function KeyList({
         data-testid="key-list"
         className="relative min-h-0 flex-1 overflow-y-auto focus:outline-none"
       >
+        {/* Rows rendered with the HTML take no clicks until their handlers are attached: this catches them. */}
+        {!hydrated && <div className="absolute inset-0 z-10" aria-hidden data-testid="key-list-hydrating" />}
         {(ranked ? topStart.isPending || (topJob.data?.status === "running" && sorted.length === 0) : pages.isPending) && <ListMessage title="Loading keys…" spinner />}
         {ranked && (topStart.error || topJob.data?.status === "error") && (
           <ListMessage title="Could not sort the keys" tone="error">

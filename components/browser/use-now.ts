@@ -25,6 +25,9 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+/** The server renders with its own clock; the module's `now` there is from when it was loaded. */
+const serverNow = () => (typeof window === "undefined" ? Date.now() : now);
+
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now, () => now);
+  return useSyncExternalStore(subscribe, () => now, serverNow);
 }

@@ -23,6 +23,12 @@ export interface KeyRow {
   format: string | null;
 }
 
+/**
+ * Rows of the key list's first page: small, so it paints soon (the page renders it on the server when the
+ * cache answers in time); later pages are as large as the server gives.
+ */
+export const FIRST_PAGE_ROWS = 200;
+
 export interface KeyPage {
   rows: KeyRow[];
   cursor: string;

@@ -4,11 +4,18 @@ import { KeyBrowser } from "@/components/browser/key-browser";
 import { requirePageUser } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadConnection } from "@/lib/connections/load";
+import { firstKeyPage } from "@/lib/server/keys/first-page";
+import { connectionRef } from "@/lib/wire/connection-ref";
 
 export const metadata: Metadata = { title: "Keys" };
 
-/** `?db=N` browses database N of a Redis server (the db switcher); the profile's own database without it. */
-export default async function ConnectionKeysPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ db?: string | string[] }> }) {
+type Search = Record<string, string | string[] | undefined>;
+
+/**
+ * `?db=N` browses database N of a Redis server (the db switcher); the profile's own database without it. Without
+ * a filter in the URL the first rows of the key list are read here, so they come with the HTML.
+ */
+export default async function ConnectionKeysPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
   const { user } = await requirePageUser();
   const { id } = await params;
   const connection = await loadConnection(id);
@@ -17,8 +24,12 @@ export default async function ConnectionKeysPage({ params, searchParams }: { par
   // The pooled driver's own capabilities: limits that follow the profile (memcached's item size) or the
   // server (uWSGI's cache geometry, once read) are this connection's, not the kind's defaults.
   const capabilities = connection.driver().capabilities;
-  const dbParam = (await searchParams).db;
+  const search = await searchParams;
+  const dbParam = search.db;
   const db = capabilities.databases && typeof dbParam === "string" && /^\d{1,5}$/.test(dbParam) ? Number(dbParam) : null;
+  const unfiltered = !search.ns && !search.q && !search.type;
+  const listed = db === null ? connection : await loadConnection(connectionRef(profile.id, db));
+  const initialPage = unfiltered && listed ? await firstKeyPage(listed) : null;
   return (
     <KeyBrowser
       key={db ?? "own"}
@@ -27,6 +38,7 @@ export default async function ConnectionKeysPage({ params, searchParams }: { par
       canWrite={can(user, "keys.write", profile)}
       transfer={{ export: can(user, "keys.export", profile), import: can(user, "keys.import", profile) }}
       db={db}
+      initialPage={initialPage}
     />
   );
 }
