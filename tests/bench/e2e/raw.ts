@@ -17,8 +17,11 @@ export async function firstLevelRaw(raw: Redis): Promise<Map<string, number>> {
   return groups;
 }
 
-/** The first 500 keys the scan yields, then one pipelined TYPE + PTTL round trip for them. */
-export async function firstPageRaw(raw: Redis, rows = 500): Promise<number> {
+/**
+ * The first 500 keys the scan yields, then one pipelined round trip for them: TYPE + PTTL, and with `described`
+ * also STRLEN and GETRANGE 0 1023 (size and the head a format is told from), the work a Cacheboard row shows.
+ */
+export async function firstPageRaw(raw: Redis, rows = 500, described = false): Promise<number> {
   const keys: Buffer[] = [];
   let cursor = "0";
   do {
@@ -27,9 +30,12 @@ export async function firstPageRaw(raw: Redis, rows = 500): Promise<number> {
     keys.push(...found);
   } while (keys.length < rows && cursor !== "0");
   const pipeline = raw.pipeline();
-  for (const key of keys.slice(0, rows)) pipeline.type(key).pttl(key);
+  for (const key of keys.slice(0, rows)) {
+    pipeline.type(key).pttl(key);
+    if (described) pipeline.strlen(key).getrangeBuffer(key, 0, 1023);
+  }
   const results = (await pipeline.exec()) ?? [];
-  return results.length / 2;
+  return results.length / (described ? 4 : 2);
 }
 
 export async function getRaw(raw: Redis, key: string): Promise<number> {
