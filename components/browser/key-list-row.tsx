@@ -78,7 +78,7 @@ export const KeyListRow = memo(function KeyListRow({
       aria-selected={checked}
       data-key={row.text}
       data-index={index}
-      className={`absolute left-0 grid w-full cursor-pointer grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @md:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_5rem_4.5rem] @3xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
+      className={`absolute left-0 grid w-full cursor-pointer [contain:strict] grid-cols-[1.75rem_minmax(0,1fr)_4rem_4.5rem] @md:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_5rem_4.5rem] @3xl:grid-cols-[1.75rem_minmax(0,1fr)_4.5rem_8.5rem_5rem_4.5rem_4rem] items-center gap-2 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${open ? "bg-indigo-50 dark:bg-indigo-950/60" : checked ? "bg-sky-50 dark:bg-sky-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"} ${active ? "outline-1 -outline-offset-1 outline-indigo-400" : ""}`}
       style={{ top, height: ROW_HEIGHT }}
     >
       <input type="checkbox" aria-label={`Select ${row.text}`} checked={checked} readOnly />

@@ -168,8 +168,11 @@ export function KeyList({
     count: sorted.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    // A few rows beyond the viewport: every rendered row is laid out (and its text shaped) when a scroll brings it in.
+    overscan: 8,
     initialRect: SCREENFUL,
+    // Scroll updates render with React's normal batching instead of a synchronous render per scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length ? items[items.length - 1].index : -1;
@@ -354,7 +357,7 @@ export function KeyList({
         onKeyDown={onKeyDown}
         onClick={clickList}
         data-testid="key-list"
-        className="relative min-h-0 flex-1 overflow-y-auto focus:outline-none"
+        className="relative min-h-0 flex-1 overflow-y-auto [contain:strict] focus:outline-none"
       >
         {/* Rows rendered with the HTML take no clicks until their handlers are attached: this catches them. */}
         {!hydrated && <div className="absolute inset-0 z-10" aria-hidden data-testid="key-list-hydrating" />}
