@@ -46,6 +46,7 @@ export interface AuditEntryView {
   status: string;
   /** How the status reads to a person, or null once done. */
   statusNote: string | null;
+  /** As stored: any string, since entries outlive versions of the code list (it is shown, never branched on). */
   errorCode: string | null;
   errorMessage: string | null;
   clientAddress: string | null;
