@@ -7,11 +7,11 @@ import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
-import { bytesToBase64, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
+import { ApiError, fetchKeyPage, startTopKeys } from "./api";
 import { formatCount } from "@/lib/format";
 import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
+import { keyPageQuery, type KeyFilter } from "./key-filter";
 import { SelectionTtlDialog, type SelectionRequest } from "./selection-ttl-dialog";
 import { JobProgressBar } from "./job-progress-bar";
 import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
@@ -25,13 +25,6 @@ import { ErrorText } from "@/components/ui/error-text";
 
 const FIRST_PAGE_ROWS = 200;
 const NEXT_PAGE_ROWS = 1000;
-
-export interface KeyFilter {
-  ns: string;
-  q: string;
-  type: string;
-  exact: boolean;
-}
 
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
 const SELECT_ALL_CAP = 10_000;
@@ -73,15 +66,7 @@ export function KeyList({
   const queryClient = useQueryClient();
   const toast = useToast();
   const forgetKeys = useForgetKeys(connectionId);
-  const query: KeyPageQuery = useMemo(
-    () => ({
-      prefix: filter.ns ? paramToBase64(filter.ns) : undefined,
-      match: !filter.exact && filter.q ? filter.q : undefined,
-      exact: filter.exact && filter.q ? bytesToBase64(new TextEncoder().encode(filter.q)) : undefined,
-      type: filter.type || undefined,
-    }),
-    [filter],
-  );
+  const query = useMemo(() => keyPageQuery(filter), [filter]);
   const pages = useInfiniteQuery({
     queryKey: queryKeys.keyPages(connectionId, { ...query }),
     // A small first page paints soon; once someone scrolls, pages are as large as the server gives (each request
