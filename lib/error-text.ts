@@ -3,15 +3,17 @@
  * text the server or driver gave stay available for a collapsible detail (and for searching the logs).
  * The one place error codes become words; pure, used by every component that shows a failure.
  */
+import type { ErrorCode } from "./wire/errors";
+
 export interface Failure {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
 interface ExplainedFailure {
   /** What happened and what to do. */
   summary: string;
-  code: string;
+  code: ErrorCode;
   /** The raw text, shown only in the detail; null when the summary is that text already. */
   raw: string | null;
 }
@@ -31,7 +33,7 @@ const FORMAT_NAMES: Record<string, string> = {
   compressed: "compressed data",
 };
 
-const SUMMARIES: Record<string, string> = {
+const SUMMARIES: Partial<Record<ErrorCode, string>> = {
   CONNECTION_REFUSED: "Could not reach the server: nothing answered at that address. Check that it is running and that the host and port are right.",
   TIMEOUT: "The server did not answer in time. It may be overloaded or unreachable; try again, or raise the connection's timeout.",
   AUTH_FAILED: "The server refused the credentials. Check the username and password.",
@@ -53,7 +55,7 @@ const SUMMARIES: Record<string, string> = {
 };
 
 /** Codes whose server message is already a sentence written for people: shown as it is. */
-const MESSAGE_IS_PROSE = new Set([
+const MESSAGE_IS_PROSE = new Set<ErrorCode>([
   "ALREADY_EXISTS",
   "CONFIRMATION_REQUIRED",
   "LAST_ADMIN",

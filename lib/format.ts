@@ -2,7 +2,8 @@
  * How the app writes figures: sizes, durations and TTLs, counts, rates. One module for the key browser, the
  * stats pages and the audit log, so the same figure reads the same everywhere. Client-safe (no Node APIs).
  * Numbers are written in en-US style (`1,024`) whatever the browser's locale, as the tests and the rest of
- * the text are English; instants use the browser's locale and zone.
+ * the text are English; instants use the browser's locale and zone, except where the server renders them
+ * too (`formatUtcInstant`).
  */
 
 /** What a figure the caller does not have reads as. */
@@ -46,6 +47,17 @@ export function formatPercent(ratio: number | null): string {
   if (ratio === null) return NO_FIGURE;
   const value = ratio * 100;
   return `${ratio === 0 || ratio === 1 ? integer.format(value) : fixedOneDecimal.format(value)} %`;
+}
+
+/**
+ * `12.3 %`, `<0.1 %`: a part's share of a whole, in percent with `decimals` (a share too small to show at that
+ * precision is not rounded to zero); `—` when there is no whole.
+ */
+export function formatShare(part: number, whole: number, decimals: 0 | 1 = 1): string {
+  if (whole <= 0) return NO_FIGURE;
+  const share = (part / whole) * 100;
+  const smallest = decimals === 1 ? 0.1 : 1;
+  return share > 0 && share < smallest ? `<${smallest} %` : `${share.toFixed(decimals)} %`;
 }
 
 /** `2.5/s`, `2.0/s`, `1,200/s`: a rate per second, one decimal below ten. */
@@ -100,6 +112,17 @@ export function formatDuration(ms: number, { style = "narrow", units = 2 }: Dura
   return parts.join(" ");
 }
 
+/**
+ * A measured duration (how long a run or a command took), finer than a countdown: `320 µs`, `1.5 ms`,
+ * `850 ms`, `12.5 s`, then whole units, `4 min 5 s`.
+ */
+export function formatElapsed(ms: number): string {
+  if (ms < 1) return `${wholeUngrouped.format(ms * 1000)} µs`;
+  if (ms < SECOND) return `${oneDecimal.format(ms)} ms`;
+  if (ms < MINUTE) return `${(ms / SECOND).toFixed(1)} s`;
+  return formatDuration(ms, { style: "long" });
+}
+
 /** A duration given in seconds, the way the stats pages show uptime: `3 d 4 h`, `4 min 5 s`. */
 export function formatSeconds(seconds: number | null): string {
   return seconds === null ? NO_FIGURE : formatDuration(seconds * SECOND, { style: "long" });
@@ -129,4 +152,14 @@ const instantFormat = new Intl.DateTimeFormat(undefined, {
 /** Local date and time with the zone, so "expires at" is unambiguous. */
 export function formatInstant(epochMs: number): string {
   return instantFormat.format(epochMs);
+}
+
+const utcFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/**
+ * `02/01/2030, 03:04:05 UTC`: an instant that reads the same on the server and in every browser, for what
+ * both render (the analysis reports' names).
+ */
+export function formatUtcInstant(instant: number | string): string {
+  return `${utcFormat.format(new Date(instant))} UTC`;
 }

@@ -2,7 +2,7 @@
 
 import { AppLink as Link } from "@/components/ui/app-link";
 import { useMemo, useState } from "react";
-import { formatBytes, formatCount } from "@/lib/format";
+import { formatBytes, formatCount, formatShare } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import type { AnalysisFigures, NamespaceFigures } from "@/lib/wire/analysis";
 import { type NamespaceBulk, useNamespaceActions } from "./namespace-actions";
@@ -23,12 +23,6 @@ function formatMix(formats: Record<string, number> | undefined): string | null {
   if (!formats) return null;
   const entries = Object.entries(formats).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? null : entries.map(([label, count]) => `${label} ${count}`).join(" · ");
-}
-
-function percent(part: number, whole: number): string {
-  if (whole <= 0) return "—";
-  const share = (part / whole) * 100;
-  return share > 0 && share < 0.1 ? "<0.1%" : `${share.toFixed(1)}%`;
 }
 
 /**
@@ -111,7 +105,7 @@ export function NamespaceTable({ connectionId, figures, bulk }: { connectionId: 
                   </div>
                 </td>
                 <td className="px-2 py-1.5 text-right tabular-nums">{formatBytes(n.bytes)}</td>
-                <td className="px-2 py-1.5 text-right tabular-nums">{percent(n.bytes, total)}</td>
+                <td className="px-2 py-1.5 text-right tabular-nums">{formatShare(n.bytes, total)}</td>
                 <td className="px-2 py-1.5 text-right tabular-nums">{formatCount(n.keys)}</td>
                 <td className={`px-2 py-1.5 text-right tabular-nums ${n.noTtlKeys > 0 ? "text-amber-700 dark:text-amber-300" : ""}`} title={`${formatBytes(n.noTtlBytes)} without TTL`}>
                   {formatCount(n.noTtlKeys)}

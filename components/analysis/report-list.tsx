@@ -6,6 +6,7 @@ import { useState, useTransition } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { deleteAnalysisReport } from "@/lib/actions/analysis/delete-analysis-report";
+import { formatUtcInstant } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import type { AnalysisReportSummary } from "@/lib/wire/analysis";
 
@@ -59,7 +60,7 @@ export function ReportList({
                   aria-current={report.id === selectedId ? "true" : undefined}
                   className="min-w-0 flex-1 truncate text-indigo-700 hover:underline dark:text-indigo-300"
                 >
-                  {new Date(report.startedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+                  {formatUtcInstant(report.startedAt)}
                 </Link>
                 <span className="shrink-0 text-xs text-slate-500 tabular-nums">{plural(report.keys, "key")}</span>
               </div>

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from "@/lib/format";
+import { formatBytes, formatCount, formatElapsed, formatShare, formatUtcInstant } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import { TTL_BUCKET_LABELS, TTL_BUCKETS, type AnalysisReportView } from "@/lib/wire/analysis";
 import { KeyTable } from "./key-table";
@@ -19,12 +19,6 @@ function Figure({ label, value, detail, testId }: { label: string; value: string
   );
 }
 
-function duration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** One stored report: totals, the TTL histogram, the type mix, the namespace table and the top-100 lists. */
 export function ReportView({ connectionId, report, bulk }: { connectionId: string; report: AnalysisReportView; bulk?: NamespaceBulk }) {
   const { figures } = report;
@@ -35,9 +29,9 @@ export function ReportView({ connectionId, report, bulk }: { connectionId: strin
   return (
     <div className="space-y-6" data-testid="analysis-report">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <h2 className="text-base font-semibold">Report of {new Date(report.startedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</h2>
+        <h2 className="text-base font-semibold">Report of {formatUtcInstant(report.startedAt)}</h2>
         <span className="text-xs text-slate-500">
-          by {report.actorEmail} · {duration(report.durationMs)} · bytes are {measure}
+          by {report.actorEmail} · {formatElapsed(report.durationMs)} · bytes are {measure}
         </span>
         {report.status === "cancelled" && (
           <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">cancelled: covers part of the keyspace</span>
@@ -62,7 +56,7 @@ export function ReportView({ connectionId, report, bulk }: { connectionId: strin
         <p className="text-xs text-slate-500" data-testid="server-memory">
           The server reported {formatBytes(figures.server.usedBytes)} used
           {figures.server.maxBytes ? ` of ${formatBytes(figures.server.maxBytes)}` : ""} when the analysis ended; the keys above account for{" "}
-          {((totals.bytes / Math.max(1, figures.server.usedBytes)) * 100).toFixed(0)}% of it.
+          {formatShare(totals.bytes, Math.max(1, figures.server.usedBytes), 0)} of it.
         </p>
       )}
 

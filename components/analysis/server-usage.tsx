@@ -1,14 +1,8 @@
-import { formatBytes, formatCount } from "@/lib/format";
+import { formatBytes, formatCount, formatShare } from "@/lib/format";
 import type { CacheServerUsage } from "@/lib/wire/analysis";
 
 const cell = "px-2 py-1 text-right tabular-nums";
 const head = "px-2 py-1.5 text-right font-medium";
-
-function percent(part: number, whole: number): string {
-  if (whole <= 0) return "—";
-  const share = (part / whole) * 100;
-  return share > 0 && share < 1 ? "<1%" : `${share.toFixed(0)}%`;
-}
 
 /** The cache's own usage when the analysis ended: memcached's slab classes, uWSGI's caches. */
 export function ServerUsage({ usage }: { usage: CacheServerUsage }) {
@@ -52,7 +46,7 @@ export function ServerUsage({ usage }: { usage: CacheServerUsage }) {
                   </td>
                   <td className={cell}>{formatBytes(s.chunkSize)}</td>
                   <td className={cell}>
-                    {formatCount(s.usedChunks)} / {formatCount(s.totalChunks)} <span className="text-xs text-slate-500">({percent(s.usedChunks, s.totalChunks)})</span>
+                    {formatCount(s.usedChunks)} / {formatCount(s.totalChunks)} <span className="text-xs text-slate-500">({formatShare(s.usedChunks, s.totalChunks, 0)})</span>
                   </td>
                   <td className={cell}>{formatCount(s.totalPages)}</td>
                   <td className={cell}>{formatBytes(s.memory)}</td>
@@ -86,7 +80,7 @@ export function ServerUsage({ usage }: { usage: CacheServerUsage }) {
                 <tr key={c.name} data-cache={c.name}>
                   <td className="px-2 py-1 text-left font-mono text-xs">{c.name}</td>
                   <td className={cell}>
-                    {formatCount(c.items)} / {formatCount(c.maxItems)} <span className="text-xs text-slate-500">({percent(c.items, c.maxItems)})</span>
+                    {formatCount(c.items)} / {formatCount(c.maxItems)} <span className="text-xs text-slate-500">({formatShare(c.items, c.maxItems, 0)})</span>
                   </td>
                   <td className={cell}>
                     {formatCount(c.blocks)} × {formatBytes(c.blocksize)}

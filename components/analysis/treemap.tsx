@@ -1,5 +1,5 @@
 import { AppLink as Link } from "@/components/ui/app-link";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatShare } from "@/lib/format";
 import type { AnalysisFigures } from "@/lib/wire/analysis";
 import { squarify } from "./treemap-layout";
 
@@ -40,15 +40,15 @@ export function Treemap({ connectionId, figures }: { connectionId: string; figur
       </h2>
       <div className="relative aspect-[2/1] w-full overflow-hidden rounded-lg border border-slate-200 sm:aspect-[3/1] dark:border-slate-800" data-testid="treemap">
         {rects.map(({ item, x, y, w, h }, i) => {
-          const share = total > 0 ? (item.bytes / total) * 100 : 0;
+          const share = formatShare(item.bytes, total);
           const style = { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` };
-          const title = `${item.label} — ${formatBytes(item.bytes)} (${share.toFixed(1)}%)`;
+          const title = `${item.label} — ${formatBytes(item.bytes)} (${share})`;
           const body = (
             <span className="block h-full w-full overflow-hidden p-1 text-[11px] leading-tight text-white">
               {w * h > 0.006 && (
                 <>
                   <span className="block truncate font-mono font-medium">{item.label}</span>
-                  <span className="block truncate opacity-90">{share.toFixed(1)}%</span>
+                  <span className="block truncate opacity-90">{share}</span>
                 </>
               )}
             </span>

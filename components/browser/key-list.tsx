@@ -9,11 +9,11 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
 import type { TopKeysResult } from "@/lib/server/keys/top-keys";
 import { FIRST_PAGE_ROWS, type KeyPage } from "@/lib/wire/key-page";
-import { bytesToBase64, paramToBase64 } from "@/lib/wire/keys";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiError, fetchKeyPage, startTopKeys, type KeyPageQuery } from "./api";
+import { ApiError, fetchKeyPage, startTopKeys } from "./api";
 import { formatCount } from "@/lib/format";
 import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
+import { keyPageQuery, type KeyFilter } from "./key-filter";
 import { SelectionTtlDialog, type SelectionRequest } from "./selection-ttl-dialog";
 import { JobProgressBar } from "./job-progress-bar";
 import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
@@ -27,13 +27,6 @@ import { ErrorText } from "@/components/ui/error-text";
 
 const NEXT_PAGE_ROWS = 1000;
 const SCREENFUL = { width: 1024, height: 800 };
-
-export interface KeyFilter {
-  ns: string;
-  q: string;
-  type: string;
-  exact: boolean;
-}
 
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
 const SELECT_ALL_CAP = 10_000;
@@ -80,15 +73,7 @@ export function KeyList({
   // Until hydrated the count does not say "loaded": the list is not live yet (nor are its filter box and rows).
   const hydrated = useHydrated();
   const forgetKeys = useForgetKeys(connectionId);
-  const query: KeyPageQuery = useMemo(
-    () => ({
-      prefix: filter.ns ? paramToBase64(filter.ns) : undefined,
-      match: !filter.exact && filter.q ? filter.q : undefined,
-      exact: filter.exact && filter.q ? bytesToBase64(new TextEncoder().encode(filter.q)) : undefined,
-      type: filter.type || undefined,
-    }),
-    [filter],
-  );
+  const query = useMemo(() => keyPageQuery(filter), [filter]);
   const pages = useInfiniteQuery({
     queryKey: queryKeys.keyPages(connectionId, { ...query }),
     // A small first page paints soon; once someone scrolls, pages are as large as the server gives (each request

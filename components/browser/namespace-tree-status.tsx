@@ -4,6 +4,7 @@ import type { TreeState } from "@/lib/wire/tree";
 import { ErrorText } from "@/components/ui/error-text";
 import { formatAge, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
+import { ApiError } from "@/lib/wire/errors";
 import { useNow } from "./use-now";
 
 /** Under the tree's heading: the index's scan progress, its age and key count, and what went wrong. */
@@ -58,7 +59,7 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
       )}
       {error && (
         <div role="alert" className="text-xs text-red-700 dark:text-red-300">
-          <ErrorText failure={{ code: "code" in error ? String(error.code) : "INTERNAL", message: error.message }} />
+          <ErrorText failure={{ code: error instanceof ApiError ? error.code : "INTERNAL", message: error.message }} />
         </div>
       )}
       {index?.error && (

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { keyFromParam } from "@/lib/wire/keys";
-import type { KeyFilter } from "./key-list";
+import type { KeyFilter } from "./key-filter";
 import { rowArray, type RowList } from "./key-rows";
 
 /**

@@ -13,6 +13,7 @@ import type { DriverKind } from "@/lib/drivers/types";
 import { KINDS, kindLabel, kindOf } from "@/lib/kinds";
 import type { SettingsDraft } from "@/lib/kinds/draft";
 import type { KindSecret } from "@/lib/kinds/types";
+import type { ErrorCode } from "@/lib/wire/errors";
 import { ErrorText } from "@/components/ui/error-text";
 import { Button } from "../ui/button";
 import { Field, inputClass, SelectField } from "../ui/field";
@@ -24,7 +25,7 @@ import { SecretField } from "./secret-field";
 /** What the form edits: a profile as the browser may see it; managed profiles never reach the form. */
 type EditableProfile = Omit<PublicProfile, "managed">;
 
-type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: string; message: string };
+type TestState = { state: "idle" } | { state: "running" } | { state: "ok"; latencyMs: number; version: string | null } | { state: "failed"; code: ErrorCode; message: string };
 
 /**
  * The connection form. The whole profile being edited is one draft (`lib/connections/form-draft.ts`), changed

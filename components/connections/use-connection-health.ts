@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ConnectionHealth } from "@/lib/connections/health";
 import { queryKeys } from "@/lib/query-keys";
+import { readReply } from "@/lib/wire/errors";
 
 const POLL_MS = 15_000;
 
@@ -12,8 +13,7 @@ export function useConnectionHealth() {
     queryKey: queryKeys.connectionStatuses(),
     queryFn: async (): Promise<ConnectionHealth[]> => {
       const response = await fetch("/api/connections/status", { cache: "no-store" });
-      if (!response.ok) throw new Error(`Status check failed (${response.status})`);
-      return ((await response.json()) as { connections: ConnectionHealth[] }).connections;
+      return (await readReply<{ connections: ConnectionHealth[] }>(response)).connections;
     },
     refetchInterval: POLL_MS,
     staleTime: POLL_MS / 2,

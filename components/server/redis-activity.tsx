@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { killClient } from "@/lib/actions/server/kill-client";
 import { resetSlowlog } from "@/lib/actions/server/reset-slowlog";
-import { formatCount, formatDuration, formatInstant } from "@/lib/format";
+import { formatCount, formatDuration, formatElapsed, formatInstant } from "@/lib/format";
 import { base64ToBytes, keyText } from "@/lib/wire/keys";
 import type { ClientRow, SlowlogView as Slowlog } from "@/lib/wire/server";
 import { Card, cellClass, headClass, matches, SearchBox, tableClass } from "./parts";
@@ -19,15 +19,11 @@ function Arg({ base64 }: { base64: string }) {
   return <span className={`mr-1.5 rounded px-1 font-mono text-xs ${shown.binary || shown.hidden ? "bg-amber-100 dark:bg-amber-950" : "bg-slate-100 dark:bg-slate-800"}`} title={shown.binary ? "binary: bytes escaped as \\xNN" : undefined}>{shown.text}</span>;
 }
 
-function micros(us: number): string {
-  return us < 1000 ? `${us} µs` : us < 1_000_000 ? `${(us / 1000).toFixed(1)} ms` : formatDuration(us / 1000);
-}
-
 export function SlowlogView({ data, context }: { data: Slowlog; context: ViewContext }) {
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
   const threshold =
-    data.thresholdUs === null ? "threshold not readable" : data.thresholdUs < 0 ? "logging is off (slowlog-log-slower-than < 0)" : `commands slower than ${micros(data.thresholdUs)}`;
+    data.thresholdUs === null ? "threshold not readable" : data.thresholdUs < 0 ? "logging is off (slowlog-log-slower-than < 0)" : `commands slower than ${formatElapsed(data.thresholdUs / 1000)}`;
   const reset = async () => {
     setConfirming(false);
     const result = await runAction(toast, () => resetSlowlog({ connectionId: context.connectionId, node: context.node ?? undefined }), "Slow log reset");
@@ -63,7 +59,7 @@ export function SlowlogView({ data, context }: { data: Slowlog; context: ViewCon
               <tr key={entry.id}>
                 <td className={`${cellClass} tabular-nums text-slate-500`}>{entry.id}</td>
                 <td className={`${cellClass} whitespace-nowrap`}>{formatInstant(entry.at * 1000)}</td>
-                <td className={`${cellClass} whitespace-nowrap tabular-nums`}>{micros(entry.durationUs)}</td>
+                <td className={`${cellClass} whitespace-nowrap tabular-nums`}>{formatElapsed(entry.durationUs / 1000)}</td>
                 <td className={`${cellClass} max-w-xl break-all`}>
                   {entry.args.map((arg, i) => (
                     <Arg key={i} base64={arg} />

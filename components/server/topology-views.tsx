@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
 import { inputClass } from "@/components/ui/field";
 import { formatBytes, formatCount } from "@/lib/format";
+import type { Failure } from "@/lib/error-text";
 import { ApiError } from "@/lib/wire/errors";
 import { bytesToBase64 } from "@/lib/wire/keys";
 import type { KeyNodeAnswer, NodesView as Nodes, SentinelView as Sentinel } from "@/lib/wire/server";
@@ -21,7 +22,7 @@ function ranges(slots: [number, number][]): string {
 function KeyLookup({ connectionId }: { connectionId: string }) {
   const [key, setKey] = useState("");
   const [answer, setAnswer] = useState<{ key: string; reply: KeyNodeAnswer } | null>(null);
-  const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const lookUp = async () => {
     setFailure(null);
     try {

@@ -1,8 +1,7 @@
 import { AppLink as Link } from "@/components/ui/app-link";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/auth/roles";
-import { ENVIRONMENT_COLORS, type EnvironmentName } from "@/lib/connections/profile-options";
-import { ENVIRONMENTS } from "@/lib/queries/connections";
+import { ENVIRONMENT_COLORS, ENVIRONMENTS, type EnvironmentName } from "@/lib/connections/profile-options";
 import { ConnectionStatus } from "../connections/connection-status";
 
 interface SidebarConnection {

@@ -9,6 +9,7 @@ import { kindLabel, kindOf } from "@/lib/kinds";
 import { queryKeys } from "@/lib/query-keys";
 import type { Figures, OverviewEntry, OverviewReply, SampleFailure } from "@/lib/stats/replies";
 import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds, NOT_REPORTED } from "@/lib/format";
+import { ApiError, readReply } from "@/lib/wire/errors";
 
 interface OverviewConnection {
   id: string;
@@ -26,8 +27,7 @@ export function OverviewCards({ connections }: { connections: OverviewConnection
     queryKey: queryKeys.connectionsOverview(),
     queryFn: async (): Promise<OverviewReply> => {
       const response = await fetch("/api/connections/overview", { cache: "no-store" });
-      if (!response.ok) throw new Error(`The figures could not be read (HTTP ${response.status}).`);
-      return (await response.json()) as OverviewReply;
+      return readReply<OverviewReply>(response);
     },
     refetchInterval: (query) => query.state.data?.intervalMs ?? DEFAULT_POLL_MS,
     staleTime: 0,
@@ -36,9 +36,9 @@ export function OverviewCards({ connections }: { connections: OverviewConnection
   return (
     <div className="@container">
       {error && !data && (
-        <p role="alert" className="mt-4 text-sm text-red-700 dark:text-red-300">
-          {error.message}
-        </p>
+        <div role="alert" className="mt-4 text-sm text-red-700 dark:text-red-300">
+          <ErrorText failure={error instanceof ApiError ? { code: error.code, message: error.message } : { code: "NETWORK", message: String(error) }} />
+        </div>
       )}
       <ul className="mt-6 grid gap-3 @2xl:grid-cols-2 @5xl:grid-cols-3 @[100rem]:grid-cols-4">
         {connections.map((c) => (

@@ -1,7 +1,7 @@
 "use client";
 
 import { kindOf } from "@/lib/kinds";
-import { readReply } from "@/lib/wire/errors";
+import { ApiError, readReply } from "@/lib/wire/errors";
 import { ErrorText } from "@/components/ui/error-text";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DriverKind, ServerStats } from "@/lib/drivers/types";
@@ -183,7 +183,7 @@ export function StatsPanel({ connectionId, kind }: { connectionId: string; kind:
     staleTime: 0,
   });
 
-  const failure = data?.failure ?? (error ? { code: (error as { code?: string }).code ?? "INTERNAL", message: error.message, at: 0 } : null);
+  const failure = data?.failure ?? (error ? { code: error instanceof ApiError ? error.code : "INTERNAL", message: error.message, at: 0 } : null);
   const latest = data?.latest;
   if (!latest) {
     if (failure) return <FailureNotice failure={failure} />;

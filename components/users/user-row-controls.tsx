@@ -6,6 +6,7 @@ import { deleteUser } from "@/lib/actions/users/delete-user";
 import { resetUserPassword } from "@/lib/actions/users/reset-user-password";
 import { updateUser } from "@/lib/actions/users/update-user";
 import { ROLES, type Role } from "@/lib/auth/roles";
+import type { ErrorCode } from "@/lib/wire/errors";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
@@ -36,7 +37,7 @@ export function UserRowControls({ user, self }: { user: Row; self: boolean }) {
   const toast = useToast();
   const router = useRouter();
 
-  const run = (call: () => Promise<{ ok: true } | { ok: false; code: string; message: string }>, done: string) =>
+  const run = (call: () => Promise<{ ok: true } | { ok: false; code: ErrorCode; message: string }>, done: string) =>
     start(async () => {
       const result = await call();
       if (result.ok) {

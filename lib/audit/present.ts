@@ -2,6 +2,7 @@ import "server-only";
 import { analysisLabel, analyze, budgetForSize, renderText, TOO_LARGE_LABEL, tryUtf8, type Budget } from "../codecs";
 import type { AuditEntry } from "../db";
 import { formatCount, formatDuration } from "../format";
+import { kindNamed } from "../kinds";
 import { plural } from "../plural";
 import { keyText, keyToParam } from "../wire/keys";
 import type { ImportCounts } from "../wire/transfer";
@@ -45,6 +46,7 @@ export interface AuditEntryView {
   status: string;
   /** How the status reads to a person, or null once done. */
   statusNote: string | null;
+  /** As stored: any string, since entries outlive versions of the code list (it is shown, never branched on). */
   errorCode: string | null;
   errorMessage: string | null;
   clientAddress: string | null;
@@ -113,7 +115,8 @@ function snapshotView(valueBytes: Uint8Array | null, digest: string | null, meta
     const shown = show(value, budget, meta.flags);
     return { ...view, format: shown.format, lines: shown.text.split("\n") };
   }
-  if (meta.driver === "memcached" && value.length >= 4) {
+  // meta.driver comes from stored JSON: an unknown kind's payload is read as a Redis DUMP, as before.
+  if (meta.driver !== undefined && kindNamed(meta.driver)?.dumpFlagsPrefix === true && value.length >= 4) {
     const shown = show(value.subarray(4), budget, value.readUInt32BE(0));
     return { ...view, format: shown.format, lines: shown.text.split("\n") };
   }

@@ -2,6 +2,7 @@ import "server-only";
 import { valueDigest } from "../drivers/digest";
 import { db } from "../db";
 import { cachedSettings } from "../settings";
+import type { ErrorCode } from "../wire/errors";
 
 export interface AuditSnapshot {
   /** The value bytes (string value, or a DUMP payload for other types); dropped above the size cap. */
@@ -23,7 +24,7 @@ export interface AuditInput {
   before?: AuditSnapshot;
   after?: AuditSnapshot;
   outcome: "ok" | "error" | "denied";
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
   clientAddress?: string | null;
   undoOfId?: number | null;
 }

@@ -158,10 +158,10 @@ export function decodeAs(format: ValueFormat, bytes: Uint8Array, hints: DetectHi
       return { format: "binary", bytes };
     case "compressed": {
       if (depth >= MAX_NESTING) throw new CodecError("compressed", "compression nested too deeply");
-      const algorithm = sniffCompression(bytes) ?? (hints.memcachedFlags !== undefined && hints.memcachedFlags & 8 ? "zlib" : undefined);
+      const algorithm = sniffCompression(bytes) ?? (hints.memcachedFlags !== undefined && hints.memcachedFlags & PYMEMCACHE_FLAGS.zlib ? "zlib" : undefined);
       if (!algorithm) throw new CodecError("compressed", "no known compression header");
       const inner = decompress(algorithm, bytes, MAX_DECOMPRESSED, budget);
-      const innerHints: DetectHints = hints.memcachedFlags !== undefined ? { memcachedFlags: hints.memcachedFlags & ~8 } : {};
+      const innerHints: DetectHints = hints.memcachedFlags !== undefined ? { memcachedFlags: hints.memcachedFlags & ~PYMEMCACHE_FLAGS.zlib } : {};
       return { format: "compressed", algorithm, original: bytes, inner, value: analyzeInner(inner, innerHints, depth + 1, budget) };
     }
     case "base64": {

@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "../db";
-import { isDriverError } from "../drivers/errors";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db-errors";
+import { DriverError, isDriverError } from "../drivers/errors";
+import type { ErrorCode } from "../wire/errors";
 import { loadConnection } from "./load";
 
 export interface ConnectionHealth {
@@ -8,7 +10,7 @@ export interface ConnectionHealth {
   ok: boolean;
   latencyMs: number | null;
   version: string | null;
-  code: string | null;
+  code: ErrorCode | null;
   message: string | null;
   checkedAt: string;
 }
@@ -27,13 +29,14 @@ async function ping(id: string): Promise<ConnectionHealth> {
   if (!connection) return { id, ok: false, latencyMs: null, version: null, code: "NOT_FOUND", message: "The connection was removed.", checkedAt };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("No answer within 3 s"), { code: "TIMEOUT" })), PING_DEADLINE_MS);
+    timer = setTimeout(() => reject(new DriverError("TIMEOUT", "No answer within 3 s")), PING_DEADLINE_MS);
   });
   try {
     const result = await Promise.race([connection.driver().ping(), deadline]);
     return { id, ok: true, latencyMs: Math.round(result.latencyMs * 10) / 10, version: result.version, code: null, message: null, checkedAt };
   } catch (error) {
-    const code = isDriverError(error) ? error.code : ((error as { code?: string }).code ?? "INTERNAL");
+    // A driver's own code; anything else (a bug, a database failure while loading the profile) is not the server's answer.
+    const code: ErrorCode = isDriverError(error) ? error.code : isDatabaseUnavailable(error) ? DATABASE_UNAVAILABLE : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
     return { id, ok: false, latencyMs: null, version: null, code, message, checkedAt };
   } finally {

@@ -6,6 +6,9 @@
 export const ENVIRONMENT_NAMES = ["development", "staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
+/** The environments in the order the sidebar groups connections: production first. */
+export const ENVIRONMENTS = ["production", "staging", "development"] as const satisfies readonly EnvironmentName[];
+
 /** Colour of the environment tag when the profile sets none. */
 export const ENVIRONMENT_COLORS: Record<EnvironmentName, string> = {
   development: "#10b981",

@@ -1,3 +1,5 @@
+import type { DriverKind } from "../drivers/types";
+import { kindOf } from "../kinds";
 import { asBytes, indexOf, utf8OrUndefined } from "./bytes";
 
 /**
@@ -12,7 +14,8 @@ type SchemeId =
   | "aiocache-cached"
   | "litestar"
   | "privex"
-  | "uwsgi"
+  /** A backend whose key names are the app's own (no library scheme): the first level is the backend's (a uWSGI cache). */
+  | "cache"
   | "plain";
 
 interface KeyScheme {
@@ -33,9 +36,13 @@ interface KeyScheme {
 }
 
 interface KeyContext {
-  /** `uwsgi` keys have no library prefix; the cache name is the namespace. */
-  readonly driver?: string;
-  readonly uwsgiCache?: string;
+  /**
+   * The backend the key lives in: where its descriptor says key names carry no library scheme (uWSGI), the
+   * key is the app's own and its namespace is the cache it lives in.
+   */
+  readonly kind?: DriverKind;
+  /** That cache's name. */
+  readonly cache?: string;
 }
 
 const LITESTAR_CHILDREN: Record<string, string> = {
@@ -81,9 +88,10 @@ export function isLitestarChildStore(storePrefix: string, childPrefix: string): 
 /** Recognises the scheme of one key. `plain` when no library shape fits. */
 export function recognizeKey(keyInput: Uint8Array | string, context: KeyContext = {}): KeyScheme {
   const key = asBytes(keyInput);
-  if (context.driver === "uwsgi") {
-    const cache = context.uwsgiCache ?? "default cache";
-    return { scheme: "uwsgi", label: `uWSGI cache ${cache}`, namespace: [cache], prefixLength: 0, key };
+  const descriptor = context.kind === undefined ? undefined : kindOf(context.kind);
+  if (descriptor && !descriptor.keySchemes) {
+    const cache = context.cache ?? "default cache";
+    return { scheme: "cache", label: `${descriptor.firstLevelScheme ?? descriptor.label} ${cache}`, namespace: [cache], prefixLength: 0, key };
   }
   // Only the first 512 bytes are decoded: prefixes are short, and app keys may be long or binary.
   const head = key.subarray(0, 512);

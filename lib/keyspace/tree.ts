@@ -1,3 +1,5 @@
+import type { DriverKind } from "../drivers/types";
+import { kindOf } from "../kinds";
 import { keyText } from "../wire/keys";
 import { asBytes, byteKey, indexOf, sameBytes, segmentId } from "./bytes";
 import { djangoOrAsyncCaches, litestarNamespace } from "./schemes";
@@ -68,9 +70,10 @@ interface TreeOptions {
   readonly maxChildren?: number;
   /** The same for the first level, which a tree view must show whole: by default no limit. */
   readonly maxRootChildren?: number;
-  /** Label the root for a uWSGI cache. */
-  readonly driver?: string;
-  readonly uwsgiCache?: string;
+  /** The backend: the root is labelled with the scheme its descriptor gives the first level (a uWSGI cache). */
+  readonly kind?: DriverKind;
+  /** The name of the cache the root stands for, where the first level has a scheme. */
+  readonly cache?: string;
   /** Labels for namespaces the user configured (e.g. an aiocache `namespace=`), by first-level segment. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -144,7 +147,8 @@ export class NamespaceTree {
     this.maxChildren = options.maxChildren ?? 5000;
     this.maxRootChildren = options.maxRootChildren ?? Number.POSITIVE_INFINITY;
     this.labels = options.labels ?? {};
-    const scheme = options.driver === "uwsgi" ? `uWSGI cache ${options.uwsgiCache ?? "(default)"}` : undefined;
+    const firstLevel = options.kind === undefined ? null : kindOf(options.kind).firstLevelScheme;
+    const scheme = firstLevel === null ? undefined : `${firstLevel} ${options.cache ?? "(default)"}`;
     this.root = this.node(new Uint8Array(0), new Uint8Array(0), 0, "(all keys)", scheme);
   }
 

@@ -25,8 +25,13 @@ export function kindOf(kind: DriverKind): KindDescriptor {
   return DESCRIPTORS[kind];
 }
 
+/** The descriptor of a kind named by stored data (an audit snapshot, a profile row), which may name none. */
+export function kindNamed(kind: string): KindDescriptor | undefined {
+  return Object.hasOwn(DESCRIPTORS, kind) ? DESCRIPTORS[kind as DriverKind] : undefined;
+}
+
 export function kindLabel(kind: string): string {
-  return (DESCRIPTORS as Record<string, KindDescriptor | undefined>)[kind]?.label ?? kind;
+  return kindNamed(kind)?.label ?? kind;
 }
 
 /**

@@ -18,6 +18,7 @@ export const memcached: KindDescriptor<MemcachedSettings> = {
   valueHints: (flags) => (flags === undefined ? {} : { memcachedFlags: flags }),
   newValueFlags: pymemcacheFlags,
   keySchemes: true,
+  dumpFlagsPrefix: true,
   pacedScan: false,
   firstLevelScheme: null,
   stats: REDIS_STATS,

@@ -9,6 +9,7 @@ export const REDIS_COMMON = {
   valueHints: () => ({}),
   newValueFlags: () => undefined,
   keySchemes: true,
+  dumpFlagsPrefix: false,
   pacedScan: true,
   firstLevelScheme: null,
   stats: REDIS_STATS,

@@ -58,6 +58,12 @@ export interface KindDescriptor<S extends Settings = Settings> {
    * form does not offer the setting.
    */
   pacedScan: boolean;
+  /**
+   * The driver's `dump` payload (audit snapshots, undo) is the 4-byte big-endian flags word followed by the
+   * value itself (memcached), so the audit page shows the value after it; false where the payload is opaque
+   * (a Redis DUMP) or the kind has no dump.
+   */
+  dumpFlagsPrefix: boolean;
   /** What the first level of the namespace tree is, when the backend gives it a meaning (uWSGI: one cache each). */
   firstLevelScheme: string | null;
   /** The command console: which command language it speaks (lib/server/console) and what its prompt suggests. */

@@ -37,6 +37,7 @@ export const uwsgi: KindDescriptor<UwsgiSettings> = {
   // A value written here carries no flags, like one an app stores with cache_set().
   newValueFlags: () => undefined,
   keySchemes: false,
+  dumpFlagsPrefix: false,
   pacedScan: false,
   console: { dialect: "uwsgi", placeholder: "get cache:key — or set, update, del, exists, stats" },
   firstLevelScheme: "uWSGI cache",

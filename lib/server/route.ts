@@ -2,7 +2,7 @@ import "server-only";
 import { NextRequest } from "next/server";
 import type { z } from "zod";
 import { withUser } from "../auth/guard";
-import type { Permission } from "../auth/permissions";
+import { can, type Permission } from "../auth/permissions";
 import type { SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
@@ -12,8 +12,9 @@ import { Refusal } from "./refusal";
 
 /**
  * The read path's counterpart of `defineAction`: every route handler is one `defineRoute`. It checks the
- * origin, the session and the permission (`withUser`), loads the connection named by the `id` path segment,
- * validates the query and the body with zod, and turns every refusal or failure into
+ * origin, the session and the permission (`withUser`), loads the connection named by the `id` path segment
+ * (refusing a cache-changing permission on a read-only connection, as `defineAction` does), validates the
+ * query and the body with zod, and turns every refusal or failure into
  * `{ ok: false, code, message }` with the status from the one code → status table in `lib/wire/errors.ts`.
  */
 
@@ -65,8 +66,9 @@ interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | 
   /** What the caller must be allowed (mapped onto roles in `lib/auth/permissions.ts`). */
   permission: Permission;
   /**
-   * `"load"`: the `id` segment names a connection (404 when it does not exist). `"listable"`: also 400
-   * UNSUPPORTED when its backend cannot list keys.
+   * `"load"`: the `id` segment names a connection (404 when it does not exist; 403 READ_ONLY when the
+   * permission changes the cache and the connection is read-only). `"listable"`: also 400 UNSUPPORTED when
+   * its backend cannot list keys.
    */
   connection?: Conn;
   /** Schema for the query string, read as an object of strings (repeated parameters: the first; empty ones left out). */
@@ -127,6 +129,10 @@ export function defineRoute<
       if (options.connection) {
         connection = (await loadConnection(params.id ?? "")) ?? undefined;
         if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
+        // The role was checked by withUser: what `can` refuses here is a cache write on a read-only connection.
+        if (!can(signedIn.user, options.permission, connection.profile)) {
+          return errorResponse("READ_ONLY", `The connection "${connection.profile.name}" is read-only.`);
+        }
         if (options.connection === "listable" && !connection.driver().capabilities.listKeys) {
           return errorResponse("UNSUPPORTED", "This connection cannot list its keys.");
         }

@@ -1,10 +1,11 @@
 /** What the stats and overview route handlers answer: plain data, shared by the handlers and the browser. */
 import type { ServerStats } from "../drivers/types";
+import type { ErrorCode } from "../wire/errors";
 import { lifetimeHitRatio, pointOf, type Sample } from "./history";
 
 export interface SampleFailure {
   at: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

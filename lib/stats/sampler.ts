@@ -1,8 +1,10 @@
 import "server-only";
 import { loadConnection } from "../connections/load";
-import { isDriverError } from "../drivers/errors";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db-errors";
+import { DriverError, isDriverError } from "../drivers/errors";
 import type { ServerStats } from "../drivers/types";
 import { failedSample, RingBuffer, sampleOf, type Sample } from "./history";
+import type { ErrorCode } from "../wire/errors";
 import type { SampleFailure } from "./replies";
 
 /**
@@ -56,7 +58,7 @@ const samplers = (holder.cacheboardSamplers ??= new Map());
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`No answer within ${Math.round(ms / 1000)} s.`), { code: "TIMEOUT" })), ms);
+    timer = setTimeout(() => reject(new DriverError("TIMEOUT", `No answer within ${Math.round(ms / 1000)} s.`)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -82,7 +84,8 @@ async function read(sampler: Sampler): Promise<void> {
     sampler.failure = null;
   } catch (error) {
     if (sampler.stopped) return;
-    const code = isDriverError(error) ? error.code : ((error as { code?: string }).code ?? "INTERNAL");
+    // A driver's own code; anything else (a bug, a database failure while loading the profile) is not the server's answer.
+    const code: ErrorCode = isDriverError(error) ? error.code : isDatabaseUnavailable(error) ? DATABASE_UNAVAILABLE : "INTERNAL";
     sampler.ring.push(failedSample(at));
     sampler.failure = { at, code, message: error instanceof Error ? error.message : String(error) };
   }

@@ -1,5 +1,7 @@
 /**
- * Keys are bytes. In URLs and request bodies they travel as base64url; on screen they are shown as UTF-8
+ * Keys are bytes. In URLs they travel as unpadded base64url (`keyToParam`), in request bodies as standard
+ * base64 (`bytesToBase64`); what receives them accepts either alphabet, padding optional (`keyFromParam`,
+ * `bytesSchema` in lib/actions/schemas.ts). On screen they are shown as UTF-8
  * when they are valid UTF-8 without control characters, else with those bytes escaped (`\xff`), or as hex.
  * Characters that render as nothing or reorder text (`\u202e`, `\u200b`) are always shown escaped.
  * Pure functions: used by the server and the browser alike.

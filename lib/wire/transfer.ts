@@ -16,6 +16,8 @@
  * - Last line: `{ format: "cacheboard-keys", end: true, keys }`; a file without it was cut short. An export
  *   that fails midway ends with `{ format: "cacheboard-keys", error: { code, message } }` instead.
  */
+import type { ErrorCode } from "./errors";
+
 export const TRANSFER_FORMAT = "cacheboard-keys";
 export const TRANSFER_VERSION = 1;
 
@@ -36,6 +38,14 @@ export interface ExportHeader {
   dump: boolean;
   /** Keys in the source database when the export started, for a progress bar; null when unknown. */
   total: number | null;
+}
+
+/** An export's last line: its end, or the failure that cut it short (with the keys written before it). */
+export interface ExportEnd {
+  format: typeof TRANSFER_FORMAT;
+  end?: true;
+  keys: number;
+  error?: { code: ErrorCode; message: string };
 }
 
 export type ExportValue =

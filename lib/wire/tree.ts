@@ -1,4 +1,5 @@
 /** What the namespace tree endpoints answer; shared by the route handlers and the tree view. */
+import type { ErrorCode } from "./errors";
 
 export interface TreeNodeView {
   /** base64url of the node's prefix, delimiter included (`LITESTAR:`), so siblings such as `LITESTARX:` never match. */
@@ -40,7 +41,7 @@ export interface TreeState {
   outcome: "running" | "done" | "cancelled" | "error";
   /** The running scan (first scan or rescan), if any. */
   scan: TreeScanView | null;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   /** Keys in the shown tree and those outside any namespace. */
   count: number;
   ungrouped: number;

@@ -69,7 +69,7 @@ describe("key browser on Redis", () => {
     await tree.getByText("Litestar store").first().waitFor();
     await tree.getByRole("button", { name: "Expand (empty)" }).click();
     await tree.getByText("Django / async-caches, version 1").waitFor();
-    // Exact: every key the seed writes lives ten minutes or longer.
+    // Exact: the seed's shortest TTL is 300 s (async-caches' `::user:42`, seed_redis.py), far longer than this test.
     await tree.getByText("75 keys · done").waitFor();
     await screenshot(page, "browser-tree-list");
     await page.setViewportSize({ width: 1920, height: 1080 });

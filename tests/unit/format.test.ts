@@ -5,12 +5,15 @@ import {
   formatCompact,
   formatCount,
   formatDuration,
+  formatElapsed,
   formatInstant,
   formatNumber,
   formatPercent,
   formatRate,
   formatSeconds,
+  formatShare,
   formatTtl,
+  formatUtcInstant,
 } from "@/lib/format";
 import { plural } from "@/lib/plural";
 
@@ -47,6 +50,12 @@ describe("lib/format", () => {
     expect(formatPercent(1)).toBe("100 %");
     expect(formatPercent(0.75)).toBe("75.0 %");
     expect(formatPercent(1 / 3)).toBe("33.3 %");
+    expect(formatShare(1, 0)).toBe("—");
+    expect(formatShare(1, 8)).toBe("12.5 %");
+    expect(formatShare(1, 10_000)).toBe("<0.1 %");
+    expect(formatShare(0, 10)).toBe("0.0 %");
+    expect(formatShare(1, 3, 0)).toBe("33 %");
+    expect(formatShare(1, 1000, 0)).toBe("<1 %");
     expect(formatRate(null)).toBe("—");
     expect(formatRate(0)).toBe("0/s");
     expect(formatRate(2)).toBe("2.0/s");
@@ -76,6 +85,14 @@ describe("lib/format", () => {
     expect(formatDuration(245_000, { style: "long", units: 1 })).toBe("4 min");
   });
 
+  it("writes measured durations finer than countdowns", () => {
+    expect(formatElapsed(0.32)).toBe("320 µs");
+    expect(formatElapsed(1.5)).toBe("1.5 ms");
+    expect(formatElapsed(850)).toBe("850 ms");
+    expect(formatElapsed(12_500)).toBe("12.5 s");
+    expect(formatElapsed(245_000)).toBe("4 min 5 s");
+  });
+
   it("writes uptimes, TTLs and ages", () => {
     expect(formatSeconds(null)).toBe("—");
     expect(formatSeconds(42)).toBe("42 s");
@@ -95,5 +112,7 @@ describe("lib/format", () => {
     expect(text).toMatch(/2030/);
     expect(text).toMatch(/\d{2}:\d{2}:\d{2}/);
     expect(text).toContain(zone);
+    expect(formatUtcInstant(instant)).toBe("02/01/2030, 03:04:05 UTC");
+    expect(formatUtcInstant(new Date(instant).toISOString())).toBe("02/01/2030, 03:04:05 UTC");
   });
 });

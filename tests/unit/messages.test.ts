@@ -32,7 +32,8 @@ describe("failures in plain words", () => {
       "uWSGI answered, but its cache plugin is not loaded.",
     );
     expect(explainFailure({ code: "LAST_ADMIN", message: "this is the last active admin" }).summary).toBe("This is the last active admin.");
-    expect(explainFailure({ code: "SOMETHING_NEW", message: "" }).summary).toBe("The operation failed.");
+    // A refusal with no summary of its own and no message.
+    expect(explainFailure({ code: "NOT_UNDOABLE", message: "" }).summary).toBe("The operation failed.");
   });
 });
 

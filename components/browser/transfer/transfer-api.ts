@@ -3,7 +3,7 @@
  * arrive, cancelled by aborting the request, saved once complete), and the upload of a file with progress.
  */
 import { ApiError, readReply } from "@/lib/wire/errors";
-import { TRANSFER_FORMAT, type ExportHeader, type ExportScope, type UploadedFile } from "@/lib/wire/transfer";
+import { TRANSFER_FORMAT, type ExportEnd, type ExportHeader, type ExportScope, type UploadedFile } from "@/lib/wire/transfer";
 
 export interface ExportProgress {
   bytes: number;
@@ -61,8 +61,8 @@ export async function downloadExport(
     onProgress({ bytes, keys: Math.max(0, lines - 1), header });
   }
   const last = new TextDecoder().decode(tail).trim().split("\n").pop() ?? "";
-  const ending = last.startsWith(`{"format":"${TRANSFER_FORMAT}"`) ? (JSON.parse(last) as { end?: boolean; keys?: number; error?: { code: string; message: string } }) : null;
-  if (ending?.error) throw new ApiError(ending.error.code as ApiError["code"], ending.error.message);
+  const ending = last.startsWith(`{"format":"${TRANSFER_FORMAT}"`) ? (JSON.parse(last) as ExportEnd) : null;
+  if (ending?.error) throw new ApiError(ending.error.code, ending.error.message);
   if (!ending?.end) throw new ApiError("INTERNAL", "The export ended before it was complete.");
   return { blob: new Blob(chunks, { type: "application/x-ndjson" }), filename, keys: ending.keys ?? 0 };
 }

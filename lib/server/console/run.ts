@@ -82,7 +82,7 @@ export async function runConsoleLine(input: RunInput): Promise<ConsoleRunReply |
   const plan: Plan = await dialect.plan(connection, args);
   const audited = (plan.class !== "read" && plan.class !== "inspect") || secrets.length > 0;
   const actor = { id: signedIn.user.id, email: signedIn.user.email };
-  const entry = (outcome: AuditInput["outcome"], detail: Record<string, unknown>, error?: { code: string; message: string }): AuditInput => ({
+  const entry = (outcome: AuditInput["outcome"], detail: Record<string, unknown>, error?: { code: ErrorCode; message: string }): AuditInput => ({
     actor,
     connection: { id: profile.id, name: profile.name },
     action: "console.run",
@@ -132,7 +132,7 @@ export async function runConsoleLine(input: RunInput): Promise<ConsoleRunReply |
     return { ok: true, reply, node, durationMs };
   } catch (error) {
     if (entryId !== null) {
-      const failure = isDriverError(error) || error instanceof Refusal ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error" };
+      const failure: { code: ErrorCode; message: string } = isDriverError(error) || error instanceof Refusal ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error" };
       await completeAudit(entryId, entry("error", {}, failure)).catch(() => undefined);
     }
     throw error;

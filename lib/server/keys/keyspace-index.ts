@@ -110,7 +110,7 @@ export async function ensureIndex(options: {
   };
   indexes.set(key, index);
   const { pace } = options;
-  const tree = new NamespaceTree({ delimiter: options.delimiter, driver: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
+  const tree = new NamespaceTree({ delimiter: options.delimiter, kind: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
   const running: Running = {
     built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
     controller: new AbortController(),
@@ -266,7 +266,7 @@ export function fillLevel(options: { driver: Driver; connectionId: string; delim
   if (index.filling.has(param)) return true;
   index.filling.add(param);
   const { pace } = options;
-  const tree = new NamespaceTree({ delimiter: options.delimiter, driver: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
+  const tree = new NamespaceTree({ delimiter: options.delimiter, kind: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
   void (async () => {
     try {
       const { complete } = await scanInto(options.driver, tree, { ...pace, prefix: options.prefix, signal: new AbortController().signal, onPage: () => undefined });

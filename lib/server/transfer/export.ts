@@ -5,7 +5,7 @@ import type { ScanPace } from "../../connections/scan-pace";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
 import { keyText } from "../../wire/keys";
-import { TRANSFER_FORMAT, TRANSFER_VERSION, type ExportHeader } from "../../wire/transfer";
+import { TRANSFER_FORMAT, TRANSFER_VERSION, type ExportEnd, type ExportHeader } from "../../wire/transfer";
 import { b64, valuePieces } from "./key-value";
 
 /**
@@ -168,13 +168,13 @@ async function* lines(driver: Driver, header: ExportHeader, selection: ExportSel
       }
       yield* flush();
     }
-    yield `${JSON.stringify({ format: TRANSFER_FORMAT, end: true, keys })}\n`;
+    yield `${JSON.stringify({ format: TRANSFER_FORMAT, end: true, keys } satisfies ExportEnd)}\n`;
   } catch (error) {
     if (signal.aborted) return;
-    const failure = isDriverError(error) ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
+    const failure: ExportEnd["error"] = isDriverError(error) ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
     if (!isDriverError(error)) console.error(error);
     // A key line cut short stays unterminated; the error starts a line of its own.
-    yield `\n${JSON.stringify({ format: TRANSFER_FORMAT, error: failure, keys })}\n`;
+    yield `\n${JSON.stringify({ format: TRANSFER_FORMAT, error: failure, keys } satisfies ExportEnd)}\n`;
   }
 }
 

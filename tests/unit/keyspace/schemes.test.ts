@@ -51,8 +51,8 @@ describe("recognizeKey on real key shapes (docs/formats.md)", () => {
     expect(Buffer.from(r.key).equals(Buffer.from([0xff, 0xfe, 0x00, 0x80]))).toBe(true);
   });
 
-  it("names the uWSGI cache when told the driver", () => {
-    expect(recognizeKey("greeting", { driver: "uwsgi", uwsgiCache: "mycache" })).toMatchObject({ scheme: "uwsgi", label: "uWSGI cache mycache" });
+  it("names the uWSGI cache when told the kind", () => {
+    expect(recognizeKey("greeting", { kind: "uwsgi", cache: "mycache" })).toMatchObject({ scheme: "cache", label: "uWSGI cache mycache" });
   });
 
   it("checks aiocache lock values are UUIDs", () => {

@@ -193,7 +193,7 @@ describe("NamespaceTree", () => {
   });
 
   it("labels the root of a uWSGI cache", () => {
-    expect(new NamespaceTree({ driver: "uwsgi", uwsgiCache: "mycache" }).root.scheme).toBe("uWSGI cache mycache");
+    expect(new NamespaceTree({ kind: "uwsgi", cache: "mycache" }).root.scheme).toBe("uWSGI cache mycache");
   });
 });
 

@@ -7,16 +7,13 @@ import { ReportView } from "@/components/analysis/report-view";
 import { requirePageUser } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadConnection } from "@/lib/connections/load";
+import { formatUtcInstant } from "@/lib/format";
 import { listReports, readReport } from "@/lib/server/analysis/reports";
 import { runningAnalysis } from "@/lib/server/analysis/run";
 import { compareFigures } from "@/lib/wire/analysis-compare";
 
 function one(value: string | string[] | undefined): string | null {
   return typeof value === "string" && value !== "" ? value : null;
-}
-
-function when(iso: string): string {
-  return `${new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" })} UTC`;
 }
 
 export const metadata: Metadata = { title: "Analysis" };
@@ -74,7 +71,7 @@ export default async function AnalysisPage({
         <div className="order-2 min-w-0 lg:order-1">
           {older && newer && (
             <div className="mb-6">
-              <ComparisonTable connectionId={id} comparison={compareFigures(older.figures, newer.figures)} beforeLabel={when(older.startedAt)} afterLabel={when(newer.startedAt)} />
+              <ComparisonTable connectionId={id} comparison={compareFigures(older.figures, newer.figures)} beforeLabel={formatUtcInstant(older.startedAt)} afterLabel={formatUtcInstant(newer.startedAt)} />
             </div>
           )}
           {report ? (

@@ -1,5 +1,4 @@
 import { storeUpload } from "@/lib/server/transfer/upload";
-import { Refusal } from "@/lib/server/refusal";
 import { defineRoute } from "@/lib/server/route";
 
 /**
@@ -11,7 +10,6 @@ export const POST = defineRoute({
   permission: "keys.import",
   connection: "load",
   handler: async ({ signedIn: { user }, request, connection }) => {
-    if (connection.profile.readOnly) throw new Refusal("READ_ONLY", `The connection "${connection.profile.name}" is read-only.`);
     return storeUpload(request.body, { connectionId: connection.profile.id, userId: user.id });
   },
 });
