@@ -1,25 +1,24 @@
 "use client";
 
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
-import type { TopKeysResult } from "@/lib/server/keys/top-keys";
 import { FIRST_PAGE_ROWS, type KeyPage } from "@/lib/wire/key-page";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiError, fetchKeyPage, startTopKeys } from "./api";
+import { ApiError, fetchKeyPage } from "./api";
 import { formatCount } from "@/lib/format";
 import { DeleteKeysDialog, type DeleteRequest } from "./delete-keys-dialog";
-import { keyPageQuery, type KeyFilter } from "./key-filter";
+import { keyPageQuery, renderedFirstPage, type KeyFilter } from "./key-filter";
 import { SelectionTtlDialog, type SelectionRequest } from "./selection-ttl-dialog";
 import { JobProgressBar } from "./job-progress-bar";
 import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from "./key-list-row";
 import { rowArray, rowsOfArray, rowsOfPages, type RowList } from "./key-rows";
-import { useJob } from "./use-job";
 import { useKeyboardNav } from "./use-keyboard-nav";
+import { useTopKeys } from "./use-top-keys";
 import { describeFilter, useKeySelection } from "./use-key-selection";
 import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
@@ -82,11 +81,7 @@ export function KeyList({
     initialPageParam: "",
     getNextPageParam: (last) => (last.done ? undefined : last.cursor),
     // The server read the unfiltered first page while rendering: the rows arrive with the HTML, no request.
-    // TTLs count down from when this browser got them (its clock, like a fetched page), not the server's.
-    initialData:
-      initialPage && !query.prefix && !query.match && !query.exact && !query.type
-        ? { pages: [{ ...initialPage, receivedAt: typeof window === "undefined" ? initialPage.readAt : Date.now() }], pageParams: [""] }
-        : undefined,
+    initialData: renderedFirstPage(initialPage, query),
     initialDataUpdatedAt: initialPage?.readAt,
     staleTime: 30_000,
     retry: false,
@@ -104,19 +99,7 @@ export function KeyList({
 
   const [sort, setSort] = useState<SortOrder>({ by: "scan", desc: false });
   const ranked = sort.by === "size" || sort.by === "ttl" ? sort.by : null;
-  const topQuery = useMemo(() => ({ match: query.match, prefix: query.prefix, type: query.type }), [query]);
-  const topStart = useQuery({
-    queryKey: [...queryKeys.keysOf(connectionId), "top", topQuery, ranked, sort.desc],
-    queryFn: () => startTopKeys(connectionId, { ...topQuery, by: ranked!, desc: sort.desc }),
-    enabled: ranked !== null,
-    staleTime: Infinity,
-    retry: false,
-  });
-  const topJob = useJob<TopKeysResult>(connectionId, ranked ? (topStart.data ?? null) : null);
-  const topRows = useMemo(() => {
-    const receivedAt = topJob.dataUpdatedAt;
-    return rowsOfArray((topJob.data?.result?.rows ?? []).map((row) => ({ ...row, receivedAt })));
-  }, [topJob.data?.result, topJob.dataUpdatedAt]);
+  const { start: topStart, job: topJob, rows: topRows } = useTopKeys(connectionId, query, ranked, sort.desc);
   const sorted: RowList = useMemo(() => {
     if (ranked) return topRows;
     if (sort.by !== "name") return loaded;
