@@ -22,6 +22,8 @@ interface Entry<T> {
   value: T;
   generation: number;
   storedAt: number;
+  /** A read started ahead of expiry is under way (see cachedRead). */
+  refreshing?: boolean;
 }
 
 interface Group {
@@ -52,18 +54,33 @@ export function noteWrite(model: string | undefined): void {
 /**
  * The memoised result of `load` for `key`. A load that started before a write is not stored (its result
  * may predate the write), so a write is never hidden by a read racing it.
+ *
+ * Past half its time limit, an entry is still answered at once while one read refreshes it in the background
+ * (refresh-ahead): a steady stream of requests never waits for the database, and no entry is ever answered
+ * past the limit itself (then the request waits for a fresh read, as on a miss).
  */
 export async function cachedRead<T>(name: CacheGroup, key: string, load: () => Promise<T>): Promise<T> {
   const group = groups[name];
   const hit = group.entries.get(key);
   const now = Date.now();
-  if (hit && hit.generation === group.generation && now - hit.storedAt < READ_CACHE_TTL_MS) return hit.value as T;
+  if (hit && hit.generation === group.generation && now - hit.storedAt < READ_CACHE_TTL_MS) {
+    if (now - hit.storedAt >= READ_CACHE_TTL_MS / 2 && !hit.refreshing) {
+      hit.refreshing = true;
+      // A failed refresh leaves the entry to expire; the request after that reads (and reports) itself.
+      void readAndStore(group, key, load).catch(() => undefined).finally(() => (hit.refreshing = false));
+    }
+    return hit.value as T;
+  }
+  return readAndStore(group, key, load);
+}
+
+async function readAndStore<T>(group: Group, key: string, load: () => Promise<T>): Promise<T> {
   const generation = group.generation;
+  const startedAt = Date.now();
   const value = await load();
   if (READ_CACHE_TTL_MS > 0 && group.generation === generation) {
     if (group.entries.size >= MAX_ENTRIES) group.entries.clear();
-    group.entries.set(key, { value, generation, storedAt: now });
+    group.entries.set(key, { value, generation, storedAt: startedAt });
   }
   return value;
 }
-
