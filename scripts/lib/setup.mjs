@@ -56,16 +56,28 @@ export function ensureDependencies() {
 const SERVER_HEAP_MB = 512;
 
 /**
+ * V8's young generation, in MB per semi-space (Node's default is 16): requests leave mostly short-lived garbage,
+ * and a smaller nursery is collected more often but each time as fast, while holding less memory. Measured with
+ * the glibc setting below, after a tree scan, 60 pages of 1000 rows and 300 key opens on 100k keys: idle
+ * resident 249 → 225 MB, peak 299 → 260 MB. NODE_OPTIONS=--max-semi-space-size=N overrides it.
+ */
+const SERVER_SEMI_SPACE_MB = 8;
+
+/**
  * How the server process is started: `npm start`, and the e2e tests and benchmarks that measure it as shipped.
  * Two malloc arenas instead of one per thread: about 15 MB less resident memory for an idle server, at no
- * measurable cost for a single Node process. An explicit MALLOC_ARENA_MAX wins.
+ * measurable cost for a single Node process. A fixed mmap threshold of 128 KiB: glibc otherwise raises it after
+ * a large block is freed (value pages, response buffers), keeps later large blocks in the heap and trims the
+ * heap only past twice that threshold, so memory a big request used stays resident. Explicit values win.
  */
 export function serverCommand({ port, host, env = process.env }) {
-  const heap = /--max-old-space-size/.test(env.NODE_OPTIONS ?? "") ? [] : [`--max-old-space-size=${SERVER_HEAP_MB}`];
+  const options = env.NODE_OPTIONS ?? "";
+  const heap = /--max-old-space-size/.test(options) ? [] : [`--max-old-space-size=${SERVER_HEAP_MB}`];
+  const nursery = /--max-semi-space-size/.test(options) ? [] : [`--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`];
   return {
     command: process.execPath,
-    args: [...heap, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", host],
-    env: { MALLOC_ARENA_MAX: "2", ...env },
+    args: [...heap, ...nursery, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", host],
+    env: { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", ...env },
   };
 }
 
