@@ -118,4 +118,22 @@ describe("the demo's Python-shaped data without Python", () => {
     }
     expect(new Set(Object.values(reply).map((r) => r.flags))).toEqual(new Set([0, 1, 2, 16]));
   });
+
+  it("stores items pymemcache reads back as the Python values the demo meant", async () => {
+    const raw = await startMemcached(1);
+    try {
+      for (const item of DJANGO_MEMCACHED_ITEMS) {
+        const { value, flags } = pymemcacheSerialize(item);
+        await raw.rawSet(Buffer.from(item.key), value, undefined, flags);
+      }
+      const request = { servers: raw.addresses, op: "read", keys: DJANGO_MEMCACHED_ITEMS.map((item) => item.key) };
+      const read = runPython([path.join(root, "tests/fixtures/memcached/pymemcache-client.py"), JSON.stringify(request)]) as Record<string, { repr: string; type: string }>;
+      const types = { pickle: "dict", int: "int", text: "str", bytes: "bytes" };
+      for (const item of DJANGO_MEMCACHED_ITEMS) expect(read[item.key].type, item.key).toBe(types[item.kind]);
+      expect(read[":1:user:42"].repr).toBe("{'name': 'Ada', 'roles': ['admin', 'dev'], 'active': True, 'score': 9.5}");
+      expect(read[":1:product:2"].repr).toBe("{'id': 2, 'price': 3, 'name': 'Product 2'}");
+    } finally {
+      await raw.stop();
+    }
+  });
 });
