@@ -1,8 +1,9 @@
 /**
  * The demo's data: what Python apps leave in Redis, memcached and uWSGI caches (docs/formats.md). The
  * Python-written parts run the writers the tests use (tests/fixtures) plus seed_redis_more.py with Debian's
- * python3 when it has the modules, and are skipped with a note otherwise. The 100,000-key Redis bulk, the
- * aiocache items in memcached and the uwsgiconf data are written from here and need no Python on this side.
+ * python3 when it has the modules; without them, ./python-shaped.ts writes the same keys with the same bytes
+ * from here (tests/integration/demo-python-shaped.test.ts holds the two to each other). The 100,000-key Redis
+ * bulk, the aiocache items in memcached and the uwsgiconf data are always written from here.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,6 +14,7 @@ import type { PickleNode } from "@/lib/codecs/pickle/nodes";
 import type { MemcachedCluster } from "@/tests/support/memcached";
 import { debianPython } from "@/tests/support/process";
 import type { UwsgiCacheSpec, UwsgiServer } from "@/tests/support/uwsgi";
+import { pyJsonDumps, pymemcacheSerialize, writePythonShapedRedis, type PymemcacheItem } from "./python-shaped";
 
 type Note = (line: string) => void;
 
@@ -27,17 +29,21 @@ export const UWSGI_CACHES: UwsgiCacheSpec[] = [
   { name: "pages", items: 200, keysize: 256, blocksize: 16384 },
 ];
 
-/** Debian's python3 when it imports `modules`; otherwise null, after a note saying what to install. */
+/**
+ * Debian's python3 when it imports `modules`; otherwise null, after a note that the same data comes from
+ * Cacheboard's own encoders and what to install to have Python write it.
+ */
 function pythonWith(modules: string[], packages: string, what: string, note: Note): string | null {
+  const fallback = "written with Cacheboard's byte-exact encoders instead";
   let python: string;
   try {
     python = debianPython();
   } catch {
-    note(`Skipping ${what}: python3 is not installed (apt-get install -y python3 ${packages}).`);
+    note(`No python3 for ${what}: ${fallback} (apt-get install -y python3 ${packages} to have Python write them).`);
     return null;
   }
   if (spawnSync(python, ["-c", `import ${modules.join(", ")}`], { stdio: "ignore" }).status === 0) return python;
-  note(`Skipping ${what}: ${python} cannot import ${modules.join(" and ")} (apt-get install -y ${packages}).`);
+  note(`${python} cannot import ${modules.join(" and ")} for ${what}: ${fallback} (apt-get install -y ${packages}).`);
   return null;
 }
 
@@ -70,14 +76,14 @@ const BULK: BulkNamespace[] = [
   {
     count: 30_000,
     key: (i) => `catalog:product:${i}`,
-    value: (i) => JSON.stringify({ id: i, name: `Product ${i}`, price: (i % 500) + 0.99, stock: (i * 37) % 120, tags: ["demo", i % 2 ? "odd" : "even"] }),
+    value: (i) => pyJsonDumps({ id: i, name: `Product ${i}`, price: (i % 500) + 0.99, stock: (i * 37) % 120, tags: ["demo", i % 2 ? "odd" : "even"] }),
     ttl: (i) => DAY + (i % HOUR),
   },
-  // Litestar server-side sessions: 64 hex characters, compact JSON, 14 days.
+  // Litestar server-side sessions: 64 hex characters, compact JSON (separators=(",", ":")), 14 days.
   {
     count: 20_000,
     key: (i) => `LITESTAR_sessions:${md5(`s${i}`)}${md5(`t${i}`)}`,
-    value: (i) => JSON.stringify({ user_id: i, cart: [i % 7, i % 11], theme: i % 3 ? "light" : "dark" }),
+    value: (i) => pyJsonDumps({ user_id: i, cart: [i % 7, i % 11], theme: i % 3 ? "light" : "dark" }, true),
     ttl: () => 14 * DAY,
   },
   // Django: counters are exact ints as ASCII digits; everything else is pickled (protocol 5).
@@ -94,11 +100,11 @@ const BULK: BulkNamespace[] = [
     value: (i) => djangoPickle(str(`<aside class="sidebar"><a href="/articles/${i}/">Article ${i}</a></aside>`)),
     ttl: (i) => 6 * HOUR + (i % HOUR),
   },
-  // async-caches with key_prefix "myapp" and version 2: stdlib json.dumps.
+  // async-caches with key_prefix "myapp" and version 2: stdlib json.dumps (", " and ": ").
   {
     count: 15_000,
     key: (i) => `myapp:2:user:${1000 + i}`,
-    value: (i) => JSON.stringify({ name: `User ${1000 + i}`, id: 1000 + i, active: i % 5 !== 0 }),
+    value: (i) => pyJsonDumps({ name: `User ${1000 + i}`, id: 1000 + i, active: i % 5 !== 0 }),
     ttl: () => 2 * DAY,
   },
 ];
@@ -130,31 +136,41 @@ export async function seedRedis(port: number, client: Redis, note: Note): Promis
   if (python) {
     const base = runPython(python, [fixture("python-caches/seed_redis.py"), String(port)]);
     const more = runPython(python, [path.join(import.meta.dirname, "seed_redis_more.py"), String(port)]);
-    note(`Redis: ${Number(base.keys) + Number(more.keys)} keys written the way the Python libraries write them.`);
+    note(`Redis: ${Number(base.keys) + Number(more.keys)} keys written by python3 the way the Python libraries write them.`);
+  } else {
+    note(`Redis: ${await writePythonShapedRedis(client)} keys written the way the Python libraries write them.`);
   }
   const started = Date.now();
   const bulk = await writeBulk(client);
   note(`Redis: ${bulk.toLocaleString("en")} more keys in ${BULK.length} namespaces (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
 
+/** Django's PyMemcacheCache: `:1:` keys, pymemcache's pickle serde (flags: 1 pickle, 2 int, 16 text, 0 bytes). */
+export const DJANGO_MEMCACHED_ITEMS: PymemcacheItem[] = [
+  { key: ":1:user:42", kind: "pickle", value: { name: "Ada", roles: ["admin", "dev"], active: true, score: 9.5 } },
+  { key: ":1:hits", kind: "int", value: 1234 },
+  { key: ":1:greeting", kind: "text", value: "hello from Django" },
+  { key: `:1:django.contrib.sessions.cache${md5("session")}`, kind: "pickle", value: { _auth_user_id: "1", _auth_user_backend: "django.contrib.auth.backends.ModelBackend" } },
+  { key: ":1:views.decorators.cache.cache_page..GET.home", kind: "bytes", value: Buffer.from("<html><body>cached page</body></html>").toString("hex") },
+  ...Array.from({ length: 20 }, (_, i): PymemcacheItem => ({ key: `:1:product:${i}`, kind: "pickle", value: { id: i, price: i * 1.5, name: `Product ${i}` } })),
+];
+
 export async function seedMemcached(memcached: MemcachedCluster, note: Note): Promise<void> {
   const python = pythonWith(["pymemcache"], "python3-pymemcache", "the pymemcache-written memcached items (Django's PyMemcacheCache)", note);
   if (python) {
-    // Django's PyMemcacheCache: `:1:` keys, pymemcache's pickle serde (flags: 1 pickle, 2 int, 16 text, 0 bytes).
-    const items = [
-      { key: ":1:user:42", kind: "pickle", value: { name: "Ada", roles: ["admin", "dev"], active: true, score: 9.5 } },
-      { key: ":1:hits", kind: "int", value: 1234 },
-      { key: ":1:greeting", kind: "text", value: "hello from Django" },
-      { key: `:1:django.contrib.sessions.cache${md5("session")}`, kind: "pickle", value: { _auth_user_id: "1", _auth_user_backend: "django.contrib.auth.backends.ModelBackend" } },
-      { key: ":1:views.decorators.cache.cache_page..GET.home", kind: "bytes", value: Buffer.from("<html><body>cached page</body></html>").toString("hex") },
-      ...Array.from({ length: 20 }, (_, i) => ({ key: `:1:product:${i}`, kind: "pickle", value: { id: i, price: i * 1.5, name: `Product ${i}` } })),
-    ];
-    const written = runPython(python, [fixture("memcached/pymemcache-client.py"), JSON.stringify({ servers: memcached.addresses, op: "write", items })]);
+    const request = { servers: memcached.addresses, op: "write", items: DJANGO_MEMCACHED_ITEMS };
+    const written = runPython(python, [fixture("memcached/pymemcache-client.py"), JSON.stringify(request)]);
     note(`memcached: ${Object.keys(written).length} items written by pymemcache (Django's PyMemcacheCache).`);
+  } else {
+    for (const item of DJANGO_MEMCACHED_ITEMS) {
+      const { value, flags } = pymemcacheSerialize(item);
+      await memcached.rawSet(Buffer.from(item.key), value, undefined, flags);
+    }
+    note(`memcached: ${DJANGO_MEMCACHED_ITEMS.length} items written the way pymemcache writes them (Django's PyMemcacheCache).`);
   }
   // aiocache's MemcachedCache: `namespace + key`, JsonSerializer, flags 0.
   for (let i = 0; i < 300; i++) {
-    await memcached.rawSet(Buffer.from(`catalog:product:${i}`), Buffer.from(JSON.stringify({ id: i, name: `Product ${i}`, price: (i % 50) + 0.5 })), DAY * 1000);
+    await memcached.rawSet(Buffer.from(`catalog:product:${i}`), Buffer.from(pyJsonDumps({ id: i, name: `Product ${i}`, price: (i % 50) + 0.5 })), DAY * 1000);
   }
   note("memcached: 300 aiocache JSON items.");
 }
