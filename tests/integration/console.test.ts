@@ -232,6 +232,35 @@ describe("command console on real servers", () => {
     expect(await refusal(ids.memcached, "stats detail dump", "viewer")).toMatchObject({ code: "UNSUPPORTED" });
   });
 
+  it("speaks memcached's gets, touch, ma and md, and the stats sub-commands of every server", async () => {
+    await reply(ids.memcached, "ms cas-key one F7", "editor");
+    const gets = await reply(ids.memcached, "gets cas-key", "viewer");
+    expect(gets.t === "array" && gets.items[0]).toMatchObject({ t: "simple", text: expect.stringMatching(/^VALUE cas-key 7 3 \d+$/) });
+
+    expect(await refusal(ids.memcached, "touch cas-key 100", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    expect(await reply(ids.memcached, "touch cas-key 100", "editor")).toEqual({ t: "simple", text: "TOUCHED" });
+    const ttl = await reply(ids.memcached, "mg cas-key t", "viewer");
+    const left = ttl.t === "simple" ? Number(/^HD t(\d+)$/.exec(ttl.text)?.[1]) : NaN;
+    expect(left).toBeGreaterThanOrEqual(90);
+    expect(left).toBeLessThanOrEqual(100);
+    expect(await reply(ids.memcached, "touch never-set 100", "editor")).toEqual({ t: "simple", text: "NOT_FOUND" });
+
+    await reply(ids.memcached, "ms hits 5", "editor");
+    expect(await refusal(ids.memcached, "ma hits D3", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    const added = await reply(ids.memcached, "ma hits D3 v", "editor");
+    expect(added.t === "array" && bytes(added.items[1])?.toString()).toBe("8");
+    expect(await refusal(ids.memcached, "md hits", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    expect(await reply(ids.memcached, "md hits", "editor")).toEqual({ t: "simple", text: "HD" });
+    expect(await memcached.rawGet(Buffer.from("hits"))).toBeNull();
+    expect(await lastAudit()).toMatchObject({ outcome: "ok", actorEmail: "editor@example.test" });
+    expect(JSON.parse((await lastAudit()).detail!)).toMatchObject({ command: "md hits", reply: "HD" });
+
+    for (const sub of ["stats", "stats items", "stats settings"]) {
+      const perServer = await reply(ids.memcached, sub, "viewer");
+      expect(perServer.t === "map" && perServer.entries.map(([address]) => (address.t === "simple" ? address.text : ""))).toEqual(memcached.addresses);
+    }
+  });
+
   it("speaks uWSGI's cache commands, with the same role rules", async () => {
     expect(await reply(ids.uwsgi, 'set app:k "one\\x00two"', "editor")).toEqual({ t: "simple", text: "OK" });
     expect(bytes(await reply(ids.uwsgi, "get app:k", "viewer"))).toEqual(Buffer.from("one\x00two"));
