@@ -143,6 +143,11 @@ describe("command console on real servers", () => {
     expect(await lastAudit()).toMatchObject({ outcome: "denied" });
     expect(await refusal(ids.redis, "CONFIG SET maxmemory 1")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/CONFIG SET is on the console's deny list/) });
     expect(await refusal(ids.redis, "FLUSHDB", "editor")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/admin/) });
+    for (const line of ["SHUTDOWN NOSAVE", "DEBUG SLEEP 0", "MONITOR", "SCRIPT FLUSH", "CLIENT KILL ID 1", "CONFIG SET maxmemory 1", "FLUSHDB ASYNC"]) {
+      expect(await refusal(ids.redis, line), line).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/deny list/) });
+      expect(JSON.parse((await lastAudit()).detail!), line).toMatchObject({ command: line });
+    }
+    expect(await redis.raw().ping()).toBe("PONG");
     expect(await redis.raw().get("survivor")).toBe("1");
     // The profile that opens FLUSHDB lets an admin run it (on its own database, 1).
     await reply(ids.opened, "SET only-in-db1 x");
@@ -181,6 +186,10 @@ describe("command console on real servers", () => {
 
   it("refuses KEYS on a big keyspace and offers SCAN; big collections get their cursor form", async () => {
     const raw = redis.raw();
+    // On a small keyspace KEYS is a plain read.
+    await raw.mset("few:a", "1", "few:b", "2");
+    const few = await reply(ids.redis, "KEYS few:*", "viewer");
+    expect(few.t === "array" && few.items.map(bytes).map(String).sort()).toEqual(["few:a", "few:b"]);
     const pipeline = raw.pipeline();
     for (let i = 0; i < 10_050; i++) pipeline.set(`bulk:${i}`, "1");
     await pipeline.exec();
