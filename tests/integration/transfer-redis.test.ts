@@ -163,9 +163,16 @@ describe("export and import on Redis", () => {
     expect(header).toMatchObject({ format: "cacheboard-keys", version: 1, source: { kind: "redis", name: "dev" }, dump: true, total: 100_000 });
     expect(JSON.parse(lines[lines.length - 1])).toEqual({ format: "cacheboard-keys", end: true, keys: 100_000 });
     expect(lines).toHaveLength(100_002);
-    const pickled = JSON.parse(lines.find((line) => line.includes('"keyText":"app:pickle:7"'))!) as { value: unknown; dump?: string };
+    const line = (keyText: string) => JSON.parse(lines.find((l) => l.includes(`"keyText":"${keyText}"`))!) as { type: string; ttlMs: number | null; value: { base64?: string }; dump?: string };
+    const pickled = line("app:pickle:7");
+    // Decoded for reading, and the raw bytes always beside it.
     expect(pickled.value).toMatchObject({ format: "pickle protocol 5", decoded: expect.stringContaining("'tags': ['a', 'b']") });
+    expect(Buffer.from(pickled.value.base64!, "base64").equals((await raw.getBuffer("app:pickle:7"))!)).toBe(true);
     expect(pickled.dump).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(line("app:json:9")).toMatchObject({ type: "string", ttlMs: expect.any(Number) });
+    expect(Math.abs(line("app:json:9").ttlMs! - 3_609_000)).toBeLessThan(60_000);
+    expect(line("app:text:9").ttlMs).toBeNull();
+    expect(new Set(lines.slice(1, -1).map((l) => (JSON.parse(l) as { type: string }).type))).toEqual(new Set(["string", "hash", "list", "set", "zset", "stream"]));
 
     await raw.flushdb();
     as("editor");
