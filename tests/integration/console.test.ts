@@ -101,6 +101,9 @@ describe("command console on real servers", () => {
     expect(await reply(ids.redis, "SADD s a b")).toMatchObject({ t: "int" });
     expect(await reply(ids.redis, "SMEMBERS s")).toMatchObject({ t: "set", total: 2 });
     expect(await reply(ids.redis, "INCR h")).toMatchObject({ t: "error", text: expect.stringMatching(/^WRONGTYPE/) });
+    // The write that failed is audited with its outcome and the server's error.
+    expect(await lastAudit()).toMatchObject({ outcome: "error", errorCode: "SERVER_ERROR", errorMessage: expect.stringMatching(/^WRONGTYPE/) });
+    expect(JSON.parse((await lastAudit()).detail!)).toMatchObject({ command: "INCR h", class: "write" });
   });
 
   it("splits arguments like redis-cli and keeps binary bytes both ways", async () => {
