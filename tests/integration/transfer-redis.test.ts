@@ -3,7 +3,8 @@
  * written by redis-py (text, pickles, msgpack, JSON, hashes, lists, sets, sorted sets, a stream, binary keys,
  * TTLs) exported, deleted and imported back identical (DUMP bytes, TTLs within a second), then every value
  * read back by the Python libraries; the dry run's counts, the three policies, a prefix rewrite, the one audit
- * entry, a cancelled import, and the refusals (viewer, read-only, production without the typed name).
+ * entry, a streamed export a cancelled download stops, a cancelled import, and the refusals (viewer,
+ * read-only, production without the typed name).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -284,6 +285,28 @@ describe("export and import on Redis", () => {
     expect(await raw.get("prod:k3")).toBe("s3");
     expect(await raw.pttl("prod:k3")).toBeGreaterThan(3_500_000);
     expect(await raw.get("staging:k3")).toBe("s3");
+  });
+
+  it("streams the export as the scan goes, and a cancelled download stops the scan", async () => {
+    const raw = redis.raw();
+    await raw.flushdb();
+    const seed = raw.pipeline();
+    for (let i = 0; i < 50_000; i++) seed.set(`stream:${i}`, `v${i}`);
+    await seed.exec();
+    await raw.config("RESETSTAT");
+    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    as("viewer");
+    const reader = (await calls.exportResponse(devId, { kind: "database" })).body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(JSON.parse(first.split("\n")[0])).toMatchObject({ format: "cacheboard-keys", total: 50_000 });
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterCancel = await scans();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // A whole export would take 100 SCAN calls of 500 keys; the cancelled one stopped after its first pages.
+    expect(await scans()).toBe(afterCancel);
+    expect(afterCancel).toBeGreaterThan(0);
+    expect(afterCancel).toBeLessThan(10);
   });
 
   it("stops an import cancelled midway, keeps what it wrote, and audits it once as cancelled with its counts", async () => {
