@@ -1,7 +1,8 @@
 /**
  * Export and import on real memcached and uWSGI servers: values, memcached client flags and TTLs survive a
- * round trip through the file, and what pymemcache wrote across a pool it reads back the same after one; a file
- * from Redis previews into memcached with its collections not importable and its too-big value counted as such.
+ * round trip through the file (uWSGI's Python app reads its values back), and what pymemcache wrote across a
+ * pool it reads back the same after one; a file from Redis previews into memcached with its collections not
+ * importable and its too-big value counted as such.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -156,6 +157,9 @@ describe("export and import on memcached and uWSGI", () => {
       expect(read.value.equals(Buffer.alloc(100 + i, i))).toBe(true);
       if (i % 2) expect(Math.abs((read.ttlMs ?? 0) - 2 * HOUR)).toBeLessThan(60_000);
       else expect(read.ttlMs).toBeNull();
+      // The Python app inside uWSGI reads it back through its own cache API.
+      const fromApp = await uwsgi.app({ op: "get", cache: "web", key: Buffer.from(`fragment:${i}`) });
+      expect(fromApp.value?.equals(Buffer.alloc(100 + i, i)), `fragment:${i} from the app`).toBe(true);
     }
   });
 });
