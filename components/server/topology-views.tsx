@@ -6,6 +6,7 @@ import { ErrorText } from "@/components/ui/error-text";
 import { inputClass } from "@/components/ui/field";
 import { formatBytes, formatCount } from "@/lib/format";
 import type { Failure } from "@/lib/error-text";
+import { plural } from "@/lib/plural";
 import { ApiError } from "@/lib/wire/errors";
 import { bytesToBase64 } from "@/lib/wire/keys";
 import type { KeyNodeAnswer, NodesView as Nodes, SentinelView as Sentinel } from "@/lib/wire/server";
@@ -65,7 +66,7 @@ export function NodesView({ data, connectionId }: { data: Nodes; connectionId: s
     <div className="space-y-3">
       <Card
         title="Nodes"
-        note={`${primaries.length} primaries, ${data.nodes.length - primaries.length} replicas; ${formatCount(data.slotsCovered)} of ${formatCount(SLOTS)} slots assigned${data.slotsCovered < SLOTS ? " — some slots are not served" : ""}.`}
+        note={`${plural(primaries.length, "primary", "primaries")}, ${plural(data.nodes.length - primaries.length, "replica")}; ${formatCount(data.slotsCovered)} of ${formatCount(SLOTS)} slots assigned${data.slotsCovered < SLOTS ? " — some slots are not served" : ""}.`}
       >
         <table className={tableClass} aria-label="Cluster nodes">
           <thead>

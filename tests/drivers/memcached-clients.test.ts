@@ -3,26 +3,16 @@
  * pool placement matching pymemcache's HashClient, servers that forbid dumps or require authentication,
  * and a 200k-item listing through the paged cursor.
  */
-import { execFile } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { valueDigest } from "@/lib/drivers/digest";
 import { createDriver } from "@/lib/drivers/registry";
 import { parseDumpLine } from "@/lib/drivers/memcached/dump-line";
 import { murmur3, pickServer } from "@/lib/drivers/memcached/hashing";
 import type { Driver } from "@/lib/drivers/types";
-import { type MemcachedCluster, loadItems, startMemcached } from "../support/memcached";
-import { debianPython, freePort } from "../support/process";
+import { type MemcachedCluster, loadItems, pymemcache, startMemcached } from "../support/memcached";
+import { freePort } from "../support/process";
 import { expectCode } from "./conformance";
-
-const SCRIPT = path.resolve(import.meta.dirname, "../fixtures/memcached/pymemcache-client.py");
-
-async function pymemcache<T>(request: object): Promise<T> {
-  const { stdout } = await promisify(execFile)(debianPython(), [SCRIPT, JSON.stringify(request)], { timeout: 30_000 });
-  return JSON.parse(stdout) as T;
-}
 
 async function listAll(driver: Driver, request: { prefix?: Buffer; count?: number } = {}): Promise<Buffer[]> {
   const keys: Buffer[] = [];

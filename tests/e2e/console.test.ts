@@ -2,8 +2,8 @@
  * The command console in Chromium: an admin opens it from the connection's tabs, runs commands (a binary value
  * shown escaped and in hex, a cut reply, KEYS refused with SCAN offered), completes a command name with Tab,
  * sees the syntax hint, recalls a line with the arrow key, runs a pasted block that stops at its first error;
- * a viewer's write is refused; a production write asks for its command name typed; memcached speaks its own
- * commands. Screenshots at 390, 1280 and 1920 px, light and dark.
+ * a viewer's write is refused, and an admin's on a read-only connection; a production write asks for its
+ * command name typed; memcached speaks its own commands. Screenshots at 390, 1280 and 1920 px, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
@@ -21,6 +21,7 @@ describe("command console", () => {
   let memcached: MemcachedCluster;
   let id = "";
   let productionId = "";
+  let readOnlyId = "";
   let memcachedId = "";
   const browsers: Browser[] = [];
   const open = async (options?: Parameters<typeof openBrowser>[0]) => {
@@ -37,6 +38,7 @@ describe("command console", () => {
     productionId = (
       await app.db.connectionProfile.create({ data: { name: "sessions-prod", kind: "redis", environment: "production", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port, db: 2 }) } })
     ).id;
+    readOnlyId = (await app.db.connectionProfile.create({ data: { name: "sessions-ro", kind: "redis", readOnly: true, settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }) } })).id;
     memcachedId = (await app.db.connectionProfile.create({ data: { name: "django memcached", kind: "memcached", settings: JSON.stringify({ servers: memcached.addresses }) } })).id;
     const raw = redis.raw();
     await raw.rpush("queue", ...Array.from({ length: 1500 }, (_, i) => `job-${i}`));
@@ -134,6 +136,24 @@ describe("command console", () => {
     expect(await redis.raw().exists("queue")).toBe(1);
     await input.fill("ZADD");
     await screenshot(page, "console-viewer-dark-1280");
+  });
+
+  it("refuses every write on a read-only connection, an admin's too, and still reads", async () => {
+    const page = await open();
+    await signInAs(page, app.url, admin.email, admin.password);
+    await page.goto(`${app.url}/c/${readOnlyId}/console`);
+    await page.getByTestId("console-note").getByText("Read-only connection: only commands that change nothing run here.").waitFor();
+    const input = page.getByTestId("console-input");
+    await input.fill("DEL queue");
+    await input.press("Enter");
+    const refusal = page.getByTestId("console-refusal");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("READ_ONLY");
+    expect(await redis.raw().exists("queue")).toBe(1);
+    await input.fill("LLEN queue");
+    await input.press("Enter");
+    await page.getByTestId("console-entry").last().getByTestId("console-reply").getByText("1500").waitFor();
+    await screenshot(page, "console-read-only");
   });
 
   it("asks for the command name typed before a write on production", async () => {

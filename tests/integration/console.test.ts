@@ -101,6 +101,9 @@ describe("command console on real servers", () => {
     expect(await reply(ids.redis, "SADD s a b")).toMatchObject({ t: "int" });
     expect(await reply(ids.redis, "SMEMBERS s")).toMatchObject({ t: "set", total: 2 });
     expect(await reply(ids.redis, "INCR h")).toMatchObject({ t: "error", text: expect.stringMatching(/^WRONGTYPE/) });
+    // The write that failed is audited with its outcome and the server's error.
+    expect(await lastAudit()).toMatchObject({ outcome: "error", errorCode: "SERVER_ERROR", errorMessage: expect.stringMatching(/^WRONGTYPE/) });
+    expect(JSON.parse((await lastAudit()).detail!)).toMatchObject({ command: "INCR h", class: "write" });
   });
 
   it("splits arguments like redis-cli and keeps binary bytes both ways", async () => {
@@ -143,6 +146,11 @@ describe("command console on real servers", () => {
     expect(await lastAudit()).toMatchObject({ outcome: "denied" });
     expect(await refusal(ids.redis, "CONFIG SET maxmemory 1")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/CONFIG SET is on the console's deny list/) });
     expect(await refusal(ids.redis, "FLUSHDB", "editor")).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/admin/) });
+    for (const line of ["SHUTDOWN NOSAVE", "DEBUG SLEEP 0", "MONITOR", "SCRIPT FLUSH", "CLIENT KILL ID 1", "CONFIG SET maxmemory 1", "FLUSHDB ASYNC"]) {
+      expect(await refusal(ids.redis, line), line).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/deny list/) });
+      expect(JSON.parse((await lastAudit()).detail!), line).toMatchObject({ command: line });
+    }
+    expect(await redis.raw().ping()).toBe("PONG");
     expect(await redis.raw().get("survivor")).toBe("1");
     // The profile that opens FLUSHDB lets an admin run it (on its own database, 1).
     await reply(ids.opened, "SET only-in-db1 x");
@@ -181,6 +189,10 @@ describe("command console on real servers", () => {
 
   it("refuses KEYS on a big keyspace and offers SCAN; big collections get their cursor form", async () => {
     const raw = redis.raw();
+    // On a small keyspace KEYS is a plain read.
+    await raw.mset("few:a", "1", "few:b", "2");
+    const few = await reply(ids.redis, "KEYS few:*", "viewer");
+    expect(few.t === "array" && few.items.map(bytes).map(String).sort()).toEqual(["few:a", "few:b"]);
     const pipeline = raw.pipeline();
     for (let i = 0; i < 10_050; i++) pipeline.set(`bulk:${i}`, "1");
     await pipeline.exec();
@@ -230,6 +242,35 @@ describe("command console on real servers", () => {
     expect(await reply(ids.memcached, "version", "viewer")).toMatchObject({ t: "map" });
     expect(await refusal(ids.memcached, "flush_all")).toMatchObject({ code: "UNSUPPORTED" });
     expect(await refusal(ids.memcached, "stats detail dump", "viewer")).toMatchObject({ code: "UNSUPPORTED" });
+  });
+
+  it("speaks memcached's gets, touch, ma and md, and the stats sub-commands of every server", async () => {
+    await reply(ids.memcached, "ms cas-key one F7", "editor");
+    const gets = await reply(ids.memcached, "gets cas-key", "viewer");
+    expect(gets.t === "array" && gets.items[0]).toMatchObject({ t: "simple", text: expect.stringMatching(/^VALUE cas-key 7 3 \d+$/) });
+
+    expect(await refusal(ids.memcached, "touch cas-key 100", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    expect(await reply(ids.memcached, "touch cas-key 100", "editor")).toEqual({ t: "simple", text: "TOUCHED" });
+    const ttl = await reply(ids.memcached, "mg cas-key t", "viewer");
+    const left = ttl.t === "simple" ? Number(/^HD t(\d+)$/.exec(ttl.text)?.[1]) : NaN;
+    expect(left).toBeGreaterThanOrEqual(90);
+    expect(left).toBeLessThanOrEqual(100);
+    expect(await reply(ids.memcached, "touch never-set 100", "editor")).toEqual({ t: "simple", text: "NOT_FOUND" });
+
+    await reply(ids.memcached, "ms hits 5", "editor");
+    expect(await refusal(ids.memcached, "ma hits D3", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    const added = await reply(ids.memcached, "ma hits D3 v", "editor");
+    expect(added.t === "array" && bytes(added.items[1])?.toString()).toBe("8");
+    expect(await refusal(ids.memcached, "md hits", "viewer")).toMatchObject({ code: "FORBIDDEN" });
+    expect(await reply(ids.memcached, "md hits", "editor")).toEqual({ t: "simple", text: "HD" });
+    expect(await memcached.rawGet(Buffer.from("hits"))).toBeNull();
+    expect(await lastAudit()).toMatchObject({ outcome: "ok", actorEmail: "editor@example.test" });
+    expect(JSON.parse((await lastAudit()).detail!)).toMatchObject({ command: "md hits", reply: "HD" });
+
+    for (const sub of ["stats", "stats items", "stats settings"]) {
+      const perServer = await reply(ids.memcached, sub, "viewer");
+      expect(perServer.t === "map" && perServer.entries.map(([address]) => (address.t === "simple" ? address.text : ""))).toEqual(memcached.addresses);
+    }
   });
 
   it("speaks uWSGI's cache commands, with the same role rules", async () => {

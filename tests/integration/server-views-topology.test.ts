@@ -1,15 +1,16 @@
 /**
- * The Server tab's node views on a real three-primary Redis Cluster and a real Sentinel setup: primaries
- * with slot ranges covering all 16384 slots, keys and memory per node, the node a key's slot lives on (checked
- * against the node that actually holds it), per-node views, and Sentinel's monitored primary, replica and
- * sentinels. A cluster has no db switcher.
+ * The Server tab's node views on a real three-primary Redis Cluster (one primary with a replica) and a real
+ * Sentinel setup: primaries with slot ranges covering all 16384 slots, the replica under its primary, keys
+ * and memory per node, the node a key's slot lives on and its replica (checked against the node that actually
+ * holds it), per-node views, and Sentinel's monitored primary, replica and sentinels. A cluster has no db
+ * switcher.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import type { KeyNodeAnswer, NodeChoice, ServerViewReply } from "@/lib/wire/server";
-import { removeDir, tempDir } from "../support/process";
+import { removeDir, tempDir, waitFor } from "../support/process";
 import { startRedisCluster, startRedisSentinel, type RedisClusterHandle, type RedisSentinelHandle } from "../support/redis";
 import { testRequest } from "../support/next-request";
 
@@ -43,7 +44,7 @@ describe("node views on a real cluster and Sentinel", () => {
   const ids = { cluster: "", sentinel: "" };
 
   beforeAll(async () => {
-    [cluster, sentinel] = await Promise.all([startRedisCluster(), startRedisSentinel(2)]);
+    [cluster, sentinel] = await Promise.all([startRedisCluster({ replicas: 1 }), startRedisSentinel(2)]);
     await applyMigrations({ url: process.env.DATABASE_URL, root: path.resolve(import.meta.dirname, "../..") });
     const user = await db().user.create({ data: { email: "viewer@example.test", passwordHash: "x", role: "viewer" } });
     request.cookie = "viewer-token";
@@ -66,7 +67,7 @@ describe("node views on a real cluster and Sentinel", () => {
     removeDir(dir);
   });
 
-  it("lists three primaries whose slot ranges cover all 16384 slots, with keys and memory per node", async () => {
+  it("lists three primaries whose slot ranges cover all 16384 slots and the replica, with keys and memory per node", async () => {
     // Node i gets i + 1 keys, each written to the node that serves its slot (no redirection involved).
     const want = new Map(cluster.nodes.map((node, i) => [`127.0.0.1:${node.port}`, i + 1]));
     const first = cluster.nodes[0].raw();
@@ -102,17 +103,31 @@ describe("node views on a real cluster and Sentinel", () => {
       expect(shown.keys).toBe(i + 1);
       expect(shown.usedMemory).toBeGreaterThan(0);
     }
-    expect(reply.nodeChoices.map((c) => c.address).sort()).toEqual(cluster.nodes.map((n) => `127.0.0.1:${n.port}`).sort());
+    // The replica follows the first primary: listed after the primaries, no slots of its own, its primary's keys.
+    const replicaAddress = `127.0.0.1:${cluster.replicas[0].port}`;
+    const primary = primaries.find((p) => p.address === `127.0.0.1:${cluster.nodes[0].port}`)!;
+    expect(reply.data.nodes).toHaveLength(4);
+    expect(reply.data.nodes[3]).toMatchObject({ address: replicaAddress, role: "replica", primaryId: primary.id, slots: [], error: null });
+    const replicaKeys = async () => (await view(ids.cluster, "nodes")).data.nodes.find((n) => n.address === replicaAddress)!.keys;
+    await waitFor("the replica to hold its primary's key", async () => (await replicaKeys()) === 1, { timeoutMs: 10_000, intervalMs: 100 });
+    expect(reply.nodeChoices).toEqual([
+      ...cluster.nodes.map((n) => ({ address: `127.0.0.1:${n.port}`, role: "primary" })).sort((a, b) => a.address.localeCompare(b.address)),
+      { address: replicaAddress, role: "replica" },
+    ]);
   });
 
   it("says which node holds a key, binary keys and hash tags included", async () => {
-    for (const key of [Buffer.from("user:{42}:profile"), Buffer.from([0xff, 0xfe, 0x00, 0x01]), Buffer.from("another-key")]) {
+    const withReplica: string[] = [];
+    // "bar" is in slot 5061, served by the first primary (slots 0-5460), the one with a replica.
+    for (const key of [Buffer.from("user:{42}:profile"), Buffer.from([0xff, 0xfe, 0x00, 0x01]), Buffer.from("another-key"), Buffer.from("bar")]) {
       const response = await keyNodeRoute(
         new Request(`${BASE}/api/c/${ids.cluster}/server/key-node`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: key.toString("base64") }) }),
         { params: Promise.resolve({ id: ids.cluster }) },
       );
       expect(response.status).toBe(200);
       const answer = (await response.json()) as KeyNodeAnswer;
+      expect(answer.replicas).toEqual(answer.primary === `127.0.0.1:${cluster.nodes[0].port}` ? [`127.0.0.1:${cluster.replicas[0].port}`] : []);
+      if (answer.replicas.length) withReplica.push(key.toString("latin1"));
       const raw = cluster.nodes[0].raw();
       try {
         expect(answer.slot).toBe(await raw.cluster("KEYSLOT", key));
@@ -132,6 +147,7 @@ describe("node views on a real cluster and Sentinel", () => {
         }
       }
     }
+    expect(withReplica).toContain("bar");
   });
 
   it("reads a per-node view from the node chosen, and has no db switcher", async () => {

@@ -1,14 +1,15 @@
 /**
  * Export and import on real memcached and uWSGI servers: values, memcached client flags and TTLs survive a
- * round trip through the file; a file from Redis previews into memcached with its collections not importable
- * and its too-big value counted as such.
+ * round trip through the file (uWSGI's Python app reads its values back), and what pymemcache wrote across a
+ * pool it reads back the same after one; a file from Redis previews into memcached with its collections not
+ * importable and its too-big value counted as such.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import { removeDir, tempDir } from "../support/process";
-import { startMemcached, type MemcachedCluster } from "../support/memcached";
+import { pymemcache, startMemcached, type MemcachedCluster } from "../support/memcached";
 import { startUwsgi, UWSGI_TEST_TIMEOUT_MS, type UwsgiServer } from "../support/uwsgi";
 import { testRequest } from "../support/next-request";
 import { keyLines, transferCalls } from "./transfer-support";
@@ -90,6 +91,31 @@ describe("export and import on memcached and uWSGI", () => {
     expect(await memcached.rawGet(Buffer.from("django:bytes\u00ff"))).toEqual(Buffer.from([0, 1, 2, 255]));
   });
 
+  it("memcached: what pymemcache wrote across the pool, pymemcache reads back after the round trip", async () => {
+    const { id } = await createProfile({ ...base, name: "mc-py", kind: "memcached", settings: { servers: memcached.addresses }, timeoutMs: 5000 });
+    const kinds = ["text", "int", "pickle", "bytes"] as const;
+    const items = Array.from({ length: 400 }, (_, i) => {
+      const kind = kinds[i % 4];
+      const key = i % 10 === 9 ? `py:ünï:${i}` : `py:${kind}:${i}`;
+      const value = { text: `text ${i} ✓`, int: i * 1000, pickle: { id: i, tags: ["a", "b"], nested: { price: i / 4 } }, bytes: Buffer.from([i % 256, 0, 255]).toString("hex") }[kind];
+      return { key, kind, value };
+    });
+    type Read = Record<string, { repr: string; type: string }>;
+    const written = await pymemcache<Record<string, { flags: number }>>({ servers: memcached.addresses, op: "write", items });
+    const keys = items.map((item) => item.key);
+    const before = await pymemcache<Read>({ servers: memcached.addresses, op: "read", keys });
+    expect(new Set(Object.values(before).map((read) => read.type))).toEqual(new Set(["str", "int", "dict", "bytes"]));
+
+    const { lines, counts } = await roundTrip(id, "py:");
+    expect(lines).toHaveLength(400);
+    expect(counts).toMatchObject({ total: 400, new: 400, written: 400 });
+    for (const line of lines) expect(line.flags, String(line.keyText)).toBe(written[String(line.keyText)].flags);
+    expect(lines.find((line) => line.keyText === "py:pickle:2")).toMatchObject({ value: { decoded: expect.stringContaining("'tags': ['a', 'b']") } });
+
+    const after = await pymemcache<Read>({ servers: memcached.addresses, op: "read", keys });
+    expect(after).toEqual(before);
+  });
+
   it("memcached: a file from Redis previews with its collections not importable and its big value too big", async () => {
     const { id } = await createProfile({ ...base, name: "mc-small", kind: "memcached", settings: { servers: memcached.addresses, maxItemBytes: 64 * 1024 }, timeoutMs: 5000 });
     const header = { format: "cacheboard-keys", version: 1, exportedAt: new Date().toISOString(), source: { kind: "redis", name: "r", version: "7.0.15" }, scope: { kind: "database", text: "the whole database" }, dump: false, total: 4 };
@@ -131,6 +157,9 @@ describe("export and import on memcached and uWSGI", () => {
       expect(read.value.equals(Buffer.alloc(100 + i, i))).toBe(true);
       if (i % 2) expect(Math.abs((read.ttlMs ?? 0) - 2 * HOUR)).toBeLessThan(60_000);
       else expect(read.ttlMs).toBeNull();
+      // The Python app inside uWSGI reads it back through its own cache API.
+      const fromApp = await uwsgi.app({ op: "get", cache: "web", key: Buffer.from(`fragment:${i}`) });
+      expect(fromApp.value?.equals(Buffer.alloc(100 + i, i)), `fragment:${i} from the app`).toBe(true);
     }
   });
 });

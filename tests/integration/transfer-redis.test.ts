@@ -1,9 +1,10 @@
 /**
  * Export and import on a real Redis, through the real routes, actions, jobs and database: 100,000 mixed keys
  * written by redis-py (text, pickles, msgpack, JSON, hashes, lists, sets, sorted sets, a stream, binary keys,
- * TTLs) exported, deleted and imported back identical (DUMP bytes, TTLs within a second), then read back by
- * the Python libraries; the dry run's counts, the three policies, a prefix rewrite, the one audit entry, and
- * the refusals (viewer, read-only, production without the typed name).
+ * TTLs) exported, deleted and imported back identical (DUMP bytes, TTLs within a second), then every value
+ * read back by the Python libraries; the dry run's counts, the three policies, a prefix rewrite, the one audit
+ * entry, a streamed export a cancelled download stops, a cancelled import, and the refusals (viewer,
+ * read-only, production without the typed name).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -65,21 +66,41 @@ flush()
 print(r.dbsize())
 `;
 
-/** The Python libraries read back what they wrote, after the round trip. */
+/**
+ * The Python libraries read back every value they wrote, after the round trip: redis-py reads each key, and
+ * pickle, msgpack and json decode what they encoded. Prints how many keys were checked and the first wrong ones.
+ */
 const READ_BACK = `
 import sys, json, pickle, msgpack, redis
 r = redis.Redis(port=int(sys.argv[1]))
-assert r.get("app:text:123") == b"value 123"
-assert pickle.loads(r.get("app:pickle:77")) == {"id": 77, "tags": ["a", "b"], "price": 77 * 1.5}
-assert msgpack.unpackb(r.get("app:msgpack:5")) == {"id": 5, "ok": True, "items": [1, 2, 5]}
-assert json.loads(r.get("app:json:9")) == {"id": 9}
-assert r.get(b"bin:\\xff\\x00" + (300).to_bytes(4, "big")) == bytes([300 % 256]) * (300 % 50 + 1)
-assert pickle.loads(r.hget("col:hash:12", "pickled")) == [12, 12]
-assert r.lrange("col:list:3", 0, -1) == [f"item-3-{j}".encode() for j in range(5)]
-assert r.zscore("col:zset:4", "c") == float("inf")
-assert len(r.hgetall("big:hash")) == 5000
-assert pickle.loads(r.xrange("events:stream", "1050-0", "1050-0")[0][1][b"blob"]) == {"j": 50}
-print("ok")
+checked, wrong = 0, []
+def family(keys, read, want):
+    global checked
+    keys = list(keys)
+    for start in range(0, len(keys), 5000):
+        p = r.pipeline(transaction=False)
+        for key in keys[start:start + 5000]: read(p, key)
+        for i, got in enumerate(p.execute(), start):
+            checked += 1
+            try:
+                ok = want(i, got)
+            except Exception as error:
+                ok = False
+            if not ok and len(wrong) < 10: wrong.append(repr(keys[i]))
+family((f"app:text:{i}" for i in range(40000)), lambda p, k: p.get(k), lambda i, v: v == f"value {i}".encode())
+family((f"app:pickle:{i}" for i in range(15000)), lambda p, k: p.get(k), lambda i, v: pickle.loads(v) == {"id": i, "tags": ["a", "b"], "price": i * 1.5})
+family((f"app:msgpack:{i}" for i in range(15000)), lambda p, k: p.get(k), lambda i, v: msgpack.unpackb(v) == {"id": i, "ok": True, "items": [1, 2, i]})
+family((f"app:json:{i}" for i in range(10000)), lambda p, k: p.get(k), lambda i, v: json.loads(v) == {"id": i})
+family((b"bin:\\xff\\x00" + i.to_bytes(4, "big") for i in range(10000)), lambda p, k: p.get(k), lambda i, v: v == bytes([i % 256]) * (i % 50 + 1))
+family((f"col:hash:{i}" for i in range(3000)), lambda p, k: p.hgetall(k), lambda i, v: v[b"name"] == f"n{i}".encode() and pickle.loads(v[b"pickled"]) == [i, i] and len(v) == 2)
+family((f"col:list:{i}" for i in range(2000)), lambda p, k: p.lrange(k, 0, -1), lambda i, v: v == [f"item-{i}-{j}".encode() for j in range(5)])
+family((f"col:set:{i}" for i in range(2000)), lambda p, k: p.smembers(k), lambda i, v: v == {f"m{j}".encode() for j in range(4)})
+family((f"col:zset:{i}" for i in range(2996)), lambda p, k: p.zrange(k, 0, -1, withscores=True), lambda i, v: v == [(b"a", 1.0), (b"b", 2.5), (b"c", float("inf"))])
+family(["big:hash"], lambda p, k: p.hgetall(k), lambda i, v: v == {f"field{j}".encode(): b"v" * 20 for j in range(5000)})
+family(["big:list"], lambda p, k: p.lrange(k, 0, -1), lambda i, v: v == [f"x{j}".encode() for j in range(3000)])
+family(["big:string"], lambda p, k: p.get(k), lambda i, v: v == b"0123456789abcdef" * (400 * 1024))
+family(["events:stream"], lambda p, k: p.xrange(k), lambda i, v: [(e[0], e[1][b"n"], pickle.loads(e[1][b"blob"])) for e in v] == [(f"{1000 + j}-0".encode(), str(j).encode(), {"j": j}) for j in range(100)])
+print(json.dumps({"checked": checked, "wrong": wrong}))
 `;
 
 const python = (script: string, port: number) => execFileSync(debianPython(), ["-c", script, String(port)], { encoding: "utf8", maxBuffer: 1 << 26 }).trim();
@@ -143,9 +164,16 @@ describe("export and import on Redis", () => {
     expect(header).toMatchObject({ format: "cacheboard-keys", version: 1, source: { kind: "redis", name: "dev" }, dump: true, total: 100_000 });
     expect(JSON.parse(lines[lines.length - 1])).toEqual({ format: "cacheboard-keys", end: true, keys: 100_000 });
     expect(lines).toHaveLength(100_002);
-    const pickled = JSON.parse(lines.find((line) => line.includes('"keyText":"app:pickle:7"'))!) as { value: unknown; dump?: string };
+    const line = (keyText: string) => JSON.parse(lines.find((l) => l.includes(`"keyText":"${keyText}"`))!) as { type: string; ttlMs: number | null; value: { base64?: string }; dump?: string };
+    const pickled = line("app:pickle:7");
+    // Decoded for reading, and the raw bytes always beside it.
     expect(pickled.value).toMatchObject({ format: "pickle protocol 5", decoded: expect.stringContaining("'tags': ['a', 'b']") });
+    expect(Buffer.from(pickled.value.base64!, "base64").equals((await raw.getBuffer("app:pickle:7"))!)).toBe(true);
     expect(pickled.dump).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(line("app:json:9")).toMatchObject({ type: "string", ttlMs: expect.any(Number) });
+    expect(Math.abs(line("app:json:9").ttlMs! - 3_609_000)).toBeLessThan(60_000);
+    expect(line("app:text:9").ttlMs).toBeNull();
+    expect(new Set(lines.slice(1, -1).map((l) => (JSON.parse(l) as { type: string }).type))).toEqual(new Set(["string", "hash", "list", "set", "zset", "stream"]));
 
     await raw.flushdb();
     as("editor");
@@ -175,7 +203,7 @@ describe("export and import on Redis", () => {
     expect(before.filter((b) => b.expiresAt > 0)).toHaveLength(20_001);
     const ttlDrift = keys.filter((_, i) => (before[i].expiresAt < 0 ? after[i].expiresAt !== before[i].expiresAt : Math.abs(after[i].expiresAt - before[i].expiresAt) > 1000));
     expect(ttlDrift.map((k) => k.toString("latin1"))).toEqual([]);
-    expect(python(READ_BACK, redis.port)).toBe("ok");
+    expect(JSON.parse(python(READ_BACK, redis.port))).toEqual({ checked: 100_000, wrong: [] });
 
     const entries = await db().auditEntry.findMany({ where: { action: "keys.import" } });
     expect(entries).toHaveLength(1);
@@ -257,6 +285,67 @@ describe("export and import on Redis", () => {
     expect(await raw.get("prod:k3")).toBe("s3");
     expect(await raw.pttl("prod:k3")).toBeGreaterThan(3_500_000);
     expect(await raw.get("staging:k3")).toBe("s3");
+  });
+
+  it("streams the export as the scan goes, and a cancelled download stops the scan", async () => {
+    const raw = redis.raw();
+    await raw.flushdb();
+    const seed = raw.pipeline();
+    for (let i = 0; i < 50_000; i++) seed.set(`stream:${i}`, `v${i}`);
+    await seed.exec();
+    await raw.config("RESETSTAT");
+    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    as("viewer");
+    const reader = (await calls.exportResponse(devId, { kind: "database" })).body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(JSON.parse(first.split("\n")[0])).toMatchObject({ format: "cacheboard-keys", total: 50_000 });
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterCancel = await scans();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // A whole export would take 100 SCAN calls of 500 keys; the cancelled one stopped after its first pages.
+    expect(await scans()).toBe(afterCancel);
+    expect(afterCancel).toBeGreaterThan(0);
+    expect(afterCancel).toBeLessThan(10);
+  });
+
+  it("stops an import cancelled midway, keeps what it wrote, and audits it once as cancelled with its counts", async () => {
+    const raw = redis.raw();
+    await raw.flushdb();
+    const seed = raw.pipeline();
+    for (let i = 0; i < 20_000; i++) seed.set(`cancel:${i}`, `v${i}`);
+    await seed.exec();
+    as("viewer");
+    const file = (await calls.exportText(devId, { kind: "namespace", prefix: Buffer.from("cancel:").toString("base64") })).text;
+    await raw.flushdb();
+    as("editor");
+    const { body: upload } = await calls.upload(devId, file);
+    const started = await importKeys({ connectionId: devId, uploadId: upload.uploadId, ...importOptions });
+    if (!started.ok) throw new Error(started.message);
+    const { jobId } = started.data;
+
+    // Once the first batch is written, the server is held still while the cancel arrives: the batch in flight
+    // finishes when it resumes, and nothing after it is written.
+    const { readJob, cancelJob } = await import("@/lib/server/keys/jobs");
+    while (((await readJob(devId, jobId, users.editor.id))?.progress.affected ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    redis.pause();
+    try {
+      expect(await cancelJob(devId, jobId, users.editor.id)).toBe(true);
+    } finally {
+      redis.resume();
+    }
+    const job = await run(devId, jobId);
+    expect(job.status).toBe("cancelled");
+    const written = job.result!.counts.written;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(20_000);
+    expect(await raw.dbsize()).toBe(written);
+
+    const entries = await db().auditEntry.findMany({ where: { action: "keys.import" }, orderBy: { id: "asc" } });
+    const entry = entries.at(-1)!;
+    expect(entry).toMatchObject({ outcome: "ok", status: "done", actorEmail: "editor@example.test" });
+    expect(JSON.parse(entry.detail!)).toMatchObject({ cancelled: true, counts: { written } });
+    expect(presentEntry(entry).summary).toMatch(/, cancelled: /);
   });
 
   it("refuses a viewer's import, a read-only connection's, and a production one's without the typed name", async () => {

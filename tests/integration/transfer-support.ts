@@ -15,12 +15,16 @@ export async function transferCalls() {
   const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
   return {
-    /** The export as text, with the response's status. */
-    async exportText(connectionId: string, scope: ExportScope, dump = true): Promise<{ status: number; text: string }> {
-      const response = await exportRoute(
+    /** The export's response, its body not read yet. */
+    exportResponse(connectionId: string, scope: ExportScope, dump = true): Promise<Response> {
+      return exportRoute(
         new Request(`http://127.0.0.1:3000/api/c/${connectionId}/keys/export`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scope, dump }) }),
         params(connectionId),
       );
+    },
+    /** The export as text, with the response's status. */
+    async exportText(connectionId: string, scope: ExportScope, dump = true): Promise<{ status: number; text: string }> {
+      const response = await this.exportResponse(connectionId, scope, dump);
       return { status: response.status, text: await response.text() };
     },
     async upload(connectionId: string, text: string): Promise<{ status: number; body: UploadedFile & { code?: string } }> {

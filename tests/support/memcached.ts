@@ -3,11 +3,21 @@
  * dumps disabled (`-X`) or memcached's ASCII authentication (`-Y`). Binary-protocol SASL (`-S`) needs a
  * system-wide Cyrus SASL configuration and then refuses the text protocol, so it is not started here.
  */
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { MemcachedConnection, metaKey, metaSet } from "@/lib/drivers/memcached/connection";
 import { pickServer } from "@/lib/drivers/memcached/hashing";
-import { freePort, portAccepts, removeDir, requireBinary, startProcess, type StartedProcess, tempDir, waitFor } from "./process";
+import { debianPython, freePort, portAccepts, removeDir, requireBinary, startProcess, type StartedProcess, tempDir, waitFor } from "./process";
+
+const PYMEMCACHE_CLIENT = path.resolve(import.meta.dirname, "../fixtures/memcached/pymemcache-client.py");
+
+/** One request to pymemcache, as Django's memcached backend uses it (see the script for the requests). */
+export async function pymemcache<T>(request: object): Promise<T> {
+  const { stdout } = await promisify(execFile)(debianPython(), [PYMEMCACHE_CLIENT, JSON.stringify(request)], { timeout: 30_000 });
+  return JSON.parse(stdout) as T;
+}
 
 export interface MemcachedServer {
   port: number;

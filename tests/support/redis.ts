@@ -174,41 +174,62 @@ export async function startRedisTls(options: { mutual?: boolean } = {}): Promise
 }
 
 export interface RedisClusterHandle {
+  /** The primaries. */
   nodes: RedisServer[];
   ports: number[];
+  /** One replica for each of the first `replicas` primaries, in their order (none unless asked). */
+  replicas: RedisServer[];
   pause(): void;
   resume(): void;
   stop(): Promise<void>;
 }
 
-/** Three primaries, no replicas, every slot assigned, `cluster_state:ok` on every node. */
-export async function startRedisCluster(): Promise<RedisClusterHandle> {
+async function launchClusterNode(): Promise<RedisServer> {
+  const port = await freePort();
+  // A replica's offset moves with its primary's pings; CLUSTER SLOTS leaves out a replica still at offset 0.
+  const args = ["--port", String(port), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000", "--repl-ping-replica-period", "1"];
+  return launch(args, { name: "redis-cluster", readyPort: port });
+}
+
+/**
+ * Three primaries, every slot assigned, `cluster_state:ok` on every node; no replicas unless `replicas` asks
+ * for one on each of that many primaries (joined and in sync before this returns).
+ */
+export async function startRedisCluster(options: { replicas?: number } = {}): Promise<RedisClusterHandle> {
   const nodes: RedisServer[] = [];
+  const replicas: RedisServer[] = [];
   const stop = async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
+    await Promise.all([...nodes, ...replicas].map((node) => node.stop()));
   };
   try {
-    for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      nodes.push(
-        await launch(
-          ["--port", String(port), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"],
-          { name: "redis-cluster", readyPort: port },
-        ),
-      );
-    }
+    for (let i = 0; i < 3; i++) nodes.push(await launchClusterNode());
     const cli = requireBinary("redis-cli", "redis-server");
     execFileSync(cli, ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-yes"], { stdio: "pipe" });
+    for (const primary of nodes.slice(0, options.replicas ?? 0)) {
+      const id = String(await withClient(primary.raw(), (c) => c.cluster("MYID")));
+      const replica = await launchClusterNode();
+      replicas.push(replica);
+      const join = ["--cluster", "add-node", `127.0.0.1:${replica.port}`, `127.0.0.1:${primary.port}`, "--cluster-slave", "--cluster-master-id", id];
+      execFileSync(cli, join, { stdio: "pipe" });
+      await waitFor(
+        `replica ${replica.port} to sync with ${primary.port}`,
+        async () => (await withClient(replica.raw(), (c) => c.info("replication"))).includes("master_link_status:up"),
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+    }
     await waitFor(
       "cluster_state:ok on every node",
       async () => {
-        for (const node of nodes) {
+        for (const node of [...nodes, ...replicas]) {
           const client = node.raw();
           try {
             const info = await client.cluster("INFO");
             if (!info.includes("cluster_state:ok")) return false;
-            const slots = (await client.cluster("SLOTS")) as unknown[];
+            const slots = (await client.cluster("SLOTS")) as unknown[][];
             if (slots.length < 3) return false;
+            // Each replica is listed (after its primary) once clients are told about it.
+            const listed = new Set(slots.flatMap((range) => range.slice(3).map((node) => (node as [string, number])[1])));
+            if (replicas.some((replica) => !listed.has(replica.port))) return false;
           } finally {
             client.disconnect();
           }
@@ -224,8 +245,9 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
   return {
     nodes,
     ports: nodes.map((n) => n.port),
-    pause: () => nodes.forEach((n) => n.pause()),
-    resume: () => nodes.forEach((n) => n.resume()),
+    replicas,
+    pause: () => [...nodes, ...replicas].forEach((n) => n.pause()),
+    resume: () => [...nodes, ...replicas].forEach((n) => n.resume()),
     stop,
   };
 }
