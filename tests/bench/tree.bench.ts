@@ -3,7 +3,8 @@
  * and 1M mixed keys, next to a raw ioredis SCAN COUNT 1000 + first-level grouping in the same run. Reports
  * the time to a complete first level (cold index, rescan, warm index), the bytes the progress polls sent,
  * what scans at the production pace cost the cache's own clients (redis-benchmark GET p99), and the app
- * server's peak RSS. Needs the production build (`npm run build`, or any e2e run).
+ * server's peak RSS. Needs the production build (`npm run build`, or any e2e run). Option: `--scale 100k|1m`
+ * (default both).
  */
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -16,7 +17,15 @@ import { startApp, type RunningApp } from "../e2e/support/app";
 import { p99Impact } from "./cache-load";
 import { type BenchFigure, figure } from "./report";
 
-const SIZES = [100_000, 1_000_000];
+const SCALES: Record<string, number> = { "100k": 100_000, "1m": 1_000_000 };
+
+function sizes(): number[] {
+  const at = process.argv.indexOf("--scale");
+  if (at === -1) return Object.values(SCALES);
+  const scale = process.argv[at + 1]?.toLowerCase() ?? "";
+  if (!(scale in SCALES)) throw new Error(`--scale takes one of ${Object.keys(SCALES).join(", ")}`);
+  return [SCALES[scale]];
+}
 const TINY = 3_000;
 /** The browser's poll interval while a scan runs. */
 const BROWSER_POLL_MS = 500;
@@ -145,7 +154,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
   const app = await startApp();
   try {
     const cookie = await signedInCookie(app);
-    for (const size of SIZES) {
+    for (const size of sizes()) {
       const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
       await seed(raw, size);
       // A connection per size: each gets its own index, so the first visit is a cold one.
