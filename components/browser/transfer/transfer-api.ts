@@ -65,6 +65,8 @@ export async function downloadExport(
   }
   const last = new TextDecoder().decode(tail).trim().split("\n").pop() ?? "";
   const ending = last.startsWith(`{"format":"${TRANSFER_FORMAT}"`) ? (JSON.parse(last) as ExportEnd) : null;
+  // The last line is not a key: the count is the one it states (a cancelled or failed export's too).
+  if (ending) onProgress({ bytes, keys: ending.keys, header, jobId });
   if (ending?.error) throw new ApiError(ending.error.code, ending.error.message);
   if (!ending?.end) throw new ApiError("INTERNAL", "The export ended before it was complete.");
   return { blob: new Blob(chunks, { type: "application/x-ndjson" }), filename, keys: ending.keys ?? 0 };
