@@ -1,7 +1,7 @@
 /** A background job as the browser polls it (GET /api/c/[id]/jobs/[jobId]); the jobs themselves run in `lib/server/keys/jobs.ts`. */
 import type { ErrorCode } from "./errors";
 
-export type JobKind = "count" | "expire" | "delete" | "top" | "analysis" | "import-preview" | "import";
+export type JobKind = "count" | "expire" | "delete" | "top" | "analysis" | "import-preview" | "import" | "export";
 /** `interrupted`: the instance running it stopped (crashed, killed) before it ended; its counts are the last it wrote. */
 export type JobStatus = "running" | "done" | "cancelled" | "error" | "interrupted";
 
@@ -10,7 +10,7 @@ export interface JobProgress {
   scanned: number;
   /** Keys under the prefix so far. */
   matched: number;
-  /** Keys changed so far (expired, deleted). */
+  /** Keys changed so far (expired, deleted, imported); for an export, keys written to the file. */
   affected: number;
   /** Keys in the database when the job started, for a progress bar; null when the backend cannot say. */
   total: number | null;

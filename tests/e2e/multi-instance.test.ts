@@ -1,9 +1,11 @@
 /**
  * Two app instances (built once, started on two ports) on one PostgreSQL: a session made on one is good on
  * the other, a namespace delete started on instance 1 shows its progress on both and is cancelled from
- * instance 2, and when instance 1 is killed in the middle of a job, instance 2 reports it interrupted with
- * its count. The Redis sits behind a gate (support/gate-proxy.ts) that holds the delete between two UNLINK
- * batches, so "in the middle" is a state the test sets up rather than a race it hopes to win.
+ * instance 2, an export streaming from instance 1 is seen and cancelled from instance 2 (its file ends
+ * with the CANCELLED line, which the export dialog shows), and when instance 1 is killed in the middle of
+ * a job, instance 2 reports it interrupted with its count. The Redis sits behind a gate
+ * (support/gate-proxy.ts) that holds the delete between two UNLINK batches, so "in the middle" is a state
+ * the test sets up rather than a race it hopes to win.
  */
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
@@ -150,6 +152,63 @@ describe("two instances on one PostgreSQL", () => {
     const audit = await two.db.auditEntry.findFirstOrThrow({ where: { action: "namespaces.delete" } });
     expect(audit.status).toBe("done");
     expect(JSON.parse(audit.detail!)).toMatchObject({ prefix: "big:", cancelled: true, count: finalOnTwo.progress.affected });
+  });
+
+  it("show an export streaming from one on the other, cancel it from the other (the file ends with the CANCELLED line), and mark an aborted download cancelled", async () => {
+    const { page } = browser;
+    await fillBig();
+    const total = await redis.raw().dbsize();
+    await page.goto(`${one.url}/c/${connectionId}`);
+    await page.getByTestId("namespace-tree").getByRole("treeitem", { name: "big", exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Export…" }).first().click();
+    const dialog = page.getByTestId("export-dialog");
+    await dialog.getByText("The whole database").click();
+    // The export stops between two SCAN pages for as long as the test needs, as a slow download would hold it.
+    gate.holdAt("SCAN", 3);
+    await dialog.getByRole("button", { name: "Export", exact: true }).click();
+    await waitFor("the export to be held between two SCAN pages", async () => gate.holding(), { timeoutMs: 60_000 });
+    const progress = dialog.getByTestId("export-progress");
+    await expect.poll(() => progress.getAttribute("data-job-id"), { timeout: 30_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    const jobId = (await progress.getAttribute("data-job-id"))!;
+
+    // Instance 2 reads the row instance 1 writes while it streams, and takes the cancel.
+    expect(await jobOn(two, jobId)).toMatchObject({ kind: "export", status: "running", progress: { total } });
+    expect(await cancelOn(two, jobId)).toContain('"cancelled":true');
+    // Two heartbeats of instance 1 after the flag: the first of them has read it and aborted the scan.
+    for (let i = 0; i < 2; i++) {
+      const before = (await two.db.job.findUniqueOrThrow({ where: { id: jobId } })).heartbeatAt.getTime();
+      await expect.poll(async () => (await two.db.job.findUniqueOrThrow({ where: { id: jobId } })).heartbeatAt.getTime(), { timeout: 30_000 }).toBeGreaterThan(before);
+    }
+    gate.release();
+
+    // The stream's last line says it was cancelled; the dialog shows it (its message under Details) and saves nothing.
+    const alert = dialog.getByRole("alert");
+    await alert.getByText("The operation was cancelled.").waitFor({ timeout: 30_000 });
+    expect(await alert.locator("[data-error-code]").getAttribute("data-error-code")).toBe("CANCELLED");
+    expect(await alert.textContent()).toContain("The export was cancelled before it was complete");
+    await screenshot(page, "multi-instance-export-cancelled");
+    await expect.poll(async () => (await jobOn(two, jobId)).status, { timeout: 30_000 }).toBe("cancelled");
+    const job = await jobOn(two, jobId);
+    expect(job.result).toEqual({ keys: job.progress.affected });
+    expect(job.progress.affected).toBeLessThan(total);
+    expect(await jobOn(one, jobId)).toMatchObject({ status: "cancelled", result: job.result });
+    await progress.getByText(`${job.progress.affected.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} keys`).waitFor();
+
+    // The dialog's own Cancel aborts the download; instance 1 ends the export's row as cancelled.
+    gate.holdAt("SCAN", 3);
+    await dialog.getByRole("button", { name: "Export", exact: true }).click();
+    await waitFor("the second export to be held", async () => gate.holding(), { timeoutMs: 60_000 });
+    const newJob = async () => {
+      const id = await progress.getAttribute("data-job-id");
+      return id !== jobId ? (id ?? "") : "";
+    };
+    await expect.poll(newJob, { timeout: 30_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    const abortedId = await newJob();
+    expect((await jobOn(two, abortedId)).status).toBe("running");
+    await dialog.getByRole("button", { name: "Cancel export" }).click();
+    gate.release();
+    await expect.poll(async () => (await jobOn(two, abortedId)).status, { timeout: 30_000 }).toBe("cancelled");
+    await dialog.getByRole("button", { name: "Close" }).click();
   });
 
   it("report a job interrupted, with its count, when the instance running it is killed", async () => {

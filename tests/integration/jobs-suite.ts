@@ -2,7 +2,7 @@
  * Jobs as database rows, shared by jobs-sqlite.test.ts and jobs-postgresql.test.ts: a job started by another
  * process (tests/support/job-instance.ts) is read and cancelled from this one, a killed process's job reads
  * as interrupted with its last count, this process's own jobs write progress, heartbeat and a bounded result
- * and obey a cancel flag set by another instance, and old rows are pruned.
+ * and obey a cancel flag set by another instance, and old rows are pruned; exports are jobs too (./jobs-export).
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { applyMigrations } from "@/lib/db-migrate";
 import { db } from "@/lib/db";
 import { cancelJob, pruneJobs, readJob, runningJob, startJob } from "@/lib/server/keys/jobs";
 import { startProcess, waitFor, type StartedProcess } from "../support/process";
+import { exportJobTests } from "./jobs-export";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -158,5 +159,7 @@ export function jobSuite(name: string, database: () => Promise<{ url: string; st
       expect(rows.find((r) => r.id === "stale")!.finishedAt!.getTime()).toBe(now - 90_000);
       expect((await readJob("c3", "stale", "dave"))!.progress.affected).toBe(7);
     });
+
+    exportJobTests(root);
   });
 }

@@ -162,7 +162,7 @@ describe("scan pace against a real Redis", () => {
   });
 
   it("an export of the whole database", async () => {
-    const reader = (await openExport(connection, { kind: "database" }, false)).getReader();
+    const reader = (await openExport(connection, { kind: "database" }, false, user.id)).stream.getReader();
     let lines = 0;
     for (;;) {
       const { done, value } = await reader.read();

@@ -24,7 +24,9 @@ export interface ExportChoice {
 /**
  * Exports a namespace, the filter's matches, the selected keys or the whole database to a JSON Lines file.
  * The file streams in while the server scans, with bytes and keys so far; Cancel aborts the request (and
- * so the scan). The browser saves it once it is complete.
+ * so the scan, and marks the export's job cancelled). The export is a job other instances and people see;
+ * cancelled through it, the file ends with a CANCELLED line, shown here as the reason. The browser saves it
+ * once it is complete.
  */
 export function ExportDialog({
   connectionId,
@@ -55,7 +57,7 @@ export function ExportDialog({
     controller.current = abort;
     setRunning(true);
     setFailure(null);
-    setProgress({ bytes: 0, keys: 0, header: null });
+    setProgress({ bytes: 0, keys: 0, header: null, jobId: null });
     try {
       const file = await downloadExport(connectionId, { scope: choice.scope, dump: canDump && dump }, setProgress, abort.signal);
       saveFile(file);
@@ -99,7 +101,7 @@ export function ExportDialog({
           JSON Lines: one key per line with its type, TTL, flags and value as base64, plus a readable form where the value&apos;s format is known. The file holds every value it covers.
         </p>
         {progress && (
-          <div className="space-y-1" data-testid="export-progress">
+          <div className="space-y-1" data-testid="export-progress" data-job-id={progress.jobId ?? undefined}>
             <div role="progressbar" aria-label="Export progress" aria-valuenow={progress.keys} aria-valuemax={total ?? undefined} className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800">
               <div className={`h-full rounded-full bg-indigo-500 ${share === null ? "w-1/3 animate-pulse" : ""}`} style={share === null ? undefined : { width: `${Math.round(share * 100)}%` }} />
             </div>

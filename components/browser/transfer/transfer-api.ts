@@ -9,6 +9,8 @@ export interface ExportProgress {
   bytes: number;
   keys: number;
   header: ExportHeader | null;
+  /** The export's job (any instance reads its progress and can cancel it), from the response header. */
+  jobId: string | null;
 }
 
 interface ExportedFile {
@@ -33,6 +35,7 @@ export async function downloadExport(
     signal,
   });
   if (!response.ok || !response.body) await readReply(response);
+  const jobId = response.headers.get("x-cacheboard-job");
   const filename = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "cacheboard-keys.jsonl";
   const reader = response.body!.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -58,10 +61,12 @@ export async function downloadExport(
     joined.set(value, tail.length);
     tail = joined.slice(-4096);
     // Lines after the header are keys, until the end line.
-    onProgress({ bytes, keys: Math.max(0, lines - 1), header });
+    onProgress({ bytes, keys: Math.max(0, lines - 1), header, jobId });
   }
   const last = new TextDecoder().decode(tail).trim().split("\n").pop() ?? "";
   const ending = last.startsWith(`{"format":"${TRANSFER_FORMAT}"`) ? (JSON.parse(last) as ExportEnd) : null;
+  // The last line is not a key: the count is the one it states (a cancelled or failed export's too).
+  if (ending) onProgress({ bytes, keys: ending.keys, header, jobId });
   if (ending?.error) throw new ApiError(ending.error.code, ending.error.message);
   if (!ending?.end) throw new ApiError("INTERNAL", "The export ended before it was complete.");
   return { blob: new Blob(chunks, { type: "application/x-ndjson" }), filename, keys: ending.keys ?? 0 };

@@ -16,7 +16,8 @@ import { BEAT_MS, beat, finishRow, insertRow, pruneJobRows, readRow, requestCanc
  * live view here and beats every half second: progress, partial result and heartbeat go to the row, and
  * the same write tells it whether a cancel was asked for (then its AbortController aborts). A row whose
  * instance died stops beating and reads as "interrupted" with its last counts. The namespace tree scan is
- * not a job of one user and stays per process: see ./keyspace-index.
+ * not a job of one user and stays per process: see ./keyspace-index. An export is a job whose work is its
+ * streamed response rather than a background task: it opens its job with `openJob` and ends it itself.
  */
 
 interface LocalJob {
@@ -89,20 +90,32 @@ export async function pruneJobs(): Promise<void> {
   if (interrupted > 0) console.log(`${interrupted} job(s) of a stopped instance marked interrupted.`);
 }
 
-/**
- * Starts `work` in the background and returns the job id once its row exists (so any instance can read it).
- * `finish` runs after the work ended, whatever the outcome (that is where namespace operations write their
- * one audit entry), before the outcome is published (row first, then this process's view): whoever sees the job ended sees
- * its audit entry too.
- */
-export async function startJob<R>(options: {
+interface JobOptions {
   kind: JobKind;
   connectionId: string;
   userId: string;
   total: number | null;
-  work: (control: JobControl<R>) => Promise<R>;
-  finish?: (view: JobView<R>) => Promise<void>;
-}): Promise<string> {
+}
+
+/**
+ * A job whose work the caller drives (an export runs as its response is pulled): its row exists and beats
+ * from here on; `control.signal` aborts on a cancel from any instance or on `abort()`, and `end` records the
+ * outcome once: cancelled when the signal aborted, else error when given one, else done.
+ */
+interface OpenJob<R> {
+  id: string;
+  control: JobControl<R>;
+  abort(): void;
+  end(outcome: JobEnding<R>, finish?: (view: JobView<R>) => Promise<void>): Promise<void>;
+}
+
+/** How the work ended: its result (left out: the last one published), and the error it threw, if any. */
+interface JobEnding<R> {
+  result?: R;
+  error?: unknown;
+}
+
+export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
   const now = Date.now();
   sweep(now);
   if (now - local.prunedAt > PRUNE_EVERY_MS) await pruneJobs().catch((error: unknown) => console.error("Job prune failed:", error));
@@ -129,38 +142,58 @@ export async function startJob<R>(options: {
       job.resultDirty = true;
     },
   };
-  void (async () => {
-    const outcome: JobView<R> = { ...view };
+  let ended = false;
+  const end = async ({ result, error }: JobEnding<R>, finish?: (view: JobView<R>) => Promise<void>): Promise<void> => {
+    if (ended) return;
+    ended = true;
+    const outcome: JobView<R> = { ...view, result: result === undefined ? view.result : result, progress: { ...view.progress }, finishedAt: Date.now() };
+    if (controller.signal.aborted) outcome.status = "cancelled";
+    else if (error !== undefined) {
+      outcome.status = "error";
+      outcome.error = isDriverError(error)
+        ? { code: error.code, message: error.message }
+        : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
+      if (!isDriverError(error)) console.error(error);
+    } else outcome.status = "done";
     try {
-      outcome.result = await options.work(control);
-      outcome.status = controller.signal.aborted ? "cancelled" : "done";
-    } catch (error) {
-      outcome.result = view.result;
-      if (controller.signal.aborted) outcome.status = "cancelled";
-      else {
-        outcome.status = "error";
-        outcome.error = isDriverError(error)
-          ? { code: error.code, message: error.message }
-          : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
-        if (!isDriverError(error)) console.error(error);
-      }
-    }
-    outcome.progress = { ...view.progress };
-    outcome.finishedAt = Date.now();
-    try {
-      await options.finish?.(outcome);
-    } catch (error) {
-      console.error(error);
+      await finish?.(outcome);
+    } catch (failure) {
+      console.error(failure);
     }
     try {
       await finishRow(outcome, resultText(view.id, outcome.result));
-    } catch (error) {
+    } catch (failure) {
       // Other instances will read it as interrupted once its heartbeat is stale; this one still knows the outcome.
-      console.error(`Job ${view.id}: could not record its outcome`, error);
+      console.error(`Job ${view.id}: could not record its outcome`, failure);
     }
     Object.assign(view, outcome);
+  };
+  return { id: view.id, control, abort: () => controller.abort(), end };
+}
+
+/**
+ * Starts `work` in the background and returns the job id once its row exists (so any instance can read it).
+ * `finish` runs after the work ended, whatever the outcome (that is where namespace operations write their
+ * one audit entry), before the outcome is published (row first, then this process's view): whoever sees the job ended sees
+ * its audit entry too.
+ */
+export async function startJob<R>(
+  options: JobOptions & {
+    work: (control: JobControl<R>) => Promise<R>;
+    finish?: (view: JobView<R>) => Promise<void>;
+  },
+): Promise<string> {
+  const job = await openJob<R>(options);
+  void (async () => {
+    let ending: JobEnding<R>;
+    try {
+      ending = { result: await options.work(job.control) };
+    } catch (error) {
+      ending = { error };
+    }
+    await job.end(ending, options.finish);
   })();
-  return view.id;
+  return job.id;
 }
 
 /** The job as its owner sees it; null when it does not exist, belongs to another connection or user. */

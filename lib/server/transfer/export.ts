@@ -4,8 +4,10 @@ import type { LoadedConnection } from "../../connections/load";
 import type { ScanPace } from "../../connections/scan-pace";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
+import type { JobProgress } from "../../wire/jobs";
 import { keyText } from "../../wire/keys";
 import { TRANSFER_FORMAT, TRANSFER_VERSION, type ExportEnd, type ExportHeader } from "../../wire/transfer";
+import { openJob } from "../keys/jobs";
 import { b64, valuePieces } from "./key-value";
 
 /**
@@ -15,7 +17,8 @@ import { b64, valuePieces } from "./key-value";
  * one page of one big key's value, plus a Redis DUMP payload of that key. The stream is pulled: nothing is
  * read from the cache faster than the browser takes it, and a cancelled download stops the scan. The scan
  * goes at the connection's pace: its pause between calls, and its keys per call up to SCAN_COUNT (the page
- * is also the unit of memory, so a profile asking for more still gets pages of SCAN_COUNT).
+ * is also the unit of memory, so a profile asking for more still gets pages of SCAN_COUNT). While it streams
+ * it is also a job row (see `openExport`), so every instance sees it and can cancel it.
  */
 
 export type ExportSelection =
@@ -125,12 +128,34 @@ async function headerOf(connection: LoadedConnection, selection: ExportSelection
   return header;
 }
 
-async function* lines(driver: Driver, header: ExportHeader, selection: ExportSelection, pace: ScanPace, signal: AbortSignal): AsyncGenerator<string> {
+/** What the job sees of the export: its cancel, and where the counts go. */
+interface ExportRun {
+  signal: AbortSignal;
+  progress(update: Partial<JobProgress>): void;
+}
+
+/** How the lines ended, for the job's row: keys written, and the error that stopped them. */
+interface ExportTally {
+  keys: number;
+  error?: unknown;
+}
+
+const CANCELLED_MESSAGE = "The export was cancelled before it was complete; this file is missing the keys after its last line.";
+
+async function* lines(driver: Driver, header: ExportHeader, selection: ExportSelection, pace: ScanPace, run: ExportRun, tally: ExportTally): AsyncGenerator<string> {
   const withDump = header.dump;
+  const { signal } = run;
+  const cancelled = () => `${JSON.stringify({ format: TRANSFER_FORMAT, error: { code: "CANCELLED", message: CANCELLED_MESSAGE }, keys: tally.keys } satisfies ExportEnd)}\n`;
+  const wrote = () => {
+    tally.keys++;
+    run.progress({ affected: tally.keys });
+  };
   yield `${JSON.stringify(header)}\n`;
-  let keys = 0;
+  let listed = 0;
   try {
-    for await (const batch of keyBatches(driver, selection, pace, signal)) {
+    scan: for await (const batch of keyBatches(driver, selection, pace, signal)) {
+      listed += batch.length;
+      run.progress({ scanned: listed, matched: listed });
       // Small strings come whole with their description, in the same round trip.
       const metas: (KeyMeta | KeyHead)[] = driver.describeHeads ? await driver.describeHeads(batch, HEAD_BYTES) : await driver.describe(batch);
       let group: (KeyMeta | KeyHead)[] = [];
@@ -141,12 +166,12 @@ async function* lines(driver: Driver, header: ExportHeader, selection: ExportSel
         groupBytes = 0;
         for (const text of texts) {
           if (!text) continue;
-          keys++;
+          wrote();
           yield text;
         }
       };
       for (const meta of metas) {
-        if (signal.aborted) return;
+        if (signal.aborted) break scan;
         const size = meta.size ?? 0;
         if (size <= SMALL_BYTES) {
           group.push(meta);
@@ -161,46 +186,68 @@ async function* lines(driver: Driver, header: ExportHeader, selection: ExportSel
             started = true;
             yield piece;
           }
-          if (started) keys++;
+          if (started) wrote();
         } catch (error) {
           if (started || !vanished(error)) throw error;
         }
       }
       yield* flush();
     }
-    yield `${JSON.stringify({ format: TRANSFER_FORMAT, end: true, keys } satisfies ExportEnd)}\n`;
+    // A cancel (through the job, from any instance) ends the file with a line that says so, never with `end`.
+    yield signal.aborted ? cancelled() : `${JSON.stringify({ format: TRANSFER_FORMAT, end: true, keys: tally.keys } satisfies ExportEnd)}\n`;
   } catch (error) {
-    if (signal.aborted) return;
+    // A key line cut short stays unterminated; the last line starts a line of its own.
+    if (signal.aborted) {
+      yield `\n${cancelled()}`;
+      return;
+    }
+    tally.error = error;
     const failure: ExportEnd["error"] = isDriverError(error) ? { code: error.code, message: error.message } : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
-    if (!isDriverError(error)) console.error(error);
-    // A key line cut short stays unterminated; the error starts a line of its own.
-    yield `\n${JSON.stringify({ format: TRANSFER_FORMAT, error: failure, keys } satisfies ExportEnd)}\n`;
+    yield `\n${JSON.stringify({ format: TRANSFER_FORMAT, error: failure, keys: tally.keys } satisfies ExportEnd)}\n`;
   }
 }
 
 /**
- * The export as a byte stream, pulled by the response; cancelling it stops the scan. The server is asked
- * for its version (and key count) first, so an unreachable one is a refusal, not a broken file.
+ * The export as a byte stream, pulled by the response, and the id of its job. The server is asked for its
+ * version (and key count) first, so an unreachable one is a refusal, not a broken file, and leaves no job.
+ * The job's row (kind "export", owned by `userId`) carries the keys written so far and a heartbeat while
+ * the stream is open; a cancel through the job, from any instance, stops the scan and ends the file with a
+ * CANCELLED line; a cancelled download (the browser aborted) stops the scan and marks the job cancelled;
+ * the end marks it done with the count, or error.
  */
-export async function openExport(connection: LoadedConnection, selection: ExportSelection, dump: boolean): Promise<ReadableStream<Uint8Array>> {
+export async function openExport(
+  connection: LoadedConnection,
+  selection: ExportSelection,
+  dump: boolean,
+  userId: string,
+): Promise<{ jobId: string; stream: ReadableStream<Uint8Array> }> {
   const driver = connection.driver();
   const header = await headerOf(connection, selection, dump && carriesDump(driver));
-  const controller = new AbortController();
-  const source = lines(driver, header, selection, connection.scanPace, controller.signal);
+  const job = await openJob<{ keys: number }>({ kind: "export", connectionId: connection.scope, userId, total: header.total });
+  const tally: ExportTally = { keys: 0 };
+  const source = lines(driver, header, selection, connection.scanPace, job.control, tally);
   const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     async pull(stream) {
       try {
         const next = await source.next();
-        if (next.done) stream.close();
-        else stream.enqueue(encoder.encode(next.value));
+        if (!next.done) {
+          stream.enqueue(encoder.encode(next.value));
+          return;
+        }
+        // The row first: whoever has read the whole file finds the job ended.
+        await job.end({ result: { keys: tally.keys }, error: tally.error });
+        stream.close();
       } catch (error) {
+        await job.end({ result: { keys: tally.keys }, error });
         stream.error(error);
       }
     },
     async cancel() {
-      controller.abort();
+      job.abort();
       await source.return(undefined);
+      await job.end({ result: { keys: tally.keys } });
     },
   });
+  return { jobId: job.id, stream };
 }

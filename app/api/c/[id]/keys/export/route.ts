@@ -20,23 +20,25 @@ function filenameFor(name: string): string {
 /**
  * Exports a namespace, a glob, chosen keys or the whole database as JSON Lines (format: `lib/wire/transfer.ts`),
  * written as the keyspace is scanned. Fetched by the browser, which counts bytes and lines as they come and
- * cancels by aborting the request.
+ * cancels by aborting the request. The export is also a job (header `x-cacheboard-job`): any instance reads
+ * its progress and can cancel it, which ends the file with a CANCELLED line.
  */
 export const POST = defineRoute({
   permission: "keys.export",
   connection: "load",
   invalid: "The export request is not valid",
   body: z.object({ scope: scopeSchema, dump: z.boolean().default(true) }),
-  handler: async ({ body: { scope, dump }, connection }) => {
+  handler: async ({ body: { scope, dump }, connection, signedIn: { user } }) => {
     if (scope.kind !== "keys" && !connection.driver().capabilities.listKeys) throw new Refusal("UNSUPPORTED", "This connection cannot list its keys: export chosen keys instead.");
     const selection: ExportSelection = scope.kind === "glob" ? { kind: "glob", match: Buffer.from(scope.match, "utf8"), prefix: scope.prefix } : scope;
-    const stream = await openExport(connection, selection, dump);
+    const { jobId, stream } = await openExport(connection, selection, dump, user.id);
     return new Response(stream, {
       headers: {
         "content-type": "application/x-ndjson; charset=utf-8",
         "content-disposition": `attachment; filename="${filenameFor(connection.profile.name)}"`,
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
+        "x-cacheboard-job": jobId,
       },
     });
   },
