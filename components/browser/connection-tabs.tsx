@@ -2,6 +2,23 @@
 
 import { AppLink as Link } from "@/components/ui/app-link";
 import { usePathname } from "next/navigation";
+import { useJobList } from "@/components/jobs/use-job-list";
+import { plural } from "@/lib/plural";
+
+/** How often the tabs look for jobs started elsewhere while none runs (while one runs: every 2 s). */
+const IDLE_JOBS_POLL_MS = 30_000;
+
+/** The Jobs tab's count of running jobs, everyone's; nothing when none runs. */
+function RunningCount({ connectionId }: { connectionId: string }) {
+  const running = useJobList(connectionId, IDLE_JOBS_POLL_MS).data?.running.length ?? 0;
+  if (running === 0) return null;
+  return (
+    <span data-testid="running-jobs-count" title={`${plural(running, "job")} running`} className="ml-1.5 rounded-full bg-indigo-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
+      <span aria-hidden>{running}</span>
+      <span className="sr-only">, {plural(running, "job")} running</span>
+    </span>
+  );
+}
 
 export function ConnectionTabs({ connectionId }: { connectionId: string }) {
   const pathname = usePathname();
@@ -11,6 +28,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
     { href: `/c/${connectionId}/analysis`, label: "Analysis" },
     { href: `/c/${connectionId}/server`, label: "Server" },
     { href: `/c/${connectionId}/console`, label: "Console" },
+    { href: `/c/${connectionId}/jobs`, label: "Jobs" },
   ];
   return (
     <nav aria-label="Connection" className="ml-auto flex gap-1 self-end">
@@ -24,6 +42,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
             className={`border-b-2 px-3 pb-2 text-sm font-medium ${active ? "border-indigo-600 text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"}`}
           >
             {tab.label}
+            {tab.label === "Jobs" && <RunningCount connectionId={connectionId} />}
           </Link>
         );
       })}
