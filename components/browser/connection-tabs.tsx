@@ -31,7 +31,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
     { href: `/c/${connectionId}/jobs`, label: "Jobs" },
   ];
   return (
-    <nav aria-label="Connection" className="ml-auto flex gap-1 self-end">
+    <nav aria-label="Connection" className="ml-auto flex max-w-full gap-1 self-end overflow-x-auto">
       {tabs.map((tab) => {
         const active = pathname === tab.href;
         return (
@@ -39,7 +39,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
             key={tab.href}
             href={tab.href}
             aria-current={active ? "page" : undefined}
-            className={`border-b-2 px-3 pb-2 text-sm font-medium ${active ? "border-indigo-600 text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"}`}
+            className={`border-b-2 px-2 pb-2 text-sm font-medium whitespace-nowrap sm:px-3 ${active ? "border-indigo-600 text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"}`}
           >
             {tab.label}
             {tab.label === "Jobs" && <RunningCount connectionId={connectionId} />}

@@ -48,12 +48,7 @@ export function jobProgressText(job: Pick<JobListEntry, "kind" | "progress" | "s
   const { done, noun, verb } = measure(job);
   const { total, matched, affected } = job.progress;
   const share = jobShare(job);
-  const head =
-    total && job.kind !== "export"
-      ? `${formatCount(Math.min(done, total))} of ${plural(total, noun)} ${verb}`
-      : total
-        ? `${plural(done, noun)} of ${formatCount(total)} ${verb}`
-        : `${plural(done, noun)} ${verb}`;
+  const head = total ? `${formatCount(Math.min(done, total))} of ${plural(total, noun)} ${verb}` : `${plural(done, noun)} ${verb}`;
   const parts = [share !== null && job.status === "running" ? `${head} (${formatPercent(share)})` : head];
   const affectedLabel = AFFECTED[job.kind];
   if (job.kind === "count") parts.push(`${formatCount(matched)} matched`);
