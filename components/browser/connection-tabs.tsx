@@ -2,6 +2,7 @@
 
 import { AppLink as Link } from "@/components/ui/app-link";
 import { usePathname } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { useJobList } from "@/components/jobs/use-job-list";
 import { plural } from "@/lib/plural";
 
@@ -9,8 +10,7 @@ import { plural } from "@/lib/plural";
 const IDLE_JOBS_POLL_MS = 30_000;
 
 /** The Jobs tab's count of running jobs, everyone's; nothing when none runs. */
-function RunningCount({ connectionId }: { connectionId: string }) {
-  const running = useJobList(connectionId, IDLE_JOBS_POLL_MS).data?.running.length ?? 0;
+function RunningCount({ running }: { running: number }) {
   if (running === 0) return null;
   return (
     <span data-testid="running-jobs-count" title={`${plural(running, "job")} running`} className="ml-1.5 rounded-full bg-indigo-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
@@ -22,6 +22,16 @@ function RunningCount({ connectionId }: { connectionId: string }) {
 
 export function ConnectionTabs({ connectionId }: { connectionId: string }) {
   const pathname = usePathname();
+  const nav = useRef<HTMLElement>(null);
+  const running = useJobList(connectionId, IDLE_JOBS_POLL_MS).data?.running.length ?? 0;
+  // On a narrow screen the tabs scroll sideways: keep the current one in view (Jobs is the last).
+  useEffect(() => {
+    const box = nav.current;
+    const current = box?.querySelector('[aria-current="page"]');
+    if (!box || !current) return;
+    const hidden = current.getBoundingClientRect().right - box.getBoundingClientRect().right;
+    if (hidden > 0) box.scrollLeft += hidden;
+  }, [pathname, running]);
   const tabs = [
     { href: `/c/${connectionId}`, label: "Keys" },
     { href: `/c/${connectionId}/stats`, label: "Stats" },
@@ -31,7 +41,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
     { href: `/c/${connectionId}/jobs`, label: "Jobs" },
   ];
   return (
-    <nav aria-label="Connection" className="ml-auto flex max-w-full gap-1 self-end overflow-x-auto">
+    <nav ref={nav} aria-label="Connection" className="ml-auto flex max-w-full gap-1 self-end overflow-x-auto">
       {tabs.map((tab) => {
         const active = pathname === tab.href;
         return (
@@ -42,7 +52,7 @@ export function ConnectionTabs({ connectionId }: { connectionId: string }) {
             className={`border-b-2 px-2 pb-2 text-sm font-medium whitespace-nowrap sm:px-3 ${active ? "border-indigo-600 text-indigo-700 dark:text-indigo-300" : "border-transparent text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"}`}
           >
             {tab.label}
-            {tab.label === "Jobs" && <RunningCount connectionId={connectionId} />}
+            {tab.label === "Jobs" && <RunningCount running={running} />}
           </Link>
         );
       })}
