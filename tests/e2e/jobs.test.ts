@@ -102,6 +102,8 @@ describe("the Jobs tab", () => {
     await waitFor("the delete to be held after a few batches", async () => gate.holding(), { timeoutMs: 60_000 });
     const jobId = (await app.db.job.findFirstOrThrow({ where: { kind: "delete", status: "running" } })).id;
     await expect.poll(async () => JSON.parse((await app.db.job.findUniqueOrThrow({ where: { id: jobId } })).progress).affected, { timeout: 30_000 }).toBeGreaterThan(0);
+    // Her own tabs count it at once (the dialog's job tells the list), not at the next idle look a half-minute on.
+    await eve.getByTestId("running-jobs-count").waitFor({ timeout: 15_000 });
 
     // Vic, a viewer, sees it with who started it and its progress, and no Cancel button.
     const vic = await signedIn("viewer");
