@@ -20,6 +20,8 @@ export const queryKeys = {
     [...queryKeys.keyDetail(connectionId, keyParam), "page", page] as const,
   /** Progress of a background job (tree scan, namespace count/expire/delete). */
   job: (connectionId: string, jobId: string) => [...queryKeys.connection(connectionId), "job", jobId] as const,
+  /** The running and recently finished jobs of a connection, everyone's (the Jobs tab and its count). */
+  jobList: (connectionId: string) => [...queryKeys.connection(connectionId), "jobs"] as const,
   /** One Server tab view (and node) of a connection. */
   serverView: (connectionId: string, view: string, node: string | null) => [...queryKeys.connection(connectionId), "server", view, node] as const,
   /** A Redis server's databases with their key counts (the db switcher). */

@@ -2,7 +2,7 @@
  * The browser's one module for the key browser's route handlers: each call answers the parsed reply or
  * throws `ApiError` with the stable code (see `lib/wire/errors.ts`).
  */
-import type { JobView } from "@/lib/wire/jobs";
+import type { JobList, JobView } from "@/lib/wire/jobs";
 import type { KeyPage } from "@/lib/wire/key-page";
 import { bytesToBase64, keyFromParam } from "@/lib/wire/keys";
 import type { WireRead, WireReply } from "@/lib/wire/value";
@@ -83,6 +83,11 @@ export async function cancelTreeScan(connectionId: string): Promise<void> {
 export async function fetchJob<R>(connectionId: string, jobId: string): Promise<JobView<R>> {
   const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/jobs/${encodeURIComponent(jobId)}`, { cache: "no-store" });
   return readReply<JobView<R>>(response);
+}
+
+/** The connection's running and recently finished jobs, everyone's, as the Jobs tab lists them. */
+export async function fetchJobList(connectionId: string): Promise<JobList> {
+  return readReply<JobList>(await fetch(`/api/c/${encodeURIComponent(connectionId)}/jobs`, { cache: "no-store" }));
 }
 
 interface TopKeysQuery {

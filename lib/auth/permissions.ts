@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   "account.manage": "viewer",
   /** Browse keys, read values, download them, run whole-namespace sorts and counts. */
   "keys.read": "viewer",
+  /** Stop another person's running job (count, delete, import, export…); one's own only needs `keys.read`. */
+  "jobs.cancel.others": "admin",
   /** Export keys to a file: every value it covers, which a viewer can read already. */
   "keys.export": "viewer",
   /** Import keys from an export file (creates and, when asked, overwrites keys). */
@@ -68,4 +70,12 @@ export function changesCache(permission: Permission): boolean {
 export function can(user: { role: string }, permission: Permission, connection?: { readOnly: boolean }): boolean {
   if (!roleAllows(user.role, roleFor(permission))) return false;
   return !(connection?.readOnly && changesCache(permission));
+}
+
+/**
+ * Who may stop a running job: the person who started it, and whoever may stop other people's. The one rule
+ * behind the Cancel buttons (the jobs list offers it by this) and the `jobs.cancel` action (which checks it).
+ */
+export function mayCancelJob(user: { id: string; role: string }, ownerId: string): boolean {
+  return user.id === ownerId || can(user, "jobs.cancel.others");
 }

@@ -28,3 +28,26 @@ export interface JobView<R = unknown> {
   /** When it ended; for an interrupted job, the last time its instance was heard from. */
   finishedAt: number | null;
 }
+
+/** A job as the connection's Jobs tab lists it (GET /api/c/[id]/jobs): read from its row, so any instance lists it. */
+export interface JobListEntry extends Omit<JobView, "result"> {
+  /** The connection reference it runs on: the profile id, or `<id>~<db>` for another database (what a cancel names). */
+  scope: string;
+  /** The database it works in when one was chosen with the db switcher; null: the profile's own. */
+  database: number | null;
+  /** Who started it; email and name are null when the account no longer exists. */
+  owner: { id: string; email: string | null; name: string | null };
+  /** Started by the caller. */
+  mine: boolean;
+  /** Someone asked it to stop; its instance stops at its next beat. */
+  cancelRequested: boolean;
+  /** The caller may stop it (running, and theirs or the caller is an admin: `mayCancelJob`). */
+  canCancel: boolean;
+}
+
+export interface JobList {
+  running: JobListEntry[];
+  /** Ended in the last hour (rows are kept that long), the latest first. */
+  finished: JobListEntry[];
+  readAt: number;
+}

@@ -108,7 +108,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
         const job = (await readJob(id, jobId, user.id))!;
         if (job.status === "error") throw new Error(job.error?.message);
         if (job.status !== "running") return { ms: performance.now() - started, growthMb: (rssPeak - rssBefore) / 2 ** 20, result: job.result as AnalysisJobResult };
-        if (signal?.aborted) await cancelJob(id, jobId, user.id);
+        if (signal?.aborted) await cancelJob(id, jobId, { id: user.id, role: "admin" });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };

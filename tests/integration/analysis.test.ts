@@ -228,7 +228,7 @@ describe("keyspace analysis on Redis", () => {
     const started = await startAnalysis({ connectionId });
     if (!started.ok) throw new Error(started.message);
     const { cancelJob } = await import("@/lib/server/keys/jobs");
-    expect(await cancelJob(connectionId, started.data.jobId, users.editor.id)).toBe(true);
+    expect(await cancelJob(connectionId, started.data.jobId, { id: users.editor.id, role: "editor" })).toBe(true);
     const job = await finished(connectionId, started.data.jobId, users.editor.id);
     expect(job.status).toBe("cancelled");
     const stored = await readReport(connectionId, job.result!.reportId!);

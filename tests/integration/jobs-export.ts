@@ -151,8 +151,8 @@ export function exportJobTests(root: string): void {
       const other = await otherInstance(gate);
       await expect.poll(async () => (await readJob(connection.scope, other.jobId, "frank"))?.progress.affected ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1000);
       expect(await readJob(connection.scope, other.jobId, "frank")).toMatchObject({ kind: "export", status: "running" });
-      expect(await cancelJob(connection.scope, other.jobId, "erin")).toBe(false);
-      expect(await cancelJob(connection.scope, other.jobId, "frank")).toBe(true);
+      expect(await cancelJob(connection.scope, other.jobId, { id: "erin", role: "viewer" })).toBe(false);
+      expect(await cancelJob(connection.scope, other.jobId, { id: "frank", role: "viewer" })).toBe(true);
       await twoBeats(other.jobId);
       writeFileSync(gate, "");
       await other.child.exited;
@@ -178,7 +178,7 @@ export function exportJobTests(root: string): void {
       expect(job).toMatchObject({ kind: "export", status: "interrupted", finishedAt: lastBeat.getTime() });
       expect(job.progress).toEqual(JSON.parse(last.progress));
       expect(job.progress.affected).toBeGreaterThanOrEqual(1000);
-      expect(await cancelJob(connection.scope, other.jobId, "frank")).toBe(false);
+      expect(await cancelJob(connection.scope, other.jobId, { id: "frank", role: "viewer" })).toBe(false);
     });
   });
 }

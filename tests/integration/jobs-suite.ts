@@ -2,7 +2,7 @@
  * Jobs as database rows, shared by jobs-sqlite.test.ts and jobs-postgresql.test.ts: a job started by another
  * process (tests/support/job-instance.ts) is read and cancelled from this one, a killed process's job reads
  * as interrupted with its last count, this process's own jobs write progress, heartbeat and a bounded result
- * and obey a cancel flag set by another instance, and old rows are pruned; exports are jobs too (./jobs-export).
+ * and obey a cancel flag set by another instance, and old rows are pruned; exports are jobs too (./jobs-export); the Jobs tab lists them (./jobs-list).
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { cancelJob, pruneJobs, readJob, runningJob, startJob } from "@/lib/server/keys/jobs";
 import { startProcess, waitFor, type StartedProcess } from "../support/process";
 import { exportJobTests } from "./jobs-export";
+import { jobListTests } from "./jobs-list";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -60,10 +61,10 @@ export function jobSuite(name: string, database: () => Promise<{ url: string; st
       expect(seen).toMatchObject({ id: other.jobId, kind: "count", status: "running", finishedAt: null });
       expect(await readJob("c1", other.jobId, "bob")).toBeNull();
       expect(await readJob("c2", other.jobId, "alice")).toBeNull();
-      expect(await cancelJob("c1", other.jobId, "bob")).toBe(false);
+      expect(await cancelJob("c1", other.jobId, { id: "bob", role: "viewer" })).toBe(false);
       expect(await runningJob("c1", "count")).toEqual({ jobId: other.jobId, userId: "alice" });
 
-      expect(await cancelJob("c1", other.jobId, "alice")).toBe(true);
+      expect(await cancelJob("c1", other.jobId, { id: "alice", role: "viewer" })).toBe(true);
       const final = await other.final();
       expect(final.status).toBe("cancelled");
       const after = (await readJob("c1", other.jobId, "alice"))!;
@@ -71,7 +72,7 @@ export function jobSuite(name: string, database: () => Promise<{ url: string; st
       expect(after.progress.scanned).toBe(final.scanned);
       expect(after.result).toEqual({ steps: final.scanned });
       expect(after.finishedAt).not.toBeNull();
-      expect(await cancelJob("c1", other.jobId, "alice")).toBe(false);
+      expect(await cancelJob("c1", other.jobId, { id: "alice", role: "viewer" })).toBe(false);
       expect(await runningJob("c1", "count")).toBeNull();
     });
 
@@ -93,7 +94,7 @@ export function jobSuite(name: string, database: () => Promise<{ url: string; st
       expect(job.progress.scanned).toBeGreaterThan(5);
       expect(job.finishedAt).toBe(lastBeat.getTime());
       expect((await db().job.findUniqueOrThrow({ where: { id: other.jobId } })).status).toBe("interrupted");
-      expect(await cancelJob("c1", other.jobId, "alice")).toBe(false);
+      expect(await cancelJob("c1", other.jobId, { id: "alice", role: "viewer" })).toBe(false);
       expect(await runningJob("c1", "count")).toBeNull();
     });
 
@@ -161,5 +162,6 @@ export function jobSuite(name: string, database: () => Promise<{ url: string; st
     });
 
     exportJobTests(root);
+    jobListTests(root, children);
   });
 }

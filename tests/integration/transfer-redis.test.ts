@@ -330,7 +330,7 @@ describe("export and import on Redis", () => {
     while (((await readJob(devId, jobId, users.editor.id))?.progress.affected ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     redis.pause();
     try {
-      expect(await cancelJob(devId, jobId, users.editor.id)).toBe(true);
+      expect(await cancelJob(devId, jobId, { id: users.editor.id, role: "editor" })).toBe(true);
     } finally {
       redis.resume();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, changesCache, PERMISSIONS, roleFor, type Permission } from "@/lib/auth/permissions";
+import { can, changesCache, mayCancelJob, PERMISSIONS, roleFor, type Permission } from "@/lib/auth/permissions";
 import { ROLES } from "@/lib/auth/roles";
 
 describe("permissions", () => {
@@ -27,5 +27,12 @@ describe("permissions", () => {
     expect(can({ role: "editor" }, "keys.write", { readOnly: false })).toBe(true);
     expect(changesCache("keys.write")).toBe(true);
     expect(changesCache("connections.manage")).toBe(false);
+  });
+
+  it("let a job be cancelled by the person who started it, whatever their role, and by an admin", () => {
+    expect(mayCancelJob({ id: "u1", role: "viewer" }, "u1")).toBe(true);
+    expect(mayCancelJob({ id: "u2", role: "viewer" }, "u1")).toBe(false);
+    expect(mayCancelJob({ id: "u2", role: "editor" }, "u1")).toBe(false);
+    expect(mayCancelJob({ id: "u2", role: "admin" }, "u1")).toBe(true);
   });
 });

@@ -6,8 +6,9 @@ import { defineAction } from "../define-action";
 import { connectionIdSchema } from "../schemas";
 
 /**
- * Stops a running tree scan or namespace job of the caller. Not audited itself: a cancelled write job
- * records its own entry, with what it changed before it stopped.
+ * Stops a running job: the caller's own, or anyone's for an admin (`mayCancelJob`), from the job's dialog or
+ * the Jobs tab. Not audited itself: a cancelled write job records its own entry, with what it changed before
+ * it stopped.
  */
 export const cancelJob = defineAction({
   name: "jobs.cancel",
@@ -15,5 +16,5 @@ export const cancelJob = defineAction({
   permission: "keys.read",
   audited: false,
   connection: "read",
-  run: async ({ connectionId, jobId }, ctx) => ({ cancelled: await cancel(connectionId, jobId, ctx.user.id) }),
+  run: async ({ connectionId, jobId }, ctx) => ({ cancelled: await cancel(connectionId, jobId, ctx.user) }),
 });

@@ -105,28 +105,59 @@ function viewOf(row: JobRow): JobView {
   };
 }
 
+/** A running row whose instance went silent is marked interrupted (conditionally: a beat that arrived meanwhile wins). */
+async function settled(row: JobRow): Promise<JobRow> {
+  if (row.status !== "running" || row.heartbeatAt.getTime() >= Date.now() - STALE_MS) return row;
+  // The last heartbeat is when it was last heard of.
+  await db().job.updateMany({
+    where: { id: row.id, status: "running", heartbeatAt: row.heartbeatAt },
+    data: { status: "interrupted", finishedAt: row.heartbeatAt },
+  });
+  return { ...row, status: "interrupted", finishedAt: row.heartbeatAt };
+}
+
 /** The row as its owner sees it, a stale running one marked interrupted first; null when it is not theirs. */
 export async function readRow(connectionId: string, jobId: string, userId: string): Promise<JobView | null> {
   const row = await db().job.findUnique({ where: { id: jobId } });
   if (!row || row.connectionId !== connectionId || row.ownerId !== userId) return null;
-  if (row.status === "running" && row.heartbeatAt.getTime() < Date.now() - STALE_MS) {
-    // Conditional, so a beat that arrived meanwhile wins; the last heartbeat is when it was last heard of.
-    await db().job.updateMany({
-      where: { id: jobId, status: "running", heartbeatAt: row.heartbeatAt },
-      data: { status: "interrupted", finishedAt: row.heartbeatAt },
-    });
-    return viewOf({ ...row, status: "interrupted", finishedAt: row.heartbeatAt });
-  }
-  return viewOf(row);
+  return viewOf(await settled(row));
 }
 
-/** Flags a live running row of the caller for its instance to stop; true when there was one. */
-export async function requestCancel(connectionId: string, jobId: string, userId: string): Promise<boolean> {
-  const { count } = await db().job.updateMany({
-    where: { id: jobId, connectionId, ownerId: userId, status: "running", heartbeatAt: { gte: new Date(Date.now() - STALE_MS) } },
-    data: { cancelRequested: true },
-  });
+/**
+ * Flags a live running row for its instance to stop, when `allowed` says its owner's job may be stopped by
+ * the caller; true when there was one.
+ */
+export async function requestCancel(connectionId: string, jobId: string, allowed: (ownerId: string) => boolean): Promise<boolean> {
+  const live = { id: jobId, connectionId, status: "running", heartbeatAt: { gte: new Date(Date.now() - STALE_MS) } };
+  const row = await db().job.findFirst({ where: live, select: { ownerId: true } });
+  if (!row || !allowed(row.ownerId)) return false;
+  const { count } = await db().job.updateMany({ where: { ...live, ownerId: row.ownerId }, data: { cancelRequested: true } });
   return count > 0;
+}
+
+/** A row as the jobs list shows it: everything but the result, which can be large and is its owner's to read. */
+type ListedRow = Omit<JobView, "result"> & { connectionId: string; ownerId: string; cancelRequested: boolean };
+
+/**
+ * The jobs of a connection profile in every database of it (`<id>` and `<id>~<db>`): the running ones and
+ * those that ended in the last `withinMs`, newest first, at most `limit`; stale running rows read as interrupted.
+ */
+export async function listRows(profileId: string, withinMs: number, limit: number): Promise<ListedRow[]> {
+  const rows = await db().job.findMany({
+    where: {
+      OR: [{ connectionId: profileId }, { connectionId: { startsWith: `${profileId}~` } }],
+      AND: [{ OR: [{ status: "running" }, { finishedAt: { gte: new Date(Date.now() - withinMs) } }] }],
+    },
+    omit: { result: true },
+    orderBy: { startedAt: "desc" },
+    take: limit,
+  });
+  const listed: ListedRow[] = [];
+  for (const row of rows) {
+    const { result: _result, ...view } = viewOf(await settled({ ...row, result: null }));
+    listed.push({ ...view, connectionId: row.connectionId, ownerId: row.ownerId, cancelRequested: row.cancelRequested });
+  }
+  return listed;
 }
 
 /** A live running job of `kind` on the connection, whichever instance runs it. */

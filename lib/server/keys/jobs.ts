@@ -1,8 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { isDriverError } from "../../drivers/errors";
-import type { JobKind, JobProgress, JobView } from "../../wire/jobs";
-import { BEAT_MS, beat, finishRow, insertRow, pruneJobRows, readRow, requestCancel, resultText, runningRow } from "./job-rows";
+import { mayCancelJob } from "../../auth/permissions";
+import { db } from "../../db";
+import type { JobKind, JobList, JobListEntry, JobProgress, JobView } from "../../wire/jobs";
+import { parseConnectionRef } from "../../wire/connection-ref";
+import { BEAT_MS, beat, finishRow, insertRow, listRows, pruneJobRows, readRow, requestCancel, resultText, runningRow } from "./job-rows";
 
 /**
  * Long operations (count, expire and delete by prefix, whole-namespace sorts, analyses) run as jobs. A server
@@ -203,15 +206,47 @@ export async function readJob(connectionId: string, jobId: string, userId: strin
   return readRow(connectionId, jobId, userId);
 }
 
-/** Asks a running job to stop, wherever it runs; true when there was one to stop. */
-export async function cancelJob(connectionId: string, jobId: string, userId: string): Promise<boolean> {
+/**
+ * Asks a running job to stop, wherever it runs, when `mayCancelJob` lets the caller (its owner, or an admin);
+ * true when there was one to stop.
+ */
+export async function cancelJob(connectionId: string, jobId: string, user: { id: string; role: string }): Promise<boolean> {
+  const allowed = (ownerId: string) => mayCancelJob(user, ownerId);
   const job = local.jobs.get(jobId);
-  if (!job) return requestCancel(connectionId, jobId, userId);
-  if (job.connectionId !== connectionId || job.userId !== userId || job.view.status !== "running") return false;
+  if (!job) return requestCancel(connectionId, jobId, allowed);
+  if (job.connectionId !== connectionId || !allowed(job.userId) || job.view.status !== "running") return false;
   // Running here: stop at once rather than at the next beat; the flag only tells the row why it stopped.
   job.controller.abort();
-  await requestCancel(connectionId, jobId, userId).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
+  await requestCancel(connectionId, jobId, allowed).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
   return true;
+}
+
+/** Finished rows are kept an hour (./job-rows); the list shows them all, and at most this many jobs. */
+const LIST_FINISHED_MS = 60 * 60_000;
+const LIST_LIMIT = 200;
+
+/** The running and recently finished jobs of a connection profile (all its databases), read from the rows, as `user` sees them. */
+export async function listJobs(profileId: string, user: { id: string; role: string }): Promise<JobList> {
+  const rows = await listRows(profileId, LIST_FINISHED_MS, LIST_LIMIT);
+  const ownerIds = [...new Set(rows.map((row) => row.ownerId))];
+  const owners = new Map((await db().user.findMany({ where: { id: { in: ownerIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u]));
+  const entries = rows.map(({ connectionId, ownerId, cancelRequested, ...view }): JobListEntry => {
+    const owner = owners.get(ownerId);
+    return {
+      ...view,
+      scope: connectionId,
+      database: parseConnectionRef(connectionId).db,
+      owner: { id: ownerId, email: owner?.email ?? null, name: owner?.name ?? null },
+      mine: ownerId === user.id,
+      cancelRequested,
+      canCancel: view.status === "running" && mayCancelJob(user, ownerId),
+    };
+  });
+  return {
+    running: entries.filter((entry) => entry.status === "running"),
+    finished: entries.filter((entry) => entry.status !== "running").sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0)),
+    readAt: Date.now(),
+  };
 }
 
 /** A job of `kind` running on the connection in any instance, and whose it is. */
