@@ -54,6 +54,11 @@ function JobItem({ job, now, onCancel, cancelling }: { job: JobListEntry; now: n
         <div className="min-w-0 flex-1 space-y-0.5">
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-medium">{JOB_KIND_LABELS[job.kind]}</span>
+            {job.target && (
+              <span data-testid="job-target" title={job.target} className="min-w-0 max-w-full truncate font-mono text-sm text-slate-700 dark:text-slate-300">
+                {job.target}
+              </span>
+            )}
             {scope && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{scope}</span>}
             <span data-testid="job-status" className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_TONES[job.status]}`}>
               {stopping ? "Stopping…" : JOB_STATUS_LABELS[job.status]}

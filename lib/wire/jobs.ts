@@ -35,6 +35,11 @@ export interface JobListEntry extends Omit<JobView, "result"> {
   scope: string;
   /** The database it works in when one was chosen with the db switcher; null: the profile's own. */
   database: number | null;
+  /**
+   * What it works on, as a person reads it: a namespace (`myapp:session:*`), a pattern, "12 selected keys", an
+   * import's file; null for the whole database (an analysis, a whole-database export).
+   */
+  target: string | null;
   /** Who started it; email and name are null when the account no longer exists. */
   owner: { id: string; email: string | null; name: string | null };
   /** Started by the caller. */

@@ -112,6 +112,7 @@ describe("the Jobs tab", () => {
     await seenByVic.waitFor({ timeout: 30_000 });
     expect(await seenByVic.getByTestId("job-status").textContent()).toBe("Running");
     expect(await seenByVic.textContent()).toContain("Delete keys");
+    expect(await seenByVic.getByTestId("job-target").textContent()).toBe("big:*");
     expect(await seenByVic.textContent()).toContain("Started by eve@example.test");
     expect(await seenByVic.getByTestId("job-progress").textContent()).toMatch(/^[\d,]+ of 50,000 keys scanned \([\d.]+ %\) · [\d,]+ deleted$/);
     expect(await seenByVic.getByRole("button").count()).toBe(0);

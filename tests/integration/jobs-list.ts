@@ -23,6 +23,7 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
       connectionId: "lp1",
       userId: bob.id,
       total: 1000,
+      target: "myapp:session:*",
       work: async (control) => {
         let scanned = 0;
         while (!control.signal.aborted) {
@@ -50,7 +51,7 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
     });
     await db().job.createMany({
       data: [
-        row("l-done", "lp1", "done", 60_000),
+        row("l-done", "lp1", "done", 60_000, { target: "cache:views:*" }),
         row("l-error", "lp1~3", "error", 120_000, { errorCode: "TIMEOUT", errorMessage: "The server did not answer in time." }),
         row("l-stale", "lp1", "running", 90_000, { finishedAt: null }),
         row("l-old", "lp1", "done", 2 * 3_600_000),
@@ -64,7 +65,9 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
     const asAlice = await listJobs("lp1", alice);
     const mineRunning = asAlice.running.find((j) => j.id === aliceJob)!;
     expect(mineRunning).toMatchObject({ kind: "count", scope: "lp1~2", database: 2, mine: true, canCancel: true, cancelRequested: false, owner: { id: alice.id, email: "alice@list.test" } });
-    expect(asAlice.running.find((j) => j.id === bobJob)).toMatchObject({ kind: "delete", scope: "lp1", database: null, mine: false, canCancel: false, owner: { email: "bob@list.test" } });
+    expect(asAlice.running.find((j) => j.id === bobJob)).toMatchObject({ kind: "delete", target: "myapp:session:*", scope: "lp1", database: null, mine: false, canCancel: false, owner: { email: "bob@list.test" } });
+    // What a job works on is listed with it; a job that names nothing (the whole database) lists null.
+    expect(mineRunning.target).toBeNull();
     expect(asAlice.running.every((j) => !("result" in j))).toBe(true);
     // Ended in the last hour, the latest first; the silent running row reads as interrupted; other connections never.
     expect(asAlice.finished.map((j) => [j.id, j.status])).toEqual([
@@ -76,6 +79,7 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
     expect(asAlice.finished.every((j) => !j.canCancel)).toBe(true);
     expect(asAlice.finished.find((j) => j.id === "l-error")).toMatchObject({ database: 3, error: { code: "TIMEOUT" }, progress: { affected: 40, total: 100 } });
     expect(asAlice.finished.find((j) => j.id === "l-gone")!.owner).toEqual({ id: "deleted-user", email: null, name: null });
+    expect(asAlice.finished.find((j) => j.id === "l-done")!.target).toBe("cache:views:*");
     expect((await db().job.findUniqueOrThrow({ where: { id: "l-stale" } })).status).toBe("interrupted");
 
     // Bob (an editor) may stop his own job only; the admin may stop both.
@@ -98,5 +102,16 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
     expect(after.finished.filter((j) => j.id === aliceJob || j.id === bobJob).map((j) => j.status)).toEqual(["cancelled", "cancelled"]);
     expect(after.finished.find((j) => j.id === bobJob)!.progress.affected).toBeGreaterThan(0);
     expect((await listJobs("lp2", ada)).running.map((j) => j.id)).toEqual(["l-other"]);
+  });
+
+  it("keep a job's target within bounds: a namespace as long as a key is cut with an ellipsis", async () => {
+    const owner = await db().user.create({ data: { email: "long@list.test", role: "editor", passwordHash: "x" } });
+    const long = `${"n".repeat(5000)}:*`;
+    const id = await startJob<null>({ kind: "count", connectionId: "lp3", userId: owner.id, total: 0, target: long, work: async () => null });
+    await expect.poll(async () => (await listJobs("lp3", owner)).finished.map((j) => j.id), { timeout: 20_000 }).toEqual([id]);
+    const [listed] = (await listJobs("lp3", owner)).finished;
+    expect(listed.target).toHaveLength(300);
+    expect(listed.target!.endsWith("…")).toBe(true);
+    expect(long.startsWith(listed.target!.slice(0, -1))).toBe(true);
   });
 }

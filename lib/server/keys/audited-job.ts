@@ -22,6 +22,8 @@ export async function startAuditedKeysJob(options: {
   connection: LoadedConnection;
   ctx: ActionContext;
   kind: JobKind;
+  /** What it works on, for the Jobs tab: a namespace's pattern, "N selected keys". */
+  target: string;
   /** The audit action to complete; null for a read-only job (a count). */
   auditName: string | null;
   total: number | null;
@@ -51,6 +53,7 @@ export async function startAuditedKeysJob(options: {
     connectionId: connection.scope,
     userId: ctx.user.id,
     total: options.total,
+    target: options.target,
     work: async (control) => {
       // Several walks add up: progress is the finished ones' totals plus the current one's.
       const done = { scanned: 0, matched: 0, affected: 0 };

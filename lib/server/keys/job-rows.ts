@@ -40,7 +40,10 @@ export function resultText(id: string, result: unknown): string | null {
   return null;
 }
 
-export async function insertRow(view: JobView, owner: { connectionId: string; userId: string }): Promise<void> {
+/** The longest `target` a row keeps (a namespace's display text can be as long as a key). */
+const MAX_TARGET_CHARS = 300;
+
+export async function insertRow(view: JobView, owner: { connectionId: string; userId: string; target?: string | null }): Promise<void> {
   const now = new Date(view.startedAt);
   await db().job.create({
     data: {
@@ -48,6 +51,7 @@ export async function insertRow(view: JobView, owner: { connectionId: string; us
       kind: view.kind,
       connectionId: owner.connectionId,
       ownerId: owner.userId,
+      target: owner.target ? (owner.target.length > MAX_TARGET_CHARS ? `${owner.target.slice(0, MAX_TARGET_CHARS - 1)}…` : owner.target) : null,
       status: "running",
       progress: JSON.stringify(view.progress),
       startedAt: now,
@@ -136,7 +140,7 @@ export async function requestCancel(connectionId: string, jobId: string, allowed
 }
 
 /** A row as the jobs list shows it: everything but the result, which can be large and is its owner's to read. */
-type ListedRow = Omit<JobView, "result"> & { connectionId: string; ownerId: string; cancelRequested: boolean };
+type ListedRow = Omit<JobView, "result"> & { connectionId: string; ownerId: string; cancelRequested: boolean; target: string | null };
 
 /**
  * The jobs of a connection profile in every database of it (`<id>` and `<id>~<db>`): the running ones and
@@ -155,7 +159,7 @@ export async function listRows(profileId: string, withinMs: number, limit: numbe
   const listed: ListedRow[] = [];
   for (const row of rows) {
     const { result: _result, ...view } = viewOf(await settled({ ...row, result: null }));
-    listed.push({ ...view, connectionId: row.connectionId, ownerId: row.ownerId, cancelRequested: row.cancelRequested });
+    listed.push({ ...view, connectionId: row.connectionId, ownerId: row.ownerId, cancelRequested: row.cancelRequested, target: row.target });
   }
   return listed;
 }

@@ -98,6 +98,8 @@ interface JobOptions {
   connectionId: string;
   userId: string;
   total: number | null;
+  /** What the job works on, for the Jobs tab (see `JobListEntry.target`); null or absent: the whole database. */
+  target?: string | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import type { ActionContext } from "../../actions/define-action";
 import type { LoadedConnection } from "../../connections/load";
 import type { PrefixResult } from "../../drivers/types";
+import { plural } from "../../plural";
 import { keyText } from "../../wire/keys";
 import { startAuditedKeysJob } from "./audited-job";
 import { countWithoutTtl, walkPrefixKeys } from "./key-walk";
@@ -37,6 +38,7 @@ export async function startNamespaceJob(options: {
     connection,
     ctx,
     kind: write ? operation.kind : "count",
+    target: `${keyText(prefix).text}*${alsoPrefixes.length > 0 ? ` and ${plural(alsoPrefixes.length, "child store")}` : ""}`,
     auditName: write ? AUDIT_NAMES[operation.kind] : null,
     total: await driver.keyCount(),
     detail: (progress, cancelled) => ({

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ActionContext } from "../../actions/define-action";
 import type { LoadedConnection } from "../../connections/load";
+import { plural } from "../../plural";
 import { keyText } from "../../wire/keys";
 import { startAuditedKeysJob } from "./audited-job";
 import { countWithoutTtl, walkKeyList } from "./key-walk";
@@ -31,6 +32,7 @@ export async function startSelectionJob(options: {
     connection,
     ctx,
     kind: operation.kind === "expire" ? "expire" : "count",
+    target: `${plural(keys.length, "selected key")}${pattern ? ` (${pattern})` : ""}`,
     auditName: operation.kind === "expire" ? "keys.expire" : null,
     total: keys.length,
     detail: (progress, cancelled) => ({

@@ -6,6 +6,7 @@ import { startJob } from "./jobs";
 import { TopHeap } from "./top-heap";
 import { keyRowOf } from "./key-page";
 import type { KeyRow } from "../../wire/key-page";
+import { keyText } from "../../wire/keys";
 
 type TopBy = "size" | "ttl";
 
@@ -63,6 +64,7 @@ export async function startTopKeys(options: {
     connectionId: options.connectionId,
     userId: options.userId,
     total,
+    target: sortTarget(options),
     work: async (control) => {
       const heap = new TopHeap<{ value: number; meta: KeyMeta }>(limit, before);
       let cursor = "";
@@ -106,4 +108,10 @@ export async function startTopKeys(options: {
       return result(fresh);
     },
   });
+}
+
+/** What a top-N sort ranks, for the Jobs tab: its filter as the key list shows it, and by what. */
+function sortTarget(options: { by: TopBy; prefix?: Buffer; match?: Buffer; type?: KeyType }): string {
+  const scope = options.match ? keyText(options.match).text : options.prefix && options.prefix.length > 0 ? `${keyText(options.prefix).text}*` : "all keys";
+  return `${scope}${options.type ? `, ${options.type}s` : ""}, by ${options.by}`;
 }

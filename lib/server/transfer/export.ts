@@ -5,6 +5,7 @@ import type { ScanPace } from "../../connections/scan-pace";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
 import type { JobProgress } from "../../wire/jobs";
+import { plural } from "../../plural";
 import { keyText } from "../../wire/keys";
 import { TRANSFER_FORMAT, TRANSFER_VERSION, type ExportEnd, type ExportHeader } from "../../wire/transfer";
 import { openJob } from "../keys/jobs";
@@ -223,7 +224,7 @@ export async function openExport(
 ): Promise<{ jobId: string; stream: ReadableStream<Uint8Array> }> {
   const driver = connection.driver();
   const header = await headerOf(connection, selection, dump && carriesDump(driver));
-  const job = await openJob<{ keys: number }>({ kind: "export", connectionId: connection.scope, userId, total: header.total });
+  const job = await openJob<{ keys: number }>({ kind: "export", connectionId: connection.scope, userId, total: header.total, target: exportTarget(selection) });
   const tally: ExportTally = { keys: 0 };
   const source = lines(driver, header, selection, connection.scanPace, job.control, tally);
   const encoder = new TextEncoder();
@@ -250,4 +251,18 @@ export async function openExport(
     },
   });
   return { jobId: job.id, stream };
+}
+
+/** What an export covers, for the Jobs tab; null for the whole database. */
+function exportTarget(selection: ExportSelection): string | null {
+  switch (selection.kind) {
+    case "database":
+      return null;
+    case "namespace":
+      return `${keyText(selection.prefix).text}*`;
+    case "glob":
+      return keyText(selection.match).text;
+    case "keys":
+      return plural(selection.keys.length, "selected key");
+  }
 }

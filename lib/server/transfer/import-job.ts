@@ -4,6 +4,7 @@ import { completeAudit, progressAudit } from "../../audit/record";
 import type { LoadedConnection } from "../../connections/load";
 import { DriverError } from "../../drivers/errors";
 import type { JobView } from "../../wire/jobs";
+import { plural } from "../../plural";
 import { keyText } from "../../wire/keys";
 import type { ImportCounts, ImportJobResult, ImportPolicy, ImportTtl } from "../../wire/transfer";
 import { startJob } from "../keys/jobs";
@@ -32,8 +33,10 @@ function prepare(request: ImportRequest) {
   return { upload, driver, useDump };
 }
 
-function jobControl(request: ImportRequest, total: number, kind: "import-preview" | "import") {
-  return { kind, connectionId: request.connection.scope, userId: request.userId, total };
+/** The job's identity; `passes` is how many times the file is read (a fail-on-conflict import checks it first). */
+function jobControl(request: ImportRequest, lines: number, kind: "import-preview" | "import", passes = 1) {
+  const rewrite = request.rewrite ? `, ${keyText(request.rewrite.from).text}… → ${keyText(request.rewrite.to).text}…` : "";
+  return { kind, connectionId: request.connection.scope, userId: request.userId, total: lines * passes, target: `a file of ${plural(lines, "key")}${rewrite}` };
 }
 
 /** The dry run as a job: what the import would do, counted, nothing written. */
@@ -91,7 +94,7 @@ export async function startImport(request: ImportRequest, ctx: ActionContext): P
   const actor = { id: ctx.user.id, email: ctx.user.email };
 
   return startJob<ImportJobResult>({
-    ...jobControl(request, upload.info.lines * (request.policy === "fail" ? 2 : 1), "import"),
+    ...jobControl(request, upload.info.lines, "import", request.policy === "fail" ? 2 : 1),
     work: async (control) => {
       const base = { driver, file: upload.file, useDump, policy: request.policy, ttl: request.ttl, rewrite: request.rewrite, signal: control.signal };
       let offset = 0;
