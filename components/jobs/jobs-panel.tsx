@@ -71,6 +71,12 @@ function JobItem({ job, now, onCancel, cancelling }: { job: JobListEntry; now: n
             </time>
             {job.finishedAt !== null && ` · ${job.status === "interrupted" ? "last heard of" : "ended"} ${formatAge(now - job.finishedAt)}, after ${formatElapsed(job.finishedAt - job.startedAt)}`}
             {running && ` · running for ${formatElapsed(Math.max(0, now - job.startedAt))}`}
+            {job.cancelledBy && (
+              <span data-testid="job-cancelled-by">
+                {` · ${running ? "stop asked" : "cancelled"} by `}
+                <span className="text-slate-700 dark:text-slate-300">{job.cancelledBy.email ?? "a deleted account"}</span>
+              </span>
+            )}
           </p>
         </div>
         {job.canCancel && (

@@ -46,6 +46,8 @@ export interface JobListEntry extends Omit<JobView, "result"> {
   mine: boolean;
   /** Someone asked it to stop; its instance stops at its next beat. */
   cancelRequested: boolean;
+  /** Who asked it to stop (the owner, or an admin); email and name are null when the account no longer exists. */
+  cancelledBy: { id: string; email: string | null; name: string | null } | null;
   /** The caller may stop it (running, and theirs or the caller is an admin: `mayCancelJob`). */
   canCancel: boolean;
 }

@@ -166,6 +166,10 @@ describe("the Jobs tab", () => {
     await eve.goto(`${app.url}/c/${connectionId}/jobs`);
     await expect.poll(async () => item(eve, jobId).getAttribute("data-status"), { timeout: 30_000 }).toBe("cancelled");
     expect(await item(eve, jobId).textContent()).toContain("Started by eve@example.test (you)");
+    // Who stopped it is on the row and in the delete's one audit entry, beside what it had deleted.
+    expect(await item(eve, jobId).getByTestId("job-cancelled-by").textContent()).toBe(" · cancelled by ada@example.test");
+    const entry = await app.db.auditEntry.findFirstOrThrow({ where: { action: "namespaces.delete" }, orderBy: { id: "desc" } });
+    expect(JSON.parse(entry.detail ?? "{}")).toMatchObject({ cancelled: true, cancelledBy: "ada@example.test", prefix: "big:" });
     const left = await redis.raw().dbsize();
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(KEYS);

@@ -101,6 +101,9 @@ export function jobListTests(root: string, children: StartedProcess[]): void {
     const after = await listJobs("lp1", bob);
     expect(after.finished.filter((j) => j.id === aliceJob || j.id === bobJob).map((j) => j.status)).toEqual(["cancelled", "cancelled"]);
     expect(after.finished.find((j) => j.id === bobJob)!.progress.affected).toBeGreaterThan(0);
+    // Who stopped each is recorded, whichever process ran it; the first to ask is the one kept.
+    expect(after.finished.filter((j) => j.id === aliceJob || j.id === bobJob).map((j) => j.cancelledBy?.email)).toEqual(["ada@list.test", "ada@list.test"]);
+    expect(after.finished.find((j) => j.id === "l-done")!.cancelledBy).toBeNull();
     expect((await listJobs("lp2", ada)).running.map((j) => j.id)).toEqual(["l-other"]);
   });
 

@@ -5,7 +5,7 @@ import type { LoadedConnection } from "../../connections/load";
 import { prefixPace } from "../../connections/scan-pace";
 import type { PrefixOptions, PrefixResult } from "../../drivers/types";
 import type { JobKind, JobView } from "../../wire/jobs";
-import { startJob } from "./jobs";
+import { cancelDetail, startJob } from "./jobs";
 
 /** How often, at most, a running job writes its count to its audit entry. */
 const PROGRESS_EVERY_MS = 1000;
@@ -57,12 +57,14 @@ export async function startAuditedKeysJob(options: {
     work: async (control) => {
       // Several walks add up: progress is the finished ones' totals plus the current one's.
       const done = { scanned: 0, matched: 0, affected: 0 };
+      let scanned = 0;
       const prefixOptions: PrefixOptions = {
         // The connection's scan pace: keys per SCAN call and the pause between calls.
         ...prefixPace(connection.scanPace),
         signal: control.signal,
         onProgress: (p) => {
           const sum = { scanned: done.scanned + p.scanned, matched: done.matched + p.matched, affected: done.affected + p.affected };
+          scanned = sum.scanned;
           control.progress(sum);
           const now = Date.now();
           if (entryId === null || now - lastWrite < PROGRESS_EVERY_MS) return;
@@ -71,19 +73,21 @@ export async function startAuditedKeysJob(options: {
         },
       };
       const result = await options.work(prefixOptions, done, control.signal);
-      control.progress({ matched: result.matched, affected: result.affected });
+      // The walk reports before each batch's action; the last batch's keys were looked at too.
+      control.progress({ scanned: Math.max(scanned, result.matched), matched: result.matched, affected: result.affected });
       return result;
     },
-    finish: async (view: JobView<PrefixResult>) => {
+    finish: async (view: JobView<PrefixResult>, ended) => {
       options.finish?.(view);
       if (entryId === null || options.auditName === null) return;
       const auditName = options.auditName;
+      const stopped = await cancelDetail(ended);
       await record(() =>
         completeAudit(entryId, {
           actor,
           connection: { id: connection.profile.id, name: connection.profile.name },
           action: auditName,
-          detail: detail(view.progress, view.status === "cancelled"),
+          detail: { ...detail(view.progress, view.status === "cancelled"), ...stopped },
           outcome: view.status === "error" ? "error" : "ok",
           error: view.error ?? undefined,
           clientAddress: ctx.clientAddress,

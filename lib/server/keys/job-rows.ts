@@ -66,25 +66,27 @@ export async function insertRow(view: JobView, owner: { connectionId: string; us
  * again, so a row another instance marked interrupted while this one was stalled is set right. Returns
  * whether a cancel was asked for.
  */
-export async function beat(id: string, progress: JobProgress, result: string | null | undefined): Promise<boolean> {
+export async function beat(id: string, progress: JobProgress, result: string | null | undefined): Promise<{ cancelledBy: string } | null> {
   try {
     const row = await db().job.update({
       // Never over a finished row: a beat that reaches the database after the job's outcome leaves it alone.
       where: { id, status: { in: ["running", "interrupted"] } },
       data: { progress: JSON.stringify(progress), ...(result !== undefined ? { result } : {}), heartbeatAt: new Date(), status: "running", finishedAt: null },
-      select: { cancelRequested: true },
+      select: { cancelRequested: true, cancelledBy: true },
     });
-    return row.cancelRequested;
+    return row.cancelRequested ? { cancelledBy: row.cancelledBy ?? "" } : null;
   } catch (error) {
-    if ((error as { code?: unknown }).code === "P2025") return false;
+    if ((error as { code?: unknown }).code === "P2025") return null;
     throw error;
   }
 }
 
-export async function finishRow(view: JobView, result: string | null): Promise<void> {
+/** The job's outcome; `cancelledBy` (who stopped it) when this instance knows, which a cancel made here may not have written yet. */
+export async function finishRow(view: JobView, result: string | null, cancelledBy: string | null = null): Promise<void> {
   await db().job.update({
     where: { id: view.id },
     data: {
+      ...(cancelledBy ? { cancelledBy } : {}),
       status: view.status,
       progress: JSON.stringify(view.progress),
       result,
@@ -131,16 +133,18 @@ export async function readRow(connectionId: string, jobId: string, userId: strin
  * Flags a live running row for its instance to stop, when `allowed` says its owner's job may be stopped by
  * the caller; true when there was one.
  */
-export async function requestCancel(connectionId: string, jobId: string, allowed: (ownerId: string) => boolean): Promise<boolean> {
+export async function requestCancel(connectionId: string, jobId: string, by: string, allowed: (ownerId: string) => boolean): Promise<boolean> {
   const live = { id: jobId, connectionId, status: "running", heartbeatAt: { gte: new Date(Date.now() - STALE_MS) } };
   const row = await db().job.findFirst({ where: live, select: { ownerId: true } });
   if (!row || !allowed(row.ownerId)) return false;
-  const { count } = await db().job.updateMany({ where: { ...live, ownerId: row.ownerId }, data: { cancelRequested: true } });
+  // The first to ask is the one recorded: a second cancel of a job already stopping changes nothing.
+  const { count } = await db().job.updateMany({ where: { ...live, ownerId: row.ownerId, cancelRequested: false }, data: { cancelRequested: true, cancelledBy: by } });
+  if (count === 0) return (await db().job.count({ where: { ...live, ownerId: row.ownerId } })) > 0;
   return count > 0;
 }
 
 /** A row as the jobs list shows it: everything but the result, which can be large and is its owner's to read. */
-type ListedRow = Omit<JobView, "result"> & { connectionId: string; ownerId: string; cancelRequested: boolean; target: string | null };
+type ListedRow = Omit<JobView, "result"> & { connectionId: string; ownerId: string; cancelRequested: boolean; cancelledBy: string | null; target: string | null };
 
 /**
  * The jobs of a connection profile in every database of it (`<id>` and `<id>~<db>`): the running ones and
@@ -159,7 +163,7 @@ export async function listRows(profileId: string, withinMs: number, limit: numbe
   const listed: ListedRow[] = [];
   for (const row of rows) {
     const { result: _result, ...view } = viewOf(await settled({ ...row, result: null }));
-    listed.push({ ...view, connectionId: row.connectionId, ownerId: row.ownerId, cancelRequested: row.cancelRequested, target: row.target });
+    listed.push({ ...view, connectionId: row.connectionId, ownerId: row.ownerId, cancelRequested: row.cancelRequested, cancelledBy: row.cancelledBy, target: row.target });
   }
   return listed;
 }

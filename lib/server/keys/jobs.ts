@@ -30,6 +30,13 @@ interface LocalJob {
   controller: AbortController;
   /** The result changed since the last beat wrote it. */
   resultDirty: boolean;
+  /** Who asked it to stop (a user id), once someone did. */
+  cancelledBy: string | null;
+}
+
+/** How a job ended beyond its view: who stopped it, for the audit entry a job's `finish` completes. */
+export interface JobEnded {
+  cancelledBy: string | null;
 }
 
 interface JobControl<R> {
@@ -65,7 +72,11 @@ async function beatAll(): Promise<void> {
       const result = job.resultDirty ? resultText(job.view.id, job.view.result) : undefined;
       job.resultDirty = false;
       try {
-        if (await beat(job.view.id, job.view.progress, result)) job.controller.abort();
+        const asked = await beat(job.view.id, job.view.progress, result);
+        if (asked) {
+          job.cancelledBy ??= asked.cancelledBy || null;
+          job.controller.abort();
+        }
       } catch (error) {
         if (result !== undefined) job.resultDirty = true;
         console.error(`Job ${job.view.id}: could not write its progress`, error);
@@ -111,7 +122,7 @@ interface OpenJob<R> {
   id: string;
   control: JobControl<R>;
   abort(): void;
-  end(outcome: JobEnding<R>, finish?: (view: JobView<R>) => Promise<void>): Promise<void>;
+  end(outcome: JobEnding<R>, finish?: (view: JobView<R>, ended: JobEnded) => Promise<void>): Promise<void>;
 }
 
 /** How the work ended: its result (left out: the last one published), and the error it threw, if any. */
@@ -136,7 +147,7 @@ export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
     finishedAt: null,
   };
   await insertRow(view, options);
-  const job: LocalJob = { view: view as JobView<unknown>, connectionId: options.connectionId, userId: options.userId, controller, resultDirty: false };
+  const job: LocalJob = { view: view as JobView<unknown>, connectionId: options.connectionId, userId: options.userId, controller, resultDirty: false, cancelledBy: null };
   local.jobs.set(view.id, job);
   ensureBeating();
   const control: JobControl<R> = {
@@ -148,7 +159,7 @@ export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
     },
   };
   let ended = false;
-  const end = async ({ result, error }: JobEnding<R>, finish?: (view: JobView<R>) => Promise<void>): Promise<void> => {
+  const end = async ({ result, error }: JobEnding<R>, finish?: (view: JobView<R>, ended: JobEnded) => Promise<void>): Promise<void> => {
     if (ended) return;
     ended = true;
     const outcome: JobView<R> = { ...view, result: result === undefined ? view.result : result, progress: { ...view.progress }, finishedAt: Date.now() };
@@ -161,12 +172,12 @@ export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
       if (!isDriverError(error)) console.error(error);
     } else outcome.status = "done";
     try {
-      await finish?.(outcome);
+      await finish?.(outcome, { cancelledBy: outcome.status === "cancelled" ? job.cancelledBy : null });
     } catch (failure) {
       console.error(failure);
     }
     try {
-      await finishRow(outcome, resultText(view.id, outcome.result));
+      await finishRow(outcome, resultText(view.id, outcome.result), outcome.status === "cancelled" ? job.cancelledBy : null);
     } catch (failure) {
       // Other instances will read it as interrupted once its heartbeat is stale; this one still knows the outcome.
       console.error(`Job ${view.id}: could not record its outcome`, failure);
@@ -185,7 +196,7 @@ export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
 export async function startJob<R>(
   options: JobOptions & {
     work: (control: JobControl<R>) => Promise<R>;
-    finish?: (view: JobView<R>) => Promise<void>;
+    finish?: (view: JobView<R>, ended: JobEnded) => Promise<void>;
   },
 ): Promise<string> {
   const job = await openJob<R>(options);
@@ -215,11 +226,12 @@ export async function readJob(connectionId: string, jobId: string, userId: strin
 export async function cancelJob(connectionId: string, jobId: string, user: { id: string; role: string }): Promise<boolean> {
   const allowed = (ownerId: string) => mayCancelJob(user, ownerId);
   const job = local.jobs.get(jobId);
-  if (!job) return requestCancel(connectionId, jobId, allowed);
+  if (!job) return requestCancel(connectionId, jobId, user.id, allowed);
   if (job.connectionId !== connectionId || !allowed(job.userId) || job.view.status !== "running") return false;
   // Running here: stop at once rather than at the next beat; the flag only tells the row why it stopped.
+  job.cancelledBy ??= user.id;
   job.controller.abort();
-  await requestCancel(connectionId, jobId, allowed).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
+  await requestCancel(connectionId, jobId, user.id, allowed).catch((error: unknown) => console.error(`Job ${jobId}: could not flag the cancel`, error));
   return true;
 }
 
@@ -230,12 +242,14 @@ const LIST_LIMIT = 200;
 /** The running and recently finished jobs of a connection profile (all its databases), read from the rows, as `user` sees them. */
 export async function listJobs(profileId: string, user: { id: string; role: string }): Promise<JobList> {
   const rows = await listRows(profileId, LIST_FINISHED_MS, LIST_LIMIT);
-  const ownerIds = [...new Set(rows.map((row) => row.ownerId))];
-  const owners = new Map((await db().user.findMany({ where: { id: { in: ownerIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u]));
-  const entries = rows.map(({ connectionId, ownerId, cancelRequested, ...view }): JobListEntry => {
+  const userIds = [...new Set(rows.flatMap((row) => (row.cancelledBy ? [row.ownerId, row.cancelledBy] : [row.ownerId])))];
+  const owners = new Map((await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u]));
+  const person = (id: string) => ({ id, email: owners.get(id)?.email ?? null, name: owners.get(id)?.name ?? null });
+  const entries = rows.map(({ connectionId, ownerId, cancelRequested, cancelledBy, ...view }): JobListEntry => {
     const owner = owners.get(ownerId);
     return {
       ...view,
+      cancelledBy: cancelledBy ? person(cancelledBy) : null,
       scope: connectionId,
       database: parseConnectionRef(connectionId).db,
       owner: { id: ownerId, email: owner?.email ?? null, name: owner?.name ?? null },
@@ -255,4 +269,11 @@ export async function listJobs(profileId: string, user: { id: string; role: stri
 export async function runningJob(connectionId: string, kind: JobKind): Promise<{ jobId: string; userId: string } | null> {
   const row = await runningRow(connectionId, kind);
   return row && { jobId: row.id, userId: row.ownerId };
+}
+
+/** For a job's audit entry: `{ cancelledBy: <email> }` when someone stopped it (the id when the account is gone). */
+export async function cancelDetail(ended: JobEnded): Promise<{ cancelledBy?: string }> {
+  if (!ended.cancelledBy) return {};
+  const user = await db().user.findUnique({ where: { id: ended.cancelledBy }, select: { email: true } });
+  return { cancelledBy: user?.email ?? ended.cancelledBy };
 }

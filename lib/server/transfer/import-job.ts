@@ -7,7 +7,7 @@ import type { JobView } from "../../wire/jobs";
 import { plural } from "../../plural";
 import { keyText } from "../../wire/keys";
 import type { ImportCounts, ImportJobResult, ImportPolicy, ImportTtl } from "../../wire/transfer";
-import { startJob } from "../keys/jobs";
+import { cancelDetail, startJob } from "../keys/jobs";
 import { indexKeyAdded } from "../keys/keyspace-index";
 import { runImport, type ImportRun } from "./import";
 import { findUpload, removeUpload } from "./upload";
@@ -122,15 +122,16 @@ export async function startImport(request: ImportRequest, ctx: ActionContext): P
         true,
       );
     },
-    finish: async (view: JobView<ImportJobResult>) => {
+    finish: async (view: JobView<ImportJobResult>, ended) => {
       if (view.status === "done") removeUpload(request.uploadId);
       if (entryId === null) return;
+      const stopped = await cancelDetail(ended);
       await record(() =>
         completeAudit(entryId, {
           actor,
           connection: { id: connection.profile.id, name: connection.profile.name },
           action: "keys.import",
-          detail: detail(view.result?.counts ?? null, view.status === "cancelled"),
+          detail: { ...detail(view.result?.counts ?? null, view.status === "cancelled"), ...stopped },
           outcome: view.status === "error" ? "error" : "ok",
           error: view.error ?? undefined,
           clientAddress: ctx.clientAddress,
