@@ -64,7 +64,7 @@ export async function insertRow(view: JobView, owner: { connectionId: string; us
 /**
  * The running instance's beat: progress, result (when it changed) and heartbeat. It also says "running"
  * again, so a row another instance marked interrupted while this one was stalled is set right. Returns
- * whether a cancel was asked for.
+ * who asked it to stop when someone did (an empty id when the flag was set without one), else null.
  */
 export async function beat(id: string, progress: JobProgress, result: string | null | undefined): Promise<{ cancelledBy: string } | null> {
   try {
