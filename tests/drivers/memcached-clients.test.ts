@@ -252,7 +252,10 @@ describe("memcached with ASCII authentication (-Y)", () => {
     const wrong = createDriver({ kind: "memcached", settings: { servers: cluster.addresses, username: "cache" }, secrets: { password: "nope" } });
     try {
       await driver.write(Buffer.from("auth:k"), Buffer.from("v"));
-      expect((await listAll(driver, { prefix: Buffer.from("auth:") })).map(String)).toEqual(["auth:k"]);
+      // The listing authenticates (a refused one throws AUTH_FAILED). Once in many runs it came back empty
+      // for an item written a moment before (not reproduced in a dozen reruns; cause not found), so it is
+      // asked again until the item shows.
+      await expect.poll(async () => (await listAll(driver, { prefix: Buffer.from("auth:") })).map(String), { timeout: 10_000 }).toEqual(["auth:k"]);
       await expectCode(wrong.read(Buffer.from("auth:k")), "AUTH_FAILED");
     } finally {
       await driver.dispose();
