@@ -171,13 +171,14 @@ export async function openJob<R>(options: JobOptions): Promise<OpenJob<R>> {
         : { code: "INTERNAL", message: "Unexpected server error; the server log has the details." };
       if (!isDriverError(error)) console.error(error);
     } else outcome.status = "done";
+    const cancelledBy = outcome.status === "cancelled" ? job.cancelledBy : null;
     try {
-      await finish?.(outcome, { cancelledBy: outcome.status === "cancelled" ? job.cancelledBy : null });
+      await finish?.(outcome, { cancelledBy });
     } catch (failure) {
       console.error(failure);
     }
     try {
-      await finishRow(outcome, resultText(view.id, outcome.result), outcome.status === "cancelled" ? job.cancelledBy : null);
+      await finishRow(outcome, resultText(view.id, outcome.result), cancelledBy);
     } catch (failure) {
       // Other instances will read it as interrupted once its heartbeat is stale; this one still knows the outcome.
       console.error(`Job ${view.id}: could not record its outcome`, failure);
@@ -243,16 +244,16 @@ const LIST_LIMIT = 200;
 export async function listJobs(profileId: string, user: { id: string; role: string }): Promise<JobList> {
   const rows = await listRows(profileId, LIST_FINISHED_MS, LIST_LIMIT);
   const userIds = [...new Set(rows.flatMap((row) => (row.cancelledBy ? [row.ownerId, row.cancelledBy] : [row.ownerId])))];
-  const owners = new Map((await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u]));
-  const person = (id: string) => ({ id, email: owners.get(id)?.email ?? null, name: owners.get(id)?.name ?? null });
+  const people = new Map((await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } })).map((u) => [u.id, u]));
+  // Email and name are null for an account that no longer exists.
+  const person = (id: string) => ({ id, email: people.get(id)?.email ?? null, name: people.get(id)?.name ?? null });
   const entries = rows.map(({ connectionId, ownerId, cancelRequested, cancelledBy, ...view }): JobListEntry => {
-    const owner = owners.get(ownerId);
     return {
       ...view,
       cancelledBy: cancelledBy ? person(cancelledBy) : null,
       scope: connectionId,
       database: parseConnectionRef(connectionId).db,
-      owner: { id: ownerId, email: owner?.email ?? null, name: owner?.name ?? null },
+      owner: person(ownerId),
       mine: ownerId === user.id,
       cancelRequested,
       canCancel: view.status === "running" && mayCancelJob(user, ownerId),

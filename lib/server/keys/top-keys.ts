@@ -113,5 +113,5 @@ export async function startTopKeys(options: {
 /** What a top-N sort ranks, for the Jobs tab: its filter as the key list shows it, and by what. */
 function sortTarget(options: { by: TopBy; prefix?: Buffer; match?: Buffer; type?: KeyType }): string {
   const scope = options.match ? keyText(options.match).text : options.prefix && options.prefix.length > 0 ? `${keyText(options.prefix).text}*` : "all keys";
-  return `${scope}${options.type ? `, ${options.type}s` : ""}, by ${options.by}`;
+  return `${scope}${options.type ? `, type ${options.type}` : ""}, by ${options.by}`;
 }
