@@ -1,9 +1,14 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
 /**
- * Runs once per server start, before the first request: applies the deployment's declared connections and
- * starts the periodic audit prune. Node.js only: both need the database and the file system.
+ * Runs once per server start, before the first request: applies the deployment's declared connections,
+ * starts the periodic audit prune and registers the direct lane for scripts/serve.mjs (see
+ * lib/server/direct-lane.ts). Node.js only: all need the database, the file system or Node's HTTP server.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startServerTasks } = await import("./lib/instrumentation/start");
   await startServerTasks();
+  const { serveDirect } = await import("./app/api/direct-lane");
+  (globalThis as { cacheboardDirectLane?: (request: IncomingMessage, response: ServerResponse) => boolean }).cacheboardDirectLane = serveDirect;
 }

@@ -1,12 +1,12 @@
 import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect, unauthorized } from "next/navigation";
-import { NextResponse } from "next/server";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable } from "../db-errors";
 import { loginPathFor } from "./next-path";
 import { requestTargetOf } from "./request-origin";
 import { can, roleFor, type Permission } from "./permissions";
 import { currentUser, type SignedIn } from "./session";
+import { toResponse } from "../server/json-reply";
 import { httpStatusOf, type ErrorCode } from "../wire/errors";
 
 /** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
@@ -32,9 +32,10 @@ export async function requirePageUser(needed?: Permission): Promise<SignedIn> {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** A refusal before the handler runs, with its status from the one code → status table. */
-function refusal(code: ErrorCode, message: string): NextResponse {
-  return NextResponse.json({ ok: false, code, message }, { status: httpStatusOf(code) });
+/** What the admission checks read of a request: a web `Request` is one; the direct lane adapts Node's. */
+export interface RequestHead {
+  method: string;
+  headers: { get(name: string): string | null };
 }
 
 /**
@@ -42,7 +43,7 @@ function refusal(code: ErrorCode, message: string): NextResponse {
  * marks every cross-site request (Sec-Fetch-Site, Origin), so a page elsewhere cannot make a signed-in
  * person's browser start work here. Requests without either header do not come from a browser page.
  */
-export function crossOriginRequest(request: Request): boolean {
+export function crossOriginRequest(request: RequestHead): boolean {
   if (SAFE_METHODS.has(request.method)) return false;
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
@@ -56,9 +57,35 @@ export function crossOriginRequest(request: Request): boolean {
   }
 }
 
+export type Admission = { signedIn: SignedIn; refused?: undefined } | { refused: { code: ErrorCode; message: string } };
+
 /**
- * For route handlers: 403 for a state-changing request from another origin, 401 without a session, 403
- * when the role does not grant the permission, before the handler runs.
+ * The checks before a route handler runs, in order: 403 for a state-changing request from another origin,
+ * 503 when the database cannot say who is signed in, 401 without a session, 403 when the role does not grant
+ * the permission. `lookUp` finds the session (from Next.js's cookies, or from the Cookie header).
+ */
+export async function admit(needed: Permission, request: RequestHead | null, lookUp: () => Promise<SignedIn | null>): Promise<Admission> {
+  if (request && crossOriginRequest(request)) return { refused: { code: "CROSS_ORIGIN", message: "Requests from other sites are refused." } };
+  let signedIn: SignedIn | null;
+  try {
+    signedIn = await lookUp();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { refused: { code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE } };
+    throw error;
+  }
+  if (!signedIn) return { refused: { code: "UNAUTHENTICATED", message: "Sign in first." } };
+  if (!can(signedIn.user, needed)) return { refused: { code: "FORBIDDEN", message: `This needs the ${roleFor(needed)} role.` } };
+  return { signedIn };
+}
+
+/** The server's own share of a request, as a Server-Timing entry for the browser's network panel and the bench. */
+export function serverTiming(started: number, lane?: string): string {
+  return `app;dur=${(performance.now() - started).toFixed(2)}${lane ? `, lane;desc=${lane}` : ""}`;
+}
+
+/**
+ * For route handlers: the admission checks above, before the handler runs; the refusal as
+ * `{ ok: false, code, message }` with its status from the one code → status table.
  */
 export function withUser<Args extends unknown[]>(
   needed: Permission,
@@ -66,28 +93,16 @@ export function withUser<Args extends unknown[]>(
 ): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
     const started = performance.now();
-    if (args[0] instanceof Request && crossOriginRequest(args[0])) {
-      return refusal("CROSS_ORIGIN", "Requests from other sites are refused.");
+    const admission = await admit(needed, args[0] instanceof Request ? args[0] : null, currentUser);
+    if (admission.refused) {
+      const { code, message } = admission.refused;
+      return toResponse({ status: httpStatusOf(code), value: { ok: false, code, message } });
     }
-    let signedIn: SignedIn | null;
-    try {
-      signedIn = await lookUpUser();
-    } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError)) throw error;
-      return refusal(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
-    }
-    if (!signedIn) {
-      return refusal("UNAUTHENTICATED", "Sign in first.");
-    }
-    if (!can(signedIn.user, needed)) {
-      return refusal("FORBIDDEN", `This needs the ${roleFor(needed)} role.`);
-    }
-    const response = await handler(signedIn, ...args);
-    // The server's own share of the request (session check, handler, serialising the reply), for the
-    // browser's network panel and the bench; streamed bodies are timed to their first byte.
+    const response = await handler(admission.signedIn, ...args);
+    // Streamed bodies are timed to their first byte.
     if (!response.headers.has("server-timing")) {
       try {
-        response.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
+        response.headers.set("server-timing", serverTiming(started));
       } catch {
         // A response with immutable headers (e.g. a fetched one passed through) keeps its own.
       }

@@ -48,8 +48,14 @@ export async function endSession(): Promise<void> {
 }
 
 /** The signed-in user of this request, or null. Memoised per request. */
-export const currentUser = cache(async (): Promise<SignedIn | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+export const currentUser = cache(async (): Promise<SignedIn | null> => userOfSession((await cookies()).get(SESSION_COOKIE)?.value));
+
+/**
+ * The user a session cookie's token belongs to, or null (no token, unknown, expired, or the user disabled).
+ * `currentUser` reads the token from Next.js's request; the direct lane (../server/direct-lane.ts) from the
+ * Cookie header itself.
+ */
+export async function userOfSession(token: string | undefined): Promise<SignedIn | null> {
   if (!token) return null;
   const id = sessionIdOf(token);
   // Memoised across the requests of a burst; any write to sessions or users drops it (../read-cache).
@@ -61,4 +67,4 @@ export const currentUser = cache(async (): Promise<SignedIn | null> => {
   }
   const { user } = session;
   return { user: { id: user.id, email: user.email, name: user.name, role: user.role as Role }, sessionId: id };
-});
+}

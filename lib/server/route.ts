@@ -8,6 +8,7 @@ import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
 import { isDriverError } from "../drivers/errors";
 import { httpStatusOf, type ErrorCode, type WireFailure } from "../wire/errors";
+import { toResponse, type JsonReply } from "./json-reply";
 import { Refusal } from "./refusal";
 
 /**
@@ -16,33 +17,9 @@ import { Refusal } from "./refusal";
  * (refusing a cache-changing permission on a read-only connection, as `defineAction` does), validates the
  * query and the body with zod, and turns every refusal or failure into
  * `{ ok: false, code, message }` with the status from the one code → status table in `lib/wire/errors.ts`.
+ * `defineDirectRoute` is the same for the few routes the direct lane (./direct-lane.ts) may answer before
+ * Next.js: one definition, two servers, the same checks and answers.
  */
-
-/**
- * Below this size a JSON answer is sent as it is: gzipping it costs more server time than it saves on the wire
- * (a zlib stream per response; measured ≈ 0.5 ms of CPU per key open), and opening a key or polling a job is
- * most of what the app's requests are. `no-transform` is how Next.js's compression is told to leave it alone.
- */
-const COMPRESS_FROM_BYTES = 16 * 1024;
-
-function jsonResponse(value: unknown, status = 200): Response {
-  const body = JSON.stringify(value);
-  const small = body.length < COMPRESS_FROM_BYTES; // UTF-16 units: close enough to bytes for a threshold
-  return new Response(body, { status, headers: { "content-type": "application/json", "cache-control": small ? "no-store, no-transform" : "no-store" } });
-}
-
-/** `{ ok: false, code, message }` with a status that says whose fault it was. */
-function errorResponse(code: ErrorCode, message: string): Response {
-  return jsonResponse({ ok: false, code, message } satisfies WireFailure, httpStatusOf(code));
-}
-
-/** A thrown driver error or refusal becomes its own code; anything else is logged and answered as INTERNAL. */
-function failureResponse(error: unknown): Response {
-  if (isDriverError(error) || error instanceof Refusal) return errorResponse(error.code, error.message);
-  if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
-  console.error(error);
-  return errorResponse("INTERNAL", "Unexpected server error; the server log has the details.");
-}
 
 function issuesText(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
@@ -52,7 +29,6 @@ type Params = Record<string, string>;
 
 interface RouteContext<Q, B, C> {
   signedIn: SignedIn;
-  request: NextRequest;
   params: Params;
   /** The validated query string (when the route declares `query`). */
   query: Q;
@@ -60,9 +36,13 @@ interface RouteContext<Q, B, C> {
   body: B;
   /** The connection of the `id` segment (when the route declares `connection`). */
   connection: C;
+  /** Aborted when the client goes away before the answer is sent. */
+  signal: AbortSignal;
 }
 
-interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined> {
+type ConnectionNeed = "load" | "listable";
+
+interface RouteShape<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined> {
   /** What the caller must be allowed (mapped onto roles in `lib/auth/permissions.ts`). */
   permission: Permission;
   /**
@@ -78,16 +58,109 @@ interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | 
   bodyFormat?: "json" | "form";
   /** Says which part of the request was invalid, for the 400 message. */
   invalid?: string;
+}
+
+type ContextOf<QS, BS, Conn> = RouteContext<
+  QS extends z.ZodType ? z.output<QS> : undefined,
+  BS extends z.ZodType ? z.output<BS> : undefined,
+  Conn extends ConnectionNeed ? LoadedConnection : undefined
+>;
+
+interface RouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined>
+  extends RouteShape<QS, BS, Conn> {
   /**
    * Returns a Response (streams, downloads) or a JSON value, sent with `cache-control: no-store`. Throws
    * `Refusal` or a driver error to refuse.
    */
-  handler: (
-    ctx: RouteContext<QS extends z.ZodType ? z.output<QS> : undefined, BS extends z.ZodType ? z.output<BS> : undefined, Conn extends ConnectionNeed ? LoadedConnection : undefined>,
-  ) => Promise<Response | object>;
+  handler: (ctx: ContextOf<QS, BS, Conn> & { request: NextRequest }) => Promise<Response | object>;
 }
 
-type ConnectionNeed = "load" | "listable";
+interface DirectRouteOptions<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined>
+  extends RouteShape<QS, BS, Conn> {
+  /** Returns a JSON value; no Response and no Next.js request, so the direct lane can answer it too. */
+  handler: (ctx: ContextOf<QS, BS, Conn>) => Promise<object>;
+}
+
+/** What a route reads of its request, whichever server received it. */
+export interface RouteInput {
+  params: Params;
+  searchParams(): URLSearchParams;
+  /** The parsed body, or null when it is not valid JSON (or not a form). */
+  readBody(format: "json" | "form"): Promise<unknown>;
+  signal: AbortSignal;
+}
+
+function jsonReply(value: unknown, status = 200): JsonReply {
+  return { status, value };
+}
+
+function errorReply(code: ErrorCode, message: string): JsonReply {
+  return jsonReply({ ok: false, code, message } satisfies WireFailure, httpStatusOf(code));
+}
+
+/** A thrown driver error or refusal becomes its own code; anything else is logged and answered as INTERNAL. */
+export function failureReply(error: unknown): JsonReply {
+  if (isDriverError(error) || error instanceof Refusal) return errorReply(error.code, error.message);
+  if (isDatabaseUnavailable(error)) return errorReply(DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
+  console.error(error);
+  return errorReply("INTERNAL", "Unexpected server error; the server log has the details.");
+}
+
+/**
+ * The route's own steps once the caller is admitted: the query and the body validated, the connection of the
+ * `id` segment loaded, the handler run; every refusal or failure becomes a JSON reply.
+ */
+async function runRoute<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined>(
+  options: RouteShape<QS, BS, Conn>,
+  signedIn: SignedIn,
+  input: RouteInput,
+  handler: (ctx: ContextOf<QS, BS, Conn>) => Promise<Response | object>,
+): Promise<Response | JsonReply> {
+  try {
+    let query: unknown;
+    if (options.query) {
+      const raw: Record<string, string> = {};
+      // An empty parameter (`?type=`) means "not given", as in a form's GET.
+      for (const [name, value] of input.searchParams()) if (!(name in raw) && value !== "") raw[name] = value;
+      const parsed = options.query.safeParse(raw);
+      if (!parsed.success) return errorReply("INVALID_ARGUMENT", `${options.invalid ?? "The query is not valid"}: ${issuesText(parsed.error)}`);
+      query = parsed.data;
+    }
+    let body: unknown;
+    if (options.body) {
+      const parsed = options.body.safeParse(await input.readBody(options.bodyFormat ?? "json"));
+      if (!parsed.success) return errorReply("INVALID_ARGUMENT", `${options.invalid ?? "The request is not valid"}: ${issuesText(parsed.error)}`);
+      body = parsed.data;
+    }
+    let connection: LoadedConnection | undefined;
+    if (options.connection) {
+      connection = (await loadConnection(input.params.id ?? "")) ?? undefined;
+      if (!connection) return errorReply("NOT_FOUND", "That connection does not exist.");
+      // The role was checked on admission: what `can` refuses here is a cache write on a read-only connection.
+      if (!can(signedIn.user, options.permission, connection.profile)) {
+        return errorReply("READ_ONLY", `The connection "${connection.profile.name}" is read-only.`);
+      }
+      if (options.connection === "listable" && !connection.driver().capabilities.listKeys) {
+        return errorReply("UNSUPPORTED", "This connection cannot list its keys.");
+      }
+    }
+    const context = {
+      signedIn,
+      params: input.params,
+      query,
+      body,
+      connection,
+      // Read only by the handlers that pass it on: the direct lane makes it on first use.
+      get signal() {
+        return input.signal;
+      },
+    };
+    const result = await handler(context as ContextOf<QS, BS, Conn>);
+    return result instanceof Response ? result : jsonReply(result);
+  } catch (error) {
+    return failureReply(error);
+  }
+}
 
 async function readBody(request: NextRequest, format: "json" | "form"): Promise<unknown> {
   if (format === "form") {
@@ -100,49 +173,61 @@ async function readBody(request: NextRequest, format: "json" | "form"): Promise<
   return request.json().catch(() => null);
 }
 
+/** The Next.js route handler of a route: admission (`withUser`), then the route's own steps. */
+function nextHandler<QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, Conn extends ConnectionNeed | undefined>(
+  options: RouteShape<QS, BS, Conn>,
+  handler: (ctx: ContextOf<QS, BS, Conn> & { request: NextRequest }) => Promise<Response | object>,
+) {
+  return withUser(options.permission, async (signedIn, incoming: Request, context: { params: Promise<Params> }) => {
+    // Next.js passes a NextRequest; tests may pass a plain Request.
+    const request = incoming instanceof NextRequest ? incoming : new NextRequest(incoming);
+    let params: Params;
+    try {
+      params = (await context?.params) ?? {};
+    } catch (error) {
+      return toResponse(failureReply(error));
+    }
+    const input: RouteInput = {
+      params,
+      searchParams: () => request.nextUrl.searchParams,
+      readBody: (format) => readBody(request, format),
+      signal: request.signal,
+    };
+    const reply = await runRoute(options, signedIn, input, (ctx) => handler({ ...ctx, request }));
+    return reply instanceof Response ? reply : toResponse(reply);
+  });
+}
+
 export function defineRoute<
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
   Conn extends ConnectionNeed | undefined = undefined,
 >(options: RouteOptions<QS, BS, Conn>) {
-  return withUser(options.permission, async (signedIn, incoming: Request, context: { params: Promise<Params> }) => {
-    // Next.js passes a NextRequest; tests may pass a plain Request.
-    const request = incoming instanceof NextRequest ? incoming : new NextRequest(incoming);
-    try {
-      const params = (await context?.params) ?? {};
-      let query: unknown;
-      if (options.query) {
-        const raw: Record<string, string> = {};
-        // An empty parameter (`?type=`) means "not given", as in a form's GET.
-        for (const [name, value] of request.nextUrl.searchParams) if (!(name in raw) && value !== "") raw[name] = value;
-        const parsed = options.query.safeParse(raw);
-        if (!parsed.success) return errorResponse("INVALID_ARGUMENT", `${options.invalid ?? "The query is not valid"}: ${issuesText(parsed.error)}`);
-        query = parsed.data;
-      }
-      let body: unknown;
-      if (options.body) {
-        const parsed = options.body.safeParse(await readBody(request, options.bodyFormat ?? "json"));
-        if (!parsed.success) return errorResponse("INVALID_ARGUMENT", `${options.invalid ?? "The request is not valid"}: ${issuesText(parsed.error)}`);
-        body = parsed.data;
-      }
-      let connection: LoadedConnection | undefined;
-      if (options.connection) {
-        connection = (await loadConnection(params.id ?? "")) ?? undefined;
-        if (!connection) return errorResponse("NOT_FOUND", "That connection does not exist.");
-        // The role was checked by withUser: what `can` refuses here is a cache write on a read-only connection.
-        if (!can(signedIn.user, options.permission, connection.profile)) {
-          return errorResponse("READ_ONLY", `The connection "${connection.profile.name}" is read-only.`);
-        }
-        if (options.connection === "listable" && !connection.driver().capabilities.listKeys) {
-          return errorResponse("UNSUPPORTED", "This connection cannot list its keys.");
-        }
-      }
-      const result = await options.handler({ signedIn, request, params, query, body, connection } as Parameters<typeof options.handler>[0]);
-      return result instanceof Response ? result : jsonResponse(result);
-    } catch (error) {
-      return failureResponse(error);
-    }
-  });
+  return nextHandler(options, options.handler);
+}
+
+/** The part of a direct route the direct lane (./direct-lane.ts) runs once it has admitted the caller. */
+export interface DirectRoute {
+  permission: Permission;
+  run(signedIn: SignedIn, input: RouteInput): Promise<JsonReply>;
+}
+
+/**
+ * A route that the direct lane may answer without Next.js's request handling (see ./direct-lane.ts), for the
+ * few requests a person makes many times a minute. The same checks and steps as `defineRoute`; its handler
+ * gets no Next.js request and answers JSON only. The Next.js handler it returns serves it too (tests, and any
+ * server started without the direct lane).
+ */
+export function defineDirectRoute<
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  Conn extends ConnectionNeed | undefined = undefined,
+>(options: DirectRouteOptions<QS, BS, Conn>) {
+  const direct: DirectRoute = {
+    permission: options.permission,
+    run: async (signedIn, input) => (await runRoute(options, signedIn, input, options.handler)) as JsonReply,
+  };
+  return Object.assign(nextHandler(options, options.handler), { direct });
 }
 
 /**
@@ -154,7 +239,7 @@ export function definePublicRoute(options: { handler: () => Promise<Response> })
     try {
       return await options.handler();
     } catch (error) {
-      return failureResponse(error);
+      return toResponse(failureReply(error));
     }
   };
 }

@@ -76,7 +76,7 @@ export function serverCommand({ port, host, env = process.env }) {
   const nursery = /--max-semi-space-size/.test(options) ? [] : [`--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`];
   return {
     command: process.execPath,
-    args: [...heap, ...nursery, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", host],
+    args: [...heap, ...nursery, path.join(root, "scripts/serve.mjs"), "--port", String(port), "--hostname", host],
     env: { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", ...env },
   };
 }

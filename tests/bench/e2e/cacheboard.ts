@@ -1,5 +1,5 @@
 /**
- * Cacheboard end to end: the built app (`next start`) with an admin signed in through the login form in
+ * Cacheboard end to end: the built app (as `npm start` serves it) with an admin signed in through the login form in
  * Chromium, a connection profile for the bench Redis, and the requests its pages make, measured over HTTP
  * with that session and in the browser.
  */

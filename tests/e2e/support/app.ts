@@ -1,5 +1,5 @@
 /**
- * Starts the built app (`next start`) on a free port against a throwaway SQLite database, and stops it by
+ * Starts the built app (scripts/serve.mjs, as `npm start` serves it) on a free port against a throwaway SQLite database, and stops it by
  * PID. Each test file gets its own app, so files do not share users or connections.
  */
 import { randomBytes } from "node:crypto";

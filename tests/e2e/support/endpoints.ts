@@ -31,7 +31,7 @@ export interface RouteHandler {
   file: string;
   url: string;
   method: string;
-  /** The role the permission given to defineRoute maps onto, "public" for definePublicRoute; undefined when neither is found. */
+  /** The role the permission given to defineRoute (or defineDirectRoute) maps onto, "public" for definePublicRoute; undefined when neither is found. */
   role: Role | "public" | undefined;
 }
 
@@ -41,7 +41,7 @@ export function routeHandlers(): RouteHandler[] {
     .flatMap((file) => {
       const url = urlOf(path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep));
       const source = readFileSync(file, "utf8");
-      const pattern = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*(?:defineRoute\(\{\s*permission:\s*"([\w.]+)"|(definePublicRoute)\())?/g;
+      const pattern = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(\s*=\s*(?:define(?:Direct)?Route\(\{\s*permission:\s*"([\w.]+)"|(definePublicRoute)\())?/g;
       return [...source.matchAll(pattern)].map((m) => ({
         file: path.relative(root, file),
         url,

@@ -2,16 +2,16 @@ import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
 import { toWire } from "@/lib/server/keys/to-wire";
 import { COLLECTION_PAGE_ITEMS, STRING_PAGE_BYTES, type WireReply } from "@/lib/wire/value";
-import { defineRoute } from "@/lib/server/route";
+import { defineDirectRoute } from "@/lib/server/route";
 
 const MAX_STRING_PAGE = 4 * 1024 * 1024;
 const MAX_COLLECTION_PAGE = 1000;
 
 /**
  * One page of one key. POST because the key travels in the body: keys can be large and binary, and a
- * URL would both cap and log them.
+ * URL would both cap and log them. The most frequent request: the direct lane answers it (app/api/direct-lane.ts).
  */
-export const POST = defineRoute({
+export const POST = defineDirectRoute({
   permission: "keys.read",
   connection: "load",
   invalid: "The request names no valid key",

@@ -1,9 +1,8 @@
-import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
 import { keyPage } from "@/lib/server/keys/key-page";
 import type { LoadedConnection } from "@/lib/connections/load";
-import { defineRoute } from "@/lib/server/route";
+import { defineDirectRoute, defineRoute } from "@/lib/server/route";
 
 const KEY_TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 
@@ -22,19 +21,22 @@ type PageQuery = {
   exact?: Buffer;
 };
 
-function answer(connection: LoadedConnection, request: NextRequest, { match, prefix, exact, ...rest }: PageQuery) {
+function answer(connection: LoadedConnection, signal: AbortSignal, { match, prefix, exact, ...rest }: PageQuery) {
   return keyPage(connection.driver(), {
     ...rest,
     match: match ? Buffer.from(match, "utf8") : undefined,
     prefix: prefix && prefix.length > 0 ? prefix : undefined,
     exact: exact && exact.length > 0 ? exact : undefined,
     pace: connection.scanPace,
-    signal: request.signal,
+    signal,
   });
 }
 
-/** One page of keys; the body carries the prefix and the exact key as base64, since keys are bytes. */
-export const POST = defineRoute({
+/**
+ * One page of keys; the body carries the prefix and the exact key as base64, since keys are bytes. The list
+ * asks for a page at every scroll: the direct lane answers it (app/api/direct-lane.ts).
+ */
+export const POST = defineDirectRoute({
   permission: "keys.read",
   connection: "load",
   body: z.object({
@@ -47,7 +49,7 @@ export const POST = defineRoute({
     exact: bytesSchema.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
   }),
-  handler: ({ connection, request, body }) => answer(connection, request, body),
+  handler: ({ connection, signal, body }) => answer(connection, signal, body),
 });
 
 /** The same page for shareable URLs: `?cursor=&q=<glob>&ns=<base64url prefix>&exact=<base64url key>&type=&limit=`. */
@@ -61,6 +63,6 @@ export const GET = defineRoute({
     exact: bytesSchema.optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   }),
-  handler: ({ connection, request, query: { q, ns, type, ...rest } }) =>
-    answer(connection, request, { ...rest, type: type || undefined, match: q || undefined, prefix: ns }),
+  handler: ({ connection, signal, query: { q, ns, type, ...rest } }) =>
+    answer(connection, signal, { ...rest, type: type || undefined, match: q || undefined, prefix: ns }),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cancelScan, ensureIndex, hasIndex, readIndex } from "@/lib/server/keys/keyspace-index";
 import type { LoadedConnection } from "@/lib/connections/load";
-import { defineRoute } from "@/lib/server/route";
+import { defineDirectRoute, defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
 
 function indexOf(connection: LoadedConnection, since?: { generation: number; version: number }, withRoots = true) {
@@ -23,9 +23,10 @@ async function start(connection: LoadedConnection, rescan: boolean): Promise<voi
 
 /**
  * The connection's shared namespace index: its status and first level. The first request for a connection
- * starts the scan. `?generation=…&version=…` (from the previous answer) asks only for what changed.
+ * starts the scan. `?generation=…&version=…` (from the previous answer) asks only for what changed. The page
+ * polls it while a scan runs: the direct lane answers it (app/api/direct-lane.ts).
  */
-export const GET = defineRoute({
+export const GET = defineDirectRoute({
   permission: "keys.read",
   connection: "listable",
   query: z.object({ generation: z.coerce.number().int().optional(), version: z.coerce.number().int().optional() }),

@@ -1,0 +1,61 @@
+// The dashboard's HTTP server (what `npm start` runs once the app is built): Next.js's own request handling,
+// as `next start` sets it up, with the direct lane in front. The lane (app/api/direct-lane.ts, registered by
+// instrumentation.ts when Next.js prepares) answers the key pane's, the key list's and the tree's requests
+// itself and returns false for everything else. CACHEBOARD_DIRECT_LANE=0 sends every request to Next.js.
+// Arguments: --port N --hostname H (defaults: PORT, HOST, 3000, 127.0.0.1).
+import http from "node:http";
+import path from "node:path";
+
+function argument(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+
+const root = path.resolve(import.meta.dirname, "..");
+const port = Number(argument("port", process.env.PORT || "3000"));
+const hostname = argument("hostname", process.env.HOST || "127.0.0.1");
+process.env.NODE_ENV = "production";
+process.title = "cacheboard";
+
+const { default: next } = await import("next");
+const server = http.createServer();
+const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
+const handle = app.getRequestHandler();
+
+server.on("error", (error) => {
+  console.error("The server could not start:", error);
+  process.exit(1);
+});
+
+await app.prepare();
+// Registered at the end of instrumentation's register(), which Next.js runs as it starts; until then (and with
+// the lane off) Next.js answers everything, after its own start-up.
+const laneOn = process.env.CACHEBOARD_DIRECT_LANE !== "0";
+
+server.on("request", (request, response) => {
+  if (laneOn && globalThis.cacheboardDirectLane?.(request, response)) return;
+  handle(request, response).catch((error) => {
+    console.error(`Failed to handle request for ${request.url}:`, error);
+    if (!response.headersSent) response.statusCode = 500;
+    response.end();
+  });
+});
+
+let stopping = false;
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    server.closeIdleConnections();
+    app
+      .close()
+      .catch((error) => console.error(error))
+      .finally(() => process.exit(code));
+  });
+}
+
+server.listen(port, hostname, () => {
+  const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
+  console.log(`Ready on http://${shown}:${port}${laneOn ? "" : " (direct lane off)"}`);
+});
