@@ -42,5 +42,5 @@ VOLUME ["/app/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/api/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Applies pending migrations, then serves (next start) on $HOST:$PORT; SIGTERM is passed on to the server.
+# Applies pending migrations, then serves (scripts/serve.mjs) on $HOST:$PORT; SIGTERM is passed on to the server.
 CMD ["node", "scripts/start.mjs"]

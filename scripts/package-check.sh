@@ -102,7 +102,7 @@ if [ "$answer" != '200 {"ok":true}' ]; then
   exit 1
 fi
 
-step "stop the server (PID $server_pid: scripts/start.mjs, which passes SIGTERM on to next start)"
+step "stop the server (PID $server_pid: scripts/start.mjs, which passes SIGTERM on to scripts/serve.mjs)"
 ps -o pid=,args= -p "$server_pid"
 kill -TERM "$server_pid"
 wait "$server_pid" || true

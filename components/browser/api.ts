@@ -50,9 +50,12 @@ export async function fetchValuePage(connectionId: string, keyParam: string, pag
 
 const treeUrl = (connectionId: string) => `/api/c/${encodeURIComponent(connectionId)}/keys/tree`;
 
-/** The shared namespace index (started by the first call); with `since`, only the first-level nodes that changed. */
-export async function fetchTreeState(connectionId: string, since?: { generation: number; version: number }): Promise<TreeState> {
-  const query = since ? `?generation=${since.generation}&version=${since.version}` : "";
+/**
+ * The shared namespace index (started by the first call); with `since`, only the first-level nodes that
+ * changed; with `waitMs`, the server answers when a running scan ends or after that long.
+ */
+export async function fetchTreeState(connectionId: string, since?: { generation: number; version: number }, waitMs = 0): Promise<TreeState> {
+  const query = since ? `?generation=${since.generation}&version=${since.version}${waitMs > 0 ? `&wait=${waitMs}` : ""}` : "";
   return readReply<TreeState>(await fetch(`${treeUrl(connectionId)}${query}`, { cache: "no-store" }));
 }
 

@@ -7,6 +7,11 @@ import { queryKeys } from "@/lib/query-keys";
 import { fetchTreeState } from "./api";
 
 export const POLL_SCANNING_MS = 500;
+/**
+ * While a scan runs, each poll waits on the server up to this long for the scan to end, and the next follows
+ * the answer after the rest of the interval: the same pace, and a finished tree is shown the moment it is.
+ */
+const POLL_WAIT_MS = 400;
 /** While idle, a cheap check for changes others made (a diff of nothing is a few hundred bytes). */
 const POLL_IDLE_MS = 5000;
 
@@ -17,18 +22,23 @@ const biggestFirst = (a: TreeNodeView, b: TreeNodeView) => b.count - a.count || 
  * level, later ones only the namespaces whose counts changed since the version this page holds.
  */
 export function useTreeIndex(connectionId: string, delimiter: string) {
-  const held = useRef<{ generation: number; version: number; roots: Map<string, TreeNodeView> } | null>(null);
+  const held = useRef<{ generation: number; version: number; scanning: boolean; roots: Map<string, TreeNodeView> } | null>(null);
   return useQuery({
     queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "state"],
     queryFn: async (): Promise<TreeState> => {
       const before = held.current;
-      const state = await fetchTreeState(connectionId, before ? { generation: before.generation, version: before.version } : undefined);
+      const state = await fetchTreeState(
+        connectionId,
+        before ? { generation: before.generation, version: before.version } : undefined,
+        before?.scanning ? POLL_WAIT_MS : 0,
+      );
       const roots = state.full || !before ? new Map<string, TreeNodeView>() : new Map(before.roots);
       for (const node of state.roots) roots.set(node.prefix, node);
-      held.current = { generation: state.generation, version: state.version, roots };
+      held.current = { generation: state.generation, version: state.version, scanning: state.scan !== null, roots };
       return { ...state, roots: [...roots.values()].sort(biggestFirst) };
     },
-    refetchInterval: (query) => (query.state.data?.scan || query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS),
+    refetchInterval: (query) =>
+      query.state.data?.scan ? POLL_SCANNING_MS - POLL_WAIT_MS : query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS,
     retry: false,
   });
 }

@@ -4,7 +4,7 @@
  * writes through the app reflected in the counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex } from "@/lib/server/keys/keyspace-index";
+import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex, scanEnded } from "@/lib/server/keys/keyspace-index";
 import { resolveScanPace } from "@/lib/connections/scan-pace";
 import type { TreeState } from "@/lib/wire/tree";
 import { createDriver } from "@/lib/drivers/registry";
@@ -180,6 +180,29 @@ describe("keyspace index", () => {
     } finally {
       await redis.raw().del("fresh:1");
     }
+  });
+
+  it("lets a poll wait for the running scan's end: answered when it ends, after the wait, or when the poller leaves", async () => {
+    id = "wait";
+    // 2,000 keys per SCAN and 300 ms between calls: the walk of about 20,000 keys takes at least 2.7 s.
+    const pace = { ...DEV_PACE, count: 2000, pauseMs: 300 };
+    await ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", pace });
+    let waited = performance.now();
+    await scanEnded(id, ":", 50);
+    expect(performance.now() - waited).toBeGreaterThanOrEqual(45);
+    expect(readIndex(id, ":")!.scan).not.toBeNull();
+    const gone = new AbortController();
+    const leaving = scanEnded(id, ":", 60_000, gone.signal);
+    gone.abort();
+    await leaving;
+    expect(readIndex(id, ":")!.scan).not.toBeNull();
+    // A wait longer than the whole walk ends with the walk, not after the wait.
+    waited = performance.now();
+    await scanEnded(id, ":", 120_000);
+    expect(performance.now() - waited).toBeLessThan(120_000);
+    expect(readIndex(id, ":")).toMatchObject({ scan: null, outcome: "done", count: await redis.raw().dbsize() });
+    // No scan running: at once.
+    await scanEnded(id, ":", 120_000);
   });
 
   it("keeps what a cancelled first scan found, and a cancelled rescan keeps the old index", async () => {

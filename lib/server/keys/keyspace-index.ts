@@ -48,6 +48,8 @@ interface Running {
   scanned: number;
   total: number | null;
   startedAt: number;
+  /** Settles when the scan has ended, whichever way (see `scanEnded`). */
+  ended: Promise<void>;
 }
 
 interface Index {
@@ -111,12 +113,14 @@ export async function ensureIndex(options: {
   indexes.set(key, index);
   const { pace } = options;
   const tree = new NamespaceTree({ delimiter: options.delimiter, kind: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
+  let ended = () => {};
   const running: Running = {
     built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
     controller: new AbortController(),
     scanned: 0,
     total: null,
     startedAt: Date.now(),
+    ended: new Promise<void>((resolve) => (ended = resolve)),
   };
   index.running = running;
   index.outcome = "running";
@@ -153,8 +157,34 @@ export async function ensureIndex(options: {
       }
     } finally {
       index.running = null;
+      ended();
     }
   })();
+}
+
+/**
+ * Waits until the connection's running scan ends, at most `ms` (or until `signal` aborts); at once when no
+ * scan runs. The page's poll waits here, so a finished scan is shown the moment it finishes instead of at the
+ * next poll, without polling more often.
+ */
+export async function scanEnded(connectionId: string, delimiter: string, ms: number, signal?: AbortSignal): Promise<void> {
+  const running = indexes.get(slot(connectionId, delimiter))?.running;
+  if (!running || ms <= 0 || signal?.aborted) return;
+  let timer: NodeJS.Timeout | undefined;
+  let stop = () => {};
+  try {
+    await Promise.race([
+      running.ended,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+        stop = resolve;
+        signal?.addEventListener("abort", stop, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", stop);
+  }
 }
 
 /** Stops the connection's running scan; true when there was one. */

@@ -106,7 +106,8 @@ interface TreeStateBody {
 
 /**
  * The complete first level of the namespace tree, as the page gets it: ask for the connection's shared
- * index (the first request starts its scan), poll for what changed until the scan is done, then read the
+ * index (the first request starts its scan), poll for what changed (each poll waiting on the server for the
+ * scan's end) until the scan is done, then read the
  * whole first level. A second call finds the index already built and answers at once.
  */
 export async function completeFirstLevel(cb: Cacheboard): Promise<TreeLevel> {
@@ -123,8 +124,9 @@ export async function completeFirstLevel(cb: Cacheboard): Promise<TreeLevel> {
   let state = await read("");
   while (state.scan || state.outcome === "running") {
     if (state.outcome === "error") throw new Error(`The tree scan failed: ${state.error?.message ?? ""}`);
+    // As the page polls: each poll waits on the server up to 400 ms for the scan to end, 100 ms apart.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    state = await read(`?generation=${state.generation}&version=${state.version}`);
+    state = await read(`?generation=${state.generation}&version=${state.version}&wait=400`);
   }
   if (state.outcome !== "done") throw new Error(`The tree scan ended ${state.outcome}: ${state.error?.message ?? ""}`);
   if (!state.full) state = await read("");

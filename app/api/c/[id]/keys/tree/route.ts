@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cancelScan, ensureIndex, hasIndex, readIndex } from "@/lib/server/keys/keyspace-index";
+import { cancelScan, ensureIndex, hasIndex, readIndex, scanEnded } from "@/lib/server/keys/keyspace-index";
 import type { LoadedConnection } from "@/lib/connections/load";
 import { defineDirectRoute, defineRoute } from "@/lib/server/route";
 import { Refusal } from "@/lib/server/refusal";
@@ -21,18 +21,27 @@ async function start(connection: LoadedConnection, rescan: boolean): Promise<voi
   });
 }
 
+/** The longest a poll may wait for a running scan to end. */
+const MAX_WAIT_MS = 2000;
+
 /**
  * The connection's shared namespace index: its status and first level. The first request for a connection
- * starts the scan. `?generation=…&version=…` (from the previous answer) asks only for what changed. The page
- * polls it while a scan runs: the direct lane answers it (app/api/direct-lane.ts).
+ * starts the scan. `?generation=…&version=…` (from the previous answer) asks only for what changed;
+ * `&wait=N` answers when the running scan ends or after N ms, whichever comes first. The page polls it while
+ * a scan runs: the direct lane answers it (app/api/direct-lane.ts).
  */
 export const GET = defineDirectRoute({
   permission: "keys.read",
   connection: "listable",
-  query: z.object({ generation: z.coerce.number().int().optional(), version: z.coerce.number().int().optional() }),
-  handler: async ({ connection, query: { generation, version } }) => {
+  query: z.object({
+    generation: z.coerce.number().int().optional(),
+    version: z.coerce.number().int().optional(),
+    wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+  }),
+  handler: async ({ connection, signal, query: { generation, version, wait } }) => {
     const since = generation !== undefined && version !== undefined ? { generation, version } : undefined;
     if (!hasIndex(connection.scope, connection.profile.keyDelimiter)) await start(connection, false);
+    else if (wait) await scanEnded(connection.scope, connection.profile.keyDelimiter, wait, signal);
     return indexOf(connection, since);
   },
 });
