@@ -57,7 +57,7 @@ export function crossOriginRequest(request: RequestHead): boolean {
   }
 }
 
-export type Admission = { signedIn: SignedIn; refused?: undefined } | { refused: { code: ErrorCode; message: string } };
+type Admission = { signedIn: SignedIn; refused?: undefined } | { refused: { code: ErrorCode; message: string } };
 
 /**
  * The checks before a route handler runs, in order: 403 for a state-changing request from another origin,

@@ -20,7 +20,7 @@ import { failureReply, type DirectRoute, type RouteInput } from "./route";
  * is declared and small; everything else (HEAD, a trailing slash, a chunked or large body) goes to Next.js.
  */
 
-export interface LaneEntry {
+interface LaneEntry {
   method: "GET" | "POST";
   /** The route's URL as its folder says it, e.g. `/api/c/[id]/key`. */
   path: string;
