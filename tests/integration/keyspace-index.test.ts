@@ -4,7 +4,7 @@
  * writes through the app reflected in the counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex, scanEnded } from "@/lib/server/keys/keyspace-index";
+import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex, scanEnded, warmUpIndexCode } from "@/lib/server/keys/keyspace-index";
 import { resolveScanPace } from "@/lib/connections/scan-pace";
 import type { TreeState } from "@/lib/wire/tree";
 import { createDriver } from "@/lib/drivers/registry";
@@ -203,6 +203,14 @@ describe("keyspace index", () => {
     expect(readIndex(id, ":")).toMatchObject({ scan: null, outcome: "done", count: await redis.raw().dbsize() });
     // No scan running: at once.
     await scanEnded(id, ":", 120_000);
+  });
+
+  it("warms the fold's code at start without touching any connection's index", async () => {
+    const before = readIndex("wait", ":");
+    expect(before).not.toBeNull();
+    warmUpIndexCode(5_000);
+    expect(readIndex("wait", ":")).toEqual(before);
+    expect(readIndex("warm-up", ":")).toBeNull();
   });
 
   it("keeps what a cancelled first scan found, and a cancelled rescan keeps the old index", async () => {
