@@ -114,7 +114,8 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
   let reply: JsonReply;
   try {
     const head: RequestHead = { method: request.method ?? "GET", headers: { get: (name) => headerOf(request, name) } };
-    // The body is read before admission, as Next.js reads it before the handler: the socket stays usable.
+    // The body (of declared length, at most DIRECT_BODY_LIMIT) is read whatever the answer, so that the
+    // connection can carry the client's next request.
     const raw = length > 0 ? await readBody(request, length) : Buffer.alloc(0);
     const admission = await admit(route.permission, head, () => userOfSession(sessionToken(request.headers.cookie)));
     if (admission.refused) {
@@ -123,7 +124,11 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
     } else {
       const input: RouteInput = {
         params,
-        searchParams: () => new URLSearchParams((request.url ?? "").split("?")[1] ?? ""),
+        searchParams: () => {
+          const url = request.url ?? "";
+          const query = url.indexOf("?");
+          return new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
+        },
         readBody: async (format) => {
           if (format !== "json") return null;
           try {
