@@ -6,8 +6,8 @@ import { loginPathFor } from "./next-path";
 import { requestTargetOf } from "./request-origin";
 import { can, roleFor, type Permission } from "./permissions";
 import { currentUser, type SignedIn } from "./session";
-import { toResponse } from "../server/json-reply";
-import { httpStatusOf, type ErrorCode } from "../wire/errors";
+import { errorReply, toResponse } from "../server/json-reply";
+import type { ErrorCode } from "../wire/errors";
 
 /** The session lookup, with the database's own failures turned into DatabaseUnavailableError. */
 async function lookUpUser(): Promise<SignedIn | null> {
@@ -95,8 +95,7 @@ export function withUser<Args extends unknown[]>(
     const started = performance.now();
     const admission = await admit(needed, args[0] instanceof Request ? args[0] : null, currentUser);
     if (admission.refused) {
-      const { code, message } = admission.refused;
-      return toResponse({ status: httpStatusOf(code), value: { ok: false, code, message } });
+      return toResponse(errorReply(admission.refused.code, admission.refused.message));
     }
     const response = await handler(admission.signedIn, ...args);
     // Streamed bodies are timed to their first byte.

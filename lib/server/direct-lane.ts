@@ -5,8 +5,7 @@ import { admit, serverTiming, type RequestHead } from "../auth/guard";
 import { userOfSession } from "../auth/session";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { SECURITY_HEADERS } from "../security-headers";
-import { httpStatusOf } from "../wire/errors";
-import { COMPRESS_FROM_BYTES, jsonBody, type JsonReply } from "./json-reply";
+import { COMPRESS_FROM_BYTES, errorReply, jsonBody, type JsonReply } from "./json-reply";
 import { failureReply, type DirectRoute, type RouteInput } from "./route";
 
 /**
@@ -119,8 +118,7 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
     const raw = length > 0 ? await readBody(request, length) : Buffer.alloc(0);
     const admission = await admit(route.permission, head, () => userOfSession(sessionToken(request.headers.cookie)));
     if (admission.refused) {
-      const { code, message } = admission.refused;
-      reply = { status: httpStatusOf(code), value: { ok: false, code, message } };
+      reply = errorReply(admission.refused.code, admission.refused.message);
     } else {
       const input: RouteInput = {
         params,

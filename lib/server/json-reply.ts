@@ -1,3 +1,5 @@
+import { httpStatusOf, type ErrorCode, type WireFailure } from "../wire/errors";
+
 /**
  * A route's JSON answer before a server writes it: the Next.js handlers turn it into a Response, the direct
  * lane (./direct-lane.ts) writes it to Node's response. Both send the same body and headers.
@@ -5,6 +7,11 @@
 export interface JsonReply {
   status: number;
   value: unknown;
+}
+
+/** `{ ok: false, code, message }` with the status from the one code → status table. */
+export function errorReply(code: ErrorCode, message: string): JsonReply {
+  return { status: httpStatusOf(code), value: { ok: false, code, message } satisfies WireFailure };
 }
 
 /**

@@ -7,8 +7,7 @@ import type { SignedIn } from "../auth/session";
 import { loadConnection, type LoadedConnection } from "../connections/load";
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db-errors";
 import { isDriverError } from "../drivers/errors";
-import { httpStatusOf, type ErrorCode, type WireFailure } from "../wire/errors";
-import { toResponse, type JsonReply } from "./json-reply";
+import { errorReply, toResponse, type JsonReply } from "./json-reply";
 import { Refusal } from "./refusal";
 
 /**
@@ -92,10 +91,6 @@ export interface RouteInput {
 
 function jsonReply(value: unknown, status = 200): JsonReply {
   return { status, value };
-}
-
-function errorReply(code: ErrorCode, message: string): JsonReply {
-  return jsonReply({ ok: false, code, message } satisfies WireFailure, httpStatusOf(code));
 }
 
 /** A thrown driver error or refusal becomes its own code; anything else is logged and answered as INTERNAL. */
