@@ -1,10 +1,14 @@
 /**
  * Opening a collection the driver has just listed costs one round trip: its page goes out beside TYPE and
  * PTTL, and no string command is tried on it (Redis counts every WRONGTYPE in its error stats, which an
- * operator watches). A key that changed type since it was listed is still read right.
+ * operator watches). A key that changed type since it was listed is still read right. The few commands of
+ * one request leave in one write at once, not through ioredis's auto-pipeline at the next turn of the loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
 import { createDriver } from "@/lib/drivers/registry";
+import { RedisConnection } from "@/lib/drivers/redis/client";
+import { redisSettingsSchema } from "@/lib/drivers/redis/settings";
 import type { Driver } from "@/lib/drivers/types";
 import { startRedis, type RedisServer } from "../support/redis";
 
@@ -77,5 +81,48 @@ describe("redis: reading a key the driver has listed", () => {
     expect(heads[240]).toMatchObject({ key: keys[240], exists: true, type: "list", length: 2, head: null });
     expect(heads[249]).toMatchObject({ key: keys[249], exists: false });
     await server.raw().del(...keys);
+  });
+
+  it("sends the commands of `together` in one write before it returns, and leaves the client as it was", async () => {
+    await server.raw().set("plain", "text");
+    const connection = new RedisConnection({ kind: "redis", settings: redisSettingsSchema.parse({ host: "127.0.0.1", port: server.port }) }, {}, 10_000);
+    try {
+      await connection.run(async (client) => {
+        const redis = client as Redis;
+        const socket = redis.stream;
+        const writes: number[] = [];
+        // The socket's own write paths, counted as they hand data to the kernel (a corked socket writes once, by writev).
+        const spy = (name: "_write" | "_writev") => {
+          const original = socket[name];
+          socket[name] = function (this: typeof socket, ...args: never[]) {
+            writes.push(performance.now());
+            return (original as (...a: never[]) => void).apply(this, args);
+          } as never;
+          return () => (socket[name] = original as never);
+        };
+        const restore = [spy("_write"), spy("_writev")];
+        try {
+          const replies = connection.together(client, () =>
+            Promise.all([connection.call(client, "TYPE", "plain"), connection.call(client, "PTTL", "plain"), connection.call(client, "STRLEN", "plain"), connection.call(client, "GETRANGE", "plain", 0, 99)]),
+          );
+          // Already on the wire: one write, nothing waiting in an auto-pipeline or in the socket's buffer.
+          expect(writes).toHaveLength(1);
+          expect(redis.autoPipelineQueueSize).toBe(0);
+          expect(socket.writableLength).toBe(0);
+          expect(socket.writableCorked).toBe(0);
+          expect(redis.options.enableAutoPipelining).toBe(true);
+          const [type, ttl, length, range] = await replies;
+          expect([String(type), Number(ttl), Number(length), String(range)]).toEqual(["string", -1, 4, "text"]);
+          // Outside `together`, commands still go through the auto-pipeline, at the next turn of the loop.
+          const later = connection.call(client, "TYPE", "plain");
+          expect(redis.autoPipelineQueueSize).toBe(1);
+          await later;
+        } finally {
+          for (const undo of restore) undo();
+        }
+      });
+    } finally {
+      await connection.dispose();
+    }
   });
 });

@@ -215,6 +215,28 @@ export class RedisConnection {
   }
 
   /**
+   * Sends the commands that `issue` starts (synchronously) in one write, at once: auto-pipelining is set aside
+   * while they are issued and the socket is corked, so they leave in one writev when `issue` returns instead of
+   * at the next turn of the event loop. For the few commands of one request (opening a key is four): ioredis 6's
+   * auto-pipeline builds a Pipeline per batch, which cost about as much CPU as the rest of the request and kept
+   * enough garbage alive to be promoted at every scavenge. A Cluster's commands go to several nodes' sockets:
+   * there, and on a client not ready, `issue` runs as is (auto-pipelined).
+   */
+  together<T>(client: Client, issue: () => T): T {
+    if (!(client instanceof Redis) || client.status !== "ready" || !client.stream || client.stream.writableCorked) return issue();
+    const options = client.options;
+    const pipelined = options.enableAutoPipelining;
+    options.enableAutoPipelining = false;
+    client.stream.cork();
+    try {
+      return issue();
+    } finally {
+      options.enableAutoPipelining = pipelined;
+      client.stream.uncork();
+    }
+  }
+
+  /**
    * One command with Buffer replies. Goes through the named `<command>Buffer` method rather than
    * `callBuffer`, whose auto-pipelined path in ioredis 6.0.0 loses the command name.
    */

@@ -56,9 +56,11 @@ const DESCRIBE_BATCH = 100;
 async function describeReplies(connection: RedisConnection, client: Client, keys: Buffer[], head: number): Promise<Reply[]> {
   const batches: Buffer[][] = [];
   for (let at = 0; at < keys.length; at += DESCRIBE_BATCH) batches.push(keys.slice(at, at + DESCRIBE_BATCH));
-  const batched = await Promise.all(batches.map((batch) => connection.scriptOverKeys(client, DESCRIBE_MANY_SCRIPT, batch, [head])));
+  const batched = await connection.together(client, () =>
+    Promise.all(batches.map((batch) => connection.scriptOverKeys(client, DESCRIBE_MANY_SCRIPT, batch, [head]))),
+  );
   if (batched.every((replies) => replies !== null)) return batched.flat();
-  return Promise.all(keys.map((key) => connection.script(client, DESCRIBE_SCRIPT, [key], [head])));
+  return connection.together(client, () => Promise.all(keys.map((key) => connection.script(client, DESCRIBE_SCRIPT, [key], [head]))));
 }
 
 /** Keys per INSPECT_MANY_SCRIPT call: fifty keys hold the server for a fraction of a millisecond. */
@@ -73,7 +75,9 @@ export async function inspectByScript(connection: RedisConnection, keys: Buffer[
   return connection.run(async (client) => {
     const batches: Buffer[][] = [];
     for (let at = 0; at < keys.length; at += INSPECT_BATCH) batches.push(keys.slice(at, at + INSPECT_BATCH));
-    const replies = await Promise.all(batches.map((batch) => connection.scriptOverKeys(client, INSPECT_MANY_SCRIPT, batch, [])));
+    const replies = await connection.together(client, () =>
+      Promise.all(batches.map((batch) => connection.scriptOverKeys(client, INSPECT_MANY_SCRIPT, batch, []))),
+    );
     if (!replies.every((batch) => batch !== null)) return null;
     return replies.flat().map((reply, i): KeyInspection => {
       const [type, ttl, size, length, memory, encoding] = reply as Reply[];
@@ -118,21 +122,25 @@ export async function readKey(
     // the same round trip, and TYPE confirms the guess (a key that changed type falls through to below).
     const known = knownTypes.get(key);
     if (known && known !== "string") {
-      const [typeReply, ttlReply, page] = await Promise.all([
-        connection.call(client, "TYPE", key),
-        connection.call(client, "PTTL", key),
-        collectionPage(connection, client, known, key, offset, request).catch(notString),
-      ]);
+      const [typeReply, ttlReply, page] = await connection.together(client, () =>
+        Promise.all([
+          connection.call(client, "TYPE", key),
+          connection.call(client, "PTTL", key),
+          collectionPage(connection, client, known, key, offset, request).catch(notString),
+        ]),
+      );
       if (text(typeReply) === known && page) return { ...page, ttlMs: ttlOf(ttlReply) };
     }
     const stringLimit = Math.max(0, Math.floor(request.bytes ?? request.limit ?? DEFAULT_STRING_PAGE));
     // One round trip for a string: a collection answers WRONGTYPE to the two string commands.
-    const [typeReply, ttlReply, lengthReply, rangeReply] = await Promise.all([
-      connection.call(client, "TYPE", key),
-      connection.call(client, "PTTL", key),
-      connection.call(client, "STRLEN", key).catch(notString),
-      stringLimit > 0 ? connection.call(client, "GETRANGE", key, offset, offset + stringLimit - 1).catch(notString) : Buffer.alloc(0),
-    ]);
+    const [typeReply, ttlReply, lengthReply, rangeReply] = await connection.together(client, () =>
+      Promise.all([
+        connection.call(client, "TYPE", key),
+        connection.call(client, "PTTL", key),
+        connection.call(client, "STRLEN", key).catch(notString),
+        stringLimit > 0 ? connection.call(client, "GETRANGE", key, offset, offset + stringLimit - 1).catch(notString) : Buffer.alloc(0),
+      ]),
+    );
     const type = text(typeReply);
     const ttlMs = ttlOf(ttlReply);
     if (type === "none") {
@@ -143,7 +151,7 @@ export async function readKey(
     if (type === "string" && lengthReply !== null && rangeReply !== null) {
       return stringPage(connection, client, key, ttlMs, offset, stringLimit, num(lengthReply), buf(rangeReply));
     }
-    const page = await collectionPage(connection, client, type, key, offset, request);
+    const page = await connection.together(client, () => collectionPage(connection, client, type, key, offset, request));
     return { ...page, ttlMs };
   });
 }
