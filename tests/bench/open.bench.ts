@@ -2,13 +2,14 @@
  * Per-request cost of the most frequent action, opening a key (issue 17): a 280 B string, a 1000-item list
  * (first page) and a 10-field hash, each opened the way the key pane does, on one Redis, three ways in the same
  * run: raw ioredis, Cacheboard (the built app over HTTP, signed in; its own server time read from the
- * Server-Timing header) and redis-commander, the two servers taking turns request by request. Also the idle resident memory of both servers.
+ * Server-Timing header) and redis-commander, the two servers taking turns request by request. Also the CPU time each server process spends
+ * per open (from /proc, over the same opens) and the idle resident memory of both servers.
  * Options: `--opens N` (default 500 per key), `--no-peer`.
  */
 import { Redis } from "ioredis";
 import { startRedis } from "../support/redis";
 import { type Cacheboard, startCacheboard } from "./e2e/cacheboard";
-import { median, memoryOf, percentile, timed } from "./e2e/measure";
+import { cpuTimeOf, median, memoryOf, percentile, timed } from "./e2e/measure";
 import { installPeer, peerKey, type Peer, startPeer } from "./e2e/peer";
 import { type BenchFigure, figure } from "./report";
 
@@ -81,6 +82,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
       const peerTimes: number[] = [];
       const trips: number[] = [];
       const server: number[] = [];
+      const cpuBefore = { ours: cpuTimeOf(cb.app.process.pid), theirs: peer ? cpuTimeOf(peer.pid) : 0 };
       for (let i = 0; i < opens; i++) {
         const ours = async () => {
           const { ms, serverMs } = await open(cb!, key);
@@ -99,6 +101,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
         }
         rawTimes.push((await timed(() => rawRead(raw, key))).ms);
       }
+      const cpuPerOpen = { ours: (cpuTimeOf(cb.app.process.pid) - cpuBefore.ours) / opens, theirs: peer ? (cpuTimeOf(peer.pid) - cpuBefore.theirs) / opens : Number.NaN };
       const peerP50 = peer ? median(peerTimes) : undefined;
       const rawP50 = median(rawTimes);
       const serverP50 = median(server);
@@ -117,6 +120,12 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
           note: `p99 ${percentile(trips, 99).toFixed(2)} ms${peerP50 !== undefined ? ` (redis-commander p99 ${percentile(peerTimes, 99).toFixed(2)} ms); faster than redis-commander: ${median(trips) < peerP50 ? "yes" : "NO"}` : `; peer skipped: ${peerSkipped}`}`,
         }),
         peer: peerP50 !== undefined ? { name: "redis-commander", value: peerP50 } : undefined,
+      });
+      report({
+        ...figure(`open ${label}: server CPU per open`, cpuPerOpen.ours, "ms", {
+          note: `user + system time of the whole server process over the ${opens} opens${peer ? `; less than redis-commander's: ${cpuPerOpen.ours < cpuPerOpen.theirs ? "yes" : "NO"}` : ""}`,
+        }),
+        peer: peer ? { name: "redis-commander", value: cpuPerOpen.theirs } : undefined,
       });
     }
     report({

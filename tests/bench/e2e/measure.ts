@@ -51,3 +51,18 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const sum = (field: "VmRSS" | "VmHWM") => pids.reduce((total, p) => total + statusField(p, field), 0) / 1024 / 1024;
   return { rssMb: sum("VmRSS"), peakMb: sum("VmHWM") };
 }
+
+/**
+ * CPU time (user + system) the process and its children have used so far, in ms, from /proc/<pid>/stat
+ * (clock ticks of 10 ms, the Linux default; differences over a few seconds of work are what is read).
+ */
+export function cpuTimeOf(pid: number): number {
+  return processTree(pid).reduce((total, p) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return total + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return total;
+    }
+  }, 0);
+}
