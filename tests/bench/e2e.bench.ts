@@ -35,7 +35,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
           baseline: row.raw ? { name: "raw", value: row.raw } : undefined,
           note: [row.target ? `target ${row.target}${row.ok === false ? " MISSED" : row.ok ? " ok" : ""}` : "", row.note ?? ""].filter(Boolean).join("; "),
         }),
-        peer: row.peer !== undefined ? { name: "redis-commander", value: row.peer } : undefined,
+        peers: row.peer !== undefined ? [{ name: "redis-commander", value: row.peer }] : undefined,
         missed: row.ok === false,
       });
     }

@@ -2,7 +2,8 @@
  * Per-request cost of the most frequent action, opening a key (issue 17): a 280 B string, a 1000-item list
  * (first page) and a 10-field hash, each opened the way the key pane does, on one Redis, three ways in the same
  * run: raw ioredis, Cacheboard (the built app over HTTP, signed in; its own server time read from the
- * Server-Timing header) and redis-commander, the two servers taking turns request by request. Also the CPU time each server process spends
+ * Server-Timing header), redis-commander (HTTP) and p3x-redis-ui (socket.io; it reads whole values), the three
+ * servers taking turns request by request. Also the CPU time each server process spends
  * per open (from /proc, over the same opens) and the idle resident memory of both servers.
  * Options: `--opens N` (default 500 per key), `--no-peer`.
  */
@@ -10,7 +11,7 @@ import { Redis } from "ioredis";
 import { startRedis } from "../support/redis";
 import { type Cacheboard, startCacheboard } from "./e2e/cacheboard";
 import { cpuTimeOf, median, memoryOf, percentile, timed } from "./e2e/measure";
-import { installPeer, peerKey, type Peer, startPeer } from "./e2e/peer";
+import { installP3x, installPeer, p3xKey, type P3xPeer, peerKey, type Peer, startP3x, startPeer } from "./e2e/peer";
 import { type BenchFigure, figure } from "./report";
 
 const KEYS: Record<string, { key: string; raw: (r: Redis, k: string) => Promise<unknown> }> = {
@@ -49,96 +50,110 @@ async function open(cb: Cacheboard, key: string): Promise<{ ms: number; serverMs
   return { ms, serverMs };
 }
 
+interface Participant {
+  name: string;
+  pid: number;
+  open(key: string): Promise<void>;
+}
+
 export default async function run(report: (figure: BenchFigure) => void): Promise<void> {
   const opens = option("opens", 500);
   const redis = await startRedis();
   const raw = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: false });
   let cb: Cacheboard | undefined;
-  let peer: Peer | undefined;
+  let commander: Peer | undefined;
+  let p3x: P3xPeer | undefined;
   try {
     await seed(raw);
-    const peerSkipped = process.argv.includes("--no-peer") ? "--no-peer" : installPeer();
-    // Both servers run at once and take turns request by request (the order alternating), so a change in the
-    // machine's load during the run weighs on both alike.
-    if (!peerSkipped) peer = await startPeer(redis.port);
+    const noPeer = process.argv.includes("--no-peer") ? "--no-peer" : null;
+    const skipped = { commander: noPeer ?? installPeer(), p3x: noPeer ?? installP3x() };
+    // All servers run at once and take turns request by request (the order rotating), so a change in the
+    // machine's load during the run weighs on all alike.
+    if (!skipped.commander) commander = await startPeer(redis.port);
+    if (!skipped.p3x) p3x = await startP3x(redis.port);
     cb = await startCacheboard(redis.port);
     // The browser that signed in leaves its page: the home page polls the connections' statistics and health,
-    // work the server would do in the middle of the opens, which redis-commander (no browser) is spared.
+    // work the server would do in the middle of the opens, which the peers (no browser) are spared.
     await cb.browser.page.goto("about:blank");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleRss = memoryOf(cb.app.process.pid).rssMb;
-    const peerIdle = { rss: peer ? memoryOf(peer.pid).rssMb : Number.NaN };
+    const peers: Participant[] = [];
+    if (commander) peers.push({ name: "redis-commander", pid: commander.pid, open: (key) => peerKey(commander!, key) });
+    if (p3x) peers.push({ name: "p3x-redis-ui", pid: p3x.pid, open: (key) => p3xKey(p3x!, key) });
+    const peerRss = peers.map((peer) => ({ name: peer.name, value: memoryOf(peer.pid).rssMb }));
+    const skippedNote = Object.entries(skipped)
+      .filter(([, why]) => why)
+      .map(([name, why]) => `${name} skipped: ${why}`)
+      .join("; ");
     // The key pane opens keys the list has just shown: list them first, as a person does.
     await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/keys`, {
       method: "POST",
       headers: { cookie: cb.cookie, "content-type": "application/json", origin: cb.app.url },
       body: JSON.stringify({ limit: 100, match: "bench:open:*" }),
     });
+    const server: number[] = [];
+    const ours: Participant = {
+      name: "Cacheboard",
+      pid: cb.app.process.pid,
+      open: async (key) => {
+        server.push((await open(cb!, key)).serverMs);
+      },
+    };
+    const everyone = [ours, ...peers];
     for (const [label, { key, raw: rawRead }] of Object.entries(KEYS)) {
-      // Warm-up, the same for both servers: the first few hundred requests of a path run while V8 is still
+      // Warm-up, the same for every server: the first few hundred requests of a path run while V8 is still
       // compiling it (the first key measured used to show it in its p99); a server that has been up a while is past that.
       for (let i = 0; i < WARM_UP_OPENS; i++) {
-        await open(cb, key);
-        if (peer) await peerKey(peer, key);
+        for (const participant of everyone) await participant.open(key);
         await rawRead(raw, key);
       }
+      server.length = 0;
       const rawTimes: number[] = [];
-      const peerTimes: number[] = [];
-      const trips: number[] = [];
-      const server: number[] = [];
-      const cpuBefore = { ours: cpuTimeOf(cb.app.process.pid), theirs: peer ? cpuTimeOf(peer.pid) : 0 };
+      const trips = everyone.map(() => [] as number[]);
+      const cpuBefore = everyone.map((participant) => cpuTimeOf(participant.pid));
       for (let i = 0; i < opens; i++) {
-        const ours = async () => {
-          const { ms, serverMs } = await open(cb!, key);
-          trips.push(ms);
-          server.push(serverMs);
-        };
-        const theirs = async () => {
-          if (peer) peerTimes.push((await timed(() => peerKey(peer!, key))).ms);
-        };
-        if (i % 2 === 0) {
-          await ours();
-          await theirs();
-        } else {
-          await theirs();
-          await ours();
+        for (let turn = 0; turn < everyone.length; turn++) {
+          const at = (i + turn) % everyone.length;
+          trips[at]!.push((await timed(() => everyone[at]!.open(key))).ms);
         }
         rawTimes.push((await timed(() => rawRead(raw, key))).ms);
       }
-      const cpuPerOpen = { ours: (cpuTimeOf(cb.app.process.pid) - cpuBefore.ours) / opens, theirs: peer ? (cpuTimeOf(peer.pid) - cpuBefore.theirs) / opens : Number.NaN };
-      const peerP50 = peer ? median(peerTimes) : undefined;
+      const cpuPerOpen = everyone.map((participant, at) => (cpuTimeOf(participant.pid) - cpuBefore[at]!) / opens);
+      const tripP50 = trips.map((times) => median(times));
       const rawP50 = median(rawTimes);
       const serverP50 = median(server);
       const serverP99 = percentile(server, 99);
+      const peerFigures = (values: number[]) => peers.map((peer, at) => ({ name: peer.name, value: values[at + 1]! }));
+      const beats = (values: number[]) => (peers.length === 0 ? `; ${skippedNote}` : `; below ${peers.map((peer) => peer.name).join(" and ")}: ${values.slice(1).every((value) => values[0]! < value) ? "yes" : "NO"}`);
       report({
         ...figure(`open ${label}: server time p50 / p99`, serverP50, "ms", {
           baseline: { name: "raw ioredis", value: rawP50 },
           note: `p99 ${serverP99.toFixed(2)} ms; target ≤ 2 ms p50, ≤ 5 ms p99${serverP50 > 2 || serverP99 > 5 ? " MISSED" : " ok"}`,
         }),
-        peer: peerP50 !== undefined ? { name: "redis-commander (round trip)", value: peerP50 } : undefined,
         missed: serverP50 > 2 || serverP99 > 5,
       });
       report({
-        ...figure(`open ${label}: round trip p50`, median(trips), "ms", {
+        ...figure(`open ${label}: round trip p50`, tripP50[0]!, "ms", {
           baseline: { name: "raw ioredis", value: rawP50 },
-          note: `p99 ${percentile(trips, 99).toFixed(2)} ms${peerP50 !== undefined ? ` (redis-commander p99 ${percentile(peerTimes, 99).toFixed(2)} ms); faster than redis-commander: ${median(trips) < peerP50 ? "yes" : "NO"}` : `; peer skipped: ${peerSkipped}`}`,
+          note: `p99 ${everyone.map((participant, at) => `${participant.name} ${percentile(trips[at]!, 99).toFixed(2)}`).join(", ")} ms${beats(tripP50)}`,
         }),
-        peer: peerP50 !== undefined ? { name: "redis-commander", value: peerP50 } : undefined,
+        peers: peerFigures(tripP50),
       });
       report({
-        ...figure(`open ${label}: server CPU per open`, cpuPerOpen.ours, "ms", {
-          note: `user + system time of the whole server process over the ${opens} opens${peer ? `; less than redis-commander's: ${cpuPerOpen.ours < cpuPerOpen.theirs ? "yes" : "NO"}` : ""}`,
+        ...figure(`open ${label}: server CPU per open`, cpuPerOpen[0]!, "ms", {
+          note: `user + system time of each server process over the ${opens} opens${beats(cpuPerOpen)}`,
         }),
-        peer: peer ? { name: "redis-commander", value: cpuPerOpen.theirs } : undefined,
+        peers: peerFigures(cpuPerOpen),
       });
     }
     report({
-      ...figure("server RSS idle (after start and sign-in)", idleRss, "MB", { note: peerSkipped ? `peer skipped: ${peerSkipped}` : undefined }),
-      peer: Number.isNaN(peerIdle.rss) ? undefined : { name: "redis-commander", value: peerIdle.rss },
+      ...figure("server RSS idle (after start and sign-in)", idleRss, "MB", { note: skippedNote || undefined }),
+      peers: peerRss,
     });
   } finally {
     await cb?.stop();
-    await peer?.stop();
+    await commander?.stop();
+    await p3x?.stop();
     raw.disconnect();
     await redis.stop();
   }

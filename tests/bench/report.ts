@@ -5,8 +5,8 @@ export interface BenchFigure {
   unit: string;
   /** The same work done the raw way (or by a peer) in the same run. */
   baseline?: { name: string; value: number };
-  /** The same work done by a peer tool (redis-commander) in the same run. */
-  peer?: { name: string; value: number };
+  /** The same work done by the peer tools (redis-commander, p3x-redis-ui) in the same run. */
+  peers?: { name: string; value: number }[];
   /** value / baseline.value, or value / limit for absolute targets. */
   ratio?: number;
   /** The ratio must not exceed this. */
@@ -33,7 +33,7 @@ export function figure(
 export function formatFigure(f: BenchFigure): string {
   const v = `${round(f.value)} ${f.unit}`;
   const base = f.baseline ? `  vs ${f.baseline.name} ${round(f.baseline.value)} ${f.unit}` : "";
-  const peer = f.peer ? `  · ${f.peer.name} ${round(f.peer.value)} ${f.unit}` : "";
+  const peer = (f.peers ?? []).map((p) => `  · ${p.name} ${round(p.value)} ${f.unit}`).join("");
   const ratio = f.ratio !== undefined ? `  ratio ${f.ratio.toFixed(2)}` : "";
   const target = f.target !== undefined ? ` (target ≤ ${f.target})${f.ratio !== undefined && f.ratio > f.target ? " OVER" : " ok"}` : "";
   return `${f.name}: ${v}${base}${ratio}${peer}${target}${f.note ? `  — ${f.note}` : ""}`;
