@@ -159,6 +159,20 @@ export async function openKey(cb: Cacheboard, key: string, cookie?: string): Pro
   return JSON.stringify(reply).length;
 }
 
+/** Opening a key as the key pane does: the round trip, and the server's own time from its Server-Timing header. */
+export async function openKeyTimed(cb: Cacheboard, key: string): Promise<{ ms: number; serverMs: number }> {
+  const started = performance.now();
+  const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/key`, {
+    method: "POST",
+    headers: { cookie: cb.cookie, "content-type": "application/json", origin: cb.app.url },
+    body: JSON.stringify({ key: Buffer.from(key).toString("base64") }),
+  });
+  const reply = (await response.json()) as { ok: boolean };
+  const ms = performance.now() - started;
+  if (!reply.ok) throw new Error(`Opening ${key} failed: ${JSON.stringify(reply).slice(0, 300)}`);
+  return { ms, serverMs: Number(/app;dur=([\d.]+)/.exec(response.headers.get("server-timing") ?? "")?.[1] ?? Number.NaN) };
+}
+
 /**
  * One navigation to the connection's page: when the first key rows are painted, and when the tree's first
  * level is complete (its status line says done).
