@@ -72,9 +72,10 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
     if (!skipped.commander) commander = await startPeer(redis.port);
     if (!skipped.p3x) p3x = await startP3x(redis.port);
     cb = await startCacheboard(redis.port);
-    // The browser that signed in leaves its page: the home page polls the connections' statistics and health,
-    // work the server would do in the middle of the opens, which the peers (no browser) are spared.
-    await cb.browser.page.goto("about:blank");
+    // The browser that signed in is closed once the session exists: its home page polls the connections'
+    // statistics and health, and Chromium's own start-up work on these two cores weighed on the first key
+    // measured (every server's CPU per open was highest for whichever key came first); the peers have no browser.
+    await cb.browser.close();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const idleRss = memoryOf(cb.app.process.pid).rssMb;
     const peers: Participant[] = [];
