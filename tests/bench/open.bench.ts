@@ -9,7 +9,7 @@
  */
 import { Redis } from "ioredis";
 import { startRedis } from "../support/redis";
-import { type Cacheboard, startCacheboard } from "./e2e/cacheboard";
+import { type Cacheboard, openKeyTimed, startCacheboard } from "./e2e/cacheboard";
 import { cpuTimeOf, median, memoryOf, percentile, timed } from "./e2e/measure";
 import { installP3x, installPeer, p3xKey, type P3xPeer, peerKey, type Peer, startP3x, startPeer } from "./e2e/peer";
 import { type BenchFigure, figure } from "./report";
@@ -33,21 +33,6 @@ async function seed(raw: Redis): Promise<void> {
   await raw.set(KEYS["string, 280 B"].key, JSON.stringify({ id: 1, name: "x".repeat(240), roles: ["reader"] }).slice(0, 280));
   await raw.rpush(KEYS["list of 1000 (first page)"].key, ...Array.from({ length: 1000 }, (_, i) => `item ${i}`));
   await raw.hset(KEYS["hash, 10 fields"].key, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`field${i}`, `value ${i}`])));
-}
-
-/** One open as the key pane does it: the round trip, and the server's own time from Server-Timing. */
-async function open(cb: Cacheboard, key: string): Promise<{ ms: number; serverMs: number }> {
-  const started = performance.now();
-  const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/key`, {
-    method: "POST",
-    headers: { cookie: cb.cookie, "content-type": "application/json", origin: cb.app.url },
-    body: JSON.stringify({ key: Buffer.from(key).toString("base64") }),
-  });
-  const body = (await response.json()) as { ok: boolean };
-  const ms = performance.now() - started;
-  if (!body.ok) throw new Error(`Opening ${key} failed: ${JSON.stringify(body).slice(0, 300)}`);
-  const serverMs = Number(/app;dur=([\d.]+)/.exec(response.headers.get("server-timing") ?? "")?.[1] ?? Number.NaN);
-  return { ms, serverMs };
 }
 
 interface Participant {
@@ -97,7 +82,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
       name: "Cacheboard",
       pid: cb.app.process.pid,
       open: async (key) => {
-        server.push((await open(cb!, key)).serverMs);
+        server.push((await openKeyTimed(cb!, key)).serverMs);
       },
     };
     const everyone = [ours, ...peers];
