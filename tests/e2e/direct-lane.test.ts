@@ -17,6 +17,8 @@ import { startApp, type RunningApp } from "./support/app";
 interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
+  /** Bytes received, before any gunzip. */
+  length: number;
   json: unknown;
   direct: boolean;
 }
@@ -44,7 +46,7 @@ function send(
         } catch {
           // not JSON: compared as text
         }
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, json, direct: /lane;desc=direct/.test(String(response.headers["server-timing"] ?? "")) });
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, length: raw.length, json, direct: /lane;desc=direct/.test(String(response.headers["server-timing"] ?? "")) });
       });
       response.on("error", reject);
     });
@@ -77,6 +79,9 @@ async function both(base: string, path: string, body: string, headers: Record<st
     expect(lane.json).toEqual(next.json);
   }
   for (const name of COMPARED_HEADERS) expect(lane.headers[name], name).toEqual(next.headers[name]);
+  // The lane declares its answer's length (gzipped or not) instead of chunking it.
+  expect(lane.headers["transfer-encoding"]).toBeUndefined();
+  expect(lane.headers["content-length"]).toBe(String(lane.length));
   return { lane, next };
 }
 
