@@ -64,7 +64,7 @@ describe("keyspace analysis page", () => {
     await page.getByRole("navigation", { name: "Connection" }).getByRole("link", { name: "Analysis" }).click();
     await page.waitForURL(`${app.url}/c/${id}/analysis`);
     await page.getByText("No analysis of this connection yet.").waitFor();
-    expect(await page.getByTestId("analysis-pace").textContent()).toContain("pauses 25 ms between scan calls");
+    expect(await page.getByTestId("analysis-pace").textContent()).toContain("pauses 125 ms between scan calls");
     await screenshot(page, "analysis-empty");
 
     await page.getByRole("button", { name: "Analyze keyspace" }).click();
