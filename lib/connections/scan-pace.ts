@@ -6,8 +6,11 @@
  *
  *   the profile's own value (`scanCount`, `scanPauseMs`; null means "default")
  *   > the environment variable (CACHEBOARD_SCAN_COUNT, CACHEBOARD_SCAN_PAUSE_MS)
- *   > the built-in default: 1000 keys per call with no pause; on production connections 5000 keys per call
- *     and a 125 ms pause.
+ *   > the built-in default: 5000 keys per call; a 125 ms pause on production connections, none elsewhere.
+ *
+ * Why 5000 keys a call: a walk over 1M keys makes 200 round trips instead of 1000, and each costs a write and
+ * a wake-up on both sides; the unpaced tree walk of 1M keys took 0.87–0.93× a raw SCAN COUNT 1000 walk with
+ * 5000 (rescans, medians of three, two runs) against 1.29–1.31× with 1000.
  *
  * Why that production pace: a walk's share of the cache's time is what its other clients notice, and for the
  * same share, fewer and larger calls disturb fewer of their requests. A SCAN of 5000 keys holds Redis about two
@@ -40,8 +43,7 @@ export interface ScanPace {
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULT_SCAN_COUNT = 1000;
-const PRODUCTION_SCAN_COUNT = 5000;
+const DEFAULT_SCAN_COUNT = 5000;
 const PRODUCTION_SCAN_PAUSE_MS = 125;
 const DEFAULT_SAMPLE_EVERY = 50;
 /** Listing page of an unpaced kind (memcached, uWSGI). */
@@ -63,10 +65,9 @@ function envNumber(env: Env, name: string, min: number): number | null {
 
 /** What a profile that sets neither field gets: the environment variables, else the built-in defaults. */
 function defaultScanPace(environment: string, env: Env): { count: number; pauseMs: number } {
-  const production = environment === "production";
   return {
-    count: envNumber(env, "CACHEBOARD_SCAN_COUNT", 1) ?? (production ? PRODUCTION_SCAN_COUNT : DEFAULT_SCAN_COUNT),
-    pauseMs: envNumber(env, "CACHEBOARD_SCAN_PAUSE_MS", 0) ?? (production ? PRODUCTION_SCAN_PAUSE_MS : 0),
+    count: envNumber(env, "CACHEBOARD_SCAN_COUNT", 1) ?? DEFAULT_SCAN_COUNT,
+    pauseMs: envNumber(env, "CACHEBOARD_SCAN_PAUSE_MS", 0) ?? (environment === "production" ? PRODUCTION_SCAN_PAUSE_MS : 0),
   };
 }
 

@@ -222,7 +222,7 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
           note: `${(Buffer.byteLength(warmBody) / 1024).toFixed(0)} KiB`,
         }),
       );
-      // A production connection's scans go at its pace (1000 keys per SCAN, 25 ms pause): what they cost the
+      // A production connection's scans go at its pace (by default 5000 keys per SCAN, a 125 ms pause): what they cost the
       // cache's other clients, one rescan after another while redis-benchmark runs.
       const production = await app.db.connectionProfile.create({
         data: { name: `bench ${label} production`, kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: server.port }), environment: "production" },

@@ -143,7 +143,7 @@ describe("connections", () => {
     const pause = page.getByLabel("Pause between calls (ms)");
     // Empty fields are the defaults, which the placeholders show for the chosen environment.
     expect(await count.inputValue()).toBe("");
-    expect(await count.getAttribute("placeholder")).toBe("1000 (default)");
+    expect(await count.getAttribute("placeholder")).toBe("5000 (default)");
     expect(await pause.getAttribute("placeholder")).toBe("0 (default)");
     await page.getByLabel("Environment").selectOption("production");
     expect(await pause.getAttribute("placeholder")).toBe("125 (default)");

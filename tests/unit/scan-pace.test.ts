@@ -1,6 +1,6 @@
 /**
  * The scan pace of a connection: the profile's own value wins over the environment variable, which wins over
- * the built-in default (1000 keys per SCAN and no pause; 5000 keys and a 125 ms pause on production connections). Kinds read at the
+ * the built-in default (5000 keys per SCAN; a 125 ms pause on production connections only). Kinds read at the
  * server's speed are never paced, and the form and the declared-connections file go through one validation.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -15,16 +15,16 @@ const paced = (env: Record<string, string> = {}) => ({ paced: true, env });
 describe("scan pace resolution", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("defaults to 1000 keys per call without a pause, and to 5000 keys with a 125 ms pause on production connections", () => {
-    expect(resolveScanPace({ environment: "development", ...unset }, paced())).toEqual({ paced: true, count: 1000, pauseMs: 0, sampleEvery: 50, sampleFixed: false });
-    expect(resolveScanPace({ environment: "staging", ...unset }, paced())).toMatchObject({ count: 1000, pauseMs: 0 });
+  it("defaults to 5000 keys per call, pausing 125 ms on production connections and not elsewhere", () => {
+    expect(resolveScanPace({ environment: "development", ...unset }, paced())).toEqual({ paced: true, count: 5000, pauseMs: 0, sampleEvery: 50, sampleFixed: false });
+    expect(resolveScanPace({ environment: "staging", ...unset }, paced())).toMatchObject({ count: 5000, pauseMs: 0 });
     expect(resolveScanPace({ environment: "production", ...unset }, paced())).toMatchObject({ count: 5000, pauseMs: 125 });
   });
 
   it("takes the environment variables over the built-in defaults, for every environment", () => {
     const env = { CACHEBOARD_SCAN_COUNT: "200", CACHEBOARD_SCAN_PAUSE_MS: "0" };
     expect(resolveScanPace({ environment: "production", ...unset }, paced(env))).toMatchObject({ count: 200, pauseMs: 0 });
-    expect(resolveScanPace({ environment: "development", ...unset }, paced({ CACHEBOARD_SCAN_PAUSE_MS: "12" }))).toMatchObject({ count: 1000, pauseMs: 12 });
+    expect(resolveScanPace({ environment: "development", ...unset }, paced({ CACHEBOARD_SCAN_PAUSE_MS: "12" }))).toMatchObject({ count: 5000, pauseMs: 12 });
   });
 
   it("takes the profile's own values over the environment variables; null leaves each field to the default", () => {
@@ -53,7 +53,7 @@ describe("scan pace resolution", () => {
   });
 
   it("gives the form the default of each environment", () => {
-    expect(scanPaceDefaults({})).toEqual({ development: { count: 1000, pauseMs: 0 }, staging: { count: 1000, pauseMs: 0 }, production: { count: 5000, pauseMs: 125 } });
+    expect(scanPaceDefaults({})).toEqual({ development: { count: 5000, pauseMs: 0 }, staging: { count: 5000, pauseMs: 0 }, production: { count: 5000, pauseMs: 125 } });
     expect(scanPaceDefaults({ CACHEBOARD_SCAN_COUNT: "300" }).production).toEqual({ count: 300, pauseMs: 125 });
   });
 
