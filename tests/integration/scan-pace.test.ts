@@ -161,6 +161,27 @@ describe("scan pace against a real Redis", () => {
     await expectPaced("analysis", true);
   });
 
+  it("a paced analysis reads at most 1000 keys per SCAN call, as its bursts are every key probed; at full speed it takes the pace's count", async () => {
+    const settings = { host: "127.0.0.1", port: redis.port, db: 0 };
+    const countOf = async (scanPauseMs: number) => {
+      const profile = await createProfile(profileFields.parse({ name: `big pages ${scanPauseMs}`, kind: "redis", environment: "production", settings, scanCount: 2500, scanPauseMs }));
+      const big = (await loadConnection(profile.id))!;
+      await monitored();
+      scans.length = 0;
+      const jobId = await startAnalysis({ connection: big, user });
+      for (;;) {
+        const job = await readJob(big.scope, jobId, user.id);
+        if (job && job.status !== "running") break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const seen = await monitored();
+      expect(seen.length).toBeGreaterThan(1);
+      return [...new Set(seen.map((args) => args[args.indexOf("COUNT") + 1]))];
+    };
+    expect(await countOf(PAUSE)).toEqual(["1000"]);
+    expect(await countOf(0)).toEqual(["2500"]);
+  });
+
   it("an export of the whole database", async () => {
     const reader = (await openExport(connection, { kind: "database" }, false, user.id)).stream.getReader();
     let lines = 0;
