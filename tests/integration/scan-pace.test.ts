@@ -161,14 +161,17 @@ describe("scan pace against a real Redis", () => {
     await expectPaced("analysis", true);
   });
 
-  it("a paced analysis reads at most 1000 keys per SCAN call, as its bursts are every key probed; at full speed it takes the pace's count", async () => {
+  it("a paced analysis or sort reads at most 1000 keys per SCAN call, as each probes every key; at full speed they take the pace's count", async () => {
     const settings = { host: "127.0.0.1", port: redis.port, db: 0 };
-    const countOf = async (scanPauseMs: number) => {
-      const profile = await createProfile(profileFields.parse({ name: `big pages ${scanPauseMs}`, kind: "redis", environment: "production", settings, scanCount: 2500, scanPauseMs }));
+    const countOf = async (walk: "analysis" | "sort", scanPauseMs: number) => {
+      const profile = await createProfile(profileFields.parse({ name: `big pages ${walk} ${scanPauseMs}`, kind: "redis", environment: "production", settings, scanCount: 2500, scanPauseMs }));
       const big = (await loadConnection(profile.id))!;
       await monitored();
       scans.length = 0;
-      const jobId = await startAnalysis({ connection: big, user });
+      const jobId =
+        walk === "analysis"
+          ? await startAnalysis({ connection: big, user })
+          : await startTopKeys({ driver: big.driver(), connectionId: big.scope, userId: user.id, pace: big.scanPace, by: "size", desc: true, limit: 5, prefix: Buffer.from("pace:") });
       for (;;) {
         const job = await readJob(big.scope, jobId, user.id);
         if (job && job.status !== "running") break;
@@ -178,8 +181,10 @@ describe("scan pace against a real Redis", () => {
       expect(seen.length).toBeGreaterThan(1);
       return [...new Set(seen.map((args) => args[args.indexOf("COUNT") + 1]))];
     };
-    expect(await countOf(PAUSE)).toEqual(["1000"]);
-    expect(await countOf(0)).toEqual(["2500"]);
+    expect(await countOf("analysis", PAUSE)).toEqual(["1000"]);
+    expect(await countOf("analysis", 0)).toEqual(["2500"]);
+    expect(await countOf("sort", PAUSE)).toEqual(["1000"]);
+    expect(await countOf("sort", 0)).toEqual(["2500"]);
   });
 
   it("an export of the whole database", async () => {

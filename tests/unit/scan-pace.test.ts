@@ -4,7 +4,7 @@
  * server's speed are never paced, and the form and the declared-connections file go through one validation.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { prefixPace, resolveScanPace, scanPaceDefaults } from "@/lib/connections/scan-pace";
+import { prefixPace, probedPageCount, resolveScanPace, scanPaceDefaults } from "@/lib/connections/scan-pace";
 import { profileFields } from "@/lib/connections/profile-input";
 import { initialProfileDraft, profileDraftReducer, profileFromDraft } from "@/lib/connections/form-draft";
 import { KINDS } from "@/lib/kinds";
@@ -50,6 +50,13 @@ describe("scan pace resolution", () => {
     expect(pace).toMatchObject({ paced: false, count: 1000, pauseMs: 0 });
     expect(prefixPace(pace)).toEqual({});
     expect(prefixPace(resolveScanPace({ environment: "production", scanCount: 300, scanPauseMs: 2 }, paced()))).toEqual({ batchSize: 300, pauseMs: 2 });
+  });
+
+  it("keeps the pages of walks that probe every key at 1000 keys when paced, and leaves full-speed and smaller pages alone", () => {
+    expect(probedPageCount(resolveScanPace({ environment: "production", ...unset }, paced()))).toBe(1000);
+    expect(probedPageCount(resolveScanPace({ environment: "production", scanCount: 300, scanPauseMs: null }, paced()))).toBe(300);
+    expect(probedPageCount(resolveScanPace({ environment: "development", ...unset }, paced()))).toBe(5000);
+    expect(probedPageCount(resolveScanPace({ environment: "production", scanCount: 8000, scanPauseMs: 0 }, paced()))).toBe(8000);
   });
 
   it("gives the form the default of each environment", () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConnection } from "../../connections/load";
+import { probedPageCount } from "../../connections/scan-pace";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyInspection, KeyMeta, ScanPage } from "../../drivers/types";
 import type { AnalysisFigures, AnalysisJobResult } from "../../wire/analysis";
@@ -113,14 +114,6 @@ function pausedFor(pauseMs: number, busyMs: number): number {
 const DUTY_PAUSE_FACTOR = 40;
 
 /**
- * A paced analysis reads at most this many keys per SCAN call, whatever the pace's count. Unlike a tree walk it
- * probes every key it reads, one script call after another, so a page is one unbroken burst of the cache's
- * time: with 5000-key pages (and the same one-fortieth share) redis-benchmark's GET p99 beside it moved 1.74×
- * (4 clients, 100k keys), where the 1000-key pages the share was measured with stay under 1.1×.
- */
-const PACED_PAGE_LIMIT = 1000;
-
-/**
  * Starts an analysis of the whole keyspace as a job: one pass with the driver's scan at the connection's
  * scan pace (SCAN COUNT and the pause between calls, lib/connections/scan-pace.ts), each page probed
  * in one round trip and folded into bounded figures, and the formats of a sample of string values per
@@ -138,7 +131,8 @@ export async function startAnalysis(options: {
   running.set(connectionId, slot);
   const driver = connection.driver();
   const pace = connection.scanPace;
-  const count = pace.pauseMs > 0 ? Math.min(pace.count, PACED_PAGE_LIMIT) : pace.count;
+  // Every key read is probed: paced, the pages stay small (lib/connections/scan-pace.ts).
+  const count = probedPageCount(pace);
   const startedAt = new Date();
   try {
     if (await runningJob(connectionId, "analysis")) throw new Refusal("CONFLICT", "An analysis of this connection is already running.");

@@ -1,6 +1,6 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ScanPace } from "../../connections/scan-pace";
+import { probedPageCount, type ScanPace } from "../../connections/scan-pace";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { startJob } from "./jobs";
 import { TopHeap } from "./top-heap";
@@ -78,7 +78,8 @@ export async function startTopKeys(options: {
           prefix: options.prefix,
           match: options.match,
           type: options.type,
-          count: options.pace.count,
+          // Every key read is described: paced, the pages stay small (lib/connections/scan-pace.ts).
+          count: probedPageCount(options.pace),
           signal: control.signal,
         });
         const batches: Promise<KeyMeta[]>[] = [];
