@@ -42,7 +42,7 @@ function ScanPaceFields({
         <span className="block text-sm font-medium text-slate-700 dark:text-slate-300">Scan pace</span>
         <p className="text-xs text-slate-500">
           How fast Cacheboard walks the whole keyspace: the namespace tree, analyses, sorts by size or TTL, namespace count, expire and delete, exports
-          and searches. Fewer keys per call and a longer pause are gentler on the cache&apos;s other clients, but the tree takes longer to fill in.
+          and searches. A longer pause is gentler on the cache&apos;s other clients, but the tree takes longer to fill in; fewer keys per call make shorter calls but more of them.
           Leave a field empty for the default.
         </p>
       </div>
