@@ -16,8 +16,8 @@
  * same share, fewer and larger calls disturb fewer of their requests. A SCAN of 5000 keys holds Redis about two
  * milliseconds, so with a 125 ms pause a walk takes under 2% of the cache's time (40,000 keys a second, the
  * same as 1000 keys every 25 ms); beside redis-benchmark GET with 4 clients on 1M keys, 5000/125 moved the p99
- * 1.10–1.13×, 2500/62 1.21×, 1000/25 1.48× and 250/6 5.7× in one run (the slowest GETs, 7–14 ms, were the
- * machine's in every case). A walk over 1M keys then takes about half a minute instead of a few seconds.
+ * 1.10–1.16×, 2500/62 1.21×, 1000/25 1.48–1.53×, and 250/6 5.2× (two scratch runs; the slowest GETs, 7–14 ms,
+ * were the machine's in every case). A walk over 1M keys then takes about half a minute instead of a few seconds.
  *
  * Only kinds whose descriptor says `pacedScan` (the Redis kinds) are paced; memcached's metadump and uWSGI's
  * item table are read in one go at the server's speed, so their walks take pages of UNPACED_PAGE entries with
