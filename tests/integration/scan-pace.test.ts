@@ -69,9 +69,9 @@ describe("scan pace against a real Redis", () => {
     return scans;
   }
 
-  async function finished(jobId: string) {
+  async function finished(jobId: string, scope = connection.scope) {
     for (;;) {
-      const job = await readJob(connection.scope, jobId, user.id);
+      const job = await readJob(scope, jobId, user.id);
       if (job && job.status !== "running") return job;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -172,11 +172,7 @@ describe("scan pace against a real Redis", () => {
         walk === "analysis"
           ? await startAnalysis({ connection: big, user })
           : await startTopKeys({ driver: big.driver(), connectionId: big.scope, userId: user.id, pace: big.scanPace, by: "size", desc: true, limit: 5, prefix: Buffer.from("pace:") });
-      for (;;) {
-        const job = await readJob(big.scope, jobId, user.id);
-        if (job && job.status !== "running") break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await finished(jobId, big.scope);
       const seen = await monitored();
       expect(seen.length).toBeGreaterThan(1);
       return [...new Set(seen.map((args) => args[args.indexOf("COUNT") + 1]))];
