@@ -45,7 +45,9 @@ describe("two instances on one PostgreSQL", () => {
     await fillBig();
     await raw.set("other:key", "kept");
     await one.db.user.create({ data: { email: admin.email, name: "Ada", role: "admin", passwordHash: await hashPassword(admin.password) } });
-    connectionId = (await one.db.connectionProfile.create({ data: { name: "shared redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: gate.port }) } })).id;
+    // 1000 keys per batch: a delete held after four batches still has most of `big:` ahead of it when the
+    // cancel from the other instance lands (at the default 5000 it could finish first).
+    connectionId = (await one.db.connectionProfile.create({ data: { name: "shared redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: gate.port }), scanCount: 1000 } })).id;
     browser = await openBrowser();
   });
   afterAll(async () => {
