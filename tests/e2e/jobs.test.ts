@@ -41,7 +41,8 @@ describe("the Jobs tab", () => {
       await pipeline.exec();
     }
     // A long timeout: the held delete waits at the gate while the test looks and takes its screenshots.
-    connectionId = (await app.db.connectionProfile.create({ data: { name: "shared redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: gate.port }), timeoutMs: 120_000 } })).id;
+    // 1000 keys per batch, as the held delete below expects most of `big:` to be left after four batches.
+    connectionId = (await app.db.connectionProfile.create({ data: { name: "shared redis", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: gate.port }), timeoutMs: 120_000, scanCount: 1000 } })).id;
     // Jobs that ended earlier in the hour, as the rows of other instances would have left them.
     const now = Date.now();
     const ended = (id: string, kind: string, ownerId: string, status: string, agoMs: number, extra: Record<string, unknown> = {}) => ({
