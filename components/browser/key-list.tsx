@@ -1,13 +1,12 @@
 "use client";
 
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
-import { FIRST_PAGE_ROWS, type KeyPage } from "@/lib/wire/key-page";
+import { FIRST_PAGE_ROWS, MAX_PAGE_ROWS, type KeyPage } from "@/lib/wire/key-page";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiError, fetchKeyPage } from "./api";
 import { formatCount } from "@/lib/format";
@@ -19,13 +18,14 @@ import { KeyListRow, ListMessage, ROW_HEIGHT, SortHeader, type SortOrder } from 
 import { rowArray, rowsOfArray, rowsOfPages, type RowList } from "./key-rows";
 import { useKeyboardNav } from "./use-keyboard-nav";
 import { useTopKeys } from "./use-top-keys";
+import { useFixedRows } from "./use-fixed-rows";
 import { describeFilter, useKeySelection } from "./use-key-selection";
 import { useForgetKeys } from "./value-view/key-queries";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
 
-const NEXT_PAGE_ROWS = 1000;
-const SCREENFUL = { width: 1024, height: 800 };
+/** The list's height assumed before it is laid out. */
+const SCREEN_HEIGHT = 800;
 
 /** Select-all-matching loads at most this many keys: one bulk delete stays one reviewable request. */
 const SELECT_ALL_CAP = 10_000;
@@ -75,9 +75,9 @@ export function KeyList({
   const query = useMemo(() => keyPageQuery(filter), [filter]);
   const pages = useInfiniteQuery({
     queryKey: queryKeys.keyPages(connectionId, { ...query }),
-    // A small first page paints soon; once someone scrolls, pages are as large as the server gives (each request
-    // costs a few milliseconds whatever its size, so a 100k-key namespace is 100 requests instead of 500).
-    queryFn: ({ pageParam, signal }) => fetchKeyPage(connectionId, { ...query, cursor: pageParam, limit: pageParam ? NEXT_PAGE_ROWS : FIRST_PAGE_ROWS }, signal),
+    // A small first page paints soon; once someone scrolls, pages are as large as the server gives (each page costs
+    // the server and the browser a round of fixed work whatever its size: a 100k-key namespace is 50 requests).
+    queryFn: ({ pageParam, signal }) => fetchKeyPage(connectionId, { ...query, cursor: pageParam, limit: pageParam ? MAX_PAGE_ROWS : FIRST_PAGE_ROWS }, signal),
     initialPageParam: "",
     getNextPageParam: (last) => (last.done ? undefined : last.cursor),
     // The server read the unfiltered first page while rendering: the rows arrive with the HTML, no request.
@@ -128,21 +128,10 @@ export function KeyList({
   const [selectingAll, setSelectingAll] = useState(false);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer is mutable by design; this component re-renders on scroll through it, not through memoisation.
   // Before the list is measured (on the server, and while hydrating) a screenful is assumed, so rows the page
   // rendered with its HTML are there at first paint; the real height takes over once the list is laid out.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: sorted.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // A few rows beyond the viewport: every rendered row is laid out (and its text shaped) when a scroll brings it in.
-    overscan: 8,
-    initialRect: SCREENFUL,
-    // Scroll updates render with React's normal batching instead of a synchronous render per scroll event.
-    useFlushSync: false,
-  });
-  const items = virtualizer.getVirtualItems();
+  // A few rows beyond the viewport: every rendered row is laid out (and its text shaped) when a scroll brings it in.
+  const { items, totalHeight, scrollToIndex } = useFixedRows({ count: sorted.length, rowHeight: ROW_HEIGHT, overscan: 8, scrollRef, initialHeight: SCREEN_HEIGHT });
   const lastIndex = items.length ? items[items.length - 1].index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = pages;
   const wantsMore = !ranked && !stopped && hasNextPage && !isError;
@@ -152,7 +141,7 @@ export function KeyList({
     if (wantsMore && !isFetchingNextPage && lastIndex >= loaded.length - 30) void fetchNextPage();
   }, [wantsMore, isFetchingNextPage, fetchNextPage, lastIndex, loaded.length]);
 
-  const { active, setActive, onKeyDown } = useKeyboardNav(sorted.length, (index) => virtualizer.scrollToIndex(index), {
+  const { active, setActive, onKeyDown } = useKeyboardNav(sorted.length, scrollToIndex, {
     onMove: (index, extend) => {
       if (extend && index < sorted.length) selection.add(sorted.at(index).param);
     },
@@ -361,7 +350,7 @@ export function KeyList({
               : "There are no keys to show yet."}
           </ListMessage>
         )}
-        <div style={{ height: virtualizer.getTotalSize() }} className="relative w-full">
+        <div style={{ height: totalHeight }} className="relative w-full">
           {items.map((item) => {
             const row = sorted.at(item.index);
             return (

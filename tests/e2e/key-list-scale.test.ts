@@ -6,6 +6,7 @@
 import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
+import { FIRST_PAGE_ROWS, MAX_PAGE_ROWS } from "@/lib/wire/key-page";
 import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
 import { startApp, type RunningApp } from "./support/app";
@@ -138,9 +139,12 @@ describe("key list at scale on Redis", () => {
   it("appends pages: each requested once, the DOM bounded, the first rows' elements kept", { timeout: 600_000 }, async () => {
     const { page } = browser;
     const cursors: string[] = [];
+    const limits: number[] = [];
     const onRequest = (request: { url(): string; method(): string; postData(): string | null }) => {
       if (request.method() === "POST" && KEY_PAGES.test(new URL(request.url()).pathname)) {
-        cursors.push((JSON.parse(request.postData() ?? "{}") as { cursor?: string }).cursor ?? "");
+        const body = JSON.parse(request.postData() ?? "{}") as { cursor?: string; limit?: number };
+        cursors.push(body.cursor ?? "");
+        limits.push(body.limit ?? 0);
       }
     };
     page.on("request", onRequest);
@@ -161,11 +165,12 @@ describe("key list at scale on Redis", () => {
       expect(cursors.length).toBeGreaterThanOrEqual(5);
       expect(await page.locator("[data-marker='page-1']").getAttribute("data-key")).toBe(firstKey);
 
-      // Scrolling to the end of what is loaded asks for the next page, once.
+      // Scrolling to the end of what is loaded asks for the next page, once, and a page after the first is as
+      // large as the server allows (each page costs the browser a round of fixed work).
       for (let round = 0; round < 5; round++) {
         const before = await loadedCount();
         await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
-        await expect.poll(loadedCount, PATIENCE).toBeGreaterThan(before);
+        await expect.poll(loadedCount, PATIENCE).toBe(before + MAX_PAGE_ROWS);
         const { rows, nodes } = await domSize();
         expect(rows).toBeLessThan(200);
         expect(nodes).toBeLessThan(2000);
@@ -174,8 +179,37 @@ describe("key list at scale on Redis", () => {
       await screenshot(page, "key-list-scrolled");
       expect(new Set(cursors).size).toBe(cursors.length);
       expect(cursors[0]).toBe("");
+      expect(limits[0]).toBe(FIRST_PAGE_ROWS);
+      expect(new Set(limits.slice(1))).toEqual(new Set([MAX_PAGE_ROWS]));
     } finally {
       page.off("request", onRequest);
     }
+  });
+
+  it("moves through the list from the keyboard: the active row is scrolled into view and Enter opens it", { timeout: 300_000 }, async () => {
+    const { page } = browser;
+    await page.goto(`${app.url}/c/${id}?ns=${NS}`);
+    const list = page.getByTestId("key-list");
+    await page.locator("[role=row]").first().waitFor(PATIENCE);
+    await page.getByTestId("key-list-hydrating").waitFor({ state: "detached" });
+    await list.focus();
+    const steps = 60;
+    for (let i = 0; i < steps; i++) await page.keyboard.press("ArrowDown");
+    // Row 60 is far below the first screenful: it is rendered, inside the list's visible box, and the list
+    // scrolled only as far as it had to (the row sits at the bottom edge).
+    const row = list.locator(`[data-index="${steps}"]`);
+    await row.waitFor(PATIENCE);
+    const [rowBox, listBox] = await Promise.all([row.boundingBox(), list.boundingBox()]);
+    expect(rowBox && listBox).toBeTruthy();
+    expect(rowBox!.y).toBeGreaterThanOrEqual(listBox!.y);
+    expect(rowBox!.y + rowBox!.height).toBeLessThanOrEqual(listBox!.y + listBox!.height + 1);
+    expect(rowBox!.y + rowBox!.height).toBeGreaterThan(listBox!.y + listBox!.height - 2 * rowBox!.height);
+    const key = await row.getAttribute("data-key");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.searchParams.get("key") === `text:${key}`);
+    // Back up past the top of the viewport: the list follows.
+    for (let i = 0; i < steps; i++) await page.keyboard.press("ArrowUp");
+    await expect.poll(() => list.evaluate((element) => element.scrollTop), PATIENCE).toBe(0);
+    await screenshot(page, "key-list-keyboard");
   });
 });

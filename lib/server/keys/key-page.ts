@@ -7,7 +7,7 @@ import { DriverError, isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { keyText, keyToParam } from "../../wire/keys";
 import { kindOf } from "../../kinds";
-import type { KeyPage, KeyRow } from "../../wire/key-page";
+import { FIRST_PAGE_ROWS, MAX_PAGE_ROWS, type KeyPage, type KeyRow } from "../../wire/key-page";
 
 interface KeyPageRequest {
   cursor?: string;
@@ -18,7 +18,7 @@ interface KeyPageRequest {
   /** One key, looked up directly instead of scanning. */
   exact?: Buffer;
   type?: KeyType;
-  /** Rows wanted (1..1000, default 200): never more; fewer when the scan budget runs out first. */
+  /** Rows wanted (1..MAX_PAGE_ROWS, default 200): never more; fewer when the scan budget runs out first. */
   limit?: number;
   /**
    * The connection's scan pace: a page's SCAN calls ask for at most `count` keys and wait `pauseMs` between
@@ -102,13 +102,13 @@ function decodePosition(cursor: string | undefined): Position {
 }
 
 /**
- * One page of the key list: exactly `limit` keys at most (1..1000), scanning from the cursor, then metadata
+ * One page of the key list: exactly `limit` keys at most (1..MAX_PAGE_ROWS), scanning from the cursor, then metadata
  * and a format guess for just these rows. A scan step may return more keys than the page has room for; the
  * rest ride in the returned cursor (inline when short, else behind a handle), so no key is skipped or shown
  * twice across pages.
  */
 export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<KeyPage> {
-  const limit = Math.min(Math.max(Math.floor(request.limit ?? 200), 1), 1000);
+  const limit = Math.min(Math.max(Math.floor(request.limit ?? FIRST_PAGE_ROWS), 1), MAX_PAGE_ROWS);
   if (request.exact) {
     const rows = await describeRows(driver, [request.exact], undefined);
     const found = rows.filter((row) => row.exists && (!request.type || row.type === request.type));

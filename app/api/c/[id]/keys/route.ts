@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { bytesSchema } from "@/lib/actions/schemas";
 import { keyPage } from "@/lib/server/keys/key-page";
+import { MAX_PAGE_ROWS } from "@/lib/wire/key-page";
 import type { LoadedConnection } from "@/lib/connections/load";
 import { defineDirectRoute, defineRoute } from "@/lib/server/route";
 
@@ -47,7 +48,7 @@ export const POST = defineDirectRoute({
     prefix: bytesSchema.optional(),
     /** base64 of one exact key. */
     exact: bytesSchema.optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE_ROWS).optional(),
   }),
   handler: ({ connection, signal, body }) => answer(connection, signal, body),
 });
@@ -61,7 +62,7 @@ export const GET = defineRoute({
     q: z.string().max(4096).optional(),
     ns: bytesSchema.optional(),
     exact: bytesSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_ROWS).optional(),
   }),
   handler: ({ connection, signal, query: { q, ns, type, ...rest } }) =>
     answer(connection, signal, { ...rest, type: type || undefined, match: q || undefined, prefix: ns }),
