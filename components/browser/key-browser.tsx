@@ -9,6 +9,7 @@ import type { Capabilities } from "@/lib/drivers/types";
 import { Button } from "@/components/ui/button";
 import { connectionRef } from "@/lib/wire/connection-ref";
 import type { KeyPage } from "@/lib/wire/key-page";
+import type { TreeState } from "@/lib/wire/tree";
 import { AddKeyDialog } from "./add-key-dialog";
 import { DbSwitcher } from "./db-switcher";
 import { KeyDetail } from "./key-detail";
@@ -39,6 +40,7 @@ export function KeyBrowser({
   db = null,
   transfer,
   initialPage = null,
+  initialTree = null,
 }: {
   profile: PublicProfile;
   capabilities: Capabilities;
@@ -49,6 +51,8 @@ export function KeyBrowser({
   db?: number | null;
   /** The unfiltered first page of keys, read on the server while the page rendered (see `firstKeyPage`). */
   initialPage?: KeyPage | null;
+  /** The namespace index's status and biggest first-level namespaces, when the server already held it. */
+  initialTree?: TreeState | null;
 }) {
   // Every read and write of this browser names the database: see `lib/wire/connection-ref.ts`.
   const connectionId = connectionRef(profile.id, db);
@@ -228,6 +232,7 @@ export function KeyBrowser({
               <NamespaceTree
                 connectionId={connectionId}
                 delimiter={profile.keyDelimiter}
+                initialState={initialTree}
                 selected={filter.ns}
                 onSelect={(prefix) => navigate({ ns: prefix || null })}
                 canWrite={canWrite}

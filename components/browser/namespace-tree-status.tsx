@@ -33,7 +33,8 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
             </div>
           )}
           <div className="flex justify-between gap-2 text-xs text-slate-500 tabular-nums">
-            <span data-testid="index-status" title={index.liveNote ?? undefined}>
+            {/* Rendered on the server with its clock, then aged with this browser's: the age may differ by a step. */}
+            <span data-testid="index-status" title={index.liveNote ?? undefined} suppressHydrationWarning>
               {index.live && (
                 <span
                   data-testid="index-live"

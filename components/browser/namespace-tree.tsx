@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { TreeChildren, TreeNodeView } from "@/lib/wire/tree";
+import type { TreeChildren, TreeNodeView, TreeState } from "@/lib/wire/tree";
 import { queryKeys } from "@/lib/query-keys";
 import { cancelTreeScan, fetchTreeChildren, fillTreeLevel, rescanTree } from "./api";
 import { formatCount } from "@/lib/format";
@@ -18,6 +18,8 @@ import { plural } from "@/lib/plural";
 interface Props {
   connectionId: string;
   delimiter: string;
+  /** The index as the page rendered it on the server (its biggest first-level namespaces); null when it had none. */
+  initialState?: TreeState | null;
   selected: string;
   onSelect: (prefixParam: string) => void;
   canWrite: boolean;
@@ -38,6 +40,8 @@ const PAGE = 200;
 /** The most one level lists; past it the level's filter box reaches the rest (the children endpoint's limit). */
 const MOST = 10_000;
 const NODE_HEIGHT = 44;
+/** The tree's size assumed before it is laid out. */
+const SCREENFUL = { width: 320, height: 800 };
 const LINE_HEIGHT = 28;
 
 type Row =
@@ -59,7 +63,7 @@ interface Level {
 export function NamespaceTree(props: Props) {
   const { connectionId, delimiter } = props;
   const queryClient = useQueryClient();
-  const state = useTreeIndex(connectionId, delimiter);
+  const state = useTreeIndex(connectionId, delimiter, props.initialState ?? null);
   const index = state.data ?? null;
   const [expanded, setExpanded] = useState<Map<string, Level>>(new Map());
   const [rootFilter, setRootFilter] = useState("");
@@ -142,6 +146,9 @@ export function NamespaceTree(props: Props) {
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (rows[i].kind === "node" ? NODE_HEIGHT : LINE_HEIGHT),
     overscan: 12,
+    // Before the tree is measured (on the server, while hydrating) a screenful is assumed, so namespaces the
+    // page rendered with its HTML are in the first paint.
+    initialRect: SCREENFUL,
   });
 
   const toggle = (prefix: string) =>

@@ -19,9 +19,11 @@ const biggestFirst = (a: TreeNodeView, b: TreeNodeView) => b.count - a.count || 
 
 /**
  * The shared namespace index of the connection, polled as a diff: the first answer carries the whole first
- * level, later ones only the namespaces whose counts changed since the version this page holds.
+ * level, later ones only the namespaces whose counts changed since the version this page holds. `initial` is
+ * what the server rendered with the page (its biggest first-level namespaces): shown at once, and read whole
+ * as soon as the page runs.
  */
-export function useTreeIndex(connectionId: string, delimiter: string) {
+export function useTreeIndex(connectionId: string, delimiter: string, initial: TreeState | null = null) {
   const held = useRef<{ generation: number; version: number; scanning: boolean; roots: Map<string, TreeNodeView> } | null>(null);
   return useQuery({
     queryKey: [...queryKeys.namespaceTree(connectionId, delimiter), "state"],
@@ -37,6 +39,9 @@ export function useTreeIndex(connectionId: string, delimiter: string) {
       held.current = { generation: state.generation, version: state.version, scanning: state.scan !== null, roots };
       return { ...state, roots: [...roots.values()].sort(biggestFirst) };
     },
+    // Stale at once: the first request after hydration asks for the whole first level (nothing is held yet).
+    initialData: initial ?? undefined,
+    initialDataUpdatedAt: 0,
     refetchInterval: (query) =>
       query.state.data?.scan ? POLL_SCANNING_MS - POLL_WAIT_MS : query.state.status === "pending" ? POLL_SCANNING_MS : POLL_IDLE_MS,
     retry: false,

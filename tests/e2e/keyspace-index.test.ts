@@ -167,4 +167,41 @@ describe("keyspace index on a 100k-key Redis", () => {
     // The key lists of the two pages scan a page or two; a whole-keyspace walk would be at least 100 SCANs.
     expect((await scanCalls(redis)) - scansBefore).toBeLessThan(50);
   }, 300_000);
+
+  it("renders a built index with the page's HTML: the biggest namespaces before any script runs, the whole level once it does", async () => {
+    // The index is built (by the tests before, or by this request's scan when run alone).
+    await expect.poll(async () => (await treeState(browser.page, `${app.url}/api/c/${id}/keys/tree`)).scannedAt, { timeout: 120_000 }).not.toBeNull();
+    const tab = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(tab);
+    try {
+      // What the server sent, before any script of the page runs: the tree is there, biggest first, and says
+      // how many first-level namespaces there are (the HTML holds the biggest hundred).
+      await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+      await tab.goto(`${app.url}/c/${id}`);
+      const tree = tab.getByTestId("namespace-tree");
+      const labels = await tree.locator("[role=treeitem][aria-level='1']").evaluateAll((els) => els.map((el) => el.getAttribute("aria-label")));
+      expect(labels.slice(0, 3)).toEqual(["myapp", "LITESTAR", "(empty)"]);
+      expect(await tree.getByTestId("index-status").textContent()).toMatch(/^Scanned/);
+      expect(await tree.textContent()).toMatch(/100,000 keys · done/);
+      expect(await tree.getByLabel("Filter namespaces").getAttribute("placeholder")).toBe(`Filter ${FIRST_LEVEL.length.toLocaleString("en-US")} namespaces`);
+      await screenshot(tab, "keyspace-index-in-html");
+
+      // With scripts, the page hydrates what it was sent (no mismatch) and reads the whole first level: every
+      // namespace down to the smallest is in the tree, with no "Show more" left.
+      await cdp.send("Emulation.setScriptExecutionDisabled", { value: false });
+      const errors: string[] = [];
+      tab.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      tab.on("pageerror", (error) => errors.push(error.message));
+      await tab.reload();
+      await tab.getByTestId("key-list-hydrating").waitFor({ state: "detached" });
+      await expect.poll(async () => (await firstLevelRows(tab)).length, { timeout: 120_000 }).toBe(FIRST_LEVEL.length);
+      expect(await tree.getByText(/Show more/).count()).toBe(0);
+      expect(errors.filter((text) => /hydrat/i.test(text))).toEqual([]);
+    } finally {
+      await cdp.detach().catch(() => undefined);
+      await tab.close();
+    }
+  }, 300_000);
 });

@@ -219,10 +219,16 @@ export function hasIndex(connectionId: string, delimiter: string): boolean {
 /**
  * The index as the tree view needs it: status and the first level. With `since` (the generation and
  * version the page already has) only the first-level nodes changed after it, unless the tree was replaced
- * or lost a namespace meanwhile; then the whole first level again. Without `withRoots`, only the status (no
- * namespaces, `full` false). Null when the connection has no index.
+ * or lost a namespace meanwhile; then the whole first level again (its `most` biggest namespaces). Without
+ * `withRoots`, only the status (no namespaces, `full` false). Null when the connection has no index.
  */
-export function readIndex(connectionId: string, delimiter: string, since?: { generation: number; version: number }, withRoots = true): TreeState | null {
+export function readIndex(
+  connectionId: string,
+  delimiter: string,
+  since?: { generation: number; version: number },
+  withRoots = true,
+  most = ROOTS_PER_ANSWER,
+): TreeState | null {
   const index = indexes.get(slot(connectionId, delimiter));
   if (!index) return null;
   const built = shown(index);
@@ -231,7 +237,7 @@ export function readIndex(connectionId: string, delimiter: string, since?: { gen
   let roots: NamespaceNode[] = [];
   if (tree && withRoots) {
     // A poll of a tree that has not changed since (a rescan builds beside it) answers without looking at its nodes.
-    if (after === null) roots = [...tree.root.children.values()].sort(biggestFirst).slice(0, ROOTS_PER_ANSWER);
+    if (after === null) roots = [...tree.root.children.values()].sort(biggestFirst).slice(0, most);
     else if (after < tree.version) roots = [...tree.root.children.values()].filter((node) => node.changed > after);
   }
   return {
@@ -251,6 +257,20 @@ export function readIndex(connectionId: string, delimiter: string, since?: { gen
     full: withRoots && after === null,
     roots: built ? roots.map((node) => view(built, node, index.kind)) : [],
   };
+}
+
+/** First-level namespaces a page renders with its HTML: about three screenfuls of the tree. */
+const PAGE_ROOTS = 100;
+
+/**
+ * The index as a page renders it with its HTML, so a tree already scanned (by an earlier visit, another tab or
+ * another user) is in the first paint: its biggest PAGE_ROOTS first-level namespaces, and the count of all of
+ * them (the tree's "show more" row stands for the rest until the browser has read the whole level, at once
+ * after hydration). Null when the connection has no index yet: reading never starts a scan, the browser's
+ * first request does.
+ */
+export function readIndexForPage(connectionId: string, delimiter: string): TreeState | null {
+  return readIndex(connectionId, delimiter, undefined, true, PAGE_ROOTS);
 }
 
 /**

@@ -5,6 +5,7 @@ import { requirePageUser } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { loadConnection } from "@/lib/connections/load";
 import { firstKeyPage } from "@/lib/server/keys/first-page";
+import { readIndexForPage } from "@/lib/server/keys/keyspace-index";
 import { connectionRef } from "@/lib/wire/connection-ref";
 
 export const metadata: Metadata = { title: "Keys" };
@@ -13,7 +14,8 @@ type Search = Record<string, string | string[] | undefined>;
 
 /**
  * `?db=N` browses database N of a Redis server (the db switcher); the profile's own database without it. Without
- * a filter in the URL the first rows of the key list are read here, so they come with the HTML.
+ * a filter in the URL the first rows of the key list are read here, so they come with the HTML, and so does the
+ * namespace tree's first level when the connection's index is already built.
  */
 export default async function ConnectionKeysPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
   const { user } = await requirePageUser();
@@ -30,6 +32,8 @@ export default async function ConnectionKeysPage({ params, searchParams }: { par
   const unfiltered = !search.ns && !search.q && !search.type;
   const listed = db === null ? connection : await loadConnection(connectionRef(profile.id, db));
   const initialPage = unfiltered && listed ? await firstKeyPage(listed) : null;
+  // A namespace index this process already holds comes with the HTML too (the tree's first level at first paint).
+  const initialTree = listed && capabilities.listKeys && can(user, "keys.read", profile) ? readIndexForPage(listed.scope, profile.keyDelimiter) : null;
   return (
     <KeyBrowser
       key={db ?? "own"}
@@ -39,6 +43,7 @@ export default async function ConnectionKeysPage({ params, searchParams }: { par
       transfer={{ export: can(user, "keys.export", profile), import: can(user, "keys.import", profile) }}
       db={db}
       initialPage={initialPage}
+      initialTree={initialTree}
     />
   );
 }
