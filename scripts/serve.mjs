@@ -3,8 +3,10 @@
 // instrumentation.ts when Next.js prepares) answers the key pane's, the key list's and the tree's requests
 // itself and returns false for everything else. CACHEBOARD_DIRECT_LANE=0 sends every request to Next.js.
 // Arguments: --port N --hostname H (defaults: PORT, HOST, 3000, 127.0.0.1).
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { distDir } from "./lib/setup.mjs";
 
 function argument(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -16,6 +18,16 @@ const port = Number(argument("port", process.env.PORT || "3000"));
 const hostname = argument("hostname", process.env.HOST || "127.0.0.1");
 process.env.NODE_ENV = "production";
 process.title = "cacheboard";
+
+// Next.js starts from the configuration the build resolved and wrote beside it, as its standalone server does,
+// instead of loading next.config.ts again: compiling that file loads Next.js's native SWC compiler, which then
+// stays resident (25–35 MB of the idle server). The two cannot differ: `npm start` and the test harness rebuild
+// when next.config.ts is newer than the build. An explicit value in the environment wins.
+const built = path.join(root, distDir(), "required-server-files.json");
+if (!process.env.__NEXT_PRIVATE_STANDALONE_CONFIG && existsSync(built)) {
+  const { config } = JSON.parse(readFileSync(built, "utf8"));
+  if (config) process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
 
 const { default: next } = await import("next");
 const server = http.createServer();
