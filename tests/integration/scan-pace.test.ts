@@ -43,6 +43,7 @@ const { startNamespaceJob } = await import("@/lib/server/keys/namespace-job");
 const { startAnalysis } = await import("@/lib/server/analysis/run");
 const { openExport } = await import("@/lib/server/transfer/export");
 const { keyPage } = await import("@/lib/server/keys/key-page");
+const { MAX_PAGE_ROWS } = await import("@/lib/wire/key-page");
 const { readJob } = await import("@/lib/server/keys/jobs");
 
 const COUNT = 137;
@@ -193,6 +194,19 @@ describe("scan pace against a real Redis", () => {
     }
     expect(lines).toBe(KEYS + 2);
     await expectPaced("export");
+  });
+
+  it("a page of the key list asks SCAN for what it still needs, up to the pace's count, not in calls of 500", async () => {
+    const row = await db().connectionProfile.findFirstOrThrow({ where: { name: "default" } });
+    const production = (await loadConnection(row.id))!;
+    expect(production.scanPace).toMatchObject({ count: 5000, pauseMs: 125 });
+    const page = await keyPage(production.driver(), { limit: MAX_PAGE_ROWS, pace: production.scanPace });
+    expect(page.rows.length).toBe(MAX_PAGE_ROWS);
+    const seen = await monitored();
+    // SCAN's COUNT is a hint: one call usually returns about that many keys, sometimes a second is needed.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThanOrEqual(2);
+    for (const args of seen) expect(args[args.indexOf("COUNT") + 1], args.join(" ")).toBe(String(MAX_PAGE_ROWS));
   });
 
   it("a page of the key list's search", async () => {
