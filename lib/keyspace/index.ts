@@ -3,4 +3,4 @@
  * (scans) and in the browser (the tree view).
  */
 export { recognizeKey, isAiocacheLockValue, isLitestarChildStore } from "./schemes";
-export { NamespaceTree, biggestFirst, namespaceMatchPattern, ttlBucket, type KeyEntry, type NamespaceNode } from "./tree";
+export { NamespaceTree, biggest, biggestFirst, namespaceMatchPattern, ttlBucket, type KeyEntry, type NamespaceNode } from "./tree";

@@ -2,7 +2,7 @@ import "server-only";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, DriverKind } from "../../drivers/types";
 import { keyText, keyToParam } from "../../wire/keys";
-import { biggestFirst, NamespaceTree, type NamespaceNode } from "../../keyspace";
+import { biggest, NamespaceTree, type NamespaceNode } from "../../keyspace";
 import { kindOf } from "../../kinds";
 import { scanInto } from "./tree-scan";
 import type { ScanPace } from "../../connections/scan-pace";
@@ -237,7 +237,7 @@ export function readIndex(
   let roots: NamespaceNode[] = [];
   if (tree && withRoots) {
     // A poll of a tree that has not changed since (a rescan builds beside it) answers without looking at its nodes.
-    if (after === null) roots = [...tree.root.children.values()].sort(biggestFirst).slice(0, most);
+    if (after === null) roots = biggest(tree.root.children.values(), tree.root.children.size, most);
     else if (after < tree.version) roots = [...tree.root.children.values()].filter((node) => node.changed > after);
   }
   return {
@@ -289,13 +289,15 @@ export function readChildren(
   const node = built.tree.find(prefix);
   if (!node) return null;
   const needle = page.filter.toLowerCase();
-  const matching = [...node.children.values()].filter((child) => !needle || child.label.toLowerCase().includes(needle)).sort(biggestFirst);
+  const matching = [...node.children.values()].filter((child) => !needle || child.label.toLowerCase().includes(needle));
   return {
     generation: built.generation,
     version: built.tree.version,
     prefix: keyToParam(node.prefix),
     total: matching.length,
-    children: matching.slice(page.offset, page.offset + page.limit).map((child) => view(built, child, index.kind)),
+    children: biggest(matching, matching.length, page.offset + page.limit)
+      .slice(page.offset)
+      .map((child) => view(built, child, index.kind)),
     overflow: node.overflow,
     direct: node.direct,
     filling: index.filling.has(keyToParam(node.prefix)),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NamespaceTree, namespaceMatchPattern, ttlBucket } from "@/lib/keyspace";
+import fc from "fast-check";
+import { biggest, biggestFirst, NamespaceTree, namespaceMatchPattern, ttlBucket } from "@/lib/keyspace";
 
 const k = (s: string) => new Uint8Array(Buffer.from(s));
 
@@ -216,5 +217,26 @@ describe("namespaceMatchPattern", () => {
   it("matches only the namespace, escaping glob characters", () => {
     expect(Buffer.from(namespaceMatchPattern("LITESTAR:")).toString()).toBe("LITESTAR:*");
     expect(Buffer.from(namespaceMatchPattern("a*b?[c]\\:")).toString()).toBe("a\\*b\\?\\[c\\]\\\\:*");
+  });
+});
+
+describe("biggest", () => {
+  it("picks the same first namespaces as sorting them all, ties by label, for any counts and page size", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.integer({ min: 0, max: 20 })), { maxLength: 600 }), fc.integer({ min: 0, max: 150 }), (pairs, most) => {
+        const tree = new NamespaceTree();
+        // Distinct labels: a tree's siblings never share one.
+        const seen = new Set<string>();
+        for (const [label, count] of pairs) {
+          if (seen.has(label)) continue;
+          seen.add(label);
+          for (let i = 0; i <= count; i++) tree.add([Buffer.from(`${label}:${i}`)]);
+        }
+        const nodes = [...tree.root.children.values()];
+        const expected = [...nodes].sort(biggestFirst).slice(0, most);
+        expect(biggest(nodes, nodes.length, most).map((n) => n.label)).toEqual(expected.map((n) => n.label));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
