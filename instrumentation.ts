@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-
 /**
  * Runs once per server start, before the first request: applies the deployment's declared connections,
  * starts the periodic audit prune and registers the direct lane for scripts/serve.mjs (see
@@ -10,5 +8,7 @@ export async function register(): Promise<void> {
   const { startServerTasks } = await import("./lib/instrumentation/start");
   await startServerTasks();
   const { serveDirect } = await import("./app/api/direct-lane");
-  (globalThis as { cacheboardDirectLane?: (request: IncomingMessage, response: ServerResponse) => boolean }).cacheboardDirectLane = serveDirect;
+  const lane = globalThis as { cacheboardDirectLane?: typeof serveDirect.request; cacheboardLaneSocket?: typeof serveDirect.openSocket };
+  lane.cacheboardDirectLane = serveDirect.request;
+  lane.cacheboardLaneSocket = serveDirect.openSocket;
 }

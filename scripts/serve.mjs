@@ -1,11 +1,13 @@
 // The dashboard's HTTP server (what `npm start` runs once the app is built): Next.js's own request handling,
 // as `next start` sets it up, with the direct lane in front. The lane (app/api/direct-lane.ts, registered by
 // instrumentation.ts when Next.js prepares) answers the key pane's, the key list's and the tree's requests
-// itself and returns false for everything else. CACHEBOARD_DIRECT_LANE=0 sends every request to Next.js.
+// itself and returns false for everything else; it also answers them over a WebSocket (/api/lane), whose
+// transport is here. CACHEBOARD_DIRECT_LANE=0 sends every request to Next.js and refuses the WebSocket.
 // Arguments: --port N --hostname H (defaults: PORT, HOST, 3000, 127.0.0.1).
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { WebSocketServer } from "ws";
 import { distDir } from "./lib/setup.mjs";
 
 function argument(name, fallback) {
@@ -53,6 +55,47 @@ server.on("request", (request, response) => {
   });
 });
 
+// The lane's WebSocket (framing in lib/wire/lane.ts). The lane admits or refuses each upgrade and answers each
+// message; this is only the transport. Next.js answers no upgrade in production (it leaves unmatched ones to the
+// custom server), so every other upgrade is refused here rather than left hanging.
+const LANE_MESSAGE_LIMIT = 1024 * 1024; // lib/wire/lane.ts's LANE_MESSAGE_LIMIT
+const LANE_IDLE_MS = 10 * 60_000; // a socket with no traffic this long is closed; the page opens another when it reads again
+const sockets = new WebSocketServer({ noServer: true, maxPayload: LANE_MESSAGE_LIMIT, perMessageDeflate: false, clientTracking: true });
+
+function refuseUpgrade(socket, status, message) {
+  const body = Buffer.from(`${message}\n`, "utf8");
+  const reason = http.STATUS_CODES[status] ?? "Refused";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
+server.on("upgrade", (request, socket, head) => {
+  socket.on("error", () => socket.destroy());
+  const open = laneOn ? globalThis.cacheboardLaneSocket : undefined;
+  if (!open) return refuseUpgrade(socket, 404, "Nothing answers WebSockets here.");
+  open(request).then(
+    (opened) => {
+      if (socket.destroyed) return opened.socket?.close();
+      if (opened.refused) return refuseUpgrade(socket, opened.refused.status, opened.refused.message);
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        const lane = opened.socket;
+        socket.setTimeout(LANE_IDLE_MS, () => ws.terminate());
+        ws.on("message", (data, isBinary) => {
+          if (isBinary) return ws.close(1003, "text messages only");
+          lane.receive(data.toString("utf8"), (text) => {
+            if (ws.readyState === ws.OPEN) ws.send(text);
+          });
+        });
+        ws.on("close", () => lane.close());
+        ws.on("error", () => ws.terminate());
+      });
+    },
+    (error) => {
+      console.error("The lane's WebSocket could not be opened:", error);
+      refuseUpgrade(socket, 500, "The server failed to open the socket.");
+    },
+  );
+});
+
 let stopping = false;
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
   process.on(signal, () => {
@@ -60,6 +103,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
     stopping = true;
     server.close();
     server.closeIdleConnections();
+    for (const ws of sockets.clients) ws.terminate();
     app
       .close()
       .catch((error) => console.error(error))

@@ -8,6 +8,7 @@ import { bytesToBase64, keyFromParam } from "@/lib/wire/keys";
 import type { WireRead, WireReply } from "@/lib/wire/value";
 import { readReply } from "@/lib/wire/errors";
 import type { TreeChildren, TreeState } from "@/lib/wire/tree";
+import { laneFetch } from "./lane-socket";
 
 export { ApiError } from "@/lib/wire/errors";
 
@@ -39,9 +40,9 @@ export interface PageRequest {
 
 /** One page of one key's value (`keyParam` as in the URL); the key travels in the body. */
 export async function fetchValuePage(connectionId: string, keyParam: string, page: PageRequest = {}): Promise<WireRead> {
-  const response = await fetch(`/api/c/${encodeURIComponent(connectionId)}/key`, {
+  // Over the lane's WebSocket when the tab has one open (see ./lane-socket.ts), over HTTP otherwise.
+  const response = await laneFetch(`/api/c/${encodeURIComponent(connectionId)}/key`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
     body: JSON.stringify({ key: bytesToBase64(keyFromParam(keyParam)), ...page }),
   });
   const reply = await readReply<WireReply & { ok: true }>(response);

@@ -15,6 +15,7 @@ import { DbSwitcher } from "./db-switcher";
 import { KeyDetail } from "./key-detail";
 import type { KeyFilter } from "./key-filter";
 import { KeyList } from "./key-list";
+import { connectLane } from "./lane-socket";
 import { keyFromUrlParam, keyToUrlParam, searchString } from "./key-url";
 import { NamespaceTree } from "./namespace-tree";
 import { DETAIL_WIDTH, PaneHandle, TREE_WIDTH, usePaneLayout } from "./pane-layout";
@@ -103,6 +104,10 @@ export function KeyBrowser({
     if (search) sessionStorage.setItem(storageKey, search);
     else sessionStorage.removeItem(storageKey);
   }, [search, storageKey, pathname, router]);
+
+  // The key pane reads over the lane's WebSocket once it is open; opening it now spares the first key's read
+  // the handshake (until then reads go over HTTP).
+  useEffect(() => connectLane(), []);
 
   const [panes, setPanes] = usePaneLayout();
   const [editRequest, setEditRequest] = useState<{ param: string; count: number } | null>(null);

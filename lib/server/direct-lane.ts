@@ -1,10 +1,12 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzip } from "node:zlib";
-import { admit, serverTiming, type RequestHead } from "../auth/guard";
+import { admit, crossOriginRequest, serverTiming, type RequestHead } from "../auth/guard";
 import { userOfSession } from "../auth/session";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { SECURITY_HEADERS } from "../security-headers";
+import { httpStatusOf, type ErrorCode } from "../wire/errors";
+import { LANE_IN_FLIGHT_LIMIT, LANE_SOCKET_PATH, laneAnswerText, parseLaneMessage } from "../wire/lane";
 import { COMPRESS_FROM_BYTES, errorReply, jsonBody, type JsonReply } from "./json-reply";
 import { failureReply, type DirectRoute, type RouteInput } from "./route";
 
@@ -17,6 +19,11 @@ import { failureReply, type DirectRoute, type RouteInput } from "./route";
  * replies as its Next.js handler, which stays the route's only definition and answers whatever the lane does
  * not take. The lane takes a request only when the method and the path match exactly and the body's length
  * is declared and small; everything else (HEAD, a trailing slash, a chunked or large body) goes to Next.js.
+ *
+ * The same routes also answer over the lane's WebSocket (`openSocket`; framing in lib/wire/lane.ts), which
+ * the key pane keeps open for its reads: no HTTP request to parse and no response head per read. The socket
+ * itself (the `ws` server, frame limits, idle timeout) is scripts/serve.mjs's; this module decides whether an
+ * upgrade is admitted and answers each message.
  */
 
 interface LaneEntry {
@@ -96,6 +103,38 @@ function write(request: IncomingMessage, response: ServerResponse, reply: JsonRe
   send(body);
 }
 
+/** Runs a lane route after its admission checks; never throws (a failure is its error reply). */
+async function answer(
+  route: DirectRoute,
+  params: Record<string, string>,
+  head: RequestHead,
+  token: string | undefined,
+  query: string,
+  body: () => unknown,
+  signal: () => AbortSignal,
+): Promise<JsonReply> {
+  try {
+    const admission = await admit(route.permission, head, () => userOfSession(token));
+    if (admission.refused) return errorReply(admission.refused.code, admission.refused.message);
+    const input: RouteInput = {
+      params,
+      searchParams: () => new URLSearchParams(query),
+      readBody: async (format) => (format === "json" ? body() : null),
+      get signal() {
+        return signal();
+      },
+    };
+    return await route.run(admission.signedIn, input);
+  } catch (error) {
+    return failureReply(error);
+  }
+}
+
+function queryOf(url: string): string {
+  const at = url.indexOf("?");
+  return at === -1 ? "" : url.slice(at + 1);
+}
+
 async function serve(route: DirectRoute, params: Record<string, string>, length: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = performance.now();
   // Made when a handler first asks for it (a key list page does, opening a key does not).
@@ -114,31 +153,14 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
     // The body (of declared length, at most DIRECT_BODY_LIMIT) is read whatever the answer, so that the
     // connection can carry the client's next request.
     const raw = length > 0 ? await readBody(request, length) : Buffer.alloc(0);
-    const admission = await admit(route.permission, head, () => userOfSession(sessionToken(request.headers.cookie)));
-    if (admission.refused) {
-      reply = errorReply(admission.refused.code, admission.refused.message);
-    } else {
-      const input: RouteInput = {
-        params,
-        searchParams: () => {
-          const url = request.url ?? "";
-          const query = url.indexOf("?");
-          return new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
-        },
-        readBody: async (format) => {
-          if (format !== "json") return null;
-          try {
-            return JSON.parse(raw.toString("utf8")) as unknown;
-          } catch {
-            return null;
-          }
-        },
-        get signal() {
-          return signal();
-        },
-      };
-      reply = await route.run(admission.signedIn, input);
-    }
+    const body = () => {
+      try {
+        return JSON.parse(raw.toString("utf8")) as unknown;
+      } catch {
+        return null;
+      }
+    };
+    reply = await answer(route, params, head, sessionToken(request.headers.cookie), queryOf(request.url ?? ""), body, signal);
   } catch (error) {
     reply = failureReply(error);
   }
@@ -146,34 +168,133 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
   write(request, response, reply, started);
 }
 
+/** The route a method and path (without its query) name, with its decoded parameters; null for none. */
+function matchRoute(routes: Compiled[], method: string, path: string): { route: DirectRoute; params: Record<string, string> } | null {
+  for (const candidate of routes) {
+    if (candidate.method !== method) continue;
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    try {
+      candidate.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+    } catch {
+      return null; // a malformed escape
+    }
+    return { route: candidate.route, params };
+  }
+  return null;
+}
+
+/** One open WebSocket of the lane (see lib/wire/lane.ts): what the server calls as messages come and when it closes. */
+export interface LaneSocket {
+  /** Answers one message through `send`, once, whatever happens (unless the socket has closed by then). */
+  receive(text: string, send: (text: string) => void): void;
+  /** The socket closed: every request still under way is aborted. */
+  close(): void;
+}
+
+type SocketOpening = { refused: { status: number; message: string } } | { socket: LaneSocket };
+
+function socketRefusal(code: ErrorCode, message: string): SocketOpening {
+  return { refused: { status: httpStatusOf(code), message } };
+}
+
 /**
- * The lane's request listener for the given routes: answers a matching request and returns true, or returns
- * false and leaves the request untouched for Next.js.
+ * Whether an upgrade request may open the lane's WebSocket: its path, the same-origin rule (a browser always
+ * sends Origin on a WebSocket handshake, and cookies go with it, so without this any site could read keys
+ * through a signed-in person's browser) and a session. Every message is then admitted again as the HTTP
+ * lane admits a request: a session that ends, or a role that changes, is refused from the next message on.
  */
-export function directLane(entries: LaneEntry[]): (request: IncomingMessage, response: ServerResponse) => boolean {
+async function openSocket(routes: Compiled[], request: IncomingMessage): Promise<SocketOpening> {
+  const url = request.url ?? "";
+  const at = url.indexOf("?");
+  if ((at === -1 ? url : url.slice(0, at)) !== LANE_SOCKET_PATH) return socketRefusal("NOT_FOUND", "Nothing answers WebSockets here.");
+  const headers = { get: (name: string) => headerOf(request, name) };
+  if (crossOriginRequest({ method: "POST", headers })) return socketRefusal("CROSS_ORIGIN", "Requests from other sites are refused.");
+  const token = sessionToken(request.headers.cookie);
+  let signedIn: Awaited<ReturnType<typeof userOfSession>>;
+  try {
+    signedIn = await userOfSession(token);
+  } catch (error) {
+    const reply = failureReply(error);
+    return { refused: { status: reply.status, message: "Cacheboard could not check the session." } };
+  }
+  if (!signedIn) return socketRefusal("UNAUTHENTICATED", "Sign in first.");
+  const underWay = new Map<number, AbortController | null>();
+  let closed = false;
+  const refuse = (id: number | null, code: ErrorCode, message: string, send: (text: string) => void) =>
+    send(laneAnswerText({ id, status: httpStatusOf(code) }, JSON.stringify({ ok: false, code, message })));
+  return {
+    socket: {
+      receive(text, send) {
+        const started = performance.now();
+        const parsed = parseLaneMessage(text);
+        if ("cancel" in parsed) {
+          const controller = underWay.get(parsed.cancel);
+          if (controller) controller.abort();
+          else if (controller === null) underWay.set(parsed.cancel, abortedController());
+          return;
+        }
+        if ("invalid" in parsed) return refuse(parsed.id, "INVALID_ARGUMENT", parsed.invalid, send);
+        const { id, method, path: target, body } = parsed.request;
+        if (underWay.has(id)) return refuse(id, "INVALID_ARGUMENT", `Request ${id} is already under way on this socket.`, send);
+        if (underWay.size >= LANE_IN_FLIGHT_LIMIT) {
+          return refuse(id, "RATE_LIMITED", `At most ${LANE_IN_FLIGHT_LIMIT} requests may be under way on one socket.`, send);
+        }
+        const query = target.indexOf("?");
+        const found = matchRoute(routes, method, query === -1 ? target : target.slice(0, query));
+        if (!found) return refuse(id, "NOT_FOUND", `${method} ${target.slice(0, 200)} is not answered over the socket.`, send);
+        underWay.set(id, null);
+        const signal = () => {
+          let controller = underWay.get(id);
+          if (!controller) underWay.set(id, (controller = closed ? abortedController() : new AbortController()));
+          return controller.signal;
+        };
+        const head: RequestHead = { method, headers };
+        void answer(found.route, found.params, head, token, query === -1 ? "" : target.slice(query + 1), () => body ?? null, signal).then((reply) => {
+          underWay.delete(id);
+          if (closed) return;
+          send(laneAnswerText({ id, status: reply.status, timing: serverTiming(started) }, jsonBody(reply).body));
+        });
+      },
+      close() {
+        closed = true;
+        for (const controller of underWay.values()) controller?.abort();
+      },
+    },
+  };
+}
+
+function abortedController(): AbortController {
+  const controller = new AbortController();
+  controller.abort();
+  return controller;
+}
+
+/** The lane for the given routes: its HTTP request listener and its WebSocket's admission. */
+export interface DirectLane {
+  /** Answers a matching request and returns true, or returns false and leaves the request untouched for Next.js. */
+  request(request: IncomingMessage, response: ServerResponse): boolean;
+  /** For an upgrade request: a lane socket, or the HTTP status and words to refuse the upgrade with. */
+  openSocket(request: IncomingMessage): Promise<SocketOpening>;
+}
+
+export function directLane(entries: LaneEntry[]): DirectLane {
   const routes = entries.map(compile);
-  return (request, response) => {
-    const url = request.url ?? "";
-    if (!url.startsWith("/api/")) return false;
-    const query = url.indexOf("?");
-    const path = query === -1 ? url : url.slice(0, query);
-    for (const candidate of routes) {
-      if (candidate.method !== request.method) continue;
-      const match = candidate.pattern.exec(path);
-      if (!match) continue;
+  return {
+    request(request, response) {
+      const url = request.url ?? "";
+      if (!url.startsWith("/api/")) return false;
+      const query = url.indexOf("?");
+      const found = matchRoute(routes, request.method ?? "", query === -1 ? url : url.slice(0, query));
+      if (!found) return false; // no lane route, or a malformed escape: Next.js answers it as it answers any other
       // JSON bodies only, of a declared length; a chunked upload or a form goes to Next.js.
       const length = Number(request.headers["content-length"] ?? 0);
       if (request.headers["transfer-encoding"] || !Number.isSafeInteger(length) || length < 0 || length > DIRECT_BODY_LIMIT) return false;
       if (length > 0 && !/^application\/json\b/i.test(request.headers["content-type"] ?? "")) return false;
-      const params: Record<string, string> = {};
-      try {
-        candidate.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
-      } catch {
-        return false; // a malformed escape: Next.js answers it as it answers any other
-      }
-      void serve(candidate.route, params, length, request, response);
+      void serve(found.route, found.params, length, request, response);
       return true;
-    }
-    return false;
+    },
+    openSocket: (request) => openSocket(routes, request),
   };
 }
