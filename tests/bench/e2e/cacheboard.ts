@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CDPSession } from "playwright-core";
+import WebSocket from "ws";
 import { hashPassword } from "@/lib/auth/password";
 import { keyFromParam } from "@/lib/wire/keys";
 import { startApp, type RunningApp } from "../../e2e/support/app";
@@ -159,7 +160,7 @@ export async function openKey(cb: Cacheboard, key: string, cookie?: string): Pro
   return JSON.stringify(reply).length;
 }
 
-/** Opening a key as the key pane does: the round trip, and the server's own time from its Server-Timing header. */
+/** Opening a key over HTTP (the key pane's fallback): the round trip, and the server's own time from its Server-Timing header. */
 export async function openKeyTimed(cb: Cacheboard, key: string): Promise<{ ms: number; serverMs: number }> {
   const started = performance.now();
   const response = await fetch(`${cb.app.url}/api/c/${encodeURIComponent(cb.connectionId)}/key`, {
@@ -171,6 +172,42 @@ export async function openKeyTimed(cb: Cacheboard, key: string): Promise<{ ms: n
   const ms = performance.now() - started;
   if (!reply.ok) throw new Error(`Opening ${key} failed: ${JSON.stringify(reply).slice(0, 300)}`);
   return { ms, serverMs: Number(/app;dur=([\d.]+)/.exec(response.headers.get("server-timing") ?? "")?.[1] ?? Number.NaN) };
+}
+
+/** The key pane's own way to open keys: requests over the direct lane's WebSocket, one at a time. */
+export interface LaneSocketClient {
+  open(key: string): Promise<{ ms: number; serverMs: number }>;
+  close(): void;
+}
+
+export async function openLaneSocket(cb: Cacheboard): Promise<LaneSocketClient> {
+  const ws = new WebSocket(`${cb.app.url.replace(/^http/, "ws")}/api/lane`, { headers: { cookie: cb.cookie, origin: cb.app.url }, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("unexpected-response", (_request, response) => reject(new Error(`The lane socket was refused: ${response.statusCode}`)));
+    ws.once("error", reject);
+  });
+  let lastId = 0;
+  let waiting: ((text: string) => void) | null = null;
+  ws.on("message", (data) => waiting?.(data.toString()));
+  const path = `/api/c/${encodeURIComponent(cb.connectionId)}/key`;
+  return {
+    async open(key) {
+      const started = performance.now();
+      const id = ++lastId;
+      const text = await new Promise<string>((resolve) => {
+        waiting = resolve;
+        ws.send(JSON.stringify({ id, method: "POST", path, body: { key: Buffer.from(key).toString("base64") } }));
+      });
+      const end = text.indexOf("\n");
+      const head = JSON.parse(text.slice(0, end)) as { id: number; status: number; timing?: string };
+      const reply = JSON.parse(text.slice(end + 1)) as { ok: boolean };
+      const ms = performance.now() - started;
+      if (head.id !== id || !reply.ok) throw new Error(`Opening ${key} over the socket failed: ${text.slice(0, 300)}`);
+      return { ms, serverMs: Number(/app;dur=([\d.]+)/.exec(head.timing ?? "")?.[1] ?? Number.NaN) };
+    },
+    close: () => ws.close(),
+  };
 }
 
 /**
