@@ -60,6 +60,9 @@ server.on("request", (request, response) => {
 // custom server), so every other upgrade is refused here rather than left hanging.
 const LANE_MESSAGE_LIMIT = 1024 * 1024; // lib/wire/lane.ts's LANE_MESSAGE_LIMIT
 const LANE_IDLE_MS = 10 * 60_000; // a socket with no traffic this long is closed; the page opens another when it reads again
+// Answers waiting to be written past this, the socket stops reading requests until the client has taken them:
+// a client that asks without reading cannot make the server hold its answers in memory without end.
+const LANE_BUFFERED_LIMIT = 4 * 1024 * 1024;
 const sockets = new WebSocketServer({ noServer: true, maxPayload: LANE_MESSAGE_LIMIT, perMessageDeflate: false, clientTracking: true });
 
 function refuseUpgrade(socket, status, message) {
@@ -82,8 +85,13 @@ server.on("upgrade", (request, socket, head) => {
         ws.on("message", (data, isBinary) => {
           if (isBinary) return ws.close(1003, "text messages only");
           lane.receive(data.toString("utf8"), (text) => {
-            if (ws.readyState === ws.OPEN) ws.send(text);
+            if (ws.readyState !== ws.OPEN) return;
+            ws.send(text);
+            if (ws.bufferedAmount > LANE_BUFFERED_LIMIT && !ws.isPaused) ws.pause();
           });
+        });
+        socket.on("drain", () => {
+          if (ws.isPaused && ws.bufferedAmount <= LANE_BUFFERED_LIMIT) ws.resume();
         });
         ws.on("close", () => lane.close());
         ws.on("error", () => ws.terminate());

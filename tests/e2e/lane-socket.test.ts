@@ -6,6 +6,7 @@
  * over the socket, and over HTTP when the socket is refused or loses a read.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -264,6 +265,38 @@ describe("the lane's WebSocket", () => {
     const refused = await Promise.all(ids.slice(LANE_IN_FLIGHT_LIMIT).map((extra) => busy.next(extra)));
     expect(refused.map((answer) => answer.status)).toEqual(Array(5).fill(429));
     busy.close();
+  });
+
+  it("stops reading from a client that asks without reading the answers, and answers every request once it reads", async () => {
+    const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.process.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const greedy = await socketOf({ cookie: viewer, origin: app.url });
+    greedy.ws.pause(); // reads nothing: the answers pile up in the kernel's buffers, then in the server's
+    const before = rssMb();
+    // Each answer holds 100,000 bytes of the value as base64 (about 133 KB).
+    const asked = 3000;
+    let sent = 0;
+    const ids: number[] = [];
+    while (sent < asked) {
+      // A few at a time, as fast as a server reads them when nothing holds it back.
+      for (let i = 0; i < 4 && sent < asked; i++, sent++) ids.push(greedy.send("POST", keyPath(), { key: b64("sock:big"), limit: 100_000 }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const grown = rssMb() - before;
+    // Everyone else is still answered while that client holds its socket.
+    expect(await client.request("POST", keyPath(), { key: b64("sock:text") })).toMatchObject({ status: 200 });
+    greedy.ws.resume();
+    const answers = await Promise.all(ids.map((id) => greedy.next(id)));
+    // Every request is answered: read, or refused for the limit of requests under way when the client sent
+    // faster than the server read.
+    expect(answers.filter((answer) => answer.status !== 200 && answer.status !== 429)).toEqual([]);
+    const read = answers.filter((answer) => answer.status === 200).length;
+    expect(read).toBeGreaterThanOrEqual(10);
+    // A server that read every request as it came answered about 1,400 of these 3,000 before the client read
+    // again, and grew 230 MB while they waited; this one holds at most about 4 MiB of answers per socket.
+    expect(grown, `the server grew ${grown.toFixed(0)} MB while ${read} answers waited`).toBeLessThan(40);
+    expect(await greedy.request("POST", keyPath(), { key: b64("sock:text") })).toMatchObject({ status: 200 });
+    greedy.close();
   });
 
   describe("in Chromium", () => {
