@@ -186,7 +186,7 @@ function matchRoute(routes: Compiled[], method: string, path: string): { route: 
 }
 
 /** One open WebSocket of the lane (see lib/wire/lane.ts): what the server calls as messages come and when it closes. */
-export interface LaneSocket {
+interface LaneSocket {
   /** Answers one message through `send`, once, whatever happens (unless the socket has closed by then). */
   receive(text: string, send: (text: string) => void): void;
   /** The socket closed: every request still under way is aborted. */
@@ -272,7 +272,7 @@ function abortedController(): AbortController {
 }
 
 /** The lane for the given routes: its HTTP request listener and its WebSocket's admission. */
-export interface DirectLane {
+interface DirectLane {
   /** Answers a matching request and returns true, or returns false and leaves the request untouched for Next.js. */
   request(request: IncomingMessage, response: ServerResponse): boolean;
   /** For an upgrade request: a lane socket, or the HTTP status and words to refuse the upgrade with. */

@@ -19,14 +19,14 @@ export const LANE_MESSAGE_LIMIT = 1024 * 1024;
 /** Requests one socket may have under way at once; past that, each is refused with RATE_LIMITED. */
 export const LANE_IN_FLIGHT_LIMIT = 32;
 
-export interface LaneRequest {
+interface LaneRequest {
   id: number;
   method: "GET" | "POST";
   path: string;
   body?: unknown;
 }
 
-export interface LaneAnswerHead {
+interface LaneAnswerHead {
   /** The request's id; null when the message could not be read far enough to find it. */
   id: number | null;
   status: number;
