@@ -34,6 +34,7 @@ const FORMAT_NAMES: Record<string, string> = {
 };
 
 const SUMMARIES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: "You are signed out: the session ended, expired or was revoked. Sign in again to go on.",
   CONNECTION_REFUSED: "Could not reach the server: nothing answered at that address. Check that it is running and that the host and port are right.",
   TIMEOUT: "The server did not answer in time. It may be overloaded or unreachable; try again, or raise the connection's timeout.",
   AUTH_FAILED: "The server refused the credentials. Check the username and password.",

@@ -27,6 +27,7 @@ import { StringValue } from "./value-view/string-value";
 import { plural } from "@/lib/plural";
 import { ErrorText } from "@/components/ui/error-text";
 import type { Failure } from "@/lib/error-text";
+import { loginPathFor } from "@/lib/auth/next-path";
 
 /** Choices of the value's auto-refresh; off unless asked for, so an open pane costs the server nothing. */
 const AUTO_REFRESH_SECONDS = [0, 2, 5, 10, 30];
@@ -316,6 +317,22 @@ export function KeyDetail({
 
       <div className="min-h-0 flex-1 overflow-auto p-4">
         {query.isPending && <p className="text-sm text-slate-500">Loading…</p>}
+        {query.error && read && (
+          // A read again (auto-refresh, a page) failed: what is shown is the last value read, and says so.
+          <div role="alert" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/40 dark:text-amber-200" data-testid="reread-failed">
+            <span className="block font-medium">Showing the value as last read; reading it again failed.</span>
+            {missing ? (
+              "This key does not exist any more (it expired or was deleted)."
+            ) : (
+              <ErrorText failure={{ code: query.error instanceof ApiError ? query.error.code : "INTERNAL", message: query.error.message }} />
+            )}
+            {query.error instanceof ApiError && query.error.code === "UNAUTHENTICATED" && (
+              <a className="font-medium underline" href={typeof location === "undefined" ? "/login" : loginPathFor(`${location.pathname}${location.search}`)}>
+                Sign in
+              </a>
+            )}
+          </div>
+        )}
         {query.error && !read && (
           <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-200">
             {missing ? (

@@ -377,5 +377,35 @@ describe("the lane's WebSocket", () => {
       await lossy.close();
       expect(pageErrors).toEqual([]);
     });
+
+    it("asks over HTTP when the socket's session has ended, and says the value shown is stale and why", async () => {
+      const { context, page } = browser;
+      const own = await session(viewerId);
+      await context.addCookies([{ name: "cb_session", value: own.cookie.slice("cb_session=".length), url: app.url }]);
+      const received: string[] = [];
+      const httpReads: number[] = [];
+      page.on("websocket", (ws) => ws.on("framereceived", (frame) => received.push(String(frame.payload))));
+      page.on("response", (response) => {
+        if (response.url().endsWith("/key") && response.request().method() === "POST") httpReads.push(response.status());
+      });
+      const opened = page.waitForEvent("websocket", (ws) => ws.url().endsWith("/api/lane"));
+      await page.goto(`${app.url}/c/${connectionId}?q=sock:*`);
+      await opened;
+      await page.locator(`[role=row][data-key="sock:text"]`).click();
+      await valueShown("hello over the socket");
+      // The open value re-read every 2 s, over the socket; then the session ends elsewhere (a click would
+      // navigate, and the page's own request would go to the sign-in form first).
+      await page.getByLabel("Auto-refresh the value").selectOption("2");
+      await app.db.session.delete({ where: { id: own.id } });
+      await expect.poll(() => received.some((text) => text.startsWith('{"id":') && text.includes('"status":401')), { timeout: 20_000 }).toBe(true);
+      await expect.poll(() => httpReads.includes(401), { timeout: 20_000 }).toBe(true);
+      const notice = page.getByTestId("reread-failed");
+      await notice.getByText("You are signed out").waitFor();
+      await expect(notice.textContent()).resolves.toContain("Showing the value as last read");
+      expect(await notice.getByRole("link", { name: "Sign in" }).getAttribute("href")).toMatch(/^\/login\?next=/);
+      await expect(page.getByTestId("key-detail").textContent()).resolves.toContain("hello over the socket");
+      await screenshot(page, "lane-socket-signed-out");
+      await page.getByLabel("Auto-refresh the value").selectOption("0");
+    });
   });
 });
