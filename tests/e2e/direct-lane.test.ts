@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type RedisServer } from "../support/redis";
-import { startApp, type RunningApp } from "./support/app";
+import { scanCalls, slowScanProfile, startApp, type RunningApp } from "./support/app";
 
 interface Answer {
   status: number;
@@ -197,18 +197,8 @@ describe("the direct lane", () => {
 
   it("stops a key list page's walk when its client goes away", async () => {
     // One SCAN of 10 keys, then a pause of 1.5 s before the next: the client leaves during the pause.
-    const paced = await app.db.connectionProfile.create({
-      data: {
-        name: "paced",
-        kind: "redis",
-        settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }),
-        environment: "production",
-        readOnly: false,
-        scanCount: 10,
-        scanPauseMs: 1500,
-      },
-    });
-    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    const pacedId = await slowScanProfile(app, redis.port);
+    const scans = () => scanCalls(raw);
     const before = await scans();
     const url = new URL(app.url);
     const body = JSON.stringify({ match: "no-such-key:*", limit: 100 });
@@ -217,7 +207,7 @@ describe("the direct lane", () => {
         host: url.hostname,
         port: url.port,
         method: "POST",
-        path: `/api/c/${encodeURIComponent(paced.id)}/keys`,
+        path: `/api/c/${encodeURIComponent(pacedId)}/keys`,
         headers: { origin: app.url, cookie: viewer, "content-type": "application/json", "content-length": String(body.length) },
         agent: false,
       });

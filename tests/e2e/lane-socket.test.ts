@@ -13,7 +13,7 @@ import WebSocket from "ws";
 import { keyToParam } from "@/lib/wire/keys";
 import { LANE_IN_FLIGHT_LIMIT, LANE_MESSAGE_LIMIT } from "@/lib/wire/lane";
 import { startRedis, type RedisServer } from "../support/redis";
-import { startApp, type RunningApp } from "./support/app";
+import { scanCalls, slowScanProfile, startApp, type RunningApp } from "./support/app";
 import { type Browser, openBrowser, screenshot } from "./support/browser";
 
 interface Answer {
@@ -229,19 +229,9 @@ describe("the lane's WebSocket", () => {
 
   it("stops a key page's walk when the request is cancelled or the socket closes, and bounds the requests under way", async () => {
     // One SCAN of 10 keys, then a pause of 1.5 s before the next: the cancel comes during the pause.
-    const paced = await app.db.connectionProfile.create({
-      data: {
-        name: "paced",
-        kind: "redis",
-        settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }),
-        environment: "production",
-        readOnly: false,
-        scanCount: 10,
-        scanPauseMs: 1500,
-      },
-    });
-    const pagePath = `/api/c/${encodeURIComponent(paced.id)}/keys`;
-    const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    const pacedId = await slowScanProfile(app, redis.port);
+    const scans = () => scanCalls(raw);
+    const pagePath = `/api/c/${encodeURIComponent(pacedId)}/keys`;
     const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
 
     let before = await scans();

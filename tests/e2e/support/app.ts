@@ -74,3 +74,27 @@ export async function startApp(env: Record<string, string> = {}, options: { data
     },
   };
 }
+
+/**
+ * A production Redis profile whose walks go one SCAN of 10 keys at a time with 1.5 s between calls: a key
+ * page that finds nothing is still walking when a test cancels it or leaves. Returns the profile's id.
+ */
+export async function slowScanProfile(app: RunningApp, redisPort: number): Promise<string> {
+  const profile = await app.db.connectionProfile.create({
+    data: {
+      name: "paced",
+      kind: "redis",
+      settings: JSON.stringify({ host: "127.0.0.1", port: redisPort }),
+      environment: "production",
+      readOnly: false,
+      scanCount: 10,
+      scanPauseMs: 1500,
+    },
+  });
+  return profile.id;
+}
+
+/** How many SCAN calls a Redis has answered since it started. */
+export async function scanCalls(raw: { info(section: string): Promise<string> }): Promise<number> {
+  return Number(/cmdstat_scan:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+}
