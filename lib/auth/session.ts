@@ -15,7 +15,8 @@ export interface SignedIn {
   sessionId: string;
 }
 
-function sessionIdOf(token: string): string {
+/** The database id of a session: the SHA-256 of its token, so the database never holds a usable token. */
+export function sessionIdOf(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
@@ -56,8 +57,11 @@ export const currentUser = cache(async (): Promise<SignedIn | null> => userOfSes
  * Cookie header itself.
  */
 export async function userOfSession(token: string | undefined): Promise<SignedIn | null> {
-  if (!token) return null;
-  const id = sessionIdOf(token);
+  return token ? userOfSessionId(sessionIdOf(token)) : null;
+}
+
+/** The same from the session's id (`sessionIdOf` its token), for a caller that asks again and again (a lane socket). */
+export async function userOfSessionId(id: string): Promise<SignedIn | null> {
   // Memoised across the requests of a burst; any write to sessions or users drops it (../read-cache).
   const session = await cachedRead("auth", id, () => db().session.findUnique({ where: { id }, include: { user: true } }));
   if (!session || session.expiresAt.getTime() < Date.now() || session.user.disabled) return null;

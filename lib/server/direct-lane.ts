@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzip } from "node:zlib";
 import { admit, crossOriginRequest, serverTiming, type RequestHead } from "../auth/guard";
-import { userOfSession } from "../auth/session";
+import { sessionIdOf, userOfSession, userOfSessionId, type SignedIn } from "../auth/session";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { SECURITY_HEADERS } from "../security-headers";
 import { httpStatusOf, type ErrorCode } from "../wire/errors";
@@ -108,13 +108,14 @@ async function answer(
   route: DirectRoute,
   params: Record<string, string>,
   head: RequestHead,
-  token: string | undefined,
+  /** The request's session, looked up (admission does it only for routes that need a user). */
+  signedIn: () => Promise<SignedIn | null>,
   query: string,
   body: () => unknown,
   signal: () => AbortSignal,
 ): Promise<JsonReply> {
   try {
-    const admission = await admit(route.permission, head, () => userOfSession(token));
+    const admission = await admit(route.permission, head, signedIn);
     if (admission.refused) return errorReply(admission.refused.code, admission.refused.message);
     const input: RouteInput = {
       params,
@@ -160,7 +161,8 @@ async function serve(route: DirectRoute, params: Record<string, string>, length:
         return null;
       }
     };
-    reply = await answer(route, params, head, sessionToken(request.headers.cookie), queryOf(request.url ?? ""), body, signal);
+    const token = sessionToken(request.headers.cookie);
+    reply = await answer(route, params, head, () => userOfSession(token), queryOf(request.url ?? ""), body, signal);
   } catch (error) {
     reply = failureReply(error);
   }
@@ -212,9 +214,12 @@ async function openSocket(routes: Compiled[], request: IncomingMessage): Promise
   const headers = { get: (name: string) => headerOf(request, name) };
   if (crossOriginRequest({ method: "POST", headers })) return socketRefusal("CROSS_ORIGIN", "Requests from other sites are refused.");
   const token = sessionToken(request.headers.cookie);
-  let signedIn: Awaited<ReturnType<typeof userOfSession>>;
+  // The token's hash names the session in the database: computed once for the socket, looked up per message.
+  const sessionId = token ? sessionIdOf(token) : null;
+  const session = () => (sessionId === null ? Promise.resolve(null) : userOfSessionId(sessionId));
+  let signedIn: SignedIn | null;
   try {
-    signedIn = await userOfSession(token);
+    signedIn = await session();
   } catch (error) {
     const reply = failureReply(error);
     return { refused: { status: reply.status, message: "Cacheboard could not check the session." } };
@@ -251,7 +256,7 @@ async function openSocket(routes: Compiled[], request: IncomingMessage): Promise
           return controller.signal;
         };
         const head: RequestHead = { method, headers };
-        void answer(found.route, found.params, head, token, query === -1 ? "" : target.slice(query + 1), () => body ?? null, signal).then((reply) => {
+        void answer(found.route, found.params, head, session, query === -1 ? "" : target.slice(query + 1), () => body ?? null, signal).then((reply) => {
           underWay.delete(id);
           if (closed) return;
           send(laneAnswerText({ id, status: reply.status, timing: serverTiming(started) }, jsonBody(reply).body));
