@@ -32,33 +32,57 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  */
 export async function p99Impact(
   report: (figure: BenchFigure) => void,
-  options: { port: number; requests: number; clients: number; rounds?: number; what: string; walk: (signal: AbortSignal) => Promise<unknown> },
+  options: {
+    port: number;
+    requests: number;
+    clients: number;
+    rounds?: number;
+    what: string;
+    walk: (signal: AbortSignal) => Promise<unknown>;
+    /** The same walk done raw (e.g. ioredis SCAN at the same pace), measured in the same rounds: what any walk at that pace costs. */
+    raw?: { what: string; walk: (signal: AbortSignal) => Promise<unknown> };
+  },
 ): Promise<void> {
   const { port, requests, clients, what } = options;
   const alone: number[] = [];
   const during: number[] = [];
+  const rawDuring: number[] = [];
   let walks = 0;
-  for (let round = 0; round < (options.rounds ?? 3); round++) {
-    alone.push(await getP99(port, requests, clients));
+  const measureDuring = async (walk: (signal: AbortSignal) => Promise<unknown>) => {
     const stop = new AbortController();
     const walking = (async () => {
       while (!stop.signal.aborted) {
-        await options.walk(stop.signal);
+        await walk(stop.signal);
         walks++;
       }
     })();
-    during.push(await getP99(port, requests, clients));
+    const p99 = await getP99(port, requests, clients);
     stop.abort();
     await walking;
+    return p99;
+  };
+  for (let round = 0; round < (options.rounds ?? 3); round++) {
+    alone.push(await getP99(port, requests, clients));
+    during.push(await measureDuring(options.walk));
+    if (options.raw) rawDuring.push(await measureDuring(options.raw.walk));
   }
   const baseline = { name: `GET p99 (${clients} clients) alone`, value: median(alone) };
+  const rawNote = options.raw ? `, during ${options.raw.what} ${rawDuring.join(" / ")}` : "";
   report(
     figure(`GET p99 (${clients} clients) during ${what}`, median(during), "ms", {
       baseline,
       target: 1.2,
-      note: `medians of ${alone.length} runs each (alone ${alone.join(" / ")}, during ${during.join(" / ")}); ${walks} walks`,
+      note: `medians of ${alone.length} runs each (alone ${alone.join(" / ")}, during ${during.join(" / ")}${rawNote}); ${walks} walks`,
     }),
   );
+  if (options.raw) {
+    report(
+      figure(`GET p99 (${clients} clients) during ${what}, against ${options.raw.what}`, median(during), "ms", {
+        baseline: { name: `during ${options.raw.what}`, value: median(rawDuring) },
+        note: "what Cacheboard adds to the cost of any walk at that pace",
+      }),
+    );
+  }
   if (clients < 50) return;
   const hog = spawn(process.execPath, ["-e", "setInterval(() => { const t = Date.now(); while (Date.now() - t < 2); }, 100)"], { stdio: "ignore" });
   try {

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import type { TreeState } from "@/lib/wire/tree";
+import { resolveScanPace } from "@/lib/connections/scan-pace";
 import { startRedis } from "@/tests/support/redis";
 import { startApp, type RunningApp } from "../e2e/support/app";
 import { p99Impact } from "./cache-load";
@@ -62,11 +63,13 @@ async function seed(raw: Redis, total: number): Promise<void> {
   await pipeline.exec();
 }
 
-async function rawFirstLevel(raw: Redis): Promise<Map<string, number>> {
+async function rawFirstLevel(raw: Redis, pace = { count: 1000, pauseMs: 0 }, signal?: AbortSignal): Promise<Map<string, number>> {
   const groups = new Map<string, number>();
   let cursor = "0";
   do {
-    const [next, keys] = await raw.scanBuffer(cursor, "COUNT", 1000);
+    if (pace.pauseMs > 0 && cursor !== "0") await new Promise((resolve) => setTimeout(resolve, pace.pauseMs));
+    if (signal?.aborted) break;
+    const [next, keys] = await raw.scanBuffer(cursor, "COUNT", pace.count);
     cursor = next.toString();
     for (const key of keys) {
       // Keys without a delimiter are outside any namespace, as in the tree.
@@ -232,9 +235,13 @@ export default async function run(report: (figure: BenchFigure) => void): Promis
         const from = (await (await fetch(pacedUrl, { method: "POST", headers: { cookie } })).json()) as TreeState;
         await pollUntilDone(pacedUrl, cookie, BROWSER_POLL_MS, sample, { signal, from });
       };
+      // The same walk done raw, at the same pace: ioredis SCAN + first-level grouping in this process.
+      const pace = resolveScanPace({ environment: "production", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
+      const rawPaced = { what: `a raw walk at that pace (SCAN COUNT ${pace.count}, ${pace.pauseMs} ms pauses)`, walk: (signal: AbortSignal) => rawFirstLevel(raw, pace, signal) };
       const requests = Math.min(size, 400_000);
-      await p99Impact(report, { port: server.port, requests, clients: 50, what: `a tree scan of ${label} keys at the production pace`, walk: pacedScan });
-      await p99Impact(report, { port: server.port, requests: requests / 2, clients: 4, what: `a tree scan of ${label} keys at the production pace`, walk: pacedScan });
+      const what = `a tree scan of ${label} keys at the production pace`;
+      await p99Impact(report, { port: server.port, requests, clients: 50, what, walk: pacedScan, raw: rawPaced });
+      await p99Impact(report, { port: server.port, requests: requests / 2, clients: 4, what, walk: pacedScan, raw: rawPaced });
       report(
         figure(`tree: app server peak RSS during the ${label} scans`, peakRss / 1024 / 1024, "MB", {
           limit: 300,
