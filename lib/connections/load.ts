@@ -1,6 +1,6 @@
 import "server-only";
 import { db, type ConnectionProfile } from "../db";
-import { createDriver, driverCapabilities } from "../drivers/registry";
+import { createDriver, driverCapabilities, type DriverConfig } from "../drivers/registry";
 import type { Driver, DriverKind } from "../drivers/types";
 import { DriverError } from "../drivers/errors";
 import { cachedRead } from "../read-cache";
@@ -46,6 +46,11 @@ export interface LoadedConnection {
   scanPace: ScanPace;
   /** The pooled driver for this profile (and database); created on first use, replaced when the profile changes. */
   driver(): Driver;
+  /**
+   * What that driver is built from, for a walk that opens its own driver in another thread (see
+   * lib/server/keys/tree-walker.ts); null when the profile's secrets cannot be opened.
+   */
+  driverConfig(): DriverConfig | null;
 }
 
 export function toPublicProfile(row: ConnectionProfile): PublicProfile {
@@ -97,18 +102,18 @@ function pooledDriver(row: ConnectionProfile, database: number | null): Driver {
   const slot = connectionRef(row.id, database);
   const existing = pool.get(slot);
   if (existing && existing.version === version) return existing.driver;
-  const secrets = tryOpenSecrets(row.secret);
-  if (!secrets) return unreadableSecretDriver(row);
+  const config = driverConfigOf(row, database);
+  if (!config) return unreadableSecretDriver(row);
   if (existing) void existing.driver.dispose().catch(() => undefined);
-  const driver = createDriver({
-    kind: row.kind as DriverKind,
-    settings: JSON.parse(row.settings),
-    secrets,
-    timeoutMs: row.timeoutMs,
-    database: database ?? undefined,
-  });
+  const driver = createDriver(config);
   pool.set(slot, { version, driver });
   return driver;
+}
+
+function driverConfigOf(row: ConnectionProfile, database: number | null): DriverConfig | null {
+  const secrets = tryOpenSecrets(row.secret);
+  if (!secrets) return null;
+  return { kind: row.kind as DriverKind, settings: JSON.parse(row.settings), secrets, timeoutMs: row.timeoutMs, database: database ?? undefined };
 }
 
 /**
@@ -124,7 +129,7 @@ export async function loadConnection(ref: string): Promise<LoadedConnection | nu
     // A database can only be chosen where the server has numbered ones; elsewhere the name matches nothing.
     if (chosen !== null && !driverCapabilities(profile.kind, profile.settings).databases) return null;
     const scanPace = resolveScanPace(profile, { paced: kindOf(profile.kind).pacedScan, env: process.env });
-    return { profile, db: chosen, scope: connectionRef(row.id, chosen), scanPace, driver: () => pooledDriver(row, chosen) };
+    return { profile, db: chosen, scope: connectionRef(row.id, chosen), scanPace, driver: () => pooledDriver(row, chosen), driverConfig: () => driverConfigOf(row, chosen) };
   });
 }
 

@@ -11,7 +11,7 @@ import { createRedisClusterDriver, createRedisDriver, createRedisSentinelDriver,
 import type { Capabilities, Driver, DriverFactory, DriverKind } from "./types";
 import { createUwsgiDriver } from "./uwsgi";
 
-interface DriverConfig {
+export interface DriverConfig {
   kind: DriverKind;
   /** Non-secret options, as stored: validated here with the kind's schema. */
   settings: unknown;

@@ -2,6 +2,7 @@
  * The namespace tree of a 100k-key Redis: one shared index per connection, every first-level namespace in
  * the (virtualised) tree, deeper levels on demand, and no second scan for a new tab or another user.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
@@ -26,6 +27,11 @@ const MIX: [string, number][] = [
 ];
 const TINY = 3_000;
 const FIRST_LEVEL = ["myapp", "LITESTAR", "(empty)", "cache", "bull", "logs", "ratelimit", ...Array.from({ length: TINY }, (_, i) => `tiny${i}`)];
+
+/** The nice value of a thread (Linux: /proc/<pid>/task/<tid>/stat, field 19). */
+function niceOf(pid: number, tid: string | number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+}
 
 async function scanCalls(server: RedisServer): Promise<number> {
   const stats = await server.raw().info("commandstats");
@@ -110,6 +116,11 @@ describe("keyspace index on a 100k-key Redis", () => {
     const tree = page.getByTestId("namespace-tree");
     await tree.getByTestId("index-status").filter({ hasText: /Scanned/ }).waitFor({ timeout: 90_000 });
     await screenshot(page, "keyspace-index-done");
+    // The walk ran in the server's own low-priority thread (nice 19), not on its main thread.
+    expect(app.process.output()).not.toContain("walks run on the main thread");
+    const { pid } = app.process;
+    expect(readdirSync(`/proc/${pid}/task`).filter((tid) => niceOf(pid, tid) === 19)).toHaveLength(1);
+    expect(niceOf(pid, pid)).not.toBe(19);
 
     const rows = await firstLevelRows(page);
     expect(rows.map((r) => r.label).sort()).toEqual([...FIRST_LEVEL].sort());

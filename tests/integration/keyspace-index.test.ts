@@ -4,10 +4,13 @@
  * writes through the app reflected in the counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex, scanEnded, warmUpIndexCode } from "@/lib/server/keys/keyspace-index";
+import { cancelScan, ensureIndex, fillLevel, indexKeyAdded, indexKeyRenamed, indexKeysRemoved, indexPrefixRemoved, readChildren, readIndex, scanEnded } from "@/lib/server/keys/keyspace-index";
+import { warmUpTree } from "@/lib/server/keys/tree-warm-up";
+import { startTreeThread } from "@/lib/server/keys/tree-walker";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolveScanPace } from "@/lib/connections/scan-pace";
 import type { TreeState } from "@/lib/wire/tree";
-import { createDriver } from "@/lib/drivers/registry";
+import { createDriver, type DriverConfig } from "@/lib/drivers/registry";
 import type { Driver } from "@/lib/drivers/types";
 import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
@@ -37,7 +40,8 @@ describe("keyspace index", () => {
   let driver: Driver;
   let total = 0;
   let id = "";
-  const start = (rescan = false) => ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", pace: DEV_PACE, rescan });
+  let config: DriverConfig;
+  const start = (rescan = false) => ensureIndex({ driver, config, kind: "redis", connectionId: id, delimiter: ":", pace: DEV_PACE, rescan });
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -55,7 +59,8 @@ describe("keyspace index", () => {
     pipeline.set("plain", "x");
     await pipeline.exec();
     total = await raw.dbsize();
-    driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
+    config = { kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 };
+    driver = createDriver(config);
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -186,7 +191,7 @@ describe("keyspace index", () => {
     id = "wait";
     // 2,000 keys per SCAN and 300 ms between calls: the walk of about 20,000 keys takes at least 2.7 s.
     const pace = { ...DEV_PACE, count: 2000, pauseMs: 300 };
-    await ensureIndex({ driver, kind: "redis", connectionId: id, delimiter: ":", pace });
+    await ensureIndex({ driver, config, kind: "redis", connectionId: id, delimiter: ":", pace });
     let waited = performance.now();
     await scanEnded(id, ":", 50);
     expect(performance.now() - waited).toBeGreaterThanOrEqual(45);
@@ -205,10 +210,34 @@ describe("keyspace index", () => {
     await scanEnded(id, ":", 120_000);
   });
 
+  it("walks in a thread of its own at the lowest CPU priority, and starts it again after it stopped under a walk", async () => {
+    const thread = startTreeThread();
+    // The earlier walks ran there: the thread started, and did not fall back to this one.
+    expect(thread?.ready).toBe(true);
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+    const tasks = readdirSync("/proc/self/task");
+    expect(tasks.filter((tid) => niceOf(tid) === 19)).toHaveLength(1);
+    expect(niceOf(String(process.pid))).toBe(0);
+
+    id = "thread-lost";
+    await ensureIndex({ driver, config, kind: "redis", connectionId: id, delimiter: ":", pace: { ...DEV_PACE, count: 100, pauseMs: 20 } });
+    while ((readIndex(id, ":")?.scan?.scanned ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await thread!.worker.terminate();
+    const lost = await settled(id);
+    expect(lost).toMatchObject({ outcome: "error", error: { code: "INTERNAL" } });
+    expect(lost.count).toBeLessThan(total);
+
+    await start(true);
+    expect(await settled(id)).toMatchObject({ outcome: "done", count: total, error: null });
+    const again = startTreeThread();
+    expect(again).not.toBe(thread);
+    expect(again?.ready).toBe(true);
+  });
+
   it("warms the fold's code at start without touching any connection's index", async () => {
     const before = readIndex("wait", ":");
     expect(before).not.toBeNull();
-    warmUpIndexCode(5_000);
+    warmUpTree(5_000);
     expect(readIndex("wait", ":")).toEqual(before);
     expect(readIndex("warm-up", ":")).toBeNull();
   });
@@ -240,7 +269,7 @@ describe("keyspace index", () => {
       const before = readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!;
       expect(before.total).toBe(2_000);
       expect(before.overflow).toBe(500);
-      expect(fillLevel({ driver, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(true);
+      expect(fillLevel({ driver, config, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(true);
       expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "" })!.filling).toBe(true);
       let after = before;
       while (after.filling || after.overflow > 0) {
@@ -249,7 +278,7 @@ describe("keyspace index", () => {
       }
       expect(after).toMatchObject({ total: 2_500, overflow: 0 });
       expect(readChildren(id, ":", k("wide:"), { offset: 0, limit: 10, filter: "2499" })!.children.map((n) => n.label)).toEqual(["2499"]);
-      expect(fillLevel({ driver, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(false);
+      expect(fillLevel({ driver, config, connectionId: id, delimiter: ":", pace: DEV_PACE, prefix: k("wide:") })).toBe(false);
     } finally {
       const raw = redis.raw();
       const wide = await raw.keys("wide:*");
@@ -261,6 +290,7 @@ describe("keyspace index", () => {
 describe("keyspace index of a small database", () => {
   let redis: RedisServer;
   let driver: Driver;
+  let config: DriverConfig;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -268,7 +298,8 @@ describe("keyspace index of a small database", () => {
     for (let i = 0; i < 120; i++) pipeline.set(`small:${i}`, "x".repeat(i + 1), "EX", 3600);
     for (let i = 0; i < 30; i++) pipeline.set(`other:${i}`, "y");
     await pipeline.exec();
-    driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
+    config = { kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 };
+    driver = createDriver(config);
   });
   afterAll(async () => {
     await driver?.dispose();
@@ -276,7 +307,7 @@ describe("keyspace index of a small database", () => {
   });
 
   it("describes every key of a small keyspace, so its sizes and TTL shares are exact, not sampled", async () => {
-    await ensureIndex({ driver, kind: "redis", connectionId: "small", delimiter: ":", pace: DEV_PACE, rescan: false });
+    await ensureIndex({ driver, config, kind: "redis", connectionId: "small", delimiter: ":", pace: DEV_PACE, rescan: false });
     const state = await settled("small");
     expect(state.sampleEvery).toBe(1);
     const byLabel = Object.fromEntries(state.roots.map((n) => [n.label, n]));

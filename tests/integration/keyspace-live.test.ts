@@ -52,7 +52,7 @@ describe("keyspace index kept live by keyspace notifications", () => {
 
   it("says why it is not live when the server does not announce changes", async () => {
     await redis.raw().config("SET", "notify-keyspace-events", "");
-    await ensureIndex({ driver, kind: "redis", connectionId: "quiet", delimiter: ":", pace: DEV_PACE });
+    await ensureIndex({ driver, config: null, kind: "redis", connectionId: "quiet", delimiter: ":", pace: DEV_PACE });
     const state = await settled("quiet");
     expect(state.live).toBe(false);
     expect(state.liveNote).toMatch(/notify-keyspace-events/);
@@ -66,7 +66,7 @@ describe("keyspace index kept live by keyspace notifications", () => {
   it("follows other clients' adds, deletes, renames and expiries without a rescan, and counts the app's own writes once", async () => {
     const raw = redis.raw();
     await raw.config("SET", "notify-keyspace-events", "Egxen");
-    await ensureIndex({ driver, kind: "redis", connectionId: "live", delimiter: ":", pace: DEV_PACE });
+    await ensureIndex({ driver, config: null, kind: "redis", connectionId: "live", delimiter: ":", pace: DEV_PACE });
     const first = await settled("live");
     expect(first).toMatchObject({ live: true, liveNote: null, count: 2_300 });
     const scannedAt = first.scannedAt;
@@ -105,7 +105,7 @@ describe("keyspace index kept live by keyspace notifications", () => {
 
   it("stops being live, and says so, when the driver that subscribed is closed", async () => {
     const local = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
-    await ensureIndex({ driver: local, kind: "redis", connectionId: "closing", delimiter: ":", pace: DEV_PACE });
+    await ensureIndex({ driver: local, config: null, kind: "redis", connectionId: "closing", delimiter: ":", pace: DEV_PACE });
     expect((await settled("closing")).live).toBe(true);
     await local.dispose();
     const state = await until("closing", (s) => !s.live);
@@ -137,7 +137,7 @@ describe("keyspace index kept live on a cluster", () => {
   });
 
   it("hears every primary: keys of all slots move the counts", async () => {
-    await ensureIndex({ driver, kind: "redis-cluster", connectionId: "cluster-live", delimiter: ":", pace: DEV_PACE });
+    await ensureIndex({ driver, config: null, kind: "redis-cluster", connectionId: "cluster-live", delimiter: ":", pace: DEV_PACE });
     expect(await settled("cluster-live")).toMatchObject({ live: true, count: 200 });
     // 60 keys spread over the three primaries' slots.
     for (let i = 0; i < 60; i++) await raw.set(`spread:${i}`, "x");

@@ -135,7 +135,7 @@ describe("scan pace against a real Redis", () => {
   });
 
   it("the namespace tree scan", async () => {
-    await ensureIndex({ driver: connection.driver(), kind: "redis", connectionId: connection.scope, delimiter: ":", pace: connection.scanPace });
+    await ensureIndex({ driver: connection.driver(), config: connection.driverConfig(), kind: "redis", connectionId: connection.scope, delimiter: ":", pace: connection.scanPace });
     while (readIndex(connection.scope, ":")?.scan) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(readIndex(connection.scope, ":")!.roots.find((node) => node.label === "pace")?.count).toBe(KEYS);
     await expectPaced("tree scan");

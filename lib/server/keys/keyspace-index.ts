@@ -4,7 +4,8 @@ import type { Driver, DriverKind } from "../../drivers/types";
 import { keyText, keyToParam } from "../../wire/keys";
 import { biggest, NamespaceTree, type NamespaceNode } from "../../keyspace";
 import { kindOf } from "../../kinds";
-import { scanInto } from "./tree-scan";
+import { walkInto } from "./tree-walker";
+import type { DriverConfig } from "../../drivers/registry";
 import type { ScanPace } from "../../connections/scan-pace";
 import type { TreeChildren, TreeNodeView, TreeState } from "../../wire/tree";
 
@@ -88,6 +89,8 @@ function shown(index: Index): Built | null {
  */
 export async function ensureIndex(options: {
   driver: Driver;
+  /** What the walks' thread opens its own driver from (LoadedConnection.driverConfig); null walks on this thread. */
+  config: DriverConfig | null;
   kind: DriverKind;
   connectionId: string;
   delimiter: string;
@@ -112,7 +115,8 @@ export async function ensureIndex(options: {
   };
   indexes.set(key, index);
   const { pace } = options;
-  const tree = new NamespaceTree({ delimiter: options.delimiter, kind: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
+  const settings = { delimiter: options.delimiter, kind: options.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN };
+  const tree = new NamespaceTree(settings);
   let ended = () => {};
   const running: Running = {
     built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
@@ -132,9 +136,11 @@ export async function ensureIndex(options: {
       if (running.total !== null && !pace.sampleFixed) {
         running.built.sampleEvery = running.total <= DESCRIBE_ALL_UP_TO ? 1 : Math.max(pace.sampleEvery, Math.ceil(running.total / SAMPLE_TARGET));
       }
-      const { complete } = await scanInto(options.driver, tree, {
-        ...pace,
-        sampleEvery: running.built.sampleEvery,
+      const { complete } = await walkInto(tree, {
+        driver: options.driver,
+        config: options.config,
+        settings,
+        pace: { count: pace.count, pauseMs: pace.pauseMs, sampleEvery: running.built.sampleEvery },
         signal: running.controller.signal,
         onPage: (scanned) => (running.scanned = scanned),
       });
@@ -309,7 +315,7 @@ export function readChildren(
  * keys under that prefix with a much higher cap and puts the complete level into the index. Returns at
  * once; false when there is nothing to fill (no index, no such namespace, or its level is complete).
  */
-export function fillLevel(options: { driver: Driver; connectionId: string; delimiter: string; pace: ScanPace; prefix: Buffer }): boolean {
+export function fillLevel(options: { driver: Driver; config: DriverConfig | null; connectionId: string; delimiter: string; pace: ScanPace; prefix: Buffer }): boolean {
   const index = indexes.get(slot(options.connectionId, options.delimiter));
   const built = index?.current;
   const node = built?.tree.find(options.prefix);
@@ -318,10 +324,19 @@ export function fillLevel(options: { driver: Driver; connectionId: string; delim
   if (index.filling.has(param)) return true;
   index.filling.add(param);
   const { pace } = options;
-  const tree = new NamespaceTree({ delimiter: options.delimiter, kind: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED });
+  const settings = { delimiter: options.delimiter, kind: index.kind, maxRootChildren: MAX_ROOTS, maxChildren: MAX_FILLED };
+  const tree = new NamespaceTree(settings);
   void (async () => {
     try {
-      const { complete } = await scanInto(options.driver, tree, { ...pace, prefix: options.prefix, signal: new AbortController().signal, onPage: () => undefined });
+      const { complete } = await walkInto(tree, {
+        driver: options.driver,
+        config: options.config,
+        settings,
+        pace: { count: pace.count, pauseMs: pace.pauseMs, sampleEvery: pace.sampleEvery },
+        prefix: options.prefix,
+        signal: new AbortController().signal,
+        onPage: () => undefined,
+      });
       // A rescan that replaced the index meanwhile made this level's walk moot.
       if (complete && index.current === built) built.tree.graft(options.prefix, tree);
     } catch (error) {
@@ -424,30 +439,4 @@ export function indexKeyRenamed(connectionId: string, from: Uint8Array, to: Uint
 /** A namespace delete through the app ended: `removed` keys went, all of them unless it was cancelled or failed. */
 export function indexPrefixRemoved(connectionId: string, prefix: Uint8Array, removed: number, whole: boolean): void {
   for (const tree of treesOf(connectionId)) tree.removeUnder(prefix, removed, whole);
-}
-
-/**
- * Folds a throwaway keyspace of generated keys (namespaces of every depth, Django `:1:` keys, aiocache locks,
- * binary bytes) into a tree, so the fold's code is compiled and optimised before the first real scan.
- */
-export function warmUpIndexCode(keys = 60_000): void {
-  const tree = new NamespaceTree({ delimiter: ":", kind: "redis", maxRootChildren: MAX_ROOTS, maxChildren: MAX_CHILDREN });
-  const batch: Buffer[] = [];
-  for (let i = 0; i < keys; i++) {
-    const shape = i % 5;
-    const key =
-      shape === 0
-        ? `app${i % 3000}:sub${i % 7}:${i}`
-        : shape === 1
-          ? `:1:views:${i}`
-          : shape === 2
-            ? `cache:${i % 50}:item-${i}-lock`
-            : shape === 3
-              ? `plain${i}`
-              : `LITESTAR:${i % 11}:session:${i}`;
-    batch.push(shape === 4 && i % 2 === 0 ? Buffer.concat([Buffer.from(key), Buffer.from([0xff, 0x00])]) : Buffer.from(key));
-    if (batch.length === 1000) tree.add(batch.splice(0));
-  }
-  tree.add(batch);
-  tree.add(batch.map((key, i) => ({ key, size: i, ttl: i % 2 ? null : 60 })));
 }

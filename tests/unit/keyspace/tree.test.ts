@@ -156,6 +156,42 @@ describe("NamespaceTree", () => {
     expect(capped.graft("missing:", scoped)).toBe(false);
   });
 
+  it("hands its state packed to another tree through a structured clone, which goes on counting where it left off", () => {
+    const options = { delimiter: ":", maxChildren: 3 };
+    const tree = new NamespaceTree(options);
+    // Keys as the scan reads them: views into one big reply buffer.
+    const reply = Buffer.alloc(1 << 20);
+    const keys = ["app:user:1", "app:user:2", "app:sess:1", ":1:views:x", "w:1:a", "w:2:a", "w:3:a", "w:4:a", "plain"].map((key, i) => {
+      const at = i * 64;
+      reply.write(key, at);
+      return reply.subarray(at, at + key.length);
+    });
+    tree.add(keys.slice(0, 5).map((key, i) => ({ key, size: 10 * (i + 1), ttl: i % 2 ? null : 60 })));
+    tree.add(keys.slice(5));
+    tree.remove(keys[2]);
+    // A node keeps copies of its bytes, never the reply they came in (which a clone would carry whole).
+    expect(tree.find("app:user:")!.segment.buffer.byteLength).toBeLessThan(64);
+    expect(tree.find("app:user:")!.prefix.buffer.byteLength).toBeLessThan(64);
+
+    const copy = new NamespaceTree(options);
+    copy.adoptPacked(structuredClone(tree.pack()));
+    // Every field of every node but the hash index the scan's hot path rebuilds as it goes; bytes as numbers
+    // (a Buffer has its own JSON form, which the replacer sees instead of the Buffer).
+    const bytes = (v: unknown) => (v instanceof Uint8Array ? [...v] : v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? (v as { data: number[] }).data : v);
+    const shape = (t: NamespaceTree) => JSON.stringify(t.root, (name, v: unknown) => (name === "byHash" ? undefined : v instanceof Map ? [...v] : bytes(v)));
+    expect(shape(copy)).toBe(shape(tree));
+    expect(copy).toMatchObject({ version: tree.version, removedAt: tree.removedAt, namespaceCount: tree.namespaceCount });
+
+    for (const t of [tree, copy]) {
+      t.add([k("app:user:3"), k("w:5:a"), k("new:x")]);
+      t.remove(k("app:user:1"));
+    }
+    expect(shape(copy)).toBe(shape(tree));
+    expect(copy.find("app:user:")).toMatchObject({ count: 2, direct: 2 });
+    expect(copy.find("w:")).toMatchObject({ count: 5, overflow: 2 });
+    expect(copy.namespaceCount).toBe(tree.namespaceCount);
+  });
+
   it("keeps non-UTF-8 segments apart and byte-exact", () => {
     const tree = new NamespaceTree();
     tree.add([Uint8Array.from([0xff, 0x3a, 0x31]), Uint8Array.from([0xfe, 0x3a, 0x31]), Uint8Array.from([0xff, 0x3a, 0x32])]);

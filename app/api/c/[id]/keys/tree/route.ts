@@ -13,6 +13,7 @@ function indexOf(connection: LoadedConnection, since?: { generation: number; ver
 async function start(connection: LoadedConnection, rescan: boolean): Promise<void> {
   await ensureIndex({
     driver: connection.driver(),
+    config: connection.driverConfig(),
     kind: connection.profile.kind,
     connectionId: connection.scope,
     delimiter: connection.profile.keyDelimiter,

@@ -38,6 +38,7 @@ export const POST = defineRoute({
   handler: async ({ connection, body: { prefix } }) => ({
     started: fillLevel({
       driver: connection.driver(),
+      config: connection.driverConfig(),
       connectionId: connection.scope,
       delimiter: connection.profile.keyDelimiter,
       pace: connection.scanPace,
