@@ -34,10 +34,20 @@ interface Thread {
   pending: Map<number, Pending>;
 }
 
-const holder = globalThis as unknown as { cacheboardTreeThread?: Thread | null; cacheboardTreeThreadOff?: string; cacheboardWalkId?: number };
+const holder = globalThis as unknown as {
+  cacheboardTreeThread?: Thread | null;
+  cacheboardTreeThreadOff?: string;
+  cacheboardWalkId?: number;
+  cacheboardFoldWarm?: boolean;
+};
 
-function turnedOff(): boolean {
-  return process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined;
+/** Walks run on this thread: the fold is compiled here once, before the first scan. */
+function walksHere(): null {
+  if (!holder.cacheboardFoldWarm) {
+    holder.cacheboardFoldWarm = true;
+    warmUpTree();
+  }
+  return null;
 }
 
 /**
@@ -45,7 +55,7 @@ function turnedOff(): boolean {
  * compiling of its fold are done before the first scan. Returns the thread, or null when walks run here.
  */
 export function startTreeThread(): Thread | null {
-  if (turnedOff()) return null;
+  if (process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined) return walksHere();
   if (holder.cacheboardTreeThread) return holder.cacheboardTreeThread;
   let worker: Worker;
   try {
@@ -86,8 +96,7 @@ function giveUp(why: unknown): void {
   if (holder.cacheboardTreeThreadOff !== undefined) return;
   holder.cacheboardTreeThreadOff = why instanceof Error ? why.message : String(why);
   console.error(`The tree walks' thread could not start (${holder.cacheboardTreeThreadOff}); walks run on the main thread.`);
-  // The fold then runs here: compile it before the first scan.
-  warmUpTree();
+  walksHere();
 }
 
 function onMessage(thread: Thread, message: FromWalker): void {
