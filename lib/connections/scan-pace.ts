@@ -6,18 +6,21 @@
  *
  *   the profile's own value (`scanCount`, `scanPauseMs`; null means "default")
  *   > the environment variable (CACHEBOARD_SCAN_COUNT, CACHEBOARD_SCAN_PAUSE_MS)
- *   > the built-in default: 5000 keys per call; a 125 ms pause on production connections, none elsewhere.
+ *   > the built-in default: 5000 keys per call and no pause; on production connections 1000 keys and a
+ *     125 ms pause.
  *
- * Why 5000 keys a call: a walk over 1M keys makes 200 round trips instead of 1000, and each costs a write and
- * a wake-up on both sides; the unpaced tree walk of 1M keys took 0.87–0.93× a raw SCAN COUNT 1000 walk with
- * 5000 (rescans, medians of three, two runs) against 1.29–1.31× with 1000.
+ * Why 5000 keys a call where nothing pauses: a walk over 1M keys makes 200 round trips instead of 1000, and each
+ * costs a write and a wake-up on both sides; the unpaced tree walk of 1M keys took 0.87–0.93× a raw SCAN
+ * COUNT 1000 walk with 5000 (rescans, medians of three, two runs) against 1.29–1.31× with 1000.
  *
- * Why that production pace: a walk's share of the cache's time is what its other clients notice, and for the
- * same share, fewer and larger calls disturb fewer of their requests. A SCAN of 5000 keys holds Redis about two
- * milliseconds, so with a 125 ms pause a walk takes under 2% of the cache's time (40,000 keys a second, the
- * same as 1000 keys every 25 ms); beside redis-benchmark GET with 4 clients on 1M keys, 5000/125 moved the p99
- * 1.10–1.16×, 2500/62 1.21×, 1000/25 1.48–1.53×, and 250/6 5.2× (two scratch runs; the slowest GETs, 7–14 ms,
- * were the machine's in every case). A walk over 1M keys then takes about half a minute instead of a few seconds.
+ * Why 1000 keys every 125 ms on production: what the cache's other clients notice is how long one call holds
+ * the server (with many clients, every queued request waits behind it) and how often calls come (with few).
+ * Beside redis-benchmark GET on 1M keys (`npm run bench -- tree`, which also walks raw at the same pace), a
+ * SCAN of 5000 keys every 125 ms put the 50-client p99 at 3.8–4.9 ms (alone 1.1–1.8 ms) in five runs, raw or
+ * through Cacheboard alike; 1000 every 125 ms at 2.4 ms, and 1000 every 25 ms (the same rate as 5000/125, five
+ * times the calls) moved the 4-client p99 1.5× where 125 ms pauses moved it 1.1–1.35×. The price is time: a
+ * production walk reads 8,000 keys a second, two minutes for 1M keys; the tree fills in meanwhile, and the
+ * index, shared and kept live, is built once.
  *
  * Only kinds whose descriptor says `pacedScan` (the Redis kinds) are paced; memcached's metadump and uWSGI's
  * item table are read in one go at the server's speed, so their walks take pages of UNPACED_PAGE entries with
@@ -44,6 +47,7 @@ export interface ScanPace {
 type Env = Record<string, string | undefined>;
 
 const DEFAULT_SCAN_COUNT = 5000;
+const PRODUCTION_SCAN_COUNT = 1000;
 const PRODUCTION_SCAN_PAUSE_MS = 125;
 const DEFAULT_SAMPLE_EVERY = 50;
 /** Listing page of an unpaced kind (memcached, uWSGI). */
@@ -66,7 +70,7 @@ function envNumber(env: Env, name: string, min: number): number | null {
 /** What a profile that sets neither field gets: the environment variables, else the built-in defaults. */
 function defaultScanPace(environment: string, env: Env): { count: number; pauseMs: number } {
   return {
-    count: envNumber(env, "CACHEBOARD_SCAN_COUNT", 1) ?? DEFAULT_SCAN_COUNT,
+    count: envNumber(env, "CACHEBOARD_SCAN_COUNT", 1) ?? (environment === "production" ? PRODUCTION_SCAN_COUNT : DEFAULT_SCAN_COUNT),
     pauseMs: envNumber(env, "CACHEBOARD_SCAN_PAUSE_MS", 0) ?? (environment === "production" ? PRODUCTION_SCAN_PAUSE_MS : 0),
   };
 }

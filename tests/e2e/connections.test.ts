@@ -147,7 +147,7 @@ describe("connections", () => {
     expect(await pause.getAttribute("placeholder")).toBe("0 (default)");
     await page.getByLabel("Environment").selectOption("production");
     expect(await pause.getAttribute("placeholder")).toBe("125 (default)");
-    expect(await count.getAttribute("placeholder")).toBe("5000 (default)");
+    expect(await count.getAttribute("placeholder")).toBe("1000 (default)");
     await page.getByTestId("scan-pace").scrollIntoViewIfNeeded();
     await screenshot(page, "connections-scan-pace-defaults");
     await page.getByLabel("Environment").selectOption("staging");

@@ -1,6 +1,6 @@
 /**
  * The scan pace of a connection: the profile's own value wins over the environment variable, which wins over
- * the built-in default (5000 keys per SCAN; a 125 ms pause on production connections only). Kinds read at the
+ * the built-in default (5000 keys per SCAN; on production connections 1000 keys and a 125 ms pause). Kinds read at the
  * server's speed are never paced, and the form and the declared-connections file go through one validation.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -15,10 +15,10 @@ const paced = (env: Record<string, string> = {}) => ({ paced: true, env });
 describe("scan pace resolution", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("defaults to 5000 keys per call, pausing 125 ms on production connections and not elsewhere", () => {
+  it("defaults to 5000 keys per call without a pause, and on production connections to 1000 keys with 125 ms pauses", () => {
     expect(resolveScanPace({ environment: "development", ...unset }, paced())).toEqual({ paced: true, count: 5000, pauseMs: 0, sampleEvery: 50, sampleFixed: false });
     expect(resolveScanPace({ environment: "staging", ...unset }, paced())).toMatchObject({ count: 5000, pauseMs: 0 });
-    expect(resolveScanPace({ environment: "production", ...unset }, paced())).toMatchObject({ count: 5000, pauseMs: 125 });
+    expect(resolveScanPace({ environment: "production", ...unset }, paced())).toMatchObject({ count: 1000, pauseMs: 125 });
   });
 
   it("takes the environment variables over the built-in defaults, for every environment", () => {
@@ -31,13 +31,13 @@ describe("scan pace resolution", () => {
     const env = { CACHEBOARD_SCAN_COUNT: "200", CACHEBOARD_SCAN_PAUSE_MS: "7" };
     expect(resolveScanPace({ environment: "production", scanCount: 50, scanPauseMs: 0 }, paced(env))).toMatchObject({ count: 50, pauseMs: 0 });
     expect(resolveScanPace({ environment: "production", scanCount: 50, scanPauseMs: null }, paced(env))).toMatchObject({ count: 50, pauseMs: 7 });
-    expect(resolveScanPace({ environment: "production", scanCount: null, scanPauseMs: 30 }, paced())).toMatchObject({ count: 5000, pauseMs: 30 });
+    expect(resolveScanPace({ environment: "production", scanCount: null, scanPauseMs: 30 }, paced())).toMatchObject({ count: 1000, pauseMs: 30 });
     expect(resolveScanPace({ environment: "production", scanCount: 800, scanPauseMs: null }, paced())).toMatchObject({ count: 800, pauseMs: 125 });
   });
 
   it("ignores a malformed variable with a warning and uses the built-in default", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    expect(resolveScanPace({ environment: "production", ...unset }, paced({ CACHEBOARD_SCAN_COUNT: "lots", CACHEBOARD_SCAN_PAUSE_MS: "-1" }))).toMatchObject({ count: 5000, pauseMs: 125 });
+    expect(resolveScanPace({ environment: "production", ...unset }, paced({ CACHEBOARD_SCAN_COUNT: "lots", CACHEBOARD_SCAN_PAUSE_MS: "-1" }))).toMatchObject({ count: 1000, pauseMs: 125 });
     expect(warn).toHaveBeenCalled();
   });
 
@@ -60,7 +60,7 @@ describe("scan pace resolution", () => {
   });
 
   it("gives the form the default of each environment", () => {
-    expect(scanPaceDefaults({})).toEqual({ development: { count: 5000, pauseMs: 0 }, staging: { count: 5000, pauseMs: 0 }, production: { count: 5000, pauseMs: 125 } });
+    expect(scanPaceDefaults({})).toEqual({ development: { count: 5000, pauseMs: 0 }, staging: { count: 5000, pauseMs: 0 }, production: { count: 1000, pauseMs: 125 } });
     expect(scanPaceDefaults({ CACHEBOARD_SCAN_COUNT: "300" }).production).toEqual({ count: 300, pauseMs: 125 });
   });
 
