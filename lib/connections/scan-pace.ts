@@ -17,7 +17,7 @@
  * the server (with many clients, every queued request waits behind it) and how often calls come (with few).
  * Beside redis-benchmark GET on 1M keys (`npm run bench -- tree`, which also walks raw at the same pace), a
  * SCAN of 5000 keys every 125 ms put the 50-client p99 at 3.8–4.9 ms (alone 1.1–1.8 ms) in five runs, raw or
- * through Cacheboard alike; 1000 every 125 ms at 2.4 ms, and 1000 every 25 ms (the same rate as 5000/125, five
+ * through Cacheboard alike; 1000 every 125 ms at 2.4–2.7 ms, and 1000 every 25 ms (the same rate as 5000/125, five
  * times the calls) moved the 4-client p99 1.5× where 125 ms pauses moved it 1.1–1.35×. The price is time: a
  * production walk reads 8,000 keys a second, two minutes for 1M keys; the tree fills in meanwhile, and the
  * index, shared and kept live, is built once.
