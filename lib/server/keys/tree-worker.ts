@@ -13,7 +13,6 @@ import type { Driver } from "../../drivers/types";
 import { isDriverError } from "../../drivers/errors";
 import { NamespaceTree } from "../../keyspace";
 import { scanInto } from "./tree-scan";
-import { warmUpTree } from "./tree-warm-up";
 import type { FromWalker, ToWalker, WalkRequest } from "./tree-walk-protocol";
 
 /**
@@ -125,6 +124,5 @@ port.on("message", (message: ToWalker) => {
   else void walk(message);
 });
 
+// No warm-up fold here: the thread starts with the walk that needs it, which would only wait for one.
 post({ type: "ready", priority: lowerPriority() });
-// The fold's code compiled and optimised before the first real walk, at this thread's low priority.
-warmUpTree();
