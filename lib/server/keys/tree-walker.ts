@@ -12,8 +12,8 @@ import { warmUpTree } from "./tree-warm-up";
  * Where the namespace tree's walks run: in one worker thread of the process (./tree-worker.ts) at the lowest
  * CPU priority, each with a driver of its own, so that decoding and folding a million keys never takes a
  * core from the cache or its clients, nor delays the main thread's requests. The first walk starts the
- * thread; it stops after THREAD_IDLE_MS without walks. The running tree is handed
- * back now and then (`NamespaceTree.pack` there, `adoptPacked` here), so pages see it fill in as before.
+ * thread; it stops after THREAD_IDLE_MS without walks. The running tree is handed back now and then
+ * (`NamespaceTree.pack` there, `adoptPacked` here), so pages see it fill in as before.
  *
  * The walk runs on the main thread instead when the thread is turned off (`CACHEBOARD_TREE_THREAD=0`),
  * could not start (it is then said once in the log), or has no config to open a driver with.
@@ -62,10 +62,7 @@ function walksHere(): null {
   return null;
 }
 
-/**
- * Starts the walks' thread unless it runs (or is turned off); it compiles its fold on generated keys as it
- * starts, before it reads its first walk. Returns the thread, or null when walks run here.
- */
+/** Starts the walks' thread unless it runs (or is turned off). Returns the thread, or null when walks run here. */
 export function startTreeThread(): Thread | null {
   if (process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined) return walksHere();
   if (holder.cacheboardTreeThread) return holder.cacheboardTreeThread;
