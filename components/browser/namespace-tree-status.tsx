@@ -46,6 +46,15 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
               )}
               {index.scannedAt !== null ? `Scanned ${formatAge(now - index.scannedAt)}` : "Scanning"}
               {scan && index.scannedAt !== null ? " · rescanning" : ""}
+              {scan?.gentle && (
+                <span
+                  data-testid="index-gentle"
+                  title="The server is busy: the scan asks for a quarter of its keys per call, to spare the cache's own clients. It goes at the full pace again once the server is less busy."
+                  className="ml-1 rounded bg-amber-100 px-1 py-px font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+                >
+                  slowed: server busy
+                </span>
+              )}
             </span>
             <span>
               {scan

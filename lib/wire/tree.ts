@@ -28,6 +28,8 @@ interface TreeScanView {
   /** Keys in the database when the scan started; null when the backend cannot say. */
   total: number | null;
   startedAt: number;
+  /** The server is busy (its command thread used a quarter of a core or more lately), so the scan asks for a quarter of its keys per call. */
+  gentle: boolean;
 }
 
 export interface TreeState {

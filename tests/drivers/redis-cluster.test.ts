@@ -136,4 +136,14 @@ describe("redis cluster specifics", () => {
     expect((stats.detail.nodes as unknown[]).length).toBe(3);
     expect(stats.detail.mode).toBe("cluster");
   });
+
+  it("reports the CPU time of every primary's command thread, for walks that slow down on a busy server", async () => {
+    const first = await driver.serverCpuSeconds!();
+    expect(Object.keys(first)).toHaveLength(3);
+    for (const address of Object.keys(first)) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    // The clock only moves forward, node by node.
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => raw.set(`cpu:{${i % 30}}`, "v")));
+    const second = await driver.serverCpuSeconds!();
+    for (const [address, seconds] of Object.entries(first)) expect(second[address]).toBeGreaterThanOrEqual(seconds);
+  });
 });

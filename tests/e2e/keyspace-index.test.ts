@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
+import { requireBinary, startProcess } from "../support/process";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
 
@@ -213,6 +214,32 @@ describe("keyspace index on a 100k-key Redis", () => {
     } finally {
       await cdp.detach().catch(() => undefined);
       await tab.close();
+    }
+  }, 300_000);
+
+  it("slows a production connection's scan while the server is busy, says so in the tree, and speeds up when it calms down", async () => {
+    const row = await app.db.connectionProfile.create({
+      data: { name: "big mix, production", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }), environment: "production" },
+    });
+    // The cache's own clients: 20 connections of pipelined GETs keep its command thread busy until stopped.
+    const load = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    try {
+      const { page } = browser;
+      await page.goto(`${app.url}/c/${row.id}`);
+      const tree = page.getByTestId("namespace-tree");
+      // At a quarter of 1000 keys every 125 ms, 100k keys take 50 s: the badge shows while the scan runs.
+      const gentle = tree.getByTestId("index-gentle");
+      await gentle.waitFor({ timeout: 60_000 });
+      expect(await gentle.textContent()).toBe("slowed: server busy");
+      expect(await tree.getByTestId("index-status").textContent()).toMatch(/^Scanning/);
+      await screenshot(page, "keyspace-index-gentle");
+      await load.stop();
+      // Calm again: the badge goes within a reading or two (one a second) while the scan goes on at the full pace, and it finishes.
+      await gentle.waitFor({ state: "detached", timeout: 30_000 });
+      await tree.getByTestId("index-status").filter({ hasText: /Scanned/ }).waitFor({ timeout: 120_000 });
+      expect(await tree.textContent()).toMatch(/100,000 keys · done/);
+    } finally {
+      await load.stop();
     }
   }, 300_000);
 });

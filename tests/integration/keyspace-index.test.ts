@@ -16,6 +16,8 @@ import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
 import { NamespaceTree } from "@/lib/keyspace";
 import { scanInto } from "@/lib/server/keys/tree-scan";
+import { BUSY_SHARE } from "@/lib/server/keys/server-load";
+import { requireBinary, startProcess } from "@/tests/support/process";
 
 /** A development connection's pace with no environment variables: 1000 keys per SCAN, no pause. */
 const DEV_PACE = resolveScanPace({ environment: "development", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
@@ -25,6 +27,20 @@ const TINY = 3_000;
 async function commandCalls(server: RedisServer, command: string): Promise<number> {
   const stats = await server.raw().info("commandstats");
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+}
+
+/** Until the server's command thread has used more than BUSY_SHARE of a core over a quarter of a second. */
+async function waitForBusy(server: RedisServer): Promise<void> {
+  const used = async () => {
+    const info = String(await server.raw().info("cpu"));
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return field("used_cpu_sys_main_thread") + field("used_cpu_user_main_thread");
+  };
+  for (;;) {
+    const before = await used();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if ((await used()) - before > BUSY_SHARE * 0.25) return;
+  }
 }
 
 async function settled(id: string): Promise<TreeState> {
@@ -135,6 +151,45 @@ describe("keyspace index", () => {
     expect(cut.complete).toBe(false);
     expect(partial.root.count).toBe(cut.scanned);
     expect(partial.root.sized).toBeLessThan(cut.scanned / 50);
+  });
+
+  it("asks a busy server for a quarter of the pace's keys per call and says so, then the full count once the server calms down", async () => {
+    const asked: number[] = [];
+    const counting: Driver = Object.create(driver, {
+      scan: { value: (request: Parameters<Driver["scan"]>[0]) => (asked.push(request.count ?? 0), driver.scan(request)) },
+    });
+    // redis-benchmark keeps the server's command thread busy (pipelined GETs from 20 clients) until stopped.
+    const load = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    try {
+      await waitForBusy(redis);
+      const stop = new AbortController();
+      const pages: { count: number; gentle: boolean }[] = [];
+      let calmedAt = -1;
+      const walked = scanInto(counting, new NamespaceTree({ delimiter: ":" }), {
+        count: 200,
+        pauseMs: 40,
+        sampleEvery: 50,
+        signal: stop.signal,
+        onPage: (_scanned, gentle) => {
+          pages.push({ count: asked[asked.length - 1], gentle });
+          // Busy for a while: stop the load; then a few pages at the full count end the walk.
+          if (calmedAt === -1 && pages.length >= 8 && pages.every((page) => page.gentle)) {
+            calmedAt = pages.length;
+            void load.stop();
+          }
+          if (calmedAt !== -1 && pages.slice(calmedAt).filter((page) => !page.gentle).length >= 3) stop.abort();
+        },
+      });
+      expect((await walked).complete).toBe(false);
+      // The first call already asked for a quarter (nothing known yet), and so did every call while the server was busy.
+      expect(pages.slice(0, 8)).toEqual(Array(8).fill({ count: 50, gentle: true }));
+      const after = pages.slice(calmedAt);
+      const firstFull = after.findIndex((page) => !page.gentle);
+      expect(firstFull).toBeGreaterThanOrEqual(0);
+      expect(after.slice(firstFull)).toEqual(Array(after.length - firstFull).fill({ count: 200, gentle: false }));
+    } finally {
+      await load.stop();
+    }
   });
 
   it("answers a poll with only the namespaces that changed, and a full first level after one disappeared", async () => {

@@ -50,7 +50,7 @@ import {
   type Topology,
 } from "./settings";
 import { redisServerOps } from "./server";
-import { readStats } from "./stats";
+import { readCpuSeconds, readStats } from "./stats";
 
 const DELETE_CHUNK = 1000;
 
@@ -294,6 +294,10 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
       const stats = await readStats(connection);
       version = stats.version;
       return stats;
+    },
+
+    serverCpuSeconds(): Promise<Record<string, number>> {
+      return readCpuSeconds(connection);
     },
 
     async dump(key: Buffer): Promise<{ payload: Buffer; ttlMs: number | null } | null> {

@@ -60,3 +60,22 @@ export async function readStats(connection: RedisConnection): Promise<ServerStat
     };
   });
 }
+
+/**
+ * CPU seconds each primary's main thread has used since it started (INFO cpu: `used_cpu_sys_main_thread` +
+ * `used_cpu_user_main_thread`, or the whole process's `used_cpu_sys` + `used_cpu_user` where the server
+ * does not split them), by node address. A node whose INFO says neither is left out.
+ */
+export async function readCpuSeconds(connection: RedisConnection): Promise<Record<string, number>> {
+  return connection.run(async (client) => {
+    const nodes = connection.primaries(client);
+    const infos = await Promise.all(nodes.map(async (node) => parseInfo(text(await connection.call(node, "INFO", "cpu")))));
+    const seconds: Record<string, number> = {};
+    infos.forEach((info, i) => {
+      const pair = (sys: string, user: string) => (info.has(sys) && info.has(user) ? Number(info.get(sys)) + Number(info.get(user)) : null);
+      const used = pair("used_cpu_sys_main_thread", "used_cpu_user_main_thread") ?? pair("used_cpu_sys", "used_cpu_user");
+      if (used !== null && Number.isFinite(used)) seconds[nodeAddressOf(nodes[i])] = used;
+    });
+    return seconds;
+  });
+}

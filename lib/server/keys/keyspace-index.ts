@@ -47,6 +47,8 @@ interface Running {
   built: Built;
   controller: AbortController;
   scanned: number;
+  /** The scan asks for fewer keys per call, its server being busy (./server-load.ts). */
+  gentle: boolean;
   total: number | null;
   startedAt: number;
   /** Settles when the scan has ended, whichever way (see `scanEnded`). */
@@ -122,6 +124,7 @@ export async function ensureIndex(options: {
     built: { tree, generation: nextGeneration(), scannedAt: null, sampleEvery: pace.sampleEvery },
     controller: new AbortController(),
     scanned: 0,
+    gentle: false,
     total: null,
     startedAt: Date.now(),
     ended: new Promise<void>((resolve) => (ended = resolve)),
@@ -142,7 +145,10 @@ export async function ensureIndex(options: {
         settings,
         pace: { count: pace.count, pauseMs: pace.pauseMs, sampleEvery: running.built.sampleEvery },
         signal: running.controller.signal,
-        onPage: (scanned) => (running.scanned = scanned),
+        onPage: (scanned, gentle) => {
+          running.scanned = scanned;
+          running.gentle = gentle;
+        },
       });
       index.outcome = complete ? "done" : "cancelled";
       running.built.scannedAt = Date.now();
@@ -251,7 +257,7 @@ export function readIndex(
     version: tree?.version ?? 0,
     scannedAt: built?.scannedAt ?? null,
     outcome: index.outcome,
-    scan: index.running ? { scanned: index.running.scanned, total: index.running.total, startedAt: index.running.startedAt } : null,
+    scan: index.running ? { scanned: index.running.scanned, total: index.running.total, startedAt: index.running.startedAt, gentle: index.running.gentle } : null,
     error: index.error,
     count: tree?.root.count ?? 0,
     ungrouped: tree?.root.direct ?? 0,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { KeyEntry, NamespaceTree } from "../../keyspace";
 import type { ScanPace } from "../../connections/scan-pace";
+import { ServerLoad } from "./server-load";
 
 /**
  * Sampled keys are described this many at a time: at millions of keys a page holds only a few sampled keys,
@@ -15,16 +16,20 @@ const DESCRIBE_BATCH = 100;
  * `pauseMs` between calls; see lib/connections/scan-pace.ts), folding each page into `tree`. Only one key in
  * `sampleEvery` is described (TYPE/PTTL/size), DESCRIBE_BATCH sampled keys per call, in a round trip that
  * overlaps the next SCAN, so sizes and TTL shares are estimates from a sample; backends that list metadata
- * for free (memcached) give it for every key.
+ * for free (memcached) give it for every key. A paced walk over a server that reports its CPU time asks for a
+ * quarter of the keys per call while that server is busy (see server-load.ts); `onPage` says when it does.
  */
 export async function scanInto(
   driver: Driver,
   tree: NamespaceTree,
-  options: Pick<ScanPace, "count" | "pauseMs" | "sampleEvery"> & { signal: AbortSignal; onPage: (scanned: number) => void; prefix?: Buffer },
+  options: Pick<ScanPace, "count" | "pauseMs" | "sampleEvery"> & { signal: AbortSignal; onPage: (scanned: number, gentle: boolean) => void; prefix?: Buffer },
 ): Promise<{ scanned: number; complete: boolean }> {
   const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;
   let ahead: Promise<ScanPage> | null = null;
+  const reader = driver.serverCpuSeconds?.bind(driver);
+  const load = options.pauseMs > 0 && reader ? new ServerLoad(count, reader) : null;
+  let gentle = false;
   // Sampled keys wait here until a batch is full; its describe is folded in when it answers, while the walk goes on; at most one is in flight.
   let sample: Buffer[] = [];
   let describing: Promise<void> | null = null;
@@ -47,7 +52,9 @@ export async function scanInto(
   try {
     let cursor = "";
     for (;;) {
-      const page = await (ahead ?? driver.scan({ cursor, count, signal, prefix }));
+      let asked = count;
+      if (!ahead && load) ({ count: asked, gentle } = await load.next());
+      const page = await (ahead ?? driver.scan({ cursor, count: asked, signal, prefix }));
       ahead = null;
       cursor = page.cursor;
       // Without a pause the next SCAN goes out now and overlaps the folding of this page.
@@ -65,7 +72,7 @@ export async function scanInto(
         await describe(false);
       }
       scanned += page.keys.length;
-      options.onPage(scanned);
+      options.onPage(scanned, gentle);
       if (page.done || signal.aborted) {
         await settle(page.done);
         return { scanned, complete: page.done };

@@ -23,8 +23,8 @@ export type ToWalker = WalkRequest | { type: "cancel"; id: number };
 export type FromWalker =
   /** The thread runs; `priority` says why its priority could not be lowered, null when it was. */
   | { type: "ready"; priority: string | null }
-  /** A page was folded in; `tree` comes now and then, not with every page. */
-  | { type: "page"; id: number; scanned: number; tree?: PackedTree }
+  /** A page was folded in; `tree` comes now and then, not with every page. `gentle`: the walk asks for fewer keys per call, the server being busy. */
+  | { type: "page"; id: number; scanned: number; gentle: boolean; tree?: PackedTree }
   | { type: "done"; id: number; scanned: number; complete: boolean; tree: PackedTree }
   /** `error` is null for an unexpected failure (logged by the thread). */
   | { type: "failed"; id: number; error: { code: string; message: string } | null; tree: PackedTree };

@@ -21,7 +21,8 @@ import { warmUpTree } from "./tree-warm-up";
 
 interface Pending {
   tree: NamespaceTree;
-  onPage: (scanned: number) => void;
+  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (./server-load.ts). */
+  onPage: (scanned: number, gentle: boolean) => void;
   resolve: (result: { scanned: number; complete: boolean }) => void;
   reject: (error: unknown) => void;
   /** Runs the walk on this thread: for walks sent to a thread that then failed to start. */
@@ -131,14 +132,14 @@ function onMessage(thread: Thread, message: FromWalker): void {
   if (!pending) return;
   if (message.type === "page") {
     if (message.tree) pending.tree.adoptPacked(message.tree);
-    pending.onPage(message.scanned);
+    pending.onPage(message.scanned, message.gentle);
     return;
   }
   thread.pending.delete(message.id);
   if (thread.pending.size === 0) retireWhenIdle(thread);
   pending.tree.adoptPacked(message.tree);
   if (message.type === "done") {
-    pending.onPage(message.scanned);
+    pending.onPage(message.scanned, false);
     pending.resolve({ scanned: message.scanned, complete: message.complete });
   } else if (message.error) pending.reject(new DriverError(message.error.code as DriverError["code"], message.error.message));
   else pending.reject(new Error("The walk failed in its thread; the server log has the details."));
@@ -154,7 +155,8 @@ interface TreeWalk {
   pace: WalkRequest["pace"];
   prefix?: Buffer;
   signal: AbortSignal;
-  onPage: (scanned: number) => void;
+  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (./server-load.ts). */
+  onPage: (scanned: number, gentle: boolean) => void;
 }
 
 /**

@@ -95,13 +95,13 @@ async function walk(request: WalkRequest): Promise<void> {
       ...request.pace,
       prefix: request.prefix ? Buffer.from(request.prefix) : undefined,
       signal: controller.signal,
-      onPage: (scanned) => {
+      onPage: (scanned, gentle) => {
         const now = performance.now();
-        if (now - handedAt < every) return post({ type: "page", id: request.id, scanned });
+        if (now - handedAt < every) return post({ type: "page", id: request.id, scanned, gentle });
         const packed = tree.pack();
         handedAt = performance.now();
         every = Math.max(SNAPSHOT_MS, SNAPSHOT_SHARE * (handedAt - now));
-        post({ type: "page", id: request.id, scanned, tree: packed });
+        post({ type: "page", id: request.id, scanned, gentle, tree: packed });
       },
     });
     post({ type: "done", id: request.id, scanned, complete, tree: tree.pack() });
