@@ -46,15 +46,6 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
               )}
               {index.scannedAt !== null ? `Scanned ${formatAge(now - index.scannedAt)}` : "Scanning"}
               {scan && index.scannedAt !== null ? " · rescanning" : ""}
-              {scan?.gentle && (
-                <span
-                  data-testid="index-gentle"
-                  title="The server is busy: the scan asks for a quarter of its keys per call, to spare the cache's own clients. It goes at the full pace again once the server is less busy."
-                  className="ml-1 rounded bg-amber-100 px-1 py-px font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-                >
-                  slowed: server busy
-                </span>
-              )}
             </span>
             <span>
               {scan
@@ -62,6 +53,15 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
                 : `${plural(index.count, "key")}${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
             </span>
           </div>
+          {scan?.gentle && (
+            <p
+              data-testid="index-gentle"
+              title="The server's command thread is busy: the scan asks for a quarter of its keys per SCAN call, to spare the cache's own clients, and goes at the full pace again once the server is less busy."
+              className="text-[11px] text-amber-800 dark:text-amber-300"
+            >
+              Slowed down: the server is busy.
+            </p>
+          )}
           {index.sampleEvery > 1 && index.count > 0 && (
             <p className="text-[11px] text-slate-500">Sizes and TTL shares are sampled: 1 key in {formatCount(index.sampleEvery)} was measured.</p>
           )}
