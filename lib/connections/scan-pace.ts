@@ -20,7 +20,8 @@
  * through Cacheboard alike; 1000 every 125 ms at 2.4–2.7 ms, and 1000 every 25 ms (the same rate as 5000/125, five
  * times the calls) moved the 4-client p99 1.5× where 125 ms pauses moved it 1.1–1.35×. The price is time: a
  * production walk reads 8,000 keys a second, two minutes for 1M keys; the tree fills in meanwhile, and the
- * index, shared and kept live, is built once.
+ * index, shared and kept live, is built once. On top of the pace, paced walks other than the analysis ask a busy
+ * server for a quarter of the count per call (./server-load.ts).
  *
  * Only kinds whose descriptor says `pacedScan` (the Redis kinds) are paced; memcached's metadump and uWSGI's
  * item table are read in one go at the server's speed, so their walks take pages of UNPACED_PAGE entries with

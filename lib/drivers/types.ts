@@ -340,7 +340,7 @@ export interface Driver {
   stats(): Promise<ServerStats>;
   /**
    * CPU seconds the server's command thread has used since it started, per node address (every primary of a
-   * cluster), for walks that slow down while the server is busy (lib/server/keys/server-load.ts). Absent
+   * cluster), for walks that slow down while the server is busy (lib/connections/server-load.ts). Absent
    * where the backend does not say; a node that does not say is left out.
    */
   serverCpuSeconds?(): Promise<Record<string, number>>;

@@ -16,7 +16,7 @@ import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
 import { NamespaceTree } from "@/lib/keyspace";
 import { scanInto } from "@/lib/server/keys/tree-scan";
-import { BUSY_SHARE } from "@/lib/server/keys/server-load";
+import { BUSY_SHARE } from "@/lib/connections/server-load";
 import { requireBinary, startProcess } from "@/tests/support/process";
 
 /** A development connection's pace with no environment variables: 1000 keys per SCAN, no pause. */

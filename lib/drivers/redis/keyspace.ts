@@ -9,6 +9,8 @@ import { prefixPattern } from "../glob";
 import type { PrefixOptions, PrefixResult, ScanPage, ScanRequest } from "../types";
 import { nodeAddressOf, type RedisConnection } from "./client";
 import { cancelled, num, text, type Reply } from "./replies";
+import { readCpuSeconds } from "./stats";
+import { serverLoadOf } from "../../connections/server-load";
 
 const DEFAULT_SCAN_COUNT = 1000;
 const DEFAULT_BATCH = 1000;
@@ -97,7 +99,8 @@ export async function each(keys: Buffer[], command: (key: Buffer) => Promise<Rep
  * SCAN `MATCH <escaped prefix>*` on every primary, acting on each batch with `act`. The action on one batch
  * runs while the next SCAN is already on the wire (both on the same connection, so in order), which keeps
  * the walk as fast as a hand-written SCAN + pipelined UNLINK loop. With `pauseMs` (the connection's scan
- * pace) each SCAN after the first waits that long, while the previous batch's action is still under way.
+ * pace) each SCAN after the first waits that long, while the previous batch's action is still under way, and
+ * asks a busy server for a quarter of the batch (lib/connections/server-load.ts).
  */
 export async function walkPrefix(
   connection: RedisConnection,
@@ -108,6 +111,7 @@ export async function walkPrefix(
   const count = options.batchSize ?? DEFAULT_BATCH;
   const pattern = prefixPattern(prefix);
   const progress = { scanned: 0, matched: 0, affected: 0 };
+  const load = options.pauseMs ? serverLoadOf(connection, () => readCpuSeconds(connection)) : null;
   return connection.run(async (client) => {
     let calls = 0;
     for (const node of connection.primaries(client)) {
@@ -119,7 +123,8 @@ export async function walkPrefix(
           if (pending) progress.affected += await pending;
           return { matched: progress.matched, affected: progress.affected, cancelled: true };
         }
-        const scanning = connection.call(node, "SCAN", cursor, "MATCH", pattern, "COUNT", count) as Promise<[Buffer, Buffer[]]>;
+        const asked = load ? (await load.pace(count)).count : count;
+        const scanning = connection.call(node, "SCAN", cursor, "MATCH", pattern, "COUNT", asked) as Promise<[Buffer, Buffer[]]>;
         if (pending) {
           progress.affected += await pending;
           pending = null;
@@ -128,7 +133,7 @@ export async function walkPrefix(
         const [next, keys] = await scanning;
         cursor = text(next);
         // SCAN visits about COUNT slots of the keyspace per call; the server does not say how many exactly.
-        progress.scanned += count;
+        progress.scanned += asked;
         progress.matched += keys.length;
         if (act && keys.length > 0) pending = act(node, keys);
         else options.onProgress?.({ ...progress });

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ScanPace } from "../../connections/scan-pace";
+import { walkCount } from "../../connections/server-load";
 import { detectLabel, type DetectHints } from "../../codecs";
 import { DriverError, isDriverError } from "../../drivers/errors";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
@@ -137,7 +138,7 @@ export async function keyPage(driver: Driver, request: KeyPageRequest): Promise<
       match: request.match,
       prefix: request.prefix,
       type: request.type,
-      count: Math.min(request.pace?.count ?? SCAN_COUNT, Math.max(limit, 50)),
+      count: await pageCount(driver, request, Math.min(request.pace?.count ?? SCAN_COUNT, Math.max(limit, 50))),
       signal: request.signal,
     });
     scanned += page.progress?.examined ?? page.keys.length;
@@ -207,6 +208,16 @@ export function keyRowOf(meta: KeyMeta, format: string | null): KeyRow {
     length: meta.length,
     format,
   };
+}
+
+/**
+ * Keys one SCAN call of a page asks for. A filtered page (pattern, namespace or type) may walk far more keys
+ * than it shows, page after page, like any other walk: on a paced connection it asks a busy server for a
+ * quarter (lib/connections/server-load.ts). An unfiltered page shows what it scans, and keeps its count.
+ */
+async function pageCount(driver: Driver, request: KeyPageRequest, count: number): Promise<number> {
+  const filtered = request.match !== undefined || request.prefix !== undefined || request.type !== undefined;
+  return filtered ? (await walkCount(driver, request.pace?.pauseMs ?? 0, count)).count : count;
 }
 
 /** A string's head by a ranged read, for backends without `describeHeads`. */

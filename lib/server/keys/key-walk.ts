@@ -1,6 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Driver, PrefixOptions, PrefixResult } from "../../drivers/types";
+import { walkCount } from "../../connections/server-load";
 
 /** Keys per batch: one `describe` or `expireKeys` round trip. */
 const BATCH = 500;
@@ -18,7 +19,8 @@ export async function walkPrefixKeys(driver: Driver, prefix: Buffer, options: Pr
   let cursor = "";
   for (;;) {
     if (options.signal?.aborted) return { matched: progress.matched, affected: progress.affected, cancelled: true };
-    const page = await driver.scan({ cursor, prefix, count: options.batchSize ?? BATCH, signal: options.signal });
+    const { count } = await walkCount(driver, options.pauseMs ?? 0, options.batchSize ?? BATCH);
+    const page = await driver.scan({ cursor, prefix, count, signal: options.signal });
     progress.scanned += page.keys.length;
     progress.matched += page.keys.length;
     if (page.keys.length > 0) progress.affected += await act(page.keys);

@@ -47,7 +47,7 @@ interface Running {
   built: Built;
   controller: AbortController;
   scanned: number;
-  /** The scan asks for fewer keys per call, its server being busy (./server-load.ts). */
+  /** The scan asks for fewer keys per call, its server being busy (lib/connections/server-load.ts). */
   gentle: boolean;
   total: number | null;
   startedAt: number;

@@ -1,6 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import { probedPageCount, type ScanPace } from "../../connections/scan-pace";
+import { walkCount } from "../../connections/server-load";
 import type { Driver, KeyMeta, KeyType } from "../../drivers/types";
 import { startJob } from "./jobs";
 import { TopHeap } from "./top-heap";
@@ -78,8 +79,8 @@ export async function startTopKeys(options: {
           prefix: options.prefix,
           match: options.match,
           type: options.type,
-          // Every key read is described: paced, the pages stay small (lib/connections/scan-pace.ts).
-          count: probedPageCount(options.pace),
+          // Every key read is described: paced, the pages stay small (lib/connections/scan-pace.ts), smaller still on a busy server.
+          count: (await walkCount(driver, options.pace.pauseMs, probedPageCount(options.pace))).count,
           signal: control.signal,
         });
         const batches: Promise<KeyMeta[]>[] = [];

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Driver, KeyMeta, ScanPage } from "../../drivers/types";
 import type { KeyEntry, NamespaceTree } from "../../keyspace";
 import type { ScanPace } from "../../connections/scan-pace";
-import { ServerLoad } from "./server-load";
+import { walkCount } from "../../connections/server-load";
 
 /**
  * Sampled keys are described this many at a time: at millions of keys a page holds only a few sampled keys,
@@ -17,7 +17,7 @@ const DESCRIBE_BATCH = 100;
  * `sampleEvery` is described (TYPE/PTTL/size), DESCRIBE_BATCH sampled keys per call, in a round trip that
  * overlaps the next SCAN, so sizes and TTL shares are estimates from a sample; backends that list metadata
  * for free (memcached) give it for every key. A paced walk over a server that reports its CPU time asks for a
- * quarter of the keys per call while that server is busy (see server-load.ts); `onPage` says when it does.
+ * quarter of the keys per call while that server is busy (lib/connections/server-load.ts); `onPage` says when it does.
  */
 export async function scanInto(
   driver: Driver,
@@ -27,8 +27,6 @@ export async function scanInto(
   const { signal, sampleEvery, count, prefix } = options;
   let scanned = 0;
   let ahead: Promise<ScanPage> | null = null;
-  const reader = driver.serverCpuSeconds?.bind(driver);
-  const load = options.pauseMs > 0 && reader ? new ServerLoad(count, reader) : null;
   let gentle = false;
   // Sampled keys wait here until a batch is full; its describe is folded in when it answers, while the walk goes on; at most one is in flight.
   let sample: Buffer[] = [];
@@ -53,7 +51,7 @@ export async function scanInto(
     let cursor = "";
     for (;;) {
       let asked = count;
-      if (!ahead && load) ({ count: asked, gentle } = await load.next());
+      if (!ahead) ({ count: asked, gentle } = await walkCount(driver, options.pauseMs, count));
       const page = await (ahead ?? driver.scan({ cursor, count: asked, signal, prefix }));
       ahead = null;
       cursor = page.cursor;

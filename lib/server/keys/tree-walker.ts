@@ -21,7 +21,7 @@ import { warmUpTree } from "./tree-warm-up";
 
 interface Pending {
   tree: NamespaceTree;
-  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (./server-load.ts). */
+  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (lib/connections/server-load.ts). */
   onPage: (scanned: number, gentle: boolean) => void;
   resolve: (result: { scanned: number; complete: boolean }) => void;
   reject: (error: unknown) => void;
@@ -91,8 +91,9 @@ export function startTreeThread(): Thread | null {
     clearTimeout(thread.idle);
     if (thread.retired) return;
     // A thread that never ran will not run: walks stay here from now on. One that ran and died is started again by the next walk.
+    // Walks it was running fail with an error that says so, which their index logs: logged here only when none was.
     if (!thread.ready) giveUp(why);
-    else console.error("The tree walks' thread stopped:", why);
+    else if (thread.pending.size === 0) console.error("The tree walks' thread stopped:", why);
     for (const pending of thread.pending.values()) {
       if (!thread.ready) pending.here();
       else pending.reject(new Error(`The tree walks' thread stopped (${String(why)}) during a walk.`));
@@ -155,7 +156,7 @@ interface TreeWalk {
   pace: WalkRequest["pace"];
   prefix?: Buffer;
   signal: AbortSignal;
-  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (./server-load.ts). */
+  /** After each page: keys scanned so far, and whether the walk asks for fewer keys per call as its server is busy (lib/connections/server-load.ts). */
   onPage: (scanned: number, gentle: boolean) => void;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConnection } from "../../connections/load";
 import type { ScanPace } from "../../connections/scan-pace";
+import { walkCount } from "../../connections/server-load";
 import { isDriverError } from "../../drivers/errors";
 import type { Driver, KeyHead, KeyMeta } from "../../drivers/types";
 import type { JobProgress } from "../../wire/jobs";
@@ -68,7 +69,8 @@ async function* keyBatches(driver: Driver, selection: ExportSelection, pace: Sca
   let cursor = "";
   for (;;) {
     if (signal.aborted) return;
-    const page = await driver.scan({ ...request, cursor, count: Math.min(SCAN_COUNT, pace.count), signal });
+    const { count } = await walkCount(driver, pace.pauseMs, Math.min(SCAN_COUNT, pace.count));
+    const page = await driver.scan({ ...request, cursor, count, signal });
     if (page.keys.length) yield page.keys;
     if (page.done) return;
     cursor = page.cursor;
