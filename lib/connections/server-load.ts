@@ -11,8 +11,8 @@
  * cache and costs an idle one nothing, since an idle server gets the full pace. Redis's command thread used 51%
  * (50 clients) and 64% (4 clients) of a core under those loads and 0.2% idle; BUSY_SHARE sits between.
  *
- * One reading per server and process, shared by every walk over it (`serverLoadOf`): the server is read at most
- * once a second however many walks run. Pure apart from that registry: the clock and the reader are passed in.
+ * One reading per owner (a driver; the Redis driver's namespace walk keys its own by its connection), shared by
+ * every walk through it (`serverLoadOf`): the server is read at most once a second per owner however many walks run. Pure apart from that registry: the clock and the reader are passed in.
  */
 
 /** A server whose busiest command thread used at least this share of a core since the last reading is busy. */
