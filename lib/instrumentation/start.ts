@@ -5,6 +5,7 @@ import { announceSetupToken } from "../auth/setup-token";
 import { applyManagedConnections } from "../connections/managed";
 import { ensureSecretKey, SecretKeyMissingError } from "../secrets";
 import { pruneJobs } from "../server/keys/jobs";
+import { prestartTreeThread } from "../server/keys/tree-walker";
 import { getSettings } from "../settings";
 
 export async function startServerTasks(): Promise<void> {
@@ -32,4 +33,6 @@ export async function startServerTasks(): Promise<void> {
   // Jobs a stopped instance left "running" read as interrupted from now on; old finished ones go.
   await pruneJobs().catch((error: unknown) => console.error("Job prune failed:", error));
   await announceSetupToken();
+  // The first tree asked for need not wait for the thread its walks run in (lib/server/keys/tree-walker.ts).
+  prestartTreeThread();
 }
