@@ -1,5 +1,6 @@
 import type { JobView } from "@/lib/wire/jobs";
 import { formatCount } from "@/lib/format";
+import { ServerBusyNote } from "@/components/ui/server-busy-note";
 
 /** Keys scanned out of the database's key count, and what the job found or changed so far. */
 export function JobProgressBar({ job, label }: { job: JobView; label: string }) {
@@ -33,6 +34,7 @@ export function JobProgressBar({ job, label }: { job: JobView; label: string }) 
           {job.status === "cancelled" || job.status === "interrupted" ? ` · ${job.status}` : job.status === "error" ? ` · ${job.error?.code}` : job.status === "done" ? " · done" : ""}
         </span>
       </div>
+      {job.status === "running" && job.progress.gentle && <ServerBusyNote testId="job-gentle" walk="job" />}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import type { TreeState } from "@/lib/wire/tree";
 import { ErrorText } from "@/components/ui/error-text";
+import { ServerBusyNote } from "@/components/ui/server-busy-note";
 import { formatAge, formatCount } from "@/lib/format";
 import { plural } from "@/lib/plural";
 import { ApiError } from "@/lib/wire/errors";
@@ -53,15 +54,7 @@ export function TreeIndexStatus({ index, error }: { index: TreeState | null; err
                 : `${plural(index.count, "key")}${index.outcome === "cancelled" ? " · cancelled" : index.outcome === "done" ? " · done" : ""}`}
             </span>
           </div>
-          {scan?.gentle && (
-            <p
-              data-testid="index-gentle"
-              title="The server's command thread is busy: the scan asks for a quarter of its keys per SCAN call, to spare the cache's own clients, and goes at the full pace again once the server is less busy."
-              className="text-[11px] text-amber-800 dark:text-amber-300"
-            >
-              Slowed down: the server is busy.
-            </p>
-          )}
+          {scan?.gentle && <ServerBusyNote testId="index-gentle" walk="scan" />}
           {index.sampleEvery > 1 && index.count > 0 && (
             <p className="text-[11px] text-slate-500">Sizes and TTL shares are sampled: 1 key in {formatCount(index.sampleEvery)} was measured.</p>
           )}

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
+import { ServerBusyNote } from "@/components/ui/server-busy-note";
 import { useToast } from "@/components/ui/toast";
 import { runAction } from "@/components/browser/value-view/run-action";
 import { cancelJob } from "@/lib/actions/namespaces/cancel-job";
@@ -89,6 +90,7 @@ function JobItem({ job, now, onCancel, cancelling }: { job: JobListEntry; now: n
       <p data-testid="job-progress" className="text-xs text-slate-600 tabular-nums dark:text-slate-400">
         {jobProgressText(job)}
       </p>
+      {running && job.progress.gentle && <ServerBusyNote testId="job-gentle" walk="job" />}
       {job.status === "interrupted" && <p className="text-xs text-amber-800 dark:text-amber-300">The instance running it stopped before it ended; the counts are the last it recorded.</p>}
       {job.error && <ErrorText failure={job.error} className="text-xs text-red-700 dark:text-red-300" />}
     </li>

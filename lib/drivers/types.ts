@@ -236,6 +236,8 @@ interface PrefixProgress {
   matched: number;
   /** Keys acted on so far (deleted, expired). */
   affected: number;
+  /** The walk asks for fewer keys per call, its server being busy (lib/connections/server-load.ts). */
+  gentle?: boolean;
 }
 
 export interface PrefixResult {

@@ -14,6 +14,11 @@ export interface JobProgress {
   affected: number;
   /** Keys in the database when the job started, for a progress bar; null when the backend cannot say. */
   total: number | null;
+  /**
+   * The job's walk asks for a quarter of its keys per SCAN call, its server being busy (lib/connections/server-load.ts);
+   * absent or false: it goes at the connection's pace.
+   */
+  gentle?: boolean;
 }
 
 export interface JobView<R = unknown> {

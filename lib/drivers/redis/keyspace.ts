@@ -110,7 +110,7 @@ export async function walkPrefix(
 ): Promise<PrefixResult> {
   const count = options.batchSize ?? DEFAULT_BATCH;
   const pattern = prefixPattern(prefix);
-  const progress = { scanned: 0, matched: 0, affected: 0 };
+  const progress = { scanned: 0, matched: 0, affected: 0, gentle: false };
   const load = options.pauseMs ? serverLoadOf(connection, () => readCpuSeconds(connection)) : null;
   return connection.run(async (client) => {
     let calls = 0;
@@ -123,7 +123,9 @@ export async function walkPrefix(
           if (pending) progress.affected += await pending;
           return { matched: progress.matched, affected: progress.affected, cancelled: true };
         }
-        const asked = load ? (await load.pace(count)).count : count;
+        const paced = load ? await load.pace(count) : null;
+        const asked = paced?.count ?? count;
+        progress.gentle = paced?.gentle ?? false;
         const scanning = connection.call(node, "SCAN", cursor, "MATCH", pattern, "COUNT", asked) as Promise<[Buffer, Buffer[]]>;
         if (pending) {
           progress.affected += await pending;

@@ -65,7 +65,7 @@ export async function startAuditedKeysJob(options: {
         onProgress: (p) => {
           const sum = { scanned: done.scanned + p.scanned, matched: done.matched + p.matched, affected: done.affected + p.affected };
           scanned = sum.scanned;
-          control.progress(sum);
+          control.progress({ ...sum, gentle: p.gentle ?? false });
           const now = Date.now();
           if (entryId === null || now - lastWrite < PROGRESS_EVERY_MS) return;
           lastWrite = now;
@@ -74,7 +74,7 @@ export async function startAuditedKeysJob(options: {
       };
       const result = await options.work(prefixOptions, done, control.signal);
       // The walk reports before each batch's action; the last batch's keys were looked at too.
-      control.progress({ scanned: Math.max(scanned, result.matched), matched: result.matched, affected: result.affected });
+      control.progress({ scanned: Math.max(scanned, result.matched), matched: result.matched, affected: result.affected, gentle: false });
       return result;
     },
     finish: async (view: JobView<PrefixResult>, ended) => {

@@ -15,11 +15,12 @@ type Act = (keys: Buffer[]) => Promise<number>;
  * second "only without TTL" finds the TTL the first one set), a count may then be one or two high.
  */
 export async function walkPrefixKeys(driver: Driver, prefix: Buffer, options: PrefixOptions, act: Act): Promise<PrefixResult> {
-  const progress = { scanned: 0, matched: 0, affected: 0 };
+  const progress = { scanned: 0, matched: 0, affected: 0, gentle: false };
   let cursor = "";
   for (;;) {
     if (options.signal?.aborted) return { matched: progress.matched, affected: progress.affected, cancelled: true };
-    const { count } = await walkCount(driver, options.pauseMs ?? 0, options.batchSize ?? BATCH);
+    const { count, gentle } = await walkCount(driver, options.pauseMs ?? 0, options.batchSize ?? BATCH);
+    progress.gentle = gentle;
     const page = await driver.scan({ cursor, prefix, count, signal: options.signal });
     progress.scanned += page.keys.length;
     progress.matched += page.keys.length;

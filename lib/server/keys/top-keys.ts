@@ -74,13 +74,14 @@ export async function startTopKeys(options: {
       let published = Date.now();
       for (;;) {
         if (control.signal.aborted) break;
+        // Every key read is described: paced, the pages stay small (lib/connections/scan-pace.ts), smaller still on a busy server.
+        const { count, gentle } = await walkCount(driver, options.pace.pauseMs, probedPageCount(options.pace));
         const page = await driver.scan({
           cursor,
           prefix: options.prefix,
           match: options.match,
           type: options.type,
-          // Every key read is described: paced, the pages stay small (lib/connections/scan-pace.ts), smaller still on a busy server.
-          count: (await walkCount(driver, options.pace.pauseMs, probedPageCount(options.pace))).count,
+          count,
           signal: control.signal,
         });
         const batches: Promise<KeyMeta[]>[] = [];
@@ -95,7 +96,7 @@ export async function startTopKeys(options: {
           }
         }
         scanned += page.progress?.examined ?? page.keys.length;
-        control.progress({ scanned, matched });
+        control.progress({ scanned, matched, gentle });
         if (Date.now() - published > PUBLISH_EVERY_MS) {
           control.publish(result(heap.sorted().map((entry) => entry.meta)));
           published = Date.now();
@@ -104,6 +105,7 @@ export async function startTopKeys(options: {
         cursor = page.cursor;
         if (options.pace.pauseMs > 0) await sleep(options.pace.pauseMs, undefined, { signal: control.signal }).catch(() => undefined);
       }
+      control.progress({ gentle: false });
       const winners = heap.sorted().map((entry) => entry.meta);
       if (control.signal.aborted || winners.length === 0) return result(winners);
       const fresh = await driver.describe(winners.map((meta) => meta.key));

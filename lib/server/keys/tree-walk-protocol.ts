@@ -18,8 +18,7 @@ export interface WalkRequest {
   prefix?: Uint8Array;
 }
 
-/** `warm`: compile the fold before any walk needs it (a thread started ahead of its first walk, ./tree-walker.ts). */
-export type ToWalker = WalkRequest | { type: "cancel"; id: number } | { type: "warm" };
+export type ToWalker = WalkRequest | { type: "cancel"; id: number };
 
 export type FromWalker =
   /** The thread runs; `priority` says why its priority could not be lowered, null when it was. */

@@ -59,7 +59,8 @@ function carriesDump(driver: Driver): boolean {
   return driver.capabilities.dumpRestore && driver.capabilities.types && driver.dump !== undefined;
 }
 
-async function* keyBatches(driver: Driver, selection: ExportSelection, pace: ScanPace, signal: AbortSignal): AsyncGenerator<Buffer[]> {
+/** The selection's keys in batches; `paced` hears whether each SCAN asked for fewer keys, the server being busy. */
+async function* keyBatches(driver: Driver, selection: ExportSelection, pace: ScanPace, signal: AbortSignal, paced: (gentle: boolean) => void): AsyncGenerator<Buffer[]> {
   if (selection.kind === "keys") {
     for (let i = 0; i < selection.keys.length; i += SCAN_COUNT) yield selection.keys.slice(i, i + SCAN_COUNT);
     return;
@@ -69,7 +70,8 @@ async function* keyBatches(driver: Driver, selection: ExportSelection, pace: Sca
   let cursor = "";
   for (;;) {
     if (signal.aborted) return;
-    const { count } = await walkCount(driver, pace.pauseMs, Math.min(SCAN_COUNT, pace.count));
+    const { count, gentle } = await walkCount(driver, pace.pauseMs, Math.min(SCAN_COUNT, pace.count));
+    paced(gentle);
     const page = await driver.scan({ ...request, cursor, count, signal });
     if (page.keys.length) yield page.keys;
     if (page.done) return;
@@ -156,7 +158,7 @@ async function* lines(driver: Driver, header: ExportHeader, selection: ExportSel
   yield `${JSON.stringify(header)}\n`;
   let listed = 0;
   try {
-    scan: for await (const batch of keyBatches(driver, selection, pace, signal)) {
+    scan: for await (const batch of keyBatches(driver, selection, pace, signal, (gentle) => run.progress({ gentle }))) {
       listed += batch.length;
       run.progress({ scanned: listed, matched: listed });
       // Small strings come whole with their description, in the same round trip.
