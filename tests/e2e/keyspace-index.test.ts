@@ -219,7 +219,7 @@ describe("keyspace index on a 100k-key Redis", () => {
     }
   }, 300_000);
 
-  it("slows a production connection's scan while the server is busy, says so in the tree, and speeds up when it calms down", async () => {
+  it("slows a production connection's scan while the server is busy, says so in the tree, and speeds up when it calms down; a job says so too", async () => {
     const row = await app.db.connectionProfile.create({
       data: { name: "big mix, production", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }), environment: "production" },
     });
@@ -246,6 +246,35 @@ describe("keyspace index on a 100k-key Redis", () => {
       expect(await tree.textContent()).toMatch(/100,000 keys · done/);
     } finally {
       await load.stop();
+    }
+
+    // A job says it too: a namespace count on the busy server (its SCAN MATCH walks all 100k keys, at a quarter
+    // of 1000 keys every 125 ms about 50 s), in its dialog and on the Jobs tab, where it is cancelled.
+    const busy = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    try {
+      const { page } = browser;
+      const tree = page.getByTestId("namespace-tree");
+      await tree.getByRole("treeitem", { name: "LITESTAR", exact: true }).hover();
+      await tree.getByRole("button", { name: "Actions for LITESTAR", exact: true }).click();
+      await page.getByRole("menuitem", { name: "Count keys" }).click();
+      const dialog = page.getByRole("dialog");
+      const note = dialog.getByTestId("job-gentle");
+      await note.waitFor({ timeout: 60_000 });
+      expect(await note.textContent()).toBe("Slowed down: the server is busy.");
+      await screenshot(page, "keyspace-index-job-gentle");
+      // Leaving the page leaves the job running (only the dialog's Cancel stops it).
+      await page.goto(`${app.url}/c/${row.id}/jobs`);
+      const running = page.getByRole("region", { name: "Running" }).getByTestId("job-item");
+      await running.getByTestId("job-gentle").waitFor({ timeout: 60_000 });
+      await screenshot(page, "jobs-gentle");
+      const wide = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, "jobs-gentle-390");
+      if (wide) await page.setViewportSize(wide);
+      await running.getByRole("button", { name: /^Cancel Count keys/ }).click();
+      await page.getByRole("region", { name: "Running" }).getByText("No job is running on this connection.").waitFor({ timeout: 60_000 });
+    } finally {
+      await busy.stop();
     }
   }, 300_000);
 });
