@@ -105,7 +105,7 @@ export class ServerLoad {
 
 const loads = new WeakMap<object, ServerLoad>();
 
-/** The shared reading of the server `owner` (a driver, or a driver's connection) talks to. */
+/** The shared reading of the server `owner` (a driver) talks to: every paced walk over it, the driver's own prefix walks included. */
 export function serverLoadOf(owner: object, read: () => Promise<Record<string, number>>): ServerLoad {
   let load = loads.get(owner);
   if (!load) loads.set(owner, (load = new ServerLoad(read)));

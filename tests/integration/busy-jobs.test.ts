@@ -6,7 +6,7 @@
  * once they end. Its own file: the load must not meet another test's MONITOR, which would echo every GET.
  */
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import type { ActionContext } from "@/lib/actions/define-action";
 import type { JobView } from "@/lib/wire/jobs";
@@ -24,7 +24,8 @@ const { loadConnection } = await import("@/lib/connections/load");
 const { startTopKeys } = await import("@/lib/server/keys/top-keys");
 const { startNamespaceJob } = await import("@/lib/server/keys/namespace-job");
 const { readJob } = await import("@/lib/server/keys/jobs");
-const { BUSY_SHARE } = await import("@/lib/connections/server-load");
+const { createDriver } = await import("@/lib/drivers/registry");
+const { BUSY_SHARE, serverLoadOf } = await import("@/lib/connections/server-load");
 
 const KEYS = 4_000;
 
@@ -100,6 +101,20 @@ describe("jobs on a busy server", () => {
     expect(running.length).toBeGreaterThan(0);
     expect(running.every(Boolean), running.join(" ")).toBe(true);
     expect(end.progress.gentle).toBe(false);
+  });
+
+  it("a namespace job and the walks beside it share one reading of the server's load", async () => {
+    // A driver no walk has used yet: its first is the driver's own prefix walk.
+    const driver = createDriver({ kind: "redis", settings: { host: "127.0.0.1", port: redis.port }, secrets: {}, timeoutMs: 5000 });
+    try {
+      await driver.countPrefix(Buffer.from("busy:2:"), { pauseMs: 1, batchSize: 1000 });
+      // It read the load through the driver's shared reading: asking that again reads nothing new.
+      const read = vi.fn(async () => ({}));
+      expect((await serverLoadOf(driver, read).pace(200)).count).toBe(50);
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      await driver.dispose();
+    }
   });
 
   it("a whole-namespace sort says so too", async () => {

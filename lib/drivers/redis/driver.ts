@@ -51,6 +51,7 @@ import {
 } from "./settings";
 import { redisServerOps } from "./server";
 import { readCpuSeconds, readStats } from "./stats";
+import { serverLoadOf } from "../../connections/server-load";
 
 const DELETE_CHUNK = 1000;
 
@@ -97,6 +98,9 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
     });
   }
 
+  /** How busy the server is, as every paced walk over this driver reads it (lib/connections/server-load.ts): one reading a second, shared. */
+  const load = () => serverLoadOf(driver, driver.serverCpuSeconds!.bind(driver));
+
   /** OBJECT ENCODING per key, all on the wire at once. */
   async function encodings(keys: Buffer[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
@@ -106,7 +110,7 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
     });
   }
 
-  return {
+  const driver: Driver = {
     kind: topology.kind,
     capabilities,
     collections: redisCollectionOps(connection),
@@ -272,11 +276,11 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
     },
 
     async countPrefix(prefix: Buffer, options: PrefixOptions = {}): Promise<PrefixResult> {
-      return walkPrefix(connection, prefix, options, null);
+      return walkPrefix(connection, prefix, options, load, null);
     },
 
     async deletePrefix(prefix: Buffer, options: PrefixOptions = {}): Promise<PrefixResult> {
-      return walkPrefix(connection, prefix, options, (node, keys) => {
+      return walkPrefix(connection, prefix, options, load, (node, keys) => {
         // One multi-key UNLINK is cheapest, but a cluster node refuses keys of different slots in one command.
         if (topology.kind !== "redis-cluster") return connection.call(node, "UNLINK", ...keys).then(num);
         return each(keys, (key) => connection.call(node, "UNLINK", key));
@@ -285,7 +289,7 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
 
     async expirePrefix(prefix: Buffer, ttlMs: number | null, options: PrefixOptions = {}): Promise<PrefixResult> {
       if (ttlMs !== null) checkTtl(ttlMs);
-      return walkPrefix(connection, prefix, options, (node, keys) =>
+      return walkPrefix(connection, prefix, options, load, (node, keys) =>
         each(keys, (key) => (ttlMs === null ? connection.call(node, "PERSIST", key) : connection.call(node, "PEXPIRE", key, ttlMs))),
       );
     },
@@ -336,6 +340,7 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
       await connection.dispose();
     },
   };
+  return driver;
 }
 
 export const createRedisDriver: DriverFactory<RedisSettings> = ({ settings, secrets, timeoutMs }) =>

@@ -9,8 +9,7 @@ import { prefixPattern } from "../glob";
 import type { PrefixOptions, PrefixResult, ScanPage, ScanRequest } from "../types";
 import { nodeAddressOf, type RedisConnection } from "./client";
 import { cancelled, num, text, type Reply } from "./replies";
-import { readCpuSeconds } from "./stats";
-import { serverLoadOf } from "../../connections/server-load";
+import type { ServerLoad } from "../../connections/server-load";
 
 const DEFAULT_SCAN_COUNT = 1000;
 const DEFAULT_BATCH = 1000;
@@ -106,12 +105,14 @@ export async function walkPrefix(
   connection: RedisConnection,
   prefix: Buffer,
   options: PrefixOptions,
+  /** The server's load as the driver's paced walks share it (one reading a second for all of them). */
+  load: () => ServerLoad,
   act: ((node: Redis, keys: Buffer[]) => Promise<number>) | null,
 ): Promise<PrefixResult> {
   const count = options.batchSize ?? DEFAULT_BATCH;
   const pattern = prefixPattern(prefix);
   const progress = { scanned: 0, matched: 0, affected: 0, gentle: false };
-  const load = options.pauseMs ? serverLoadOf(connection, () => readCpuSeconds(connection)) : null;
+  const paced = options.pauseMs ? load() : null;
   return connection.run(async (client) => {
     let calls = 0;
     for (const node of connection.primaries(client)) {
@@ -123,9 +124,9 @@ export async function walkPrefix(
           if (pending) progress.affected += await pending;
           return { matched: progress.matched, affected: progress.affected, cancelled: true };
         }
-        const paced = load ? await load.pace(count) : null;
-        const asked = paced?.count ?? count;
-        progress.gentle = paced?.gentle ?? false;
+        const reading = paced ? await paced.pace(count) : null;
+        const asked = reading?.count ?? count;
+        progress.gentle = reading?.gentle ?? false;
         const scanning = connection.call(node, "SCAN", cursor, "MATCH", pattern, "COUNT", asked) as Promise<[Buffer, Buffer[]]>;
         if (pending) {
           progress.affected += await pending;
