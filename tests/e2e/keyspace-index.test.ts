@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { keyToParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "../support/redis";
-import { requireBinary, startProcess } from "../support/process";
+import { startGetLoad } from "../support/busy-redis";
 import { startApp, type RunningApp } from "./support/app";
 import { openBrowser, screenshot, signInAs, type Browser } from "./support/browser";
 
@@ -224,7 +224,7 @@ describe("keyspace index on a 100k-key Redis", () => {
       data: { name: "big mix, production", kind: "redis", settings: JSON.stringify({ host: "127.0.0.1", port: redis.port }), environment: "production" },
     });
     // The cache's own clients: 20 connections of pipelined GETs keep its command thread busy until stopped.
-    const load = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    const load = startGetLoad(redis.port);
     try {
       const { page } = browser;
       await page.goto(`${app.url}/c/${row.id}`);
@@ -250,7 +250,7 @@ describe("keyspace index on a 100k-key Redis", () => {
 
     // A job says it too: a namespace count on the busy server (its SCAN MATCH walks all 100k keys, at a quarter
     // of 1000 keys every 125 ms about 50 s), in its dialog and on the Jobs tab, where it is cancelled.
-    const busy = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    const busy = startGetLoad(redis.port);
     try {
       const { page } = browser;
       const tree = page.getByTestId("namespace-tree");

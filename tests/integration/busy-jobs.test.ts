@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyMigrations } from "@/lib/db-migrate";
 import type { ActionContext } from "@/lib/actions/define-action";
 import type { JobView } from "@/lib/wire/jobs";
-import { removeDir, requireBinary, startProcess, type StartedProcess, tempDir } from "../support/process";
+import { startGetLoad, waitForBusy } from "../support/busy-redis";
+import { removeDir, type StartedProcess, tempDir } from "../support/process";
 import { startRedis, type RedisServer } from "../support/redis";
 
 const dir = tempDir("busy-jobs");
@@ -25,23 +26,9 @@ const { startTopKeys } = await import("@/lib/server/keys/top-keys");
 const { startNamespaceJob } = await import("@/lib/server/keys/namespace-job");
 const { readJob } = await import("@/lib/server/keys/jobs");
 const { createDriver } = await import("@/lib/drivers/registry");
-const { BUSY_SHARE, serverLoadOf } = await import("@/lib/connections/server-load");
+const { serverLoadOf } = await import("@/lib/connections/server-load");
 
 const KEYS = 4_000;
-
-/** Until the server's command thread has used more than BUSY_SHARE of a core over a quarter of a second. */
-async function waitForBusy(server: RedisServer): Promise<void> {
-  const used = async () => {
-    const info = String(await server.raw().info("cpu"));
-    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return field("used_cpu_sys_main_thread") + field("used_cpu_user_main_thread");
-  };
-  for (;;) {
-    const before = await used();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    if ((await used()) - before > BUSY_SHARE * 0.25) return;
-  }
-}
 
 describe("jobs on a busy server", () => {
   let redis: RedisServer;
@@ -74,7 +61,7 @@ describe("jobs on a busy server", () => {
     const profile = await createProfile(profileFields.parse({ name: "busy", kind: "redis", environment: "production", settings, scanCount: 200, scanPauseMs: 5 }));
     connection = (await loadConnection(profile.id))!;
     // Pipelined GETs from 20 clients keep the server's command thread busy until stopped.
-    load = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    load = startGetLoad(redis.port);
     await waitForBusy(redis);
   });
   afterAll(async () => {

@@ -16,8 +16,7 @@ import { keyFromParam } from "@/lib/wire/keys";
 import { startRedis, type RedisServer } from "@/tests/support/redis";
 import { NamespaceTree } from "@/lib/keyspace";
 import { scanInto } from "@/lib/server/keys/tree-scan";
-import { BUSY_SHARE } from "@/lib/connections/server-load";
-import { requireBinary, startProcess } from "@/tests/support/process";
+import { startGetLoad, waitForBusy } from "@/tests/support/busy-redis";
 
 /** A development connection's pace with no environment variables: 1000 keys per SCAN, no pause. */
 const DEV_PACE = resolveScanPace({ environment: "development", scanCount: null, scanPauseMs: null }, { paced: true, env: {} });
@@ -27,20 +26,6 @@ const TINY = 3_000;
 async function commandCalls(server: RedisServer, command: string): Promise<number> {
   const stats = await server.raw().info("commandstats");
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-}
-
-/** Until the server's command thread has used more than BUSY_SHARE of a core over a quarter of a second. */
-async function waitForBusy(server: RedisServer): Promise<void> {
-  const used = async () => {
-    const info = String(await server.raw().info("cpu"));
-    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return field("used_cpu_sys_main_thread") + field("used_cpu_user_main_thread");
-  };
-  for (;;) {
-    const before = await used();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    if ((await used()) - before > BUSY_SHARE * 0.25) return;
-  }
 }
 
 async function settled(id: string): Promise<TreeState> {
@@ -159,7 +144,7 @@ describe("keyspace index", () => {
       scan: { value: (request: Parameters<Driver["scan"]>[0]) => (asked.push(request.count ?? 0), driver.scan(request)) },
     });
     // redis-benchmark keeps the server's command thread busy (pipelined GETs from 20 clients) until stopped.
-    const load = startProcess(requireBinary("redis-benchmark", "redis-tools"), ["-h", "127.0.0.1", "-p", String(redis.port), "-t", "get", "-n", "1000000000", "-c", "20", "-P", "8", "-q"]);
+    const load = startGetLoad(redis.port);
     try {
       await waitForBusy(redis);
       const stop = new AbortController();
