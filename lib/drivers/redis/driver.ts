@@ -99,7 +99,7 @@ function redisDriver(topology: Topology, secrets: RedisSecrets, timeoutMs: numbe
   }
 
   /** How busy the server is, as every paced walk over this driver reads it (lib/connections/server-load.ts): one reading a second, shared. */
-  const load = () => serverLoadOf(driver, driver.serverCpuSeconds!.bind(driver));
+  const load = () => serverLoadOf(driver, () => readCpuSeconds(connection));
 
   /** OBJECT ENCODING per key, all on the wire at once. */
   async function encodings(keys: Buffer[]): Promise<(string | null)[]> {

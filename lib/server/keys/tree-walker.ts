@@ -11,8 +11,8 @@ import { warmUpTree } from "./tree-warm-up";
 /**
  * Where the namespace tree's walks run: in one worker thread of the process (./tree-worker.ts) at the lowest
  * CPU priority, each with a driver of its own, so that decoding and folding a million keys never takes a
- * core from the cache or its clients, nor delays the main thread's requests. Server start (or else the first walk) starts the
- * thread; it stops after THREAD_IDLE_MS without walks. The running tree is handed back now and then
+ * core from the cache or its clients, nor delays the main thread's requests. Server start (or else the first
+ * walk) starts the thread; it stops after THREAD_IDLE_MS without walks. The running tree is handed back now and then
  * (`NamespaceTree.pack` there, `adoptPacked` here), so pages see it fill in as before.
  *
  * The walk runs on the main thread instead when the thread is turned off (`CACHEBOARD_TREE_THREAD=0`),
@@ -63,9 +63,14 @@ function walksHere(): null {
   return null;
 }
 
+/** Walks run on the main thread: turned off (`CACHEBOARD_TREE_THREAD=0`), or the thread could not start. */
+function threadOff(): boolean {
+  return process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined;
+}
+
 /** Starts the walks' thread unless it runs (or is turned off). Returns the thread, or null when walks run here. */
 export function startTreeThread(): Thread | null {
-  if (process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined) return walksHere();
+  if (threadOff()) return walksHere();
   if (holder.cacheboardTreeThread) return holder.cacheboardTreeThread;
   let worker: Worker;
   try {
@@ -115,7 +120,7 @@ export function startTreeThread(): Thread | null {
  * 30 MB until then).
  */
 export function prestartTreeThread(): void {
-  if (holder.cacheboardTreeThread || process.env.CACHEBOARD_TREE_THREAD === "0" || holder.cacheboardTreeThreadOff !== undefined) return;
+  if (holder.cacheboardTreeThread || threadOff()) return;
   const thread = startTreeThread();
   if (!thread) return;
   retireWhenIdle(thread);
